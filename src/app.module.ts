@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AppConfigModule } from './config/config.module';
+import { ProblemFilter } from './common/problem/problem.filter';
+import { createValidationPipe } from './common/problem/validation';
+import { DatabaseModule } from './infrastructure/database/database.module';
+import { HealthModule } from './infrastructure/health/health.module';
+import { LoggingModule } from './infrastructure/logging/logging.module';
+import { QueueModule } from './infrastructure/queue/queue.module';
+import { MatchesModule } from './matches/matches.module';
+
+@Module({
+  imports: [
+    AppConfigModule,
+    LoggingModule,
+    DatabaseModule,
+    QueueModule,
+    HealthModule,
+    MatchesModule,
+  ],
+  providers: [
+    { provide: APP_FILTER, useClass: ProblemFilter },
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+  ],
+})
+export class AppModule {}

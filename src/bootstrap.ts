@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { VersioningType } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
+import multipart from '@fastify/multipart';
+import type { IncomingMessage } from 'node:http';
+import { AppModule } from './app.module';
+import { AppConfig } from './config/app-config';
+import { assignRequestId, REQUEST_ID_HEADER } from './common/http/request-id';
+import { registerSecurityHeaders } from './common/http/security-headers';
+import { setUpSwagger } from './common/http/swagger';
+
+/** Builds the HTTP application (not listening): shared by main.ts and the e2e tests. */
+export async function createApp(): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    genReqId: (req) => assignRequestId(req as IncomingMessage),
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  const config = app.get(AppConfig);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  registerSecurityHeaders(fastify);
+  await app.register(multipart as never, {
+    limits: { fileSize: config.importMaxUploadBytes, files: 1 },
+  });
+  app.enableVersioning({ type: VersioningType.URI, defaultVersion: undefined });
+  app.enableShutdownHooks();
+  setUpSwagger(app);
+  await app.init();
+  return app;
+}

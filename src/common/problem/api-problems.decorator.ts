@@ -1,0 +1,28 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { PROBLEM_CONTENT_TYPE, ProblemDetails } from './problem-details';
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input: the fields and reasons are listed in `errors`',
+  404: 'The resource does not exist',
+  409: 'Conflict with the current state',
+  413: 'The upload is larger than the configured limit',
+  415: 'Unsupported media type',
+  422: 'The content cannot be processed (e.g. not a supported CSV format)',
+  503: 'A dependency is not ready',
+};
+
+/** Documents the problem+json error responses a route can give. */
+export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ...statuses.map((status) =>
+      ApiResponse({
+        status,
+        description: DESCRIPTIONS[status] ?? 'Error',
+        content: {
+          [PROBLEM_CONTENT_TYPE]: { schema: { $ref: `#/components/schemas/${ProblemDetails.name}` } },
+        },
+      }),
+    ),
+  );
+}

@@ -1,0 +1,106 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Logger,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PROBLEM_CONTENT_TYPE, ProblemDetails, problemType } from './problem-details';
+import { ProblemException } from './problem.exception';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  406: 'Not acceptable',
+  409: 'Conflict',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable content',
+  429: 'Too many requests',
+  503: 'Service unavailable',
+};
+
+/**
+ * Turns every error into RFC 9457 problem+json. Unexpected errors are logged with their stack
+ * and answered with a generic 500: no stack trace, SQL or internal message reaches a client.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const problem = this.toProblem(exception, request);
+    if (problem.status >= 500) {
+      this.logger.error({ err: exception, requestId: request.id }, 'unhandled error');
+    }
+    void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+  }
+
+  private toProblem(exception: unknown, request: FastifyRequest): ProblemDetails {
+    const base = { instance: request.url, requestId: String(request.id) };
+    if (exception instanceof ProblemException) {
+      return {
+        type: problemType(exception.slug),
+        title: exception.title,
+        status: exception.getStatus(),
+        detail: exception.message,
+        ...base,
+        ...(exception.errors ? { errors: exception.errors } : {}),
+      };
+    }
+    if (exception instanceof ServiceUnavailableException) {
+      // Terminus readiness failures: say which checks failed, without internals beyond that.
+      const details = (exception.getResponse() as { details?: unknown }).details;
+      return {
+        type: problemType('not-ready'),
+        title: TITLES[503],
+        status: 503,
+        detail: 'One or more dependencies are not ready',
+        ...base,
+        ...(details ? { checks: details } : {}),
+      } as ProblemDetails;
+    }
+    const status = httpStatusOf(exception);
+    if (status !== undefined && status < 500) {
+      return {
+        type: 'about:blank',
+        title: TITLES[status] ?? 'Client error',
+        status,
+        detail: clientMessage(exception),
+        ...base,
+      };
+    }
+    return {
+      type: problemType('internal-error'),
+      title: 'Internal server error',
+      status: status ?? 500,
+      detail: 'An unexpected error occurred; quote the request id when reporting it.',
+      ...base,
+    };
+  }
+}
+
+/** Status of Nest HTTP exceptions and of Fastify's own errors (body too large, bad JSON, ...). */
+function httpStatusOf(exception: unknown): number | undefined {
+  if (exception instanceof HttpException) return exception.getStatus();
+  const status = (exception as { statusCode?: unknown })?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : undefined;
+}
+
+function clientMessage(exception: unknown): string {
+  if (exception instanceof HttpException) {
+    const response = exception.getResponse();
+    if (typeof response === 'string') return response;
+    const message = (response as { message?: unknown }).message;
+    return Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
+  }
+  return exception instanceof Error ? exception.message : 'Bad request';
+}

@@ -1,0 +1,19 @@
+import { Global, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { AppConfig } from './app-config';
+import { validateEnvironment } from './environment';
+
+@Global()
+@Module({
+  imports: [
+    ConfigModule.forRoot({
+      // Profiles: .env.<NODE_ENV> then .env; real environment variables win over both.
+      envFilePath: [`.env.${process.env.NODE_ENV ?? 'development'}`, '.env'],
+      validate: validateEnvironment,
+      cache: true,
+    }),
+  ],
+  providers: [AppConfig],
+  exports: [AppConfig],
+})
+export class AppConfigModule {}

@@ -1,0 +1,121 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+export enum Profile {
+  Development = 'development',
+  Test = 'test',
+  Production = 'production',
+}
+
+export const SERVICE_ROLES = ['api', 'worker', 'all'] as const;
+export type ServiceRole = (typeof SERVICE_ROLES)[number];
+
+/** Secrets that ship in examples and docs; production refuses them. */
+const KNOWN_DEFAULT_SECRETS = new Set([
+  'change-me',
+  'changeme',
+  'secret',
+  'development-secret-change-me-development-secret',
+]);
+
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  value === '' || value === null ? undefined : value;
+const toInt = ({ value }: { value: unknown }) =>
+  value === '' || value === undefined ? undefined : Number(value);
+
+/**
+ * The one schema of the service's configuration. Every variable the service reads is declared
+ * here, validated at start, and a bad or missing value stops the start naming the variable.
+ */
+export class Environment {
+  @IsEnum(Profile)
+  NODE_ENV: Profile = Profile.Development;
+
+  @IsIn(SERVICE_ROLES)
+  ORACXPRED_ROLE: ServiceRole = 'all';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '127.0.0.1';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  DATABASE_URL?: string;
+
+  @IsString()
+  EMBEDDED_PG_DIR = '.data/postgres';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(65535)
+  EMBEDDED_PG_PORT = 54329;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  REDIS_URL?: string;
+
+  @IsIn(['auto', 'off'])
+  DEMO_DATA: 'auto' | 'off' = 'auto';
+
+  @IsString()
+  SHARED_DATA_DIR = '../shared/data';
+
+  @IsString()
+  @MinLength(16)
+  JWT_SECRET = 'development-secret-change-me-development-secret';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1024)
+  IMPORT_MAX_UPLOAD_MB = 50;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  IMPORT_URL_TIMEOUT_MS = 30000;
+}
+
+export class ConfigurationError extends Error {}
+
+/** Validates raw variables (process.env) into an Environment, or throws naming each bad variable. */
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
+  const problems = validateSync(env, { whitelist: false, forbidUnknownValues: false }).map(
+    (error) =>
+      `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (got ${JSON.stringify(error.value)})`,
+  );
+  if (env.NODE_ENV === Profile.Production) {
+    if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production');
+    if (!env.REDIS_URL) problems.push('REDIS_URL: required in production');
+    if (KNOWN_DEFAULT_SECRETS.has(env.JWT_SECRET) || env.JWT_SECRET.length < 32) {
+      problems.push('JWT_SECRET: production needs a secret of 32+ characters that is not a default');
+    }
+  }
+  if (problems.length > 0) {
+    throw new ConfigurationError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return env;
+}

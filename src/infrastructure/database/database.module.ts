@@ -1,0 +1,66 @@
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { AppConfig } from '../../config/app-config';
+import { EmbeddedPostgresHandle, startEmbeddedPostgres } from './embedded-postgres';
+import { ormOptions } from './orm-options';
+
+const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
+
+/**
+ * Opens the database: DATABASE_URL when set, else an embedded PostgreSQL (development and test
+ * only; production refuses to start without DATABASE_URL). Outside production, pending
+ * migrations are applied at start; production runs them as a separate step (`migration:up`).
+ */
+async function openDatabase(config: AppConfig, embedded: { handle?: EmbeddedPostgresHandle }) {
+  const logger = new Logger('Database');
+  let url = config.databaseUrl;
+  if (!url) {
+    const { dir, port } = config.embeddedPostgres;
+    logger.log(`DATABASE_URL not set: starting embedded PostgreSQL in ${dir} on port ${port}`);
+    embedded.handle = await startEmbeddedPostgres(dir, port, (m) => logger.warn(m));
+    url = embedded.handle.url;
+  }
+  const orm = await MikroORM.init(ormOptions(url));
+  await orm.connect();
+  if (!config.isProduction) {
+    const applied = await orm.migrator.up();
+    if (applied.length > 0) logger.log(`applied ${applied.length} migration(s)`);
+  }
+  return orm;
+}
+
+@Injectable()
+class DatabaseLifecycle implements OnApplicationShutdown {
+  constructor(
+    private readonly orm: MikroORM,
+    @Inject(EMBEDDED_POSTGRES) private readonly embedded: { handle?: EmbeddedPostgresHandle },
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.orm.close();
+    await this.embedded.handle?.stop();
+  }
+}
+
+@Global()
+@Module({
+  providers: [
+    { provide: EMBEDDED_POSTGRES, useValue: {} },
+    {
+      provide: MikroORM,
+      inject: [AppConfig, EMBEDDED_POSTGRES],
+      useFactory: openDatabase,
+    },
+    { provide: EntityManager, inject: [MikroORM], useFactory: (orm: MikroORM) => orm.em },
+    DatabaseLifecycle,
+  ],
+  exports: [MikroORM, EntityManager],
+})
+export class DatabaseModule {}

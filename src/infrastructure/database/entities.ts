@@ -1,0 +1,22 @@
+import {
+  Competition,
+  ImportPayload,
+  ImportRun,
+  Match,
+  MatchSourceRef,
+  OddsSnapshot,
+  Team,
+  TeamAlias,
+} from '../../matches/entities';
+
+/** Every entity the ORM knows; a module adds its entities here. */
+export const ALL_ENTITIES = [
+  Competition,
+  Team,
+  TeamAlias,
+  Match,
+  MatchSourceRef,
+  OddsSnapshot,
+  ImportRun,
+  ImportPayload,
+];

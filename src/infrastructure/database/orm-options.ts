@@ -1,0 +1,30 @@
+import { defineConfig, type Options } from '@mikro-orm/postgresql';
+import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
+import { Migrator } from '@mikro-orm/migrations';
+import path from 'node:path';
+import { ALL_ENTITIES } from './entities';
+
+/** migrations/ beside src/: the repo's when run from sources, dist/migrations when compiled. */
+const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', '..', 'migrations');
+
+/** MikroORM options shared by the service, the CLI and the tests: one place to change them. */
+export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}): Options {
+  const compiled = __filename.endsWith('.js');
+  return defineConfig({
+    clientUrl,
+    entities: ALL_ENTITIES,
+    metadataProvider: ReflectMetadataProvider,
+    extensions: [Migrator],
+    pool: { min: 0, max: 10 },
+    migrations: {
+      path: MIGRATIONS_DIR,
+      glob: compiled ? '!(*.d).js' : '!(*.d).{js,ts}',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: true,
+      snapshotName: '.snapshot-oracxpred',
+    },
+    debug: false,
+    ...overrides,
+  });
+}

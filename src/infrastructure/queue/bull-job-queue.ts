@@ -1,0 +1,73 @@
+import Bull from 'bull';
+import { EnqueueOptions, JobHandler, JobQueue, JobState, JobStatus } from './job-queue';
+
+/** Bull on Redis: jobs survive restarts and are shared by every replica. */
+export class BullJobQueue extends JobQueue {
+  readonly backend = 'bull';
+  private readonly queues = new Map<string, Bull.Queue>();
+
+  constructor(
+    private readonly redisUrl: string,
+    /** False in the api role: it only enqueues, the worker replicas run the jobs. */
+    private readonly runsWorkers: boolean,
+    private readonly prefix = 'oracxpred',
+  ) {
+    super();
+  }
+
+  process<T, R>(queue: string, handler: JobHandler<T, R>, concurrency = 1): void {
+    if (!this.runsWorkers) return;
+    void this.queue(queue).process(concurrency, (job) =>
+      handler({
+        id: String(job.id),
+        data: job.data as T,
+        attempt: job.attemptsMade + 1,
+        reportProgress: (percent) => job.progress(Math.round(percent)),
+      }),
+    );
+  }
+
+  async enqueue<T>(queue: string, data: T, options: EnqueueOptions = {}): Promise<string> {
+    const job = await this.queue(queue).add(data, {
+      attempts: options.attempts ?? 1,
+      backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
+      removeOnComplete: 1000,
+      removeOnFail: 5000,
+    });
+    return String(job.id);
+  }
+
+  async status(queue: string, id: string): Promise<JobStatus | undefined> {
+    const job = await this.queue(queue).getJob(id);
+    if (!job) return undefined;
+    const state = (await job.getState()) as string;
+    return {
+      id,
+      queue,
+      state: (state === 'paused' || state === 'stuck' ? 'waiting' : state) as JobState,
+      progress: Number(job.progress()) || 0,
+      attemptsMade: job.attemptsMade,
+      failedReason: job.failedReason,
+      result: job.returnvalue,
+    };
+  }
+
+  async ping(): Promise<void> {
+    const queue = this.queue('health');
+    await queue.isReady();
+    await queue.client.ping();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+
+  private queue(name: string): Bull.Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Bull(name, this.redisUrl, { prefix: this.prefix });
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+}

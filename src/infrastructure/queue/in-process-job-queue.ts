@@ -1,0 +1,105 @@
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EnqueueOptions, JobHandler, JobQueue, JobStatus } from './job-queue';
+
+interface InProcessJob {
+  status: JobStatus;
+  data: unknown;
+  options: Required<EnqueueOptions>;
+}
+
+/** Jobs run in this process (no Redis): same semantics as Bull for status, progress, attempts. */
+export class InProcessJobQueue extends JobQueue {
+  readonly backend = 'in-process';
+  private readonly logger = new Logger(InProcessJobQueue.name);
+  private readonly handlers = new Map<string, { handler: JobHandler; concurrency: number }>();
+  private readonly jobs = new Map<string, InProcessJob>();
+  private readonly pending = new Map<string, string[]>();
+  private readonly active = new Map<string, number>();
+  private readonly running = new Set<Promise<void>>();
+  private closed = false;
+
+  process<T, R>(queue: string, handler: JobHandler<T, R>, concurrency = 1): void {
+    this.handlers.set(queue, { handler: handler as JobHandler, concurrency });
+    this.drain(queue);
+  }
+
+  async enqueue<T>(queue: string, data: T, options: EnqueueOptions = {}): Promise<string> {
+    if (this.closed) throw new Error('queue is closed');
+    const id = randomUUID();
+    this.jobs.set(key(queue, id), {
+      status: { id, queue, state: 'waiting', progress: 0, attemptsMade: 0 },
+      data,
+      options: { attempts: options.attempts ?? 1, backoffMs: options.backoffMs ?? 1000 },
+    });
+    this.pending.set(queue, [...(this.pending.get(queue) ?? []), id]);
+    this.drain(queue);
+    return id;
+  }
+
+  async status(queue: string, id: string): Promise<JobStatus | undefined> {
+    const job = this.jobs.get(key(queue, id));
+    return job ? { ...job.status } : undefined;
+  }
+
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('queue is closed');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.running]);
+  }
+
+  private drain(queue: string): void {
+    const registered = this.handlers.get(queue);
+    const waiting = this.pending.get(queue);
+    while (registered && waiting?.length && (this.active.get(queue) ?? 0) < registered.concurrency) {
+      const id = waiting.shift()!;
+      this.active.set(queue, (this.active.get(queue) ?? 0) + 1);
+      const run = this.run(queue, id, registered.handler).finally(() => {
+        this.running.delete(run);
+        this.active.set(queue, (this.active.get(queue) ?? 1) - 1);
+        this.drain(queue);
+      });
+      this.running.add(run);
+    }
+  }
+
+  private async run(queue: string, id: string, handler: JobHandler): Promise<void> {
+    const job = this.jobs.get(key(queue, id))!;
+    const { status } = job;
+    status.state = 'active';
+    status.attemptsMade += 1;
+    try {
+      status.result = await handler({
+        id,
+        data: job.data,
+        attempt: status.attemptsMade,
+        reportProgress: async (percent) => {
+          status.progress = Math.max(0, Math.min(100, Math.round(percent)));
+        },
+      });
+      status.state = 'completed';
+      status.progress = 100;
+    } catch (error) {
+      status.failedReason = error instanceof Error ? error.message : String(error);
+      if (status.attemptsMade < job.options.attempts && !this.closed) {
+        status.state = 'delayed';
+        const delay = job.options.backoffMs * 2 ** (status.attemptsMade - 1);
+        this.logger.warn(`job ${queue}/${id} failed (attempt ${status.attemptsMade}); retry in ${delay} ms`);
+        setTimeout(() => {
+          status.state = 'waiting';
+          this.pending.get(queue)?.push(id);
+          this.drain(queue);
+        }, delay).unref();
+      } else {
+        status.state = 'failed';
+      }
+    }
+  }
+}
+
+function key(queue: string, id: string): string {
+  return `${queue}:${id}`;
+}

@@ -1,0 +1,46 @@
+/** What a job handler receives: its data, which attempt this is, and a way to report progress. */
+export interface JobContext<T> {
+  id: string;
+  data: T;
+  /** 1 for the first run, 2 for the first retry, ... */
+  attempt: number;
+  reportProgress(percent: number): Promise<void>;
+}
+
+export type JobHandler<T = unknown, R = unknown> = (context: JobContext<T>) => Promise<R>;
+
+export interface EnqueueOptions {
+  /** Total runs allowed, first included (default 1). */
+  attempts?: number;
+  /** First retry delay; doubles on each retry (exponential backoff). */
+  backoffMs?: number;
+}
+
+export type JobState = 'waiting' | 'active' | 'completed' | 'failed' | 'delayed';
+
+export interface JobStatus {
+  id: string;
+  queue: string;
+  state: JobState;
+  progress: number;
+  attemptsMade: number;
+  failedReason?: string;
+  result?: unknown;
+}
+
+/**
+ * One interface for background jobs, implemented by Bull on Redis and by an in-process runner,
+ * so a feature is written once and runs with or without Redis.
+ */
+export abstract class JobQueue {
+  /** The backend's name, for health and logs: "bull" or "in-process". */
+  abstract readonly backend: string;
+  /** Registers the handler for a queue; only processes with the worker role run handlers. */
+  abstract process<T, R>(queue: string, handler: JobHandler<T, R>, concurrency?: number): void;
+  abstract enqueue<T>(queue: string, data: T, options?: EnqueueOptions): Promise<string>;
+  abstract status(queue: string, id: string): Promise<JobStatus | undefined>;
+  /** Throws when the backend cannot take jobs (used by the readiness check). */
+  abstract ping(): Promise<void>;
+  /** Stops taking jobs and waits for running ones. */
+  abstract close(): Promise<void>;
+}

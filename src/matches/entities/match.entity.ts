@@ -1,0 +1,97 @@
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Opt } from '@mikro-orm/core';
+import { Competition } from './competition.entity';
+import { Team } from './team.entity';
+
+export enum MatchStatus {
+  Scheduled = 'scheduled',
+  Live = 'live',
+  Finished = 'finished',
+  Postponed = 'postponed',
+  Cancelled = 'cancelled',
+}
+
+/**
+ * One real match, whatever the source. Identity across sources is (home, away, UTC date): two
+ * teams never meet twice on one day, and different sources disagree on kick-off times.
+ */
+@Entity({ tableName: 'matches' })
+@Unique({ name: 'matches_identity_unique', properties: ['homeTeam', 'awayTeam', 'matchDate'] })
+@Index({ name: 'matches_competition_kickoff_idx', properties: ['competition', 'kickoff'] })
+@Index({ name: 'matches_home_kickoff_idx', properties: ['homeTeam', 'kickoff'] })
+@Index({ name: 'matches_away_kickoff_idx', properties: ['awayTeam', 'kickoff'] })
+@Index({ name: 'matches_status_kickoff_idx', properties: ['status', 'kickoff'] })
+@Index({ name: 'matches_season_idx', properties: ['season'] })
+export class Match {
+  @PrimaryKey()
+  id!: number;
+
+  @ManyToOne(() => Competition)
+  competition!: Competition;
+
+  @Property()
+  season!: string;
+
+  @Index({ name: 'matches_kickoff_idx' })
+  @Property({ type: 'datetime' })
+  kickoff!: Date;
+
+  /** The UTC calendar day of the kick-off (part of the cross-source identity). */
+  @Property({ type: 'date' })
+  matchDate!: string;
+
+  @ManyToOne(() => Team)
+  homeTeam!: Team;
+
+  @ManyToOne(() => Team)
+  awayTeam!: Team;
+
+  @Enum({ items: () => MatchStatus, nativeEnumName: 'match_status' })
+  status!: MatchStatus;
+
+  @Property({ type: 'smallint', nullable: true })
+  homeGoals: number | null = null;
+
+  @Property({ type: 'smallint', nullable: true })
+  awayGoals: number | null = null;
+
+  @Property({ type: 'smallint', nullable: true })
+  homeGoalsHalfTime: number | null = null;
+
+  @Property({ type: 'smallint', nullable: true })
+  awayGoalsHalfTime: number | null = null;
+
+  @Property({ default: false })
+  neutral: boolean & Opt = false;
+
+  /** The source that first reported the match; every source's key is in match_source_refs. */
+  @Property()
+  source!: string;
+
+  @Property()
+  sourceKey!: string;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date & Opt = new Date();
+
+  @Property({ type: 'datetime', onUpdate: () => new Date() })
+  updatedAt: Date & Opt = new Date();
+}
+
+/** Every (source, key) that has named a match, so re-imports find it even if its date moved. */
+@Entity({ tableName: 'match_source_refs' })
+@Unique({ name: 'match_source_refs_unique', properties: ['source', 'sourceKey'] })
+export class MatchSourceRef {
+  @PrimaryKey()
+  id!: number;
+
+  @Index({ name: 'match_source_refs_match_idx' })
+  @ManyToOne(() => Match, { deleteRule: 'cascade' })
+  match!: Match;
+
+  @Property()
+  source!: string;
+
+  @Property()
+  sourceKey!: string;
+}

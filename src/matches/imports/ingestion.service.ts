@@ -1,0 +1,226 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import type { PoolClient } from 'pg';
+import { ProblemException } from '../../common/problem/problem.exception';
+import type { ImportCounts, ImportIssue } from '../entities';
+import { UnsupportedFormatError } from '../ingestion/errors';
+import { isIngestionFormat, parseAny } from '../ingestion/formats/detect';
+import type { MatchRecord } from '../ingestion/match-record';
+import { inNativeTransaction } from '../repositories/native-sql';
+import { MatchWriteRepository, ResolvedMatchRow, UpsertCounts } from '../repositories/match-write.repository';
+import { ReferenceWriteRepository } from '../repositories/reference-write.repository';
+import type { ImportOptions, ImportReport } from './import-report';
+import { TeamResolver } from './team-resolver';
+
+/** Rows per bulk statement: keeps progress moving and statements a sensible size. */
+const WRITE_CHUNK = 10_000;
+
+/**
+ * The ingestion use case: parse a file's bytes, resolve competitions and teams, and write
+ * matches and odds idempotently in ONE transaction (a crash half way leaves nothing written).
+ * Default mode commits the valid rows and reports the rest; strict mode commits nothing if any
+ * row is bad.
+ */
+@Injectable()
+export class IngestionService {
+  constructor(private readonly em: EntityManager) {}
+
+  async importContent(content: string | Uint8Array, options: ImportOptions = {}): Promise<ImportReport> {
+    const progress = options.onProgress ?? (() => undefined);
+    const parsed = this.parse(content, options.format);
+    await progress(10);
+    const issues: ImportIssue[] = [...parsed.issues];
+    const errors = () => issues.filter((issue) => issue.severity === 'error').length;
+    const { records, duplicates } = dropDuplicateKeys(parsed.records);
+    issues.push(...duplicates);
+    const counts: ImportCounts = {
+      rowsRead: parsed.rowsRead,
+      matchesInserted: 0,
+      matchesUpdated: 0,
+      matchesUnchanged: 0,
+      oddsWritten: 0,
+      rowsRejected: 0,
+      warnings: 0,
+      teamsCreated: 0,
+    };
+    if (options.strict && errors() > 0) {
+      return finish(parsed.format, 'rejected', counts, issues, []);
+    }
+    const now = new Date();
+    const result = await inNativeTransaction(this.em, async (client) => {
+      const resolved = await this.resolve(client, records, issues, now);
+      // Resolution can reject rows too; strict mode then rolls back what it created.
+      if (options.strict && errors() > 0) throw new StrictRollback();
+      await progress(30);
+      const written = await this.write(client, resolved.rows, now, (share) => progress(30 + 65 * share));
+      return { rejected: false as const, written, newTeams: resolved.resolver.newTeams, created: resolved.created };
+    }).catch((error: unknown) => {
+      if (error instanceof StrictRollback) return { rejected: true as const };
+      throw error;
+    });
+    if (result.rejected) return finish(parsed.format, 'rejected', counts, issues, []);
+    Object.assign(counts, result.written, { teamsCreated: result.created });
+    await progress(100);
+    return finish(parsed.format, 'committed', counts, issues, result.newTeams);
+  }
+
+  private parse(content: string | Uint8Array, format?: string) {
+    if (format !== undefined && !isIngestionFormat(format)) {
+      throw new ProblemException(400, 'validation-failed', 'Validation failed', `unknown format "${format}"`, [
+        { field: 'format', reason: 'must be one of football-data-co-uk, history, international' },
+      ]);
+    }
+    try {
+      return parseAny(content, format);
+    } catch (error) {
+      if (error instanceof UnsupportedFormatError) {
+        throw new ProblemException(422, 'unsupported-content', 'Unsupported content', error.message);
+      }
+      throw error;
+    }
+  }
+
+  private async resolve(client: PoolClient, records: MatchRecord[], issues: ImportIssue[], now: Date) {
+    const references = new ReferenceWriteRepository(client);
+    const competitionIds = await references.ensureCompetitions(
+      [...new Map(records.map((r) => [r.competition.code, r.competition])).values()],
+      now,
+    );
+    const resolver = await TeamResolver.load(references, now);
+    const rows: ResolvedMatchRow[] = [];
+    const seenIdentity = new Map<string, number>();
+    let created = 0;
+    const competitionTeams = new Map<number, Array<{ id: number; name: string }>>();
+    const teamsOf = async (competitionId: number) => {
+      if (!competitionTeams.has(competitionId)) {
+        competitionTeams.set(competitionId, await references.teamsOfCompetition(competitionId));
+      }
+      return competitionTeams.get(competitionId)!;
+    };
+    for (const record of records) {
+      const competitionId = competitionIds.get(record.competition.code)!;
+      let homeId = resolver.lookup(record.homeTeam);
+      let awayId = resolver.lookup(record.awayTeam);
+      const day = record.kickoff.toISOString().slice(0, 10);
+      const lookalike = await this.likelyExistingFixture(references, homeId, awayId, day);
+      if (lookalike) {
+        issues.push({ line: record.line, column: lookalike.column, reason: lookalike.reason, severity: 'error' });
+        continue;
+      }
+      const country = record.competition.country;
+      if (homeId === undefined) {
+        homeId = await resolver.create(record.homeTeam, country, await teamsOf(competitionId));
+        created += 1;
+      }
+      if (awayId === undefined) {
+        awayId = await resolver.create(record.awayTeam, country, await teamsOf(competitionId));
+        created += 1;
+      }
+      const identity = `${homeId}:${awayId}:${day}`;
+      const earlier = seenIdentity.get(identity);
+      if (earlier !== undefined) {
+        issues.push({
+          line: record.line,
+          column: null,
+          reason: `same match as line ${earlier} (same teams, same day); row skipped`,
+          severity: 'warning',
+        });
+        continue;
+      }
+      seenIdentity.set(identity, record.line);
+      rows.push({
+        source: record.source,
+        sourceKey: record.sourceKey,
+        competitionId,
+        season: record.season,
+        kickoff: record.kickoff,
+        homeTeamId: homeId,
+        awayTeamId: awayId,
+        status: record.status,
+        homeGoals: record.homeGoals,
+        awayGoals: record.awayGoals,
+        homeGoalsHalfTime: record.homeGoalsHalfTime,
+        awayGoalsHalfTime: record.awayGoalsHalfTime,
+        neutral: record.neutral,
+        odds: record.odds,
+      });
+    }
+    await resolver.flush();
+    return { rows, resolver, created };
+  }
+
+  /**
+   * An unknown name whose known opponent already has a match that day on the same side is
+   * almost surely an existing team under another spelling: refuse the row (with the likely
+   * team) rather than create a duplicate fixture.
+   */
+  private async likelyExistingFixture(
+    references: ReferenceWriteRepository,
+    homeId: number | undefined,
+    awayId: number | undefined,
+    day: string,
+  ): Promise<{ column: string; reason: string } | undefined> {
+    if ((homeId === undefined) === (awayId === undefined)) return undefined;
+    const knownId = (homeId ?? awayId)!;
+    const knownIsHome = homeId !== undefined;
+    const sameDay = await references.matchesOnDay(day, knownId);
+    const match = sameDay.find((m) => (knownIsHome ? m.homeTeamId === knownId : m.awayTeamId === knownId));
+    if (!match) return undefined;
+    const likely = knownIsHome ? match.awayName : match.homeName;
+    const column = knownIsHome ? 'AwayTeam' : 'HomeTeam';
+    return {
+      column,
+      reason: `unknown team; likely "${likely}" (same opponent on the same day): add the alias to that team and import again`,
+    };
+  }
+
+  private async write(
+    client: PoolClient,
+    rows: ResolvedMatchRow[],
+    now: Date,
+    onShare: (share: number) => void | Promise<void>,
+  ): Promise<UpsertCounts> {
+    const matches = new MatchWriteRepository(client);
+    const total: UpsertCounts = { matchesInserted: 0, matchesUpdated: 0, matchesUnchanged: 0, oddsWritten: 0 };
+    for (let start = 0; start < rows.length; start += WRITE_CHUNK) {
+      const counts = await matches.upsert(rows.slice(start, start + WRITE_CHUNK), now);
+      for (const key of Object.keys(total) as Array<keyof UpsertCounts>) total[key] += counts[key];
+      await onShare(Math.min(1, (start + WRITE_CHUNK) / rows.length));
+    }
+    return total;
+  }
+}
+
+class StrictRollback extends Error {}
+
+function finish(
+  format: string,
+  outcome: ImportReport['outcome'],
+  counts: ImportCounts,
+  issues: ImportIssue[],
+  newTeams: ImportReport['newTeams'],
+): ImportReport {
+  issues.sort((a, b) => a.line - b.line);
+  counts.rowsRejected = new Set(issues.filter((i) => i.severity === 'error').map((i) => i.line)).size;
+  counts.warnings = issues.filter((i) => i.severity === 'warning').length;
+  return { format, outcome, counts, issues, newTeams };
+}
+
+/** Two rows with the same source key: the later one wins, the earlier is reported. */
+function dropDuplicateKeys(records: MatchRecord[]): { records: MatchRecord[]; duplicates: ImportIssue[] } {
+  const bySourceKey = new Map<string, MatchRecord>();
+  const duplicates: ImportIssue[] = [];
+  for (const record of records) {
+    const earlier = bySourceKey.get(record.sourceKey);
+    if (earlier) {
+      duplicates.push({
+        line: earlier.line,
+        column: null,
+        reason: `superseded by line ${record.line} (same match in the same source)`,
+        severity: 'warning',
+      });
+    }
+    bySourceKey.set(record.sourceKey, record);
+  }
+  return { records: [...bySourceKey.values()], duplicates };
+}

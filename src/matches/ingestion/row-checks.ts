@@ -1,0 +1,190 @@
+// Row validation shared by the formats: scores, team names and odds. Each check appends
+// RowIssues; a row with any 'error' is rejected by its parser, 'warning's only drop a part.
+
+import type { MatchStatus, OddsMarket, OddsPhase, OddsRecord, RowIssue } from './match-record';
+
+/** Below 1 a set of prices is an arbitrage no bookmaker offers; above 1.5 it is a data error. */
+export const MIN_BOOKSUM = 1;
+export const MAX_BOOKSUM = 1.5;
+const BOOKSUM_EPSILON = 1e-9;
+
+export class RowIssues {
+  readonly issues: RowIssue[] = [];
+  private errorCount = 0;
+
+  constructor(readonly line: number) {}
+
+  error(column: string | null, reason: string): void {
+    this.issues.push({ line: this.line, column, reason, severity: 'error' });
+    this.errorCount++;
+  }
+
+  warning(column: string | null, reason: string): void {
+    this.issues.push({ line: this.line, column, reason, severity: 'warning' });
+  }
+
+  get hasErrors(): boolean {
+    return this.errorCount > 0;
+  }
+}
+
+export interface TeamCells {
+  home: string;
+  away: string;
+  homeColumn: string;
+  awayColumn: string;
+}
+
+/** Trims the team names; missing names and a team playing itself are errors. */
+export function checkTeams(cells: TeamCells, row: RowIssues): { home: string; away: string } {
+  const home = cells.home.trim();
+  const away = cells.away.trim();
+  if (home === '') row.error(cells.homeColumn, 'missing home team');
+  if (away === '') row.error(cells.awayColumn, 'missing away team');
+  if (home !== '' && home.toLowerCase() === away.toLowerCase()) {
+    row.error(cells.awayColumn, `home and away team are the same ('${home}')`);
+  }
+  return { home, away };
+}
+
+export interface ScoreCells {
+  home: string;
+  away: string;
+  homeColumn: string;
+  awayColumn: string;
+}
+
+export interface MatchResult {
+  status: MatchStatus;
+  homeGoals: number | null;
+  awayGoals: number | null;
+  homeGoalsHalfTime: number | null;
+  awayGoalsHalfTime: number | null;
+}
+
+/**
+ * Reads full-time (and optional half-time) scores. Both full-time cells empty means a fixture
+ * not yet played ('scheduled'); `notPlayedMarkers` lists other spellings of "no score" (NA).
+ */
+export function checkResult(
+  fullTime: ScoreCells,
+  halfTime: ScoreCells | null,
+  row: RowIssues,
+  notPlayedMarkers: readonly string[] = [],
+): MatchResult {
+  const ft = readScorePair(fullTime, row, notPlayedMarkers, 'full-time');
+  const ht = halfTime ? readScorePair(halfTime, row, notPlayedMarkers, 'half-time') : null;
+  if (ft === null && ht) row.error(halfTime!.homeColumn, 'half-time score without a full-time score');
+  if (ft && ht) {
+    if (ht.home > ft.home) {
+      row.error(halfTime!.homeColumn, `half-time goals ${ht.home} exceed full-time goals ${ft.home}`);
+    }
+    if (ht.away > ft.away) {
+      row.error(halfTime!.awayColumn, `half-time goals ${ht.away} exceed full-time goals ${ft.away}`);
+    }
+  }
+  return {
+    status: ft ? 'finished' : 'scheduled',
+    homeGoals: ft?.home ?? null,
+    awayGoals: ft?.away ?? null,
+    homeGoalsHalfTime: ht?.home ?? null,
+    awayGoalsHalfTime: ht?.away ?? null,
+  };
+}
+
+/** null when both cells are empty; undefined-free pair otherwise (errors reported on `row`). */
+function readScorePair(
+  cells: ScoreCells,
+  row: RowIssues,
+  notPlayedMarkers: readonly string[],
+  label: string,
+): { home: number; away: number } | null {
+  const home = cells.home.trim();
+  const away = cells.away.trim();
+  const homeEmpty = home === '' || notPlayedMarkers.includes(home);
+  const awayEmpty = away === '' || notPlayedMarkers.includes(away);
+  if (homeEmpty && awayEmpty) return null;
+  if (homeEmpty !== awayEmpty) {
+    row.error(homeEmpty ? cells.homeColumn : cells.awayColumn, `only one of the two ${label} scores is present`);
+    return null;
+  }
+  const homeGoals = readGoals(home, cells.homeColumn, row);
+  const awayGoals = readGoals(away, cells.awayColumn, row);
+  return homeGoals === null || awayGoals === null ? null : { home: homeGoals, away: awayGoals };
+}
+
+function readGoals(text: string, column: string, row: RowIssues): number | null {
+  if (!/^-?\d+(\.0+)?$/.test(text)) {
+    row.error(column, `score '${text}' is not a whole number`);
+    return null;
+  }
+  const goals = Number(text);
+  if (goals < 0) {
+    row.error(column, `score ${text} is negative`);
+    return null;
+  }
+  return goals;
+}
+
+/** Where one market/phase/bookmaker's prices live: outcome -> column name. */
+export interface OddsColumns {
+  market: OddsMarket;
+  phase: OddsPhase;
+  bookmaker: string;
+  columns: Readonly<Record<string, string>>;
+}
+
+/**
+ * Reads the odds sets. `cell` returns undefined when the file has no such column, and such sets
+ * are skipped silently, as are all-empty ones; malformed or impossible sets are dropped with a
+ * warning and never fail the row.
+ */
+export function readOdds(
+  specs: readonly OddsColumns[],
+  cell: (column: string) => string | undefined,
+  row: RowIssues,
+): OddsRecord[] {
+  const odds: OddsRecord[] = [];
+  for (const spec of specs) {
+    const record = readOddsSet(spec, cell, row);
+    if (record) odds.push(record);
+  }
+  return odds;
+}
+
+function readOddsSet(
+  spec: OddsColumns,
+  cell: (column: string) => string | undefined,
+  row: RowIssues,
+): OddsRecord | null {
+  const entries = Object.entries(spec.columns);
+  const raw: string[] = [];
+  for (const [, column] of entries) {
+    const value = cell(column);
+    if (value === undefined) return null;
+    raw.push(value.trim());
+  }
+  if (raw.every((value) => value === '')) return null;
+
+  const what = `${spec.market} ${spec.phase} ${spec.bookmaker} odds`;
+  const prices: Record<string, number> = {};
+  let booksum = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const [outcome, column] = entries[i];
+    const text = raw[i];
+    const price = text === '' ? NaN : Number(text);
+    if (!Number.isFinite(price) || price <= 1) {
+      const shown = text === '' ? 'missing' : `'${text}'`;
+      row.warning(column, `price ${shown} is not a decimal price > 1: ${what} dropped`);
+      return null;
+    }
+    prices[outcome] = price;
+    booksum += 1 / price;
+  }
+  if (booksum < MIN_BOOKSUM - BOOKSUM_EPSILON || booksum > MAX_BOOKSUM) {
+    const group = entries.map(([, column]) => column).join('/');
+    row.warning(group, `impossible odds (booksum ${booksum.toFixed(3)}): ${what} dropped`);
+    return null;
+  }
+  return { market: spec.market, phase: spec.phase, bookmaker: spec.bookmaker, prices };
+}

@@ -1,0 +1,175 @@
+import type { PoolClient } from 'pg';
+
+/** A parsed row whose competition and teams are resolved to ids, ready to be written. */
+export interface ResolvedMatchRow {
+  source: string;
+  sourceKey: string;
+  competitionId: number;
+  season: string;
+  kickoff: Date;
+  homeTeamId: number;
+  awayTeamId: number;
+  status: string;
+  homeGoals: number | null;
+  awayGoals: number | null;
+  homeGoalsHalfTime: number | null;
+  awayGoalsHalfTime: number | null;
+  neutral: boolean;
+  odds: Array<{ market: string; phase: string; bookmaker: string; prices: Record<string, number> }>;
+}
+
+export interface UpsertCounts {
+  matchesInserted: number;
+  matchesUpdated: number;
+  matchesUnchanged: number;
+  oddsWritten: number;
+}
+
+const utcDay = (date: Date) => date.toISOString().slice(0, 10);
+
+/**
+ * The bulk write path of ingestion: set-based SQL over arrays, inside the caller's transaction.
+ * A row finds its match by (source, source key) first, then by the cross-source identity (home,
+ * away, UTC day); only then is a match inserted. Updates happen only when something differs,
+ * so re-importing a file changes nothing.
+ */
+export class MatchWriteRepository {
+  constructor(private readonly client: PoolClient) {}
+
+  async upsert(rows: ResolvedMatchRow[], now: Date): Promise<UpsertCounts> {
+    if (rows.length === 0) {
+      return { matchesInserted: 0, matchesUpdated: 0, matchesUnchanged: 0, oddsWritten: 0 };
+    }
+    await this.loadBatch(rows);
+    await this.client.query(`
+      update import_batch b set match_id = r.match_id
+      from match_source_refs r where r.source = b.source and r.source_key = b.source_key`);
+    await this.client.query(`
+      update import_batch b set match_id = m.id
+      from matches m
+      where b.match_id is null and m.home_team_id = b.home_team_id
+        and m.away_team_id = b.away_team_id and m.match_date = b.match_date`);
+    const inserted = await this.client.query(
+      `with inserted as (
+         insert into matches (competition_id, season, kickoff, match_date, home_team_id, away_team_id,
+           status, home_goals, away_goals, home_goals_half_time, away_goals_half_time, neutral,
+           source, source_key, created_at, updated_at)
+         select competition_id, season, kickoff, match_date, home_team_id, away_team_id,
+           status::match_status, home_goals, away_goals, home_goals_half_time, away_goals_half_time,
+           neutral, source, source_key, $1, $1
+         from import_batch where match_id is null order by ordinal
+         returning id, home_team_id, away_team_id, match_date)
+       update import_batch b set match_id = i.id, inserted = true
+       from inserted i
+       where b.match_id is null and b.home_team_id = i.home_team_id
+         and b.away_team_id = i.away_team_id and b.match_date = i.match_date`,
+      [now],
+    );
+    // A known result is never overwritten by a source that still lists the match as scheduled;
+    // kick-off, competition and venue follow the source that first reported the match, so two
+    // sources with different kick-off times do not flip the match back and forth.
+    const updated = await this.client.query(
+      `update matches m set
+         status = b.status::match_status, home_goals = b.home_goals, away_goals = b.away_goals,
+         home_goals_half_time = coalesce(b.home_goals_half_time, m.home_goals_half_time),
+         away_goals_half_time = coalesce(b.away_goals_half_time, m.away_goals_half_time),
+         kickoff = case when m.source = b.source then b.kickoff else m.kickoff end,
+         match_date = case when m.source = b.source then b.match_date else m.match_date end,
+         neutral = case when m.source = b.source then b.neutral else m.neutral end,
+         updated_at = $1
+       from import_batch b
+       where b.match_id = m.id and not b.inserted
+         and (b.status <> 'scheduled' or m.status = 'scheduled')
+         and (m.status::text, m.home_goals, m.away_goals,
+              coalesce(b.home_goals_half_time, m.home_goals_half_time),
+              coalesce(b.away_goals_half_time, m.away_goals_half_time),
+              case when m.source = b.source then b.kickoff else m.kickoff end,
+              case when m.source = b.source then b.neutral else m.neutral end)
+           is distinct from
+             (b.status, b.home_goals, b.away_goals, m.home_goals_half_time,
+              m.away_goals_half_time, m.kickoff, m.neutral)`,
+      [now],
+    );
+    await this.client.query(`
+      insert into match_source_refs (match_id, source, source_key)
+      select match_id, source, source_key from import_batch
+      on conflict (source, source_key) do nothing`);
+    const oddsWritten = await this.upsertOdds(rows, now);
+    const matchesInserted = inserted.rowCount ?? 0;
+    const matchesUpdated = updated.rowCount ?? 0;
+    return {
+      matchesInserted,
+      matchesUpdated,
+      matchesUnchanged: rows.length - matchesInserted - matchesUpdated,
+      oddsWritten,
+    };
+  }
+
+  private async loadBatch(rows: ResolvedMatchRow[]): Promise<void> {
+    await this.client.query(`
+      create temp table import_batch (
+        ordinal int primary key, source text, source_key text, competition_id int, season text,
+        kickoff timestamptz, match_date date, home_team_id int, away_team_id int, status text,
+        home_goals smallint, away_goals smallint, home_goals_half_time smallint,
+        away_goals_half_time smallint, neutral boolean, match_id int, inserted boolean default false
+      ) on commit drop`);
+    const column = <T>(pick: (row: ResolvedMatchRow) => T) => rows.map(pick);
+    await this.client.query(
+      `insert into import_batch (ordinal, source, source_key, competition_id, season, kickoff,
+         match_date, home_team_id, away_team_id, status, home_goals, away_goals,
+         home_goals_half_time, away_goals_half_time, neutral)
+       select * from unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[],
+         $6::timestamptz[], $7::date[], $8::int[], $9::int[], $10::text[], $11::smallint[],
+         $12::smallint[], $13::smallint[], $14::smallint[], $15::boolean[])`,
+      [
+        column((_, i) => i),
+        column((r) => r.source),
+        column((r) => r.sourceKey),
+        column((r) => r.competitionId),
+        column((r) => r.season),
+        column((r) => r.kickoff.toISOString()),
+        column((r) => utcDay(r.kickoff)),
+        column((r) => r.homeTeamId),
+        column((r) => r.awayTeamId),
+        column((r) => r.status),
+        column((r) => r.homeGoals),
+        column((r) => r.awayGoals),
+        column((r) => r.homeGoalsHalfTime),
+        column((r) => r.awayGoalsHalfTime),
+        column((r) => r.neutral),
+      ].map((values, index) => (index === 0 ? rows.map((_, i) => i) : values)),
+    );
+    await this.client.query('analyze import_batch');
+  }
+
+  private async upsertOdds(rows: ResolvedMatchRow[], now: Date): Promise<number> {
+    const ordinals: number[] = [];
+    const markets: string[] = [];
+    const phases: string[] = [];
+    const bookmakers: string[] = [];
+    const prices: string[] = [];
+    rows.forEach((row, ordinal) => {
+      for (const odds of row.odds) {
+        ordinals.push(ordinal);
+        markets.push(odds.market);
+        phases.push(odds.phase);
+        bookmakers.push(odds.bookmaker);
+        prices.push(JSON.stringify(odds.prices));
+      }
+    });
+    if (ordinals.length === 0) return 0;
+    const result = await this.client.query(
+      `insert into odds_snapshots (match_id, market, phase, bookmaker, prices, source, captured_at)
+       select b.match_id, o.market::odds_market, o.phase::odds_phase, o.bookmaker, o.prices::jsonb,
+         b.source, $6
+       from unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[])
+         as o(ordinal, market, phase, bookmaker, prices)
+       join import_batch b on b.ordinal = o.ordinal
+       on conflict (match_id, market, phase, bookmaker, source) do update
+         set prices = excluded.prices, captured_at = excluded.captured_at
+         where odds_snapshots.prices is distinct from excluded.prices`,
+      [ordinals, markets, phases, bookmakers, prices, now],
+    );
+    return result.rowCount ?? 0;
+  }
+}

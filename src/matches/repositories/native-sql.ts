@@ -1,0 +1,25 @@
+import type { EntityManager, PostgreSqlConnection } from '@mikro-orm/postgresql';
+import type { PoolClient } from 'pg';
+
+/**
+ * Runs `work` in one PostgreSQL transaction on a connection of the ORM's own pool, with real
+ * server-side parameters ($1 arrays) for bulk statements, which the ORM's raw execute inlines.
+ */
+export async function inNativeTransaction<T>(
+  em: EntityManager,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> {
+  const pool = await (em.getConnection() as PostgreSqlConnection).getNativeClient();
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const result = await work(client);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,54 @@
+// Adapters from the statistical models to the backtester's fit/predict contract.
+import { fitDixonColes } from '../dixon-coles/fit';
+import { dixonColesScoreMatrix, type DixonColesHyperparameters, type DixonColesParameters } from '../dixon-coles/model';
+import { fitElo, type EloParameters } from '../elo/fit';
+import { EloPredictor } from '../elo/predictor';
+import type { EloHyperparameters } from '../elo/rating';
+import { bothTeamsToScore, matchResult, overUnder } from '../markets/markets';
+import type { MatchInput } from '../types';
+import type { BacktestModel } from './types';
+
+const DAY_MS = 86_400_000;
+
+export function eloModel(hp: EloHyperparameters, name = 'elo'): BacktestModel<EloParameters> {
+  return {
+    name,
+    fit: (training, context, previous) => fitElo(training, context.asOf, hp, previous),
+    predict: (params, fixture) => ({
+      probabilities: new EloPredictor(params).predict(fixture as MatchInput),
+    }),
+  };
+}
+
+export interface DixonColesModelOptions {
+  /**
+   * Only matches this many days before asOf are passed to the fit: with the usual decay they
+   * weigh little, and dropping them bounds the cost of a refit.
+   */
+  windowDays: number;
+}
+
+export function dixonColesModel(
+  hp: DixonColesHyperparameters,
+  options: DixonColesModelOptions,
+  name = 'dixon-coles',
+): BacktestModel<DixonColesParameters | undefined> {
+  return {
+    name,
+    fit(training, context, previous) {
+      const from = context.asOf - options.windowDays * DAY_MS;
+      const window = training.filter((m) => m.kickoff >= from);
+      if (!window.some((m) => m.homeGoals !== undefined)) return previous;
+      return fitDixonColes(window, context.asOf, hp, previous);
+    },
+    predict(params, fixture) {
+      if (!params) return undefined;
+      const matrix = dixonColesScoreMatrix(params, fixture);
+      return {
+        probabilities: matchResult(matrix),
+        over25: overUnder(matrix, 2.5).over,
+        btts: bothTeamsToScore(matrix).yes,
+      };
+    },
+  };
+}

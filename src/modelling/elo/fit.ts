@@ -1,0 +1,169 @@
+// Fits Elo ratings by replaying every finished match before asOf in kick-off order, then fits the
+// ordered logit on the pre-match rating differences of those same matches.
+import type { MatchInput } from '../types';
+import {
+  DEFAULT_ORDERED_LOGIT,
+  fitOrderedLogit,
+  type OrderedLogit,
+  type OrderedLogitData,
+} from './ordered-logit';
+import { eloUpdate, type EloHyperparameters } from './rating';
+
+export interface EloTeamState {
+  rating: number;
+  games: number;
+  competition: string;
+  lastSeason: string;
+}
+
+export interface EloCompetitionState {
+  /** Latest season seen in this competition. */
+  season: string;
+  /** Mean rating of the previous season's teams when that season started (regression target). */
+  baseline: number;
+  /** Whether the latest season is the first one seen (then every team starts at initialRating). */
+  founding: boolean;
+}
+
+/** Plain JSON parameters of a fitted Elo model. */
+export interface EloParameters {
+  hyperparameters: EloHyperparameters;
+  asOf: number;
+  /** Number of matches replayed. */
+  matchCount: number;
+  teams: Record<string, EloTeamState>;
+  competitions: Record<string, EloCompetitionState>;
+  outcomeModel: OrderedLogit;
+}
+
+/** The ordered logit sees differences in units of 100 rating points, for conditioning. */
+export const DIFFERENCE_SCALE = 100;
+
+const DAY_MS = 86_400_000;
+
+function byKickoff(a: MatchInput, b: MatchInput): number {
+  return a.kickoff - b.kickoff || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Mean current rating of the competition's teams whose last season is `season`. */
+function seasonMean(teams: Map<string, EloTeamState>, competition: string, season: string): number {
+  let sum = 0;
+  let count = 0;
+  for (const t of teams.values()) {
+    if (t.competition === competition && t.lastSeason === season) {
+      sum += t.rating;
+      count++;
+    }
+  }
+  return count > 0 ? sum / count : Number.NaN;
+}
+
+/**
+ * Mutable replay state; `EloPredictor` reuses the same rules (new-season regression, new-team
+ * prior) for fixtures, so a prediction on a season's first weekend sees regressed ratings.
+ */
+export class EloState {
+  readonly teams = new Map<string, EloTeamState>();
+  readonly competitions = new Map<string, EloCompetitionState>();
+
+  constructor(private readonly hp: EloHyperparameters) {}
+
+  static from(params: EloParameters): EloState {
+    const state = new EloState(params.hyperparameters);
+    for (const [name, t] of Object.entries(params.teams)) state.teams.set(name, { ...t });
+    for (const [name, c] of Object.entries(params.competitions)) state.competitions.set(name, { ...c });
+    return state;
+  }
+
+  /** Opens the season in the competition if new, returning the competition state. */
+  private enterSeason(competition: string, season: string): EloCompetitionState {
+    const current = this.competitions.get(competition);
+    if (!current) {
+      const created = { season, baseline: this.hp.initialRating, founding: true };
+      this.competitions.set(competition, created);
+      return created;
+    }
+    if (current.season !== season) {
+      const mean = seasonMean(this.teams, competition, current.season);
+      current.baseline = Number.isNaN(mean) ? this.hp.initialRating : mean;
+      current.season = season;
+      current.founding = false;
+    }
+    return current;
+  }
+
+  /** Current rating of a team for a match in (competition, season), creating/regressing it. */
+  private team(name: string, competition: string, season: string): EloTeamState {
+    const comp = this.enterSeason(competition, season);
+    let team = this.teams.get(name);
+    if (!team) {
+      const rating = comp.founding ? this.hp.initialRating : comp.baseline + this.hp.newTeamOffset;
+      team = { rating, games: 0, competition, lastSeason: season };
+      this.teams.set(name, team);
+    } else if (team.lastSeason !== season) {
+      team.rating = comp.baseline + (1 - this.hp.seasonRegression) * (team.rating - comp.baseline);
+      team.lastSeason = season;
+      team.competition = competition;
+    }
+    return team;
+  }
+
+  /** Rating difference home - away including home advantage, in rating points. */
+  difference(match: MatchInput): { home: EloTeamState; away: EloTeamState; difference: number } {
+    const home = this.team(match.homeTeam, match.competition, match.season);
+    const away = this.team(match.awayTeam, match.competition, match.season);
+    const advantage = match.neutral ? 0 : this.hp.homeAdvantage;
+    return { home, away, difference: home.rating + advantage - away.rating };
+  }
+
+  toJSON(): Pick<EloParameters, 'teams' | 'competitions'> {
+    return {
+      teams: Object.fromEntries([...this.teams].map(([k, v]) => [k, { ...v }])),
+      competitions: Object.fromEntries([...this.competitions].map(([k, v]) => [k, { ...v }])),
+    };
+  }
+}
+
+/**
+ * Replays the finished matches with kickoff < asOf. `previous` (an earlier fit) only warm-starts
+ * the ordered logit: replaying is cheap (microseconds per match) and keeps the fit a pure
+ * function of the data.
+ */
+export function fitElo(
+  matches: readonly MatchInput[],
+  asOf: number,
+  hp: EloHyperparameters,
+  previous?: EloParameters,
+): EloParameters {
+  const played = matches
+    .filter((m) => m.kickoff < asOf && m.homeGoals !== undefined && m.awayGoals !== undefined)
+    .sort(byKickoff);
+  const state = new EloState(hp);
+  const n = played.length;
+  const data: OrderedLogitData = {
+    differences: new Float64Array(n),
+    outcomes: new Uint8Array(n),
+    weights: new Float64Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const m = played[i];
+    const hg = m.homeGoals as number;
+    const ag = m.awayGoals as number;
+    const { home, away, difference } = state.difference(m);
+    const burnedIn = home.games >= hp.logitBurnInMatches && away.games >= hp.logitBurnInMatches;
+    data.differences[i] = difference / DIFFERENCE_SCALE;
+    data.outcomes[i] = hg > ag ? 2 : hg === ag ? 1 : 0;
+    data.weights[i] = burnedIn
+      ? hp.logitHalfLifeDays > 0
+        ? Math.pow(0.5, (asOf - m.kickoff) / DAY_MS / hp.logitHalfLifeDays)
+        : 1
+      : 0;
+    const change = eloUpdate(hp, difference, hg, ag);
+    home.rating += change;
+    away.rating -= change;
+    home.games++;
+    away.games++;
+  }
+  const outcomeModel = fitOrderedLogit(data, previous?.outcomeModel ?? DEFAULT_ORDERED_LOGIT);
+  return { hyperparameters: { ...hp }, asOf, matchCount: n, ...state.toJSON(), outcomeModel };
+}

@@ -1,0 +1,2 @@
+export * from './multinomial-logit';
+export * from './ensemble-model';

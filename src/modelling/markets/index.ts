@@ -1,0 +1,2 @@
+export * from './score-matrix';
+export * from './markets';

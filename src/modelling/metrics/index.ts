@@ -1,0 +1,3 @@
+export * from './scores';
+export * from './calibration';
+export * from './summary';

@@ -1,0 +1,3 @@
+export * from './rng';
+export * from './league';
+export * from './schedule';
