@@ -14,7 +14,7 @@ import { setUpSwagger } from './common/http/swagger';
 /** Builds the HTTP application (not listening): shared by main.ts and the e2e tests. */
 export async function createApp(): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    genReqId: (req) => assignRequestId(req as IncomingMessage),
+    genReqId: (req: IncomingMessage) => assignRequestId(req),
     bodyLimit: 1024 * 1024,
     trustProxy: false,
   });

@@ -1,11 +1,12 @@
 import { createApp } from './bootstrap';
+import { Logger } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
 
 async function main(): Promise<void> {
   const app = await createApp();
   const config = app.get(AppConfig);
   await app.listen({ port: config.port, host: config.host });
-  app.getHttpAdapter().getInstance().log.info(`OracXPred listening on http://${config.host}:${config.port} (docs at /docs)`);
+  app.get(Logger).log(`OracXPred listening on http://${config.host}:${config.port} (docs at /docs)`);
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
-import { Opt } from '@mikro-orm/core';
+import { EntityRepositoryType, Opt } from '@mikro-orm/core';
+import { MatchRepository } from '../repositories/match.repository';
 import { Competition } from './competition.entity';
 import { Team } from './team.entity';
 
@@ -15,7 +16,7 @@ export enum MatchStatus {
  * One real match, whatever the source. Identity across sources is (home, away, UTC date): two
  * teams never meet twice on one day, and different sources disagree on kick-off times.
  */
-@Entity({ tableName: 'matches' })
+@Entity({ tableName: 'matches', repository: () => MatchRepository })
 @Unique({ name: 'matches_identity_unique', properties: ['homeTeam', 'awayTeam', 'matchDate'] })
 @Index({ name: 'matches_competition_kickoff_idx', properties: ['competition', 'kickoff'] })
 @Index({ name: 'matches_home_kickoff_idx', properties: ['homeTeam', 'kickoff'] })
@@ -23,6 +24,8 @@ export enum MatchStatus {
 @Index({ name: 'matches_status_kickoff_idx', properties: ['status', 'kickoff'] })
 @Index({ name: 'matches_season_idx', properties: ['season'] })
 export class Match {
+  [EntityRepositoryType]?: MatchRepository;
+
   @PrimaryKey()
   id!: number;
 

@@ -1,8 +1,11 @@
 import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { Opt } from '@mikro-orm/core';
+import { EntityRepositoryType, Opt } from '@mikro-orm/core';
+import { TeamRepository } from '../repositories/team.repository';
 
-@Entity({ tableName: 'teams' })
+@Entity({ tableName: 'teams', repository: () => TeamRepository })
 export class Team {
+  [EntityRepositoryType]?: TeamRepository;
+
   @PrimaryKey()
   id!: number;
 

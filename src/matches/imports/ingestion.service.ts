@@ -5,7 +5,7 @@ import { ProblemException } from '../../common/problem/problem.exception';
 import type { ImportCounts, ImportIssue } from '../entities';
 import { UnsupportedFormatError } from '../ingestion/errors';
 import { isIngestionFormat, parseAny } from '../ingestion/formats/detect';
-import type { MatchRecord } from '../ingestion/match-record';
+import type { MatchRecord, ParseResult } from '../ingestion/match-record';
 import { inNativeTransaction } from '../repositories/native-sql';
 import { MatchWriteRepository, ResolvedMatchRow, UpsertCounts } from '../repositories/match-write.repository';
 import { ReferenceWriteRepository } from '../repositories/reference-write.repository';
@@ -26,9 +26,14 @@ export class IngestionService {
   constructor(private readonly em: EntityManager) {}
 
   async importContent(content: string | Uint8Array, options: ImportOptions = {}): Promise<ImportReport> {
-    const progress = options.onProgress ?? (() => undefined);
     const parsed = this.parse(content, options.format);
-    await progress(10);
+    await options.onProgress?.(10);
+    return this.importParsed(parsed, options);
+  }
+
+  /** Writes already-parsed records (used by importContent and by generated demo data). */
+  async importParsed(parsed: ParseResult, options: ImportOptions = {}): Promise<ImportReport> {
+    const progress = options.onProgress ?? (() => undefined);
     const issues: ImportIssue[] = [...parsed.issues];
     const errors = () => issues.filter((issue) => issue.severity === 'error').length;
     const { records, duplicates } = dropDuplicateKeys(parsed.records);

@@ -20,7 +20,10 @@ function competition(country: string, slug: string, name: string): Competition {
 
 /** football-data.co.uk division codes. */
 export const FOOTBALL_DATA_DIVISIONS: Readonly<Record<string, DivisionEntry>> = {
-  E0: { ...competition('England', 'premier-league', 'Premier League'), covidSeasonEnd: '2020-07-26' },
+  E0: {
+    ...competition('England', 'premier-league', 'Premier League'),
+    covidSeasonEnd: '2020-07-26',
+  },
   E1: { ...competition('England', 'championship', 'Championship'), covidSeasonEnd: '2020-08-04' },
   E2: { ...competition('England', 'league-one', 'League One'), covidSeasonEnd: '2020-07-13' },
   E3: { ...competition('England', 'league-two', 'League Two'), covidSeasonEnd: '2020-07-13' },
@@ -39,7 +42,10 @@ export const FOOTBALL_DATA_DIVISIONS: Readonly<Record<string, DivisionEntry>> = 
   F2: competition('France', 'ligue-2', 'Ligue 2'),
   N1: competition('Netherlands', 'eredivisie', 'Eredivisie'),
   B1: competition('Belgium', 'jupiler-pro-league', 'Jupiler Pro League'),
-  P1: { ...competition('Portugal', 'liga-portugal', 'Liga Portugal'), covidSeasonEnd: '2020-07-26' },
+  P1: {
+    ...competition('Portugal', 'liga-portugal', 'Liga Portugal'),
+    covidSeasonEnd: '2020-07-26',
+  },
   T1: { ...competition('Turkey', 'super-lig', 'Super Lig'), covidSeasonEnd: '2020-07-26' },
   G1: { ...competition('Greece', 'super-league', 'Super League'), covidSeasonEnd: '2020-07-19' },
 };

@@ -72,15 +72,25 @@ export function checkResult(
   row: RowIssues,
   notPlayedMarkers: readonly string[] = [],
 ): MatchResult {
-  const ft = readScorePair(fullTime, row, notPlayedMarkers, 'full-time');
-  const ht = halfTime ? readScorePair(halfTime, row, notPlayedMarkers, 'half-time') : null;
-  if (ft === null && ht) row.error(halfTime!.homeColumn, 'half-time score without a full-time score');
+  const ftRead = readScorePair(fullTime, row, notPlayedMarkers, 'full-time');
+  const htRead = halfTime ? readScorePair(halfTime, row, notPlayedMarkers, 'half-time') : EMPTY;
+  const ft = typeof ftRead === 'object' ? ftRead : null;
+  const ht = typeof htRead === 'object' ? htRead : null;
+  if (ftRead === EMPTY && htRead !== EMPTY) {
+    row.error(halfTime!.homeColumn, 'half-time score without a full-time score');
+  }
   if (ft && ht) {
     if (ht.home > ft.home) {
-      row.error(halfTime!.homeColumn, `half-time goals ${ht.home} exceed full-time goals ${ft.home}`);
+      row.error(
+        halfTime!.homeColumn,
+        `half-time goals ${ht.home} exceed full-time goals ${ft.home}`,
+      );
     }
     if (ht.away > ft.away) {
-      row.error(halfTime!.awayColumn, `half-time goals ${ht.away} exceed full-time goals ${ft.away}`);
+      row.error(
+        halfTime!.awayColumn,
+        `half-time goals ${ht.away} exceed full-time goals ${ft.away}`,
+      );
     }
   }
   return {
@@ -92,25 +102,29 @@ export function checkResult(
   };
 }
 
-/** null when both cells are empty; undefined-free pair otherwise (errors reported on `row`). */
+const EMPTY = 'empty';
+const INVALID = 'invalid';
+
+/** The pair of goals, EMPTY when both cells are blank, INVALID (reported on `row`) otherwise. */
 function readScorePair(
   cells: ScoreCells,
   row: RowIssues,
   notPlayedMarkers: readonly string[],
   label: string,
-): { home: number; away: number } | null {
+): { home: number; away: number } | typeof EMPTY | typeof INVALID {
   const home = cells.home.trim();
   const away = cells.away.trim();
   const homeEmpty = home === '' || notPlayedMarkers.includes(home);
   const awayEmpty = away === '' || notPlayedMarkers.includes(away);
-  if (homeEmpty && awayEmpty) return null;
+  if (homeEmpty && awayEmpty) return EMPTY;
   if (homeEmpty !== awayEmpty) {
-    row.error(homeEmpty ? cells.homeColumn : cells.awayColumn, `only one of the two ${label} scores is present`);
-    return null;
+    const column = homeEmpty ? cells.homeColumn : cells.awayColumn;
+    row.error(column, `only one of the two ${label} scores is present`);
+    return INVALID;
   }
   const homeGoals = readGoals(home, cells.homeColumn, row);
   const awayGoals = readGoals(away, cells.awayColumn, row);
-  return homeGoals === null || awayGoals === null ? null : { home: homeGoals, away: awayGoals };
+  return homeGoals === null || awayGoals === null ? INVALID : { home: homeGoals, away: awayGoals };
 }
 
 function readGoals(text: string, column: string, row: RowIssues): number | null {

@@ -24,7 +24,6 @@ export const CURATED_TEAM_ALIASES: readonly TeamAlias[] = [
   { alias: 'Man United', canonical: 'Manchester United', competition: ENGLAND },
   { alias: 'Newcastle', canonical: 'Newcastle Utd', competition: ENGLAND },
   { alias: "Nott'm Forest", canonical: 'Nottingham', competition: ENGLAND },
-  { alias: 'Nottingham Forest', canonical: 'Nottingham', competition: ENGLAND },
   { alias: 'Sheffield United', canonical: 'Sheffield Utd', competition: ENGLAND },
   { alias: 'Hull', canonical: 'Hull City', competition: ENGLAND },
   { alias: 'Stoke', canonical: 'Stoke City', competition: ENGLAND },
@@ -53,7 +52,6 @@ export const CURATED_TEAM_ALIASES: readonly TeamAlias[] = [
   { alias: 'Leverkusen', canonical: 'Bayer Leverkusen', competition: GERMANY },
   { alias: "M'gladbach", canonical: 'B. Monchengladbach', competition: GERMANY },
   { alias: 'Schalke 04', canonical: 'Schalke', competition: GERMANY },
-  { alias: 'St Pauli', canonical: 'St. Pauli', competition: GERMANY },
   { alias: 'Stuttgart', canonical: 'VfB Stuttgart', competition: GERMANY },
   // France
   { alias: 'Ajaccio', canonical: 'AC Ajaccio', competition: FRANCE },

@@ -86,7 +86,9 @@ export function parseIsoDate(text: string): { year: number; month: number; day: 
  * Parses football-data.co.uk's `dd/mm/yyyy` or `dd/mm/yy`. Two-digit years: the archive starts
  * in 1993, so 90-99 are the 1990s and the rest 2000s.
  */
-export function parseDayMonthYear(text: string): { year: number; month: number; day: number } | null {
+export function parseDayMonthYear(
+  text: string,
+): { year: number; month: number; day: number } | null {
   const match = /^(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})$/.exec(text);
   if (!match) return null;
   const day = Number(match[1]);

@@ -113,7 +113,7 @@ export class MatchWriteRepository {
         home_goals smallint, away_goals smallint, home_goals_half_time smallint,
         away_goals_half_time smallint, neutral boolean, match_id int, inserted boolean default false
       ) on commit drop`);
-    const column = <T>(pick: (row: ResolvedMatchRow) => T) => rows.map(pick);
+    const column = <T>(pick: (row: ResolvedMatchRow) => T) => rows.map((row) => pick(row));
     await this.client.query(
       `insert into import_batch (ordinal, source, source_key, competition_id, season, kickoff,
          match_date, home_team_id, away_team_id, status, home_goals, away_goals,
@@ -122,7 +122,7 @@ export class MatchWriteRepository {
          $6::timestamptz[], $7::date[], $8::int[], $9::int[], $10::text[], $11::smallint[],
          $12::smallint[], $13::smallint[], $14::smallint[], $15::boolean[])`,
       [
-        column((_, i) => i),
+        rows.map((_, ordinal) => ordinal),
         column((r) => r.source),
         column((r) => r.sourceKey),
         column((r) => r.competitionId),
@@ -137,7 +137,7 @@ export class MatchWriteRepository {
         column((r) => r.homeGoalsHalfTime),
         column((r) => r.awayGoalsHalfTime),
         column((r) => r.neutral),
-      ].map((values, index) => (index === 0 ? rows.map((_, i) => i) : values)),
+      ],
     );
     await this.client.query('analyze import_batch');
   }

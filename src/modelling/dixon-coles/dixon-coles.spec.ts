@@ -6,12 +6,7 @@ import { simulateLeague } from '../simulation/league';
 import { fitDixonColes } from './fit';
 import { dixonColesObjective, prepareMatches, rhoBounds } from './likelihood';
 import { DixonColesPredictor } from './predictor';
-import {
-  dixonColesMatrixFromRates,
-  dixonColesScoreMatrix,
-  expectedGoals,
-  tau,
-} from './model';
+import { dixonColesMatrixFromRates, dixonColesScoreMatrix, expectedGoals, tau } from './model';
 import type { DixonColesParameters } from './model';
 
 const DAY = 86_400_000;

@@ -88,7 +88,15 @@ export function prepareMatches(
     prepared.awayGoals[k] = ag;
     prepared.venue[k] = m.neutral ? 0 : 1;
     prepared.lowScore[k] =
-      hg > 1 || ag > 1 ? LowScore.None : hg === 0 ? (ag === 0 ? LowScore.NilNil : LowScore.NilOne) : ag === 0 ? LowScore.OneNil : LowScore.OneOne;
+      hg > 1 || ag > 1
+        ? LowScore.None
+        : hg === 0
+          ? ag === 0
+            ? LowScore.NilNil
+            : LowScore.NilOne
+          : ag === 0
+            ? LowScore.OneNil
+            : LowScore.OneOne;
   }
   return prepared;
 }

@@ -3,7 +3,11 @@
 //   log lambda_away = intercept + attack[away] - defence[home]
 // A higher `defence` means a better defence (fewer goals conceded). 0 is the league average.
 import type { MatchInput } from '../types';
-import { DEFAULT_MAX_GOALS, createScoreMatrix, poissonProbabilities } from '../markets/score-matrix';
+import {
+  DEFAULT_MAX_GOALS,
+  createScoreMatrix,
+  poissonProbabilities,
+} from '../markets/score-matrix';
 import type { ScoreMatrix } from '../markets/score-matrix';
 
 export interface DixonColesHyperparameters {
@@ -60,10 +64,7 @@ export function dixonColesMatrixFromRates(
 ): ScoreMatrix {
   const ph = poissonProbabilities(homeRate, maxGoals);
   const pa = poissonProbabilities(awayRate, maxGoals);
-  return createScoreMatrix(
-    maxGoals,
-    (h, a) => ph[h] * pa[a] * tau(h, a, homeRate, awayRate, rho),
-  );
+  return createScoreMatrix(maxGoals, (h, a) => ph[h] * pa[a] * tau(h, a, homeRate, awayRate, rho));
 }
 
 function teamRatings(params: DixonColesParameters, team: string) {

@@ -1,2 +1,3 @@
 export * from './multinomial-logit';
+export * from './conditional-logit';
 export * from './ensemble-model';

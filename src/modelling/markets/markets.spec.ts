@@ -26,7 +26,14 @@ const small: ScoreMatrix = {
 
 describe('score matrix', () => {
   it('normalises, clamps negative and non-finite cells to 0', () => {
-    const m = createScoreMatrix(1, (h, a) => [[2, -1], [Number.NaN, 6]][h][a]);
+    const m = createScoreMatrix(
+      1,
+      (h, a) =>
+        [
+          [2, -1],
+          [Number.NaN, 6],
+        ][h][a],
+    );
     expect(m.p).toEqual([
       [0.25, 0],
       [0, 0.75],

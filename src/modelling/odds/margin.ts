@@ -80,9 +80,7 @@ function power(inverse: number[]): { probabilities: number[]; k: number } {
 }
 
 function shinProbabilities(inverse: number[], sum: number, z: number): number[] {
-  return inverse.map(
-    (p) => (Math.sqrt(z * z + (4 * (1 - z) * p * p) / sum) - z) / (2 * (1 - z)),
-  );
+  return inverse.map((p) => (Math.sqrt(z * z + (4 * (1 - z) * p * p) / sum) - z) / (2 * (1 - z)));
 }
 
 function shin(inverse: number[]): { probabilities: number[]; z: number } {

@@ -85,7 +85,11 @@ class LineSearch {
    * Finds a step satisfying the strong Wolfe conditions. Returns the step with xTrial/gTrial
    * holding the accepted point, its value, or undefined when no acceptable step was found.
    */
-  run(f0: number, slope0: number, initialStep: number): { step: number; value: number } | undefined {
+  run(
+    f0: number,
+    slope0: number,
+    initialStep: number,
+  ): { step: number; value: number } | undefined {
     const sufficient = (step: number, value: number) => value <= f0 + ARMIJO_C1 * step * slope0;
     const curvatureOk = (slope: number) => Math.abs(slope) <= -CURVATURE_C2 * slope0;
 
@@ -105,7 +109,8 @@ class LineSearch {
         return this.zoom(f0, slope0, prevStep, prevValue, prevSlope, step, value, slope);
       }
       if (curvatureOk(slope)) return { step, value };
-      if (slope >= 0) return this.zoom(f0, slope0, step, value, slope, prevStep, prevValue, prevSlope);
+      if (slope >= 0)
+        return this.zoom(f0, slope0, step, value, slope, prevStep, prevValue, prevSlope);
       prevStep = step;
       prevValue = value;
       prevSlope = slope;
@@ -158,7 +163,11 @@ class LineSearch {
   }
 }
 
-export function minimiseLbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
+export function minimiseLbfgs(
+  f: Objective,
+  x0: Float64Array,
+  options: LbfgsOptions = {},
+): LbfgsResult {
   const maxIterations = options.maxIterations ?? 200;
   const tolerance = options.gradientTolerance ?? 1e-6;
   const functionTolerance = options.functionTolerance ?? 0;

@@ -60,18 +60,44 @@ export interface SimulatedLeague {
 }
 
 const TEAM_NAMES = [
-  'Northbridge Rovers', 'Ashford Vale', 'Kingsmere United', 'Redcastle Athletic',
-  'Harrowgate Town', 'Westhaven City', 'Elmstead Wanderers', 'Brackenfield Albion',
-  'Stonebury Rangers', 'Fairport County', 'Millbrook Harriers', 'Oakenshaw Forest',
-  'Greywater Borough', 'Lynwood Celtic', 'Thornbury Park', 'Highcliff Dynamo',
-  'Marlow Heath', 'Copperfield Sporting', 'Ravensholme FC', 'Silverdale Villa',
-  'Eastmoor Orient', 'Blackwater Corinthians', 'Pennine Valley', 'Saltmarsh Mariners',
+  'Northbridge Rovers',
+  'Ashford Vale',
+  'Kingsmere United',
+  'Redcastle Athletic',
+  'Harrowgate Town',
+  'Westhaven City',
+  'Elmstead Wanderers',
+  'Brackenfield Albion',
+  'Stonebury Rangers',
+  'Fairport County',
+  'Millbrook Harriers',
+  'Oakenshaw Forest',
+  'Greywater Borough',
+  'Lynwood Celtic',
+  'Thornbury Park',
+  'Highcliff Dynamo',
+  'Marlow Heath',
+  'Copperfield Sporting',
+  'Ravensholme FC',
+  'Silverdale Villa',
+  'Eastmoor Orient',
+  'Blackwater Corinthians',
+  'Pennine Valley',
+  'Saltmarsh Mariners',
 ];
 
 /** Kick-off slots (day offset from the round's Saturday, UTC hour, minute) and their shares. */
 const KICKOFF_SLOTS: ReadonlyArray<[number, number, number]> = [
-  [0, 11, 30], [0, 14, 0], [0, 14, 0], [0, 14, 0], [0, 14, 0], [0, 16, 30],
-  [1, 13, 0], [1, 15, 30], [1, 15, 30], [1, 18, 0],
+  [0, 11, 30],
+  [0, 14, 0],
+  [0, 14, 0],
+  [0, 14, 0],
+  [0, 14, 0],
+  [0, 16, 30],
+  [1, 13, 0],
+  [1, 15, 30],
+  [1, 15, 30],
+  [1, 18, 0],
 ];
 
 const MS_PER_DAY = 86_400_000;
@@ -119,7 +145,11 @@ function bookPrices(matrix: ScoreMatrix, margin: number) {
   const ou = overUnder(matrix, 2.5);
   const btts = bothTeamsToScore(matrix);
   return {
-    result: { home: price(r.home, margin), draw: price(r.draw, margin), away: price(r.away, margin) },
+    result: {
+      home: price(r.home, margin),
+      draw: price(r.draw, margin),
+      away: price(r.away, margin),
+    },
     overUnder: { over: price(ou.over, margin), under: price(ou.under, margin) },
     btts: { yes: price(btts.yes, margin), no: price(btts.no, margin) },
   };

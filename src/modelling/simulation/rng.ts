@@ -35,7 +35,9 @@ function logFactorial(k: number): number {
   if (k < LOG_FACTORIAL_TABLE.length) return LOG_FACTORIAL_TABLE[k];
   // Stirling series; error < 1e-12 for k >= 64.
   const x = k + 1;
-  return (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x ** 3);
+  return (
+    (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x ** 3)
+  );
 }
 
 export function createRng(seed: number): Rng {

@@ -54,7 +54,8 @@ export function detectFormat(input: string | Uint8Array): IngestionFormat {
 export function parseAny(input: string | Uint8Array, format?: IngestionFormat): ParseResult {
   const text = decodeText(input);
   if (format === undefined) return PARSERS[detectFormat(text)](text);
-  if (!isIngestionFormat(format)) throw new UnsupportedFormatError(`unknown format '${String(format)}'`);
+  if (!isIngestionFormat(format))
+    throw new UnsupportedFormatError(`unknown format '${String(format)}'`);
   refuseNonCsv(text);
   return PARSERS[format](text);
 }

@@ -101,7 +101,12 @@ function parseRow(
   if (!time) checks.error('Time', `unparseable time '${timeText}'`);
 
   const teams = checkTeams(
-    { home: cell('HomeTeam'), away: cell('AwayTeam'), homeColumn: 'HomeTeam', awayColumn: 'AwayTeam' },
+    {
+      home: cell('HomeTeam'),
+      away: cell('AwayTeam'),
+      homeColumn: 'HomeTeam',
+      awayColumn: 'AwayTeam',
+    },
     checks,
   );
   const result = checkResult(
@@ -160,7 +165,8 @@ class LayoutResolver {
     if (filledWidth(row) <= this.fileHeader.names.length) return this.fileHeader;
     const width = row.fields.length;
     const match = this.known.find(
-      (layout) => layout.header.names.length === width || layout.header.names.length === filledWidth(row),
+      (layout) =>
+        layout.header.names.length === width || layout.header.names.length === filledWidth(row),
     );
     if (!match || !this.sameMatchColumns(match.header)) return null;
     const lines = this.used.get(match.name) ?? [];

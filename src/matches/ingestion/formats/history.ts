@@ -34,27 +34,27 @@ const MARKET_AVERAGE = 'market-average';
 
 const ODDS_COLUMNS: readonly OddsColumns[] = (['opening', 'closing'] as const).flatMap(
   (phase): OddsColumns[] => {
-  const suffix = phase === 'opening' ? 'open' : 'close';
-  return [
-    {
-      market: '1x2',
-      phase,
-      bookmaker: MARKET_AVERAGE,
-      columns: { home: `home_${suffix}`, draw: `draw_${suffix}`, away: `away_${suffix}` },
-    },
-    {
-      market: 'ou25',
-      phase,
-      bookmaker: MARKET_AVERAGE,
-      columns: { over: `over_2.5_${suffix}`, under: `under_2.5_${suffix}` },
-    },
-    {
-      market: 'btts',
-      phase,
-      bookmaker: MARKET_AVERAGE,
-      columns: { yes: `bts_yes_${suffix}`, no: `bts_no_${suffix}` },
-    },
-  ];
+    const suffix = phase === 'opening' ? 'open' : 'close';
+    return [
+      {
+        market: '1x2',
+        phase,
+        bookmaker: MARKET_AVERAGE,
+        columns: { home: `home_${suffix}`, draw: `draw_${suffix}`, away: `away_${suffix}` },
+      },
+      {
+        market: 'ou25',
+        phase,
+        bookmaker: MARKET_AVERAGE,
+        columns: { over: `over_2.5_${suffix}`, under: `under_2.5_${suffix}` },
+      },
+      {
+        market: 'btts',
+        phase,
+        bookmaker: MARKET_AVERAGE,
+        columns: { yes: `bts_yes_${suffix}`, no: `bts_no_${suffix}` },
+      },
+    ];
   },
 );
 
@@ -80,7 +80,12 @@ export function parseHistory(text: string, options: HistoryParseOptions = {}): P
     if (league === '') checks.error('league', 'missing league');
 
     const teams = checkTeams(
-      { home: cell('HomeTeam'), away: cell('AwayTeam'), homeColumn: 'HomeTeam', awayColumn: 'AwayTeam' },
+      {
+        home: cell('HomeTeam'),
+        away: cell('AwayTeam'),
+        homeColumn: 'HomeTeam',
+        awayColumn: 'AwayTeam',
+      },
       checks,
     );
     const result = checkResult(

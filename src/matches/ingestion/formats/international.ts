@@ -67,7 +67,8 @@ export function parseInternational(text: string): ParseResult {
     const tournament = cell('tournament');
     if (tournament === '') checks.error('tournament', 'missing tournament');
     const neutral = parseBoolean(cell('neutral'));
-    if (neutral === null) checks.error('neutral', `neutral must be TRUE or FALSE, got '${cell('neutral')}'`);
+    if (neutral === null)
+      checks.error('neutral', `neutral must be TRUE or FALSE, got '${cell('neutral')}'`);
 
     if (!checks.hasErrors && date && neutral !== null) {
       records.push({

@@ -1,0 +1,49 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export const MAX_PAGE_SIZE = 200;
+
+export class PageQuery {
+  @ApiPropertyOptional({ minimum: 1, default: 1, example: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page = 1;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50, example: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  pageSize = 50;
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+/**
+ * Sets X-Total-Count and an RFC 8288 Link header (first, prev, next, last) built from the
+ * request's own URL, so clients can follow pages without rebuilding filters.
+ */
+export function setPageHeaders(request: FastifyRequest, reply: FastifyReply, page: Page<unknown>): void {
+  const lastPage = Math.max(1, Math.ceil(page.total / page.pageSize));
+  const url = new URL(request.url, 'http://placeholder');
+  const link = (target: number, rel: string) => {
+    url.searchParams.set('page', String(target));
+    url.searchParams.set('pageSize', String(page.pageSize));
+    return `<${url.pathname}${url.search}>; rel="${rel}"`;
+  };
+  const links = [link(1, 'first')];
+  if (page.page > 1) links.push(link(Math.min(page.page - 1, lastPage), 'prev'));
+  if (page.page < lastPage) links.push(link(page.page + 1, 'next'));
+  links.push(link(lastPage, 'last'));
+  void reply.header('x-total-count', String(page.total)).header('link', links.join(', '));
+}

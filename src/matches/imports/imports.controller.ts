@@ -1,0 +1,133 @@
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PageQuery, setPageHeaders } from '../../common/http/pagination';
+import { ApiProblems } from '../../common/problem/api-problems.decorator';
+import { ProblemException, ValidationProblem } from '../../common/problem/problem.exception';
+import { toInvalidFields } from '../../common/problem/validation';
+import { AdminRoute } from '../admin-route.decorator';
+import { FORMATS, ImportFromUrlBody, ImportRunView } from './import.dto';
+import { ImportRequest, ImportsService } from './imports.service';
+
+@ApiTags('imports')
+@AdminRoute()
+@Controller({ path: 'imports', version: '1' })
+@ApiExtraModels(ImportFromUrlBody)
+export class ImportsController {
+  constructor(private readonly imports: ImportsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Queue an import (admin): a CSV upload (multipart, field "file") or a URL (JSON)',
+    description:
+      'Formats: football-data.co.uk, the history CSV, international results; detected from the header ' +
+      'unless `format` is given. A URL answering an error status, HTML or an empty body is refused (422) ' +
+      'before anything is written. Follow progress at GET /v1/imports/{id}.',
+  })
+  @ApiConsumes('application/json', 'multipart/form-data')
+  @ApiBody({
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(ImportFromUrlBody) },
+        {
+          type: 'object',
+          required: ['file'],
+          properties: {
+            file: { type: 'string', format: 'binary' },
+            format: { type: 'string', enum: [...FORMATS] },
+            strict: { type: 'boolean' },
+          },
+        },
+      ],
+    },
+  })
+  @ApiAcceptedResponse({ type: ImportRunView })
+  @ApiProblems(400, 413, 415, 422)
+  async create(@Req() request: FastifyRequest): Promise<ImportRunView> {
+    const importRequest = request.isMultipart()
+      ? await this.fromUpload(request)
+      : await this.fromUrl(request.body);
+    return ImportRunView.of(await this.imports.enqueue(importRequest));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Import runs, newest first (admin)' })
+  @ApiOkResponse({ type: [ImportRunView] })
+  @ApiProblems(400)
+  async list(
+    @Query() query: PageQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ImportRunView[]> {
+    const { items, total } = await this.imports.list((query.page - 1) * query.pageSize, query.pageSize);
+    setPageHeaders(request, reply, { items, total, page: query.page, pageSize: query.pageSize });
+    return items.map(ImportRunView.of);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'An import run: status, progress, counts and every row issue (admin)' })
+  @ApiOkResponse({ type: ImportRunView })
+  @ApiProblems(400, 404)
+  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<ImportRunView> {
+    return ImportRunView.of(await this.imports.get(id));
+  }
+
+  private async fromUrl(body: unknown): Promise<ImportRequest> {
+    const input = plainToInstance(ImportFromUrlBody, body ?? {});
+    const errors = await validate(input, { whitelist: true, forbidNonWhitelisted: true });
+    if (errors.length > 0) throw new ValidationProblem(toInvalidFields(errors));
+    return {
+      content: await this.imports.fetchUrl(input.url),
+      sourceDescription: input.url,
+      format: input.format,
+      strict: input.strict,
+    };
+  }
+
+  private async fromUpload(request: FastifyRequest): Promise<ImportRequest> {
+    let upload: { content: Buffer; name: string } | undefined;
+    const fields: Record<string, string> = {};
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file' || upload) {
+          throw new ValidationProblem([{ field: part.fieldname, reason: 'send exactly one file, in the field "file"' }]);
+        }
+        upload = { content: await part.toBuffer(), name: part.filename };
+      } else {
+        fields[part.fieldname] = String(part.value);
+      }
+    }
+    if (!upload) throw new ValidationProblem([{ field: 'file', reason: 'a CSV file is required' }]);
+    const unknown = Object.keys(fields).filter((name) => name !== 'format' && name !== 'strict');
+    if (unknown.length > 0) {
+      throw new ValidationProblem(unknown.map((field) => ({ field, reason: 'unknown field' })));
+    }
+    if (fields.format !== undefined && !(FORMATS as readonly string[]).includes(fields.format)) {
+      throw new ValidationProblem([{ field: 'format', reason: `must be one of ${FORMATS.join(', ')}` }]);
+    }
+    if (fields.strict !== undefined && !['true', 'false'].includes(fields.strict)) {
+      throw new ValidationProblem([{ field: 'strict', reason: 'must be true or false' }]);
+    }
+    if (upload.content.length === 0) {
+      throw new ProblemException(422, 'unsupported-content', 'Unsupported content', 'the uploaded file is empty');
+    }
+    return {
+      content: upload.content,
+      sourceDescription: `upload:${upload.name}`,
+      format: fields.format,
+      strict: fields.strict === 'true',
+    };
+  }
+}

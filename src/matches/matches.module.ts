@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { CatalogueController } from './read/catalogue.controller';
+import { CatalogueService } from './read/catalogue.service';
+import { ImportsController } from './imports/imports.controller';
+import { ImportsService } from './imports/imports.service';
+import { IngestionService } from './imports/ingestion.service';
+import { DemoDataService } from './demo/demo-data.service';
+
+@Module({
+  controllers: [CatalogueController, ImportsController],
+  providers: [CatalogueService, IngestionService, ImportsService, DemoDataService],
+  exports: [CatalogueService, IngestionService, ImportsService],
+})
+export class MatchesModule {}

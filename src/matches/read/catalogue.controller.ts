@@ -1,0 +1,95 @@
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { setPageHeaders } from '../../common/http/pagination';
+import { ApiProblems } from '../../common/problem/api-problems.decorator';
+import { AdminRoute } from '../admin-route.decorator';
+import { CatalogueService } from './catalogue.service';
+import { MatchDetailView, MatchListQuery, MatchPageView } from './match.dto';
+import {
+  AddAliasBody,
+  CompetitionView,
+  MergeResultView,
+  MergeTeamBody,
+  TeamListQuery,
+  TeamPageView,
+  TeamView,
+} from './team.dto';
+
+@ApiTags('matches')
+@Controller({ version: '1' })
+export class CatalogueController {
+  constructor(private readonly catalogue: CatalogueService) {}
+
+  @Get('competitions')
+  @ApiOperation({ summary: 'Competitions with their seasons and match counts' })
+  @ApiOkResponse({ type: [CompetitionView] })
+  competitions(): Promise<CompetitionView[]> {
+    return this.catalogue.competitions();
+  }
+
+  @Get('teams')
+  @ApiOperation({ summary: 'Teams, searchable by name or alias (case, accents, punctuation ignored)' })
+  @ApiOkResponse({ type: TeamPageView, headers: { Link: { description: 'RFC 8288 pagination links' } } })
+  @ApiProblems(400)
+  async teams(
+    @Query() query: TeamListQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TeamPageView> {
+    const page = await this.catalogue.teams(query);
+    setPageHeaders(request, reply, page);
+    return page;
+  }
+
+  @Get('teams/:id')
+  @ApiOperation({ summary: 'One team with its aliases' })
+  @ApiOkResponse({ type: TeamView })
+  @ApiProblems(400, 404)
+  team(@Param('id', ParseIntPipe) id: number): Promise<TeamView> {
+    return this.catalogue.team(id);
+  }
+
+  @Post('teams/:id/aliases')
+  @AdminRoute()
+  @ApiOperation({ summary: 'Add a spelling that names this team (admin)' })
+  @ApiOkResponse({ type: TeamView })
+  @ApiProblems(400, 404, 409)
+  addAlias(@Param('id', ParseIntPipe) id: number, @Body() body: AddAliasBody): Promise<TeamView> {
+    return this.catalogue.addAlias(id, body.alias);
+  }
+
+  @Post('teams/:id/merge')
+  @HttpCode(200)
+  @AdminRoute()
+  @ApiOperation({
+    summary: 'Merge this team into another (admin): aliases and matches move, duplicate fixtures fold',
+  })
+  @ApiOkResponse({ type: MergeResultView })
+  @ApiProblems(400, 404, 409)
+  merge(@Param('id', ParseIntPipe) id: number, @Body() body: MergeTeamBody): Promise<MergeResultView> {
+    return this.catalogue.merge(id, body.intoTeamId);
+  }
+
+  @Get('matches')
+  @ApiOperation({ summary: 'Matches, filtered, sorted and paginated (X-Total-Count and Link headers)' })
+  @ApiOkResponse({ type: MatchPageView })
+  @ApiProblems(400)
+  async matches(
+    @Query() query: MatchListQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<MatchPageView> {
+    const page = await this.catalogue.matches(query);
+    setPageHeaders(request, reply, page);
+    return page;
+  }
+
+  @Get('matches/:id')
+  @ApiOperation({ summary: 'One match with all its odds snapshots' })
+  @ApiOkResponse({ type: MatchDetailView })
+  @ApiProblems(400, 404)
+  match(@Param('id', ParseIntPipe) id: number): Promise<MatchDetailView> {
+    return this.catalogue.match(id);
+  }
+}

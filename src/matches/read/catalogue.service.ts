@@ -1,0 +1,138 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { NotFoundProblem, ProblemException } from '../../common/problem/problem.exception';
+import type { Page } from '../../common/http/pagination';
+import { Match, Team, TeamAlias } from '../entities';
+import { normaliseTeamName } from '../ingestion/team-names';
+import { CompetitionView, MergeResultView, TeamListQuery, TeamView } from './team.dto';
+import { MatchDetailView, MatchListQuery, MatchView, OddsView } from './match.dto';
+
+/** Read use cases over competitions, teams and matches, and the admin edits of teams. */
+@Injectable()
+export class CatalogueService {
+  constructor(private readonly em: EntityManager) {}
+
+  async competitions(): Promise<CompetitionView[]> {
+    const rows = await this.em.fork().execute<
+      Array<{ id: number; code: string; name: string; country: string | null; seasons: string[]; match_count: string }>
+    >(
+      `select c.id, c.code, c.name, c.country,
+              coalesce(array_agg(distinct m.season) filter (where m.season is not null), '{}') as seasons,
+              count(m.id) as match_count
+       from competitions c left join matches m on m.competition_id = c.id
+       group by c.id order by c.code`,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      code: r.code,
+      name: r.name,
+      country: r.country,
+      seasons: [...r.seasons].sort(),
+      matchCount: Number(r.match_count),
+    }));
+  }
+
+  async teams(query: TeamListQuery): Promise<Page<TeamView>> {
+    const repository = this.em.fork().getRepository(Team);
+    const normalised = query.search ? normaliseTeamName(query.search) : undefined;
+    const { items, total } = await repository.search(
+      query.search,
+      normalised,
+      (query.page - 1) * query.pageSize,
+      query.pageSize,
+    );
+    const aliases = await repository.aliasesOf(items.map((t) => t.id));
+    return {
+      items: items.map((team) => toTeamView(team, aliases)),
+      page: query.page,
+      pageSize: query.pageSize,
+      total,
+    };
+  }
+
+  async team(id: number): Promise<TeamView> {
+    const repository = this.em.fork().getRepository(Team);
+    const team = await repository.findOne({ id });
+    if (!team) throw new NotFoundProblem('team', id);
+    return toTeamView(team, await repository.aliasesOf([id]));
+  }
+
+  async addAlias(teamId: number, alias: string): Promise<TeamView> {
+    const em = this.em.fork();
+    const team = await em.findOne(Team, { id: teamId });
+    if (!team) throw new NotFoundProblem('team', teamId);
+    const key = normaliseTeamName(alias);
+    const existing = await em.findOne(TeamAlias, { normalisedKey: key }, { populate: ['team'] });
+    if (existing) {
+      throw new ProblemException(
+        409,
+        'alias-taken',
+        'Conflict',
+        `"${alias}" already names team ${existing.team.id} (${existing.team.name}); merge the teams instead`,
+      );
+    }
+    em.create(TeamAlias, { team, alias, normalisedKey: key, origin: 'admin' });
+    try {
+      await em.flush();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) {
+        throw new ProblemException(409, 'alias-taken', 'Conflict', `"${alias}" was just taken by another team`);
+      }
+      throw error;
+    }
+    return this.team(teamId);
+  }
+
+  async merge(teamId: number, intoTeamId: number): Promise<MergeResultView> {
+    if (teamId === intoTeamId) {
+      throw new ProblemException(400, 'validation-failed', 'Validation failed', 'a team cannot be merged into itself', [
+        { field: 'intoTeamId', reason: 'must differ from the team being merged' },
+      ]);
+    }
+    return this.em.fork().transactional(async (em) => {
+      const [source, target] = await Promise.all([
+        em.findOne(Team, { id: teamId }),
+        em.findOne(Team, { id: intoTeamId }),
+      ]);
+      if (!source) throw new NotFoundProblem('team', teamId);
+      if (!target) throw new NotFoundProblem('team', intoTeamId);
+      if (source.mergedIntoId !== null || target.mergedIntoId !== null) {
+        throw new ProblemException(409, 'already-merged', 'Conflict', 'one of the teams was merged already');
+      }
+      const result = await em.getRepository(Team).mergeTeams(teamId, intoTeamId);
+      return { intoTeamId, matchesMoved: result.moved, matchesDeduplicated: result.deduplicated };
+    });
+  }
+
+  async matches(query: MatchListQuery): Promise<Page<MatchView>> {
+    const { items, total } = await this.em.fork().getRepository(Match).search({
+      competition: query.competition,
+      teamId: query.team,
+      season: query.season,
+      status: query.status,
+      from: query.from,
+      to: query.to,
+      sort: query.sort,
+      offset: (query.page - 1) * query.pageSize,
+      limit: query.pageSize,
+    });
+    return { items: items.map(MatchView.of), page: query.page, pageSize: query.pageSize, total };
+  }
+
+  async match(id: number): Promise<MatchDetailView> {
+    const found = await this.em.fork().getRepository(Match).findWithOdds(id);
+    if (!found) throw new NotFoundProblem('match', id);
+    return { ...MatchView.of(found.match), odds: found.odds.map(OddsView.of) };
+  }
+}
+
+function toTeamView(team: Team, aliases: TeamAlias[]): TeamView {
+  return {
+    id: team.id,
+    name: team.name,
+    country: team.country,
+    aliases: aliases
+      .filter((a) => (typeof a.team === 'object' ? a.team.id : a.team) === team.id)
+      .map((a) => ({ id: a.id, alias: a.alias, origin: a.origin })),
+  };
+}

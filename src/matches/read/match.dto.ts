@@ -1,0 +1,128 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsDate, IsEnum, IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { PageQuery } from '../../common/http/pagination';
+import { Match, MatchStatus, OddsSnapshot } from '../entities';
+
+export class MatchListQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Competition code or id', example: 'england/premier-league' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(120)
+  competition?: string;
+
+  @ApiPropertyOptional({ description: 'Team id (home or away)', example: 12 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  team?: number;
+
+  @ApiPropertyOptional({ example: '2023-2024' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  season?: string;
+
+  @ApiPropertyOptional({ enum: MatchStatus })
+  @IsOptional()
+  @IsEnum(MatchStatus)
+  status?: MatchStatus;
+
+  @ApiPropertyOptional({ description: 'Kick-off at or after (ISO 8601)', example: '2024-08-01T00:00:00Z' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? new Date(value) : value))
+  @IsDate({ message: 'from must be an ISO 8601 date' })
+  from?: Date;
+
+  @ApiPropertyOptional({ description: 'Kick-off before (ISO 8601)', example: '2025-06-01T00:00:00Z' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? new Date(value) : value))
+  @IsDate({ message: 'to must be an ISO 8601 date' })
+  to?: Date;
+
+  @ApiPropertyOptional({ enum: ['kickoff', '-kickoff'], default: 'kickoff' })
+  @IsOptional()
+  @IsIn(['kickoff', '-kickoff'])
+  sort: 'kickoff' | '-kickoff' = 'kickoff';
+}
+
+export class TeamRef {
+  @ApiProperty({ example: 12 }) id!: number;
+  @ApiProperty({ example: 'Manchester City' }) name!: string;
+}
+
+export class CompetitionRef {
+  @ApiProperty({ example: 1 }) id!: number;
+  @ApiProperty({ example: 'england/premier-league' }) code!: string;
+  @ApiProperty({ example: 'Premier League' }) name!: string;
+  @ApiProperty({ example: 'England', nullable: true, type: String }) country!: string | null;
+}
+
+export class MatchView {
+  @ApiProperty({ example: 4711 }) id!: number;
+  @ApiProperty({ type: CompetitionRef }) competition!: CompetitionRef;
+  @ApiProperty({ example: '2024-2025' }) season!: string;
+  @ApiProperty({ example: '2024-08-16T19:00:00.000Z' }) kickoff!: string;
+  @ApiProperty({ enum: MatchStatus }) status!: MatchStatus;
+  @ApiProperty({ type: TeamRef }) homeTeam!: TeamRef;
+  @ApiProperty({ type: TeamRef }) awayTeam!: TeamRef;
+  @ApiProperty({ example: 1, nullable: true, type: Number }) homeGoals!: number | null;
+  @ApiProperty({ example: 0, nullable: true, type: Number }) awayGoals!: number | null;
+  @ApiProperty({ example: 0, nullable: true, type: Number }) homeGoalsHalfTime!: number | null;
+  @ApiProperty({ example: 0, nullable: true, type: Number }) awayGoalsHalfTime!: number | null;
+  @ApiProperty({ example: false }) neutral!: boolean;
+  @ApiProperty({ example: 'history' }) source!: string;
+  @ApiProperty({ example: 'england/premier-league:2024-08-16:Manchester United:Fulham' }) sourceKey!: string;
+
+  static of(match: Match): MatchView {
+    const { competition: c } = match;
+    return {
+      id: match.id,
+      competition: { id: c.id, code: c.code, name: c.name, country: c.country },
+      season: match.season,
+      kickoff: match.kickoff.toISOString(),
+      status: match.status,
+      homeTeam: { id: match.homeTeam.id, name: match.homeTeam.name },
+      awayTeam: { id: match.awayTeam.id, name: match.awayTeam.name },
+      homeGoals: match.homeGoals,
+      awayGoals: match.awayGoals,
+      homeGoalsHalfTime: match.homeGoalsHalfTime,
+      awayGoalsHalfTime: match.awayGoalsHalfTime,
+      neutral: match.neutral,
+      source: match.source,
+      sourceKey: match.sourceKey,
+    };
+  }
+}
+
+export class MatchPageView {
+  @ApiProperty({ type: [MatchView] }) items!: MatchView[];
+  @ApiProperty({ example: 1 }) page!: number;
+  @ApiProperty({ example: 50 }) pageSize!: number;
+  @ApiProperty({ example: 32529 }) total!: number;
+}
+
+export class OddsView {
+  @ApiProperty({ example: '1x2', enum: ['1x2', 'ou25', 'btts'] }) market!: string;
+  @ApiProperty({ example: 'opening', enum: ['opening', 'closing'] }) phase!: string;
+  @ApiProperty({ example: 'market-average' }) bookmaker!: string;
+  @ApiProperty({ example: 'football-data.co.uk' }) source!: string;
+  @ApiProperty({ example: { home: 1.62, draw: 4.36, away: 5.15 } }) prices!: Record<string, number>;
+  @ApiProperty({ example: '2024-11-21T10:00:00.000Z' }) capturedAt!: string;
+
+  static of(odds: OddsSnapshot): OddsView {
+    return {
+      market: odds.market,
+      phase: odds.phase,
+      bookmaker: odds.bookmaker,
+      source: odds.source,
+      prices: odds.prices,
+      capturedAt: odds.capturedAt.toISOString(),
+    };
+  }
+}
+
+export class MatchDetailView extends MatchView {
+  @ApiProperty({ type: [OddsView] }) odds!: OddsView[];
+}

@@ -1,0 +1,67 @@
+import { EntityRepository } from '@mikro-orm/postgresql';
+import { Team, TeamAlias } from '../entities';
+
+/** Team queries and the merge of a duplicate team into the real one. */
+export class TeamRepository extends EntityRepository<Team> {
+  async search(
+    term: string | undefined,
+    normalisedTerm: string | undefined,
+    offset: number,
+    limit: number,
+  ): Promise<{ items: Team[]; total: number }> {
+    const qb = this.createQueryBuilder('t').where({ mergedIntoId: null });
+    if (term) {
+      qb.andWhere(
+        `(t.name ilike ? or exists (select 1 from team_aliases a where a.team_id = t.id and (a.alias ilike ? or a.normalised_key like ?)))`,
+        [`%${escapeLike(term)}%`, `%${escapeLike(term)}%`, `%${escapeLike(normalisedTerm ?? term)}%`],
+      );
+    }
+    const total = await qb.clone().getCount();
+    const items = await qb.orderBy({ name: 'asc', id: 'asc' }).offset(offset).limit(limit).getResultList();
+    return { items, total };
+  }
+
+  async aliasesOf(teamIds: number[]): Promise<TeamAlias[]> {
+    if (teamIds.length === 0) return [];
+    return this.getEntityManager().find(TeamAlias, { team: { $in: teamIds } }, { orderBy: { id: 'asc' } });
+  }
+
+  /**
+   * Moves everything of `sourceId` onto `targetId`: aliases, and matches (a fixture both teams
+   * have on the same day is the same match twice: its source keys and odds join the target's
+   * match and the duplicate is removed). Returns how many matches moved and how many merged.
+   */
+  async mergeTeams(sourceId: number, targetId: number): Promise<{ moved: number; deduplicated: number }> {
+    const em = this.getEntityManager();
+    const run = (sql: string, params: unknown[]) => em.execute(sql, params, 'run') as Promise<{ affectedRows: number }>;
+    const duplicatePairs = `
+      select d.id as duplicate_id, k.id as keep_id from matches d join matches k
+        on k.match_date = d.match_date
+       and (case when d.home_team_id = ? then ? else d.home_team_id end) = k.home_team_id
+       and (case when d.away_team_id = ? then ? else d.away_team_id end) = k.away_team_id
+       and k.id <> d.id
+      where ? in (d.home_team_id, d.away_team_id)`;
+    const pairParams = [sourceId, targetId, sourceId, targetId, sourceId];
+    await run(
+      `update match_source_refs r set match_id = p.keep_id from (${duplicatePairs}) p where r.match_id = p.duplicate_id`,
+      pairParams,
+    );
+    await run(
+      `insert into odds_snapshots (match_id, market, phase, bookmaker, prices, source, captured_at)
+       select p.keep_id, o.market, o.phase, o.bookmaker, o.prices, o.source, o.captured_at
+       from odds_snapshots o join (${duplicatePairs}) p on o.match_id = p.duplicate_id
+       on conflict do nothing`,
+      pairParams,
+    );
+    const deduplicated = await run(`delete from matches where id in (select duplicate_id from (${duplicatePairs}) p)`, pairParams);
+    const movedHome = await run('update matches set home_team_id = ? where home_team_id = ?', [targetId, sourceId]);
+    const movedAway = await run('update matches set away_team_id = ? where away_team_id = ?', [targetId, sourceId]);
+    await run('update team_aliases set team_id = ? where team_id = ?', [targetId, sourceId]);
+    await run('update teams set merged_into_id = ? where id = ?', [targetId, sourceId]);
+    return { moved: movedHome.affectedRows + movedAway.affectedRows, deduplicated: deduplicated.affectedRows };
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,94 @@
+// Conditional (McFadden) logit over the three outcomes with class-specific feature values and
+// shared coefficients:  logit_k = bias_k + sum_j beta_j * z[k][j],  p = softmax(logit).
+// With z[k][m] = log p_m(k) this is logarithmic opinion pooling with learned weights: a handful
+// of parameters instead of a full 3 x F weight matrix, which overfits the few thousand
+// out-of-sample rows an ensemble has (each extra parameter costs about 1/(2n) of log loss).
+import { minimiseLbfgs } from '../optimise/lbfgs';
+import { softmaxInto } from './multinomial-logit';
+
+export interface ConditionalLogit {
+  featureCount: number;
+  coefficients: number[];
+  /** Per class (home, draw, away); the away bias is fixed at 0 for identifiability. */
+  bias: [number, number, number];
+}
+
+export interface ConditionalTrainingSet {
+  /** rows * 3 * featureCount: row i, class k, feature j at (i * 3 + k) * featureCount + j. */
+  features: Float64Array;
+  labels: Uint8Array;
+  rows: number;
+}
+
+export function conditionalLogitProbabilities(
+  model: ConditionalLogit,
+  z: ArrayLike<number>,
+  offset = 0,
+  out = new Float64Array(3),
+): Float64Array {
+  const J = model.featureCount;
+  const logits = new Float64Array(3);
+  for (let k = 0; k < 3; k++) {
+    let s = model.bias[k];
+    for (let j = 0; j < J; j++) s += model.coefficients[j] * z[offset + k * J + j];
+    logits[k] = s;
+  }
+  softmaxInto(logits, out);
+  return out;
+}
+
+/** Mean negative log-likelihood + l2 * ||beta - prior||^2, biases unpenalised. */
+export function fitConditionalLogit(
+  data: ConditionalTrainingSet,
+  prior: ConditionalLogit,
+  l2: number,
+  start: ConditionalLogit = prior,
+): ConditionalLogit {
+  const J = prior.featureCount;
+  const { features, labels, rows } = data;
+  if (rows === 0) return start;
+  const logits = new Float64Array(3);
+  const p = new Float64Array(3);
+  const expected = new Float64Array(J);
+  // x = [beta_0..beta_{J-1}, bias_home, bias_draw]
+  const objective = (x: Float64Array, grad: Float64Array): number => {
+    grad.fill(0);
+    let value = 0;
+    for (let i = 0; i < rows; i++) {
+      const base = i * 3 * J;
+      for (let k = 0; k < 3; k++) {
+        let s = k < 2 ? x[J + k] : 0;
+        const off = base + k * J;
+        for (let j = 0; j < J; j++) s += x[j] * features[off + j];
+        logits[k] = s;
+      }
+      softmaxInto(logits, p);
+      const y = labels[i];
+      value -= Math.log(Math.max(p[y], 1e-300));
+      expected.fill(0);
+      for (let k = 0; k < 3; k++) {
+        const off = base + k * J;
+        for (let j = 0; j < J; j++) expected[j] += p[k] * features[off + j];
+      }
+      const offY = base + y * J;
+      for (let j = 0; j < J; j++) grad[j] += expected[j] - features[offY + j];
+      grad[J] += p[0] - (y === 0 ? 1 : 0);
+      grad[J + 1] += p[1] - (y === 1 ? 1 : 0);
+    }
+    value /= rows;
+    for (let j = 0; j < J + 2; j++) grad[j] /= rows;
+    for (let j = 0; j < J; j++) {
+      const d = x[j] - prior.coefficients[j];
+      value += l2 * d * d;
+      grad[j] += 2 * l2 * d;
+    }
+    return value;
+  };
+  const x0 = Float64Array.from([...start.coefficients, start.bias[0], start.bias[1]]);
+  const { x } = minimiseLbfgs(objective, x0, {
+    maxIterations: 100,
+    gradientTolerance: 1e-6,
+    functionTolerance: 1e-12,
+  });
+  return { featureCount: J, coefficients: Array.from(x.subarray(0, J)), bias: [x[J], x[J + 1], 0] };
+}
