@@ -39,6 +39,9 @@ export class AppConfig {
   get redisUrl(): string | undefined {
     return this.get('REDIS_URL');
   }
+  get queuePrefix(): string {
+    return this.get('QUEUE_PREFIX');
+  }
   get demoData(): 'auto' | 'off' {
     return this.get('DEMO_DATA');
   }

@@ -75,6 +75,11 @@ export class Environment {
   @IsString()
   REDIS_URL?: string;
 
+  /** Key prefix of the Bull queues in Redis; separate deployments (or test runs) use their own. */
+  @IsString()
+  @MinLength(1)
+  QUEUE_PREFIX = 'oracxpred';
+
   @IsIn(['auto', 'off'])
   DEMO_DATA: 'auto' | 'off' = 'auto';
 

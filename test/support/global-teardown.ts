@@ -1,1 +1,5 @@
-export default async function globalTeardown(): Promise<void> {}
+import type { EmbeddedPostgresHandle } from '../../src/infrastructure/database/embedded-postgres';
+
+export default async function globalTeardown(): Promise<void> {
+  await (globalThis as { __embeddedPostgres?: EmbeddedPostgresHandle }).__embeddedPostgres?.stop();
+}

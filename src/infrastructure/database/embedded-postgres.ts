@@ -31,12 +31,28 @@ export async function startEmbeddedPostgres(
     onLog: () => undefined,
     onError: (error: unknown) => log(`embedded postgres: ${String(error)}`),
   });
+  const url = `postgres://postgres:${password}@127.0.0.1:${port}/${DATABASE}`;
+  // Another process of ours (the service, or the CLI) may run this cluster already: share it.
+  if (existsSync(path.join(dir, 'postmaster.pid')) && (await answers(url))) {
+    return { url, stop: async () => undefined };
+  }
   const fresh = !existsSync(path.join(dir, 'PG_VERSION'));
   if (fresh) await server.initialise();
   await server.start();
   if (fresh) await server.createDatabase(DATABASE);
-  return {
-    url: `postgres://postgres:${password}@127.0.0.1:${port}/${DATABASE}`,
-    stop: () => server.stop(),
-  };
+  return { url, stop: () => server.stop() };
+}
+
+async function answers(url: string): Promise<boolean> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

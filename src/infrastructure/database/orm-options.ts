@@ -1,8 +1,11 @@
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { Migrator } from '@mikro-orm/migrations';
+import { Logger } from '@nestjs/common';
 import path from 'node:path';
 import { ALL_ENTITIES } from './entities';
+
+const ormLogger = new Logger('MikroORM');
 
 /** migrations/ beside src/: the repo's when run from sources, dist/migrations when compiled. */
 const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', '..', 'migrations');
@@ -25,6 +28,8 @@ export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}):
       snapshotName: '.snapshot-oracxpred',
     },
     debug: false,
+    // Migrator and ORM messages go through the service's logger, not to stdout.
+    logger: (message: string) => ormLogger.debug(message),
     ...overrides,
   });
 }

@@ -9,7 +9,7 @@ function createJobQueue(config: AppConfig): JobQueue {
   if (config.redisUrl) {
     const runsWorkers = config.role !== 'api';
     logger.log(`jobs run on Bull (Redis)${runsWorkers ? '' : '; this api replica only enqueues'}`);
-    return new BullJobQueue(config.redisUrl, runsWorkers);
+    return new BullJobQueue(config.redisUrl, runsWorkers, config.queuePrefix);
   }
   logger.log('REDIS_URL not set: jobs run in-process');
   return new InProcessJobQueue();

@@ -74,14 +74,23 @@ export function divisionCompetition(div: string): Competition {
   return { code: `football-data/${slugify(div)}`, name: div, country: null };
 }
 
-/** Competition of a history row from its `country` and `league` slugs. */
+const historyCompetitions = new Map<string, Competition>();
+
+/** Competition of a history row from its `country` and `league` slugs (memoised: hot path). */
 export function historyCompetition(country: string, league: string): Competition {
-  const code = `${slugify(country)}/${slugify(league)}`;
-  return {
-    code,
-    name: HISTORY_LEAGUE_NAMES[code] ?? titleCase(league),
-    country: titleCase(country),
-  };
+  const cacheKey = `${country}\u0000${league}`;
+  let found = historyCompetitions.get(cacheKey);
+  if (!found) {
+    const code = `${slugify(country)}/${slugify(league)}`;
+    found = {
+      code,
+      name: HISTORY_LEAGUE_NAMES[code] ?? titleCase(league),
+      country: titleCase(country),
+    };
+    historyCompetitions.set(cacheKey, found);
+  }
+  // A copy, so a caller mutating its record cannot corrupt the cache.
+  return { ...found };
 }
 
 /**

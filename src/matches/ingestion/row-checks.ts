@@ -166,38 +166,51 @@ export function readOdds(
   return odds;
 }
 
+/** Outcome/column pairs of each spec, computed once: readOddsSet runs for every row. */
+const compiledSpecs = new WeakMap<OddsColumns, { outcomes: string[]; columns: string[] }>();
+
+function compile(spec: OddsColumns): { outcomes: string[]; columns: string[] } {
+  let compiled = compiledSpecs.get(spec);
+  if (!compiled) {
+    compiled = { outcomes: Object.keys(spec.columns), columns: Object.values(spec.columns) };
+    compiledSpecs.set(spec, compiled);
+  }
+  return compiled;
+}
+
 function readOddsSet(
   spec: OddsColumns,
   cell: (column: string) => string | undefined,
   row: RowIssues,
 ): OddsRecord | null {
-  const entries = Object.entries(spec.columns);
-  const raw: string[] = [];
-  for (const [, column] of entries) {
-    const value = cell(column);
+  const { outcomes, columns } = compile(spec);
+  const raw: string[] = new Array<string>(columns.length);
+  let filled = false;
+  for (let i = 0; i < columns.length; i++) {
+    const value = cell(columns[i]);
     if (value === undefined) return null;
-    raw.push(value.trim());
+    raw[i] = value.trim();
+    if (raw[i] !== '') filled = true;
   }
-  if (raw.every((value) => value === '')) return null;
+  if (!filled) return null;
 
-  const what = `${spec.market} ${spec.phase} ${spec.bookmaker} odds`;
+  const what = () => `${spec.market} ${spec.phase} ${spec.bookmaker} odds`;
   const prices: Record<string, number> = {};
   let booksum = 0;
-  for (let i = 0; i < entries.length; i++) {
-    const [outcome, column] = entries[i];
+  for (let i = 0; i < columns.length; i++) {
     const text = raw[i];
     const price = text === '' ? NaN : Number(text);
     if (!Number.isFinite(price) || price <= 1) {
       const shown = text === '' ? 'missing' : `'${text}'`;
-      row.warning(column, `price ${shown} is not a decimal price > 1: ${what} dropped`);
+      row.warning(columns[i], `price ${shown} is not a decimal price > 1: ${what()} dropped`);
       return null;
     }
-    prices[outcome] = price;
+    prices[outcomes[i]] = price;
     booksum += 1 / price;
   }
   if (booksum < MIN_BOOKSUM - BOOKSUM_EPSILON || booksum > MAX_BOOKSUM) {
-    const group = entries.map(([, column]) => column).join('/');
-    row.warning(group, `impossible odds (booksum ${booksum.toFixed(3)}): ${what} dropped`);
+    const group = columns.join('/');
+    row.warning(group, `impossible odds (booksum ${booksum.toFixed(3)}): ${what()} dropped`);
     return null;
   }
   return { market: spec.market, phase: spec.phase, bookmaker: spec.bookmaker, prices };

@@ -89,6 +89,10 @@ export function fitOrderedLogit(
 
   const gap0 = Math.max(start.cutpoints[1] - start.cutpoints[0], 1e-3);
   const x0 = Float64Array.from([start.cutpoints[0], Math.log(gap0), start.slope]);
-  const { x } = minimiseLbfgs(objective, x0, { maxIterations: 100, gradientTolerance: 1e-7 });
+  const { x } = minimiseLbfgs(objective, x0, {
+    maxIterations: 100,
+    gradientTolerance: 1e-6,
+    functionTolerance: 1e-12,
+  });
   return { slope: x[2], cutpoints: [x[0], x[0] + Math.exp(x[1])] };
 }

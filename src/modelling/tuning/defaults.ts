@@ -9,4 +9,4 @@ export const TUNED_DIXON_COLES: DixonColesHyperparameters = { xi: 0.0019, ridge:
 /** Days of history passed to each Dixon-Coles refit (weights beyond are small). */
 export const TUNED_DIXON_COLES_WINDOW_DAYS = 1100;
 
-export const TUNED_ENSEMBLE_L2 = 0.01;
+export const TUNED_ENSEMBLE_L2 = 0.001;

@@ -38,7 +38,7 @@ export const DEFAULT_SUITE: SuiteConfig = {
   dixonColes: TUNED_DIXON_COLES,
   dixonColesWindowDays: TUNED_DIXON_COLES_WINDOW_DAYS,
   ensembleL2: TUNED_ENSEMBLE_L2,
-  competitionIntercepts: true,
+  competitionIntercepts: false,
 };
 
 /** Elo and Dixon-Coles per competition, the two market lines, and three stacked ensembles. */

@@ -1,0 +1,76 @@
+// Hyperparameter search on the VALIDATION window (seasons 2016-2017..2018-2019), never on the
+// test window (2019-2020..2023-2024). Prints the best values for src/modelling/tuning/defaults.ts.
+//   node -r @swc-node/register bench/tune-models.ts
+import { evaluateBacktest, runBacktest } from '../src/modelling/backtest';
+import { coordinateSearch } from '../src/modelling/tuning/search';
+import { DEFAULT_SUITE, MODEL_NAMES, modelSuite, type SuiteConfig } from '../src/modelling/tuning/suite';
+import type { MatchInput } from '../src/modelling/types';
+import { loadHistory } from './history-data';
+
+const VALIDATION_SEASONS = ['2016-2017', '2017-2018', '2018-2019'];
+const WARM_UP_SEASON = '2015-2016';
+
+const all = loadHistory();
+const start = (s: string) => Math.min(...all.filter((m) => m.season === s).map((m) => m.kickoff));
+const end = Math.max(...all.filter((m) => m.season === '2018-2019').map((m) => m.kickoff)) + 1;
+const matches: MatchInput[] = all.filter((m) => m.kickoff < end);
+const validation = new Set(VALIDATION_SEASONS);
+
+function validationRps(config: SuiteConfig, model: string, from: string): number {
+  const result = runBacktest(matches, modelSuite({ ...config, only: config.only }), {
+    predictFrom: start(from),
+    predictUntil: end,
+  });
+  return evaluateBacktest(result, (m) => validation.has(m.season)).overall[model].outcomes.rps;
+}
+
+const log = (what: string) => (s: { params: object; score: number }) =>
+  console.log(`${what} ${s.score.toFixed(5)} ${JSON.stringify(s.params)}`);
+
+const elo = coordinateSearch(
+  DEFAULT_SUITE.elo,
+  {
+    k: [15, 20, 25, 30],
+    homeAdvantage: [50, 65, 80],
+    seasonRegression: [0, 0.15, 0.3],
+    newTeamOffset: [0, -40, -80],
+    goalDifference: ['none', 'world-football', 'log'],
+    logitHalfLifeDays: [0, 730],
+  },
+  (hp) => validationRps({ ...DEFAULT_SUITE, elo: hp, only: [MODEL_NAMES.elo] }, MODEL_NAMES.elo, VALIDATION_SEASONS[0]),
+  { onStep: log('elo') },
+);
+console.log('best elo', elo);
+
+const dc = coordinateSearch(
+  { ...DEFAULT_SUITE.dixonColes, windowDays: DEFAULT_SUITE.dixonColesWindowDays },
+  { xi: [0.001, 0.0015, 0.002, 0.003], ridge: [0.3, 1, 3, 10], windowDays: [730, 1100, 1500] },
+  ({ windowDays, ...hp }) =>
+    validationRps(
+      { ...DEFAULT_SUITE, dixonColes: hp, dixonColesWindowDays: windowDays, only: [MODEL_NAMES.dixonColes] },
+      MODEL_NAMES.dixonColes,
+      VALIDATION_SEASONS[0],
+    ),
+  { onStep: log('dc') },
+);
+console.log('best dc', dc);
+
+const tuned: SuiteConfig = {
+  ...DEFAULT_SUITE,
+  elo: elo.params,
+  dixonColes: { xi: dc.params.xi, ridge: dc.params.ridge },
+  dixonColesWindowDays: dc.params.windowDays,
+};
+// The ensembles need a warm-up season of walk-forward predictions before the validation window.
+const ensemble = coordinateSearch(
+  { ensembleL2: DEFAULT_SUITE.ensembleL2 },
+  { ensembleL2: [0, 0.001, 0.003, 0.01, 0.03] },
+  ({ ensembleL2 }) => {
+    const config = { ...tuned, ensembleL2, only: [MODEL_NAMES.elo, MODEL_NAMES.dixonColes, MODEL_NAMES.statistical, MODEL_NAMES.withOpening] };
+    const result = runBacktest(matches, modelSuite(config), { predictFrom: start(WARM_UP_SEASON), predictUntil: end });
+    const r = evaluateBacktest(result, (m) => validation.has(m.season)).overall;
+    return r[MODEL_NAMES.statistical].outcomes.rps + r[MODEL_NAMES.withOpening].outcomes.rps;
+  },
+  { onStep: log('ensemble (stat + opening RPS)') },
+);
+console.log('best ensemble', ensemble);

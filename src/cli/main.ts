@@ -1,0 +1,128 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { readFile } from 'node:fs/promises';
+import { SingleBar, Presets } from 'cli-progress';
+import { AppModule } from '../app.module';
+import { ProblemException } from '../common/problem/problem.exception';
+import { IngestionService } from '../matches/imports/ingestion.service';
+import { ImportsService } from '../matches/imports/imports.service';
+import { DemoDataService } from '../matches/demo/demo-data.service';
+import type { ImportReport } from '../matches/imports/import-report';
+
+const USAGE = `Usage:
+  npm run cli -- import <path|url> [--format football-data-co-uk|history|international] [--strict]
+  npm run cli -- migrate            apply pending database migrations (the production step)
+  npm run cli -- demo               load demo data into an empty database`;
+
+interface ParsedArgs {
+  command?: string;
+  positional: string[];
+  flags: Record<string, string | true>;
+}
+
+function parseArgs(argv: string[]): ParsedArgs {
+  const positional: string[] = [];
+  const flags: Record<string, string | true> = {};
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) positional.push(arg);
+    else if (arg.includes('=')) flags[arg.slice(2, arg.indexOf('='))] = arg.slice(arg.indexOf('=') + 1);
+    else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') && arg !== '--strict') flags[arg.slice(2)] = argv[++i];
+    else flags[arg.slice(2)] = true;
+  }
+  return { command: positional.shift(), positional, flags };
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  if (!args.command || args.flags.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return args.command ? 0 : 2;
+  }
+  // The CLI never loads demo data by itself, and keeps its logs to warnings.
+  process.env.DEMO_DATA = args.command === 'demo' ? 'auto' : 'off';
+  process.env.LOG_LEVEL ??= 'warn';
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
+  try {
+    switch (args.command) {
+      case 'import':
+        return await importCommand(app.get(IngestionService), app.get(ImportsService), args);
+      case 'migrate': {
+        const applied = await app.get(MikroORM).migrator.up();
+        process.stdout.write(`${applied.length} migration(s) applied; the schema is up to date\n`);
+        return 0;
+      }
+      case 'demo':
+        await app.get(DemoDataService).load();
+        process.stdout.write('demo data loaded\n');
+        return 0;
+      default:
+        process.stderr.write(`unknown command "${args.command}"\n${USAGE}\n`);
+        return 2;
+    }
+  } finally {
+    await app.close();
+  }
+}
+
+async function importCommand(
+  ingestion: IngestionService,
+  imports: ImportsService,
+  args: ParsedArgs,
+): Promise<number> {
+  const [source] = args.positional;
+  if (!source) {
+    process.stderr.write(`import needs a path or URL\n${USAGE}\n`);
+    return 2;
+  }
+  const format = typeof args.flags.format === 'string' ? args.flags.format : undefined;
+  const bar = new SingleBar({ format: ' importing [{bar}] {percentage}% | {step}', hideCursor: true }, Presets.shades_classic);
+  try {
+    const content = /^https?:\/\//i.test(source) ? await imports.fetchUrl(source) : await readFile(source);
+    bar.start(100, 0, { step: source });
+    const report = await ingestion.importContent(content, {
+      format,
+      strict: args.flags.strict === true,
+      onProgress: (percent) => bar.update(Math.round(percent)),
+    });
+    bar.stop();
+    printReport(source, report);
+    return report.outcome === 'committed' ? 0 : 1;
+  } catch (error) {
+    bar.stop();
+    if (error instanceof ProblemException) {
+      process.stderr.write(`import refused: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function printReport(source: string, report: ImportReport): void {
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  out();
+  out(`${source}  (${report.format}, ${report.outcome})`);
+  const rows = Object.entries(report.counts);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  out(`┌${'─'.repeat(width + 2)}┬──────────┐`);
+  for (const [name, value] of rows) out(`│ ${name.padEnd(width)} │ ${String(value).padStart(8)} │`);
+  out(`└${'─'.repeat(width + 2)}┴──────────┘`);
+  const shown = report.issues.slice(0, 20);
+  for (const issue of shown) {
+    out(`  line ${issue.line}${issue.column ? ` [${issue.column}]` : ''} ${issue.severity}: ${issue.reason}`);
+  }
+  if (report.issues.length > shown.length) out(`  … and ${report.issues.length - shown.length} more issues`);
+  for (const team of report.newTeams) {
+    const likely = team.suggestions.map((s) => `${s.name} (#${s.teamId}, ${s.score.toFixed(2)})`).join(', ');
+    out(`  new team #${team.teamId} "${team.name}"${likely ? `; maybe: ${likely}` : ''}`);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { IngestionService } from '../src/matches/imports/ingestion.service';
+import { HISTORY_FILES, sharedDataPath } from './fixtures/shared-data';
+import { query } from './support/databases';
+import { startTestApp, TestApp } from './support/test-app';
+
+/** A digest of everything ingestion writes, to prove a re-import changes nothing. */
+const DATABASE_DIGEST = `
+  select (select md5(string_agg(concat_ws('|', id, competition_id, season, kickoff, home_team_id,
+            away_team_id, status, home_goals, away_goals, home_goals_half_time,
+            away_goals_half_time, neutral, updated_at), ',' order by id)) from matches) as matches,
+         (select md5(string_agg(concat_ws('|', id, match_id, market, phase, bookmaker, prices::text,
+            captured_at), ',' order by id)) from odds_snapshots) as odds,
+         (select count(*) from teams) as teams,
+         (select count(*) from team_aliases) as aliases`;
+
+const countMatches = async (url: string) =>
+  Number((await query<{ n: string }>(url, 'select count(*) as n from matches'))[0].n);
+
+describe('ingestion of the real public data (PostgreSQL)', () => {
+  let testApp: TestApp;
+  let ingestion: IngestionService;
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    ingestion = testApp.app.get(IngestionService);
+  });
+  afterAll(() => testApp?.close());
+
+  it('imports the six history files as exactly 32,529 matches', async () => {
+    let inserted = 0;
+    for (const file of HISTORY_FILES) {
+      const report = await ingestion.importContent(readFileSync(sharedDataPath('football', 'history', file)));
+      expect(report.outcome).toBe('committed');
+      expect(report.format).toBe('history');
+      expect(report.counts.rowsRejected).toBe(0);
+      inserted += report.counts.matchesInserted;
+    }
+    expect(inserted).toBe(32_529);
+    expect(await countMatches(testApp.databaseUrl)).toBe(32_529);
+  });
+
+  it('stores no impossible odds and reports them as warnings', async () => {
+    const [{ bad }] = await query<{ bad: string }>(
+      testApp.databaseUrl,
+      `select count(*) as bad from odds_snapshots o,
+         lateral (select sum(1 / value::numeric) as booksum from jsonb_each_text(o.prices)) s
+       where s.booksum < 1 or s.booksum > 1.5`,
+    );
+    expect(Number(bad)).toBe(0);
+  });
+
+  it('adds exactly 340 matches from E0.csv (its other 110 are the same matches under other names)', async () => {
+    const report = await ingestion.importContent(readFileSync(sharedDataPath('football', 'football-data-co-uk', 'E0.csv')));
+    expect(report.format).toBe('football-data-co-uk');
+    expect(report.counts.matchesInserted).toBe(340);
+    expect(report.counts.matchesUnchanged + report.counts.matchesUpdated).toBe(110);
+    expect(report.counts.teamsCreated).toBe(0);
+    // The overlapping matches keep one row each, now known under both sources' keys.
+    const [{ refs }] = await query<{ refs: string }>(
+      testApp.databaseUrl,
+      `select count(*) as refs from match_source_refs r join matches m on m.id = r.match_id
+       where r.source = 'football-data.co.uk' and m.source = 'history'`,
+    );
+    expect(Number(refs)).toBe(110);
+  });
+
+  it('adds exactly 271 matches from SC0.csv, 33,140 in all', async () => {
+    const report = await ingestion.importContent(readFileSync(sharedDataPath('football', 'football-data-co-uk', 'SC0.csv')));
+    expect(report.counts.matchesInserted).toBe(271);
+    expect(await countMatches(testApp.databaseUrl)).toBe(33_140);
+  });
+
+  it('changes nothing when every file is imported again', async () => {
+    const before = await query(testApp.databaseUrl, DATABASE_DIGEST);
+    const files = [
+      ...HISTORY_FILES.map((f) => sharedDataPath('football', 'history', f)),
+      sharedDataPath('football', 'football-data-co-uk', 'E0.csv'),
+      sharedDataPath('football', 'football-data-co-uk', 'SC0.csv'),
+    ];
+    for (const file of files) {
+      const report = await ingestion.importContent(readFileSync(file));
+      expect(report.counts).toMatchObject({ matchesInserted: 0, matchesUpdated: 0, oddsWritten: 0, teamsCreated: 0 });
+    }
+    expect(await query(testApp.databaseUrl, DATABASE_DIGEST)).toEqual(before);
+  });
+
+  it('updates a scheduled match when a later file brings its result', async () => {
+    const header = 'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,AvgH,AvgD,AvgA';
+    const fixture = `${header}\nSC0,01/06/2031,15:00,Celtic,Rangers,,,,,,,2.0,3.6,3.5\n`;
+    const result = `${header}\nSC0,01/06/2031,15:00,Celtic,Rangers,2,1,H,1,0,H,2.0,3.6,3.5\n`;
+    expect((await ingestion.importContent(fixture)).counts.matchesInserted).toBe(1);
+    const report = await ingestion.importContent(result);
+    expect(report.counts).toMatchObject({ matchesInserted: 0, matchesUpdated: 1 });
+    const [row] = await query<{ status: string; home_goals: number; away_goals: number }>(
+      testApp.databaseUrl,
+      `select status, home_goals, away_goals from matches where source_key = 'SC0:2031-06-01:Celtic:Rangers'`,
+    );
+    expect(row).toEqual({ status: 'finished', home_goals: 2, away_goals: 1 });
+    // A source still listing it as scheduled never erases the result.
+    expect((await ingestion.importContent(fixture)).counts.matchesUpdated).toBe(0);
+  });
+
+  describe('a file with injected bad rows', () => {
+    const badFile = readFileSync(path.join(__dirname, 'fixtures', 'bad-rows.football-data.csv'), 'utf8');
+
+    it('reports each bad row with its line and column and commits the valid rows', async () => {
+      const before = await countMatches(testApp.databaseUrl);
+      const report = await ingestion.importContent(badFile.replace(/2024/g, '2030'));
+      const errors = report.issues.filter((i) => i.severity === 'error');
+      expect(errors.map((e) => [e.line, e.column])).toEqual([
+        [3, 'Date'],
+        [4, 'FTHG'],
+        [5, 'HomeTeam'],
+        [6, 'HTHG'],
+      ]);
+      const warnings = report.issues.filter((i) => i.severity === 'warning');
+      expect(warnings).toEqual([expect.objectContaining({ line: 7, reason: expect.stringContaining('impossible odds') })]);
+      expect(report.outcome).toBe('committed');
+      expect(report.counts).toMatchObject({ rowsRejected: 4, matchesInserted: 3 });
+      expect(await countMatches(testApp.databaseUrl)).toBe(before + 3);
+      const [{ odds }] = await query<{ odds: string }>(
+        testApp.databaseUrl,
+        `select count(*) as odds from odds_snapshots o join matches m on m.id = o.match_id
+         where m.source_key = 'E0:2030-08-18:Brentford:Crystal Palace' and o.market = '1x2'`,
+      );
+      expect(Number(odds)).toBe(0);
+    });
+
+    it('commits nothing in strict mode', async () => {
+      const before = await query(testApp.databaseUrl, DATABASE_DIGEST);
+      const report = await ingestion.importContent(badFile.replace(/2024/g, '2032'), { strict: true });
+      expect(report.outcome).toBe('rejected');
+      expect(report.issues.filter((i) => i.severity === 'error')).toHaveLength(4);
+      expect(await query(testApp.databaseUrl, DATABASE_DIGEST)).toEqual(before);
+    });
+  });
+
+  it('refuses an unknown spelling that is evidently an existing team instead of duplicating the fixture', async () => {
+    const header = 'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR';
+    // Arsenal really played Wolves at home on 17/08/2024; "Arsenal FC Women" is no known alias.
+    const report = await ingestion.importContent(`${header}\nE0,17/08/2024,15:00,Arsenal,Wolverhampton Wanderers XI,2,0,H,1,0,H\n`);
+    expect(report.issues).toEqual([
+      expect.objectContaining({ line: 2, column: 'AwayTeam', severity: 'error', reason: expect.stringContaining('"Wolves"') }),
+    ]);
+    expect(report.counts.matchesInserted).toBe(0);
+    expect(report.counts.teamsCreated).toBe(0);
+  });
+});
