@@ -31,13 +31,20 @@ function prices(row: Row, phase: 'open' | 'close') {
 /** Season '2019-2020' -> '2019-20' style labels are kept as in the file. */
 export function loadHistory(dir = HISTORY_DIR): MatchInput[] {
   if (!existsSync(dir)) {
-    throw new Error(`history data not found: ${dir} (expected ../shared/data/football/history/*.csv next to the repo)`);
+    throw new Error(
+      `history data not found: ${dir} (expected ../shared/data/football/history/*.csv next to the repo)`,
+    );
   }
-  const files = readdirSync(dir).filter((f) => f.endsWith('.csv')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.csv'))
+    .sort();
   if (files.length === 0) throw new Error(`no .csv files in ${dir}`);
   const matches: MatchInput[] = [];
   for (const file of files) {
-    const rows = parse(readFileSync(join(dir, file), 'utf8'), { columns: true, skip_empty_lines: true }) as Row[];
+    const rows = parse(readFileSync(join(dir, file), 'utf8'), {
+      columns: true,
+      skip_empty_lines: true,
+    }) as Row[];
     for (const row of rows) {
       const kickoff = parseUtc(row.Date);
       const competition = `${row.country}/${row.league}`;
@@ -54,7 +61,9 @@ export function loadHistory(dir = HISTORY_DIR): MatchInput[] {
         season: row.Season,
         neutral: false,
         ...(homeGoals !== undefined && awayGoals !== undefined ? { homeGoals, awayGoals } : {}),
-        ...(opening || closing ? { odds: { ...(opening ? { opening } : {}), ...(closing ? { closing } : {}) } } : {}),
+        ...(opening || closing
+          ? { odds: { ...(opening ? { opening } : {}), ...(closing ? { closing } : {}) } }
+          : {}),
       });
     }
   }

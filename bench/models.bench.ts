@@ -3,7 +3,12 @@
 // Test window: seasons 2019-2020 .. 2023-2024 (10,475 matches); 2018-2019 is predicted too, as
 // the ensembles' warm-up (they train only on earlier walk-forward predictions), but not scored.
 import { SingleBar, Presets } from 'cli-progress';
-import { compareModels, evaluateBacktest, runBacktest, type BacktestResult } from '../src/modelling/backtest';
+import {
+  compareModels,
+  evaluateBacktest,
+  runBacktest,
+  type BacktestResult,
+} from '../src/modelling/backtest';
 import { fitDixonColes } from '../src/modelling/dixon-coles/fit';
 import { fitElo } from '../src/modelling/elo/fit';
 import { DEFAULT_SUITE, MODEL_NAMES, modelSuite } from '../src/modelling/tuning/suite';
@@ -44,7 +49,11 @@ function f4(x: number | undefined): string {
   return x === undefined || Number.isNaN(x) ? '-' : x.toFixed(4);
 }
 
-function printMetrics(title: string, report: ReturnType<typeof evaluateBacktest>['overall'], models: string[]) {
+function printMetrics(
+  title: string,
+  report: ReturnType<typeof evaluateBacktest>['overall'],
+  models: string[],
+) {
   console.log(`\n${title}`);
   const rows = models
     .filter((m) => report[m])
@@ -64,20 +73,44 @@ function timeIt<T>(f: () => T): { value: T; ms: number } {
 function fitTimings(matches: readonly MatchInput[]) {
   const league = matches.filter((m) => m.competition === 'england/premier-league');
   const asOf = seasonStart(league, '2019-2020');
-  const fiveSeasons = league.filter((m) => m.kickoff < asOf && m.kickoff >= seasonStart(league, '2014-2015'));
+  const fiveSeasons = league.filter(
+    (m) => m.kickoff < asOf && m.kickoff >= seasonStart(league, '2014-2015'),
+  );
   const hp = DEFAULT_SUITE.dixonColes;
   const cold = timeIt(() => fitDixonColes(fiveSeasons, asOf - 7 * DAY_MS, hp));
   const warm = timeIt(() => fitDixonColes(fiveSeasons, asOf, hp, cold.value));
   const coldAgain = timeIt(() => fitDixonColes(fiveSeasons, asOf, hp));
-  const elo = timeIt(() => fitElo(league.filter((m) => m.kickoff < asOf), asOf, DEFAULT_SUITE.elo));
-  const eloAll = timeIt(() => fitElo(matches.filter((m) => m.kickoff < asOf), asOf, DEFAULT_SUITE.elo));
+  const elo = timeIt(() =>
+    fitElo(
+      league.filter((m) => m.kickoff < asOf),
+      asOf,
+      DEFAULT_SUITE.elo,
+    ),
+  );
+  const eloAll = timeIt(() =>
+    fitElo(
+      matches.filter((m) => m.kickoff < asOf),
+      asOf,
+      DEFAULT_SUITE.elo,
+    ),
+  );
   console.log('\nFit timings (Premier League, asOf = start of 2019-2020)');
   console.log(
     formatTable(
       ['fit', 'matches', 'ms', 'iterations'],
       [
-        ['Dixon-Coles, 5 seasons, cold', String(fiveSeasons.length), coldAgain.ms.toFixed(1), String(coldAgain.value.iterations)],
-        ['Dixon-Coles, 5 seasons, warm (from a fit one week earlier)', String(fiveSeasons.length), warm.ms.toFixed(1), String(warm.value.iterations)],
+        [
+          'Dixon-Coles, 5 seasons, cold',
+          String(fiveSeasons.length),
+          coldAgain.ms.toFixed(1),
+          String(coldAgain.value.iterations),
+        ],
+        [
+          'Dixon-Coles, 5 seasons, warm (from a fit one week earlier)',
+          String(fiveSeasons.length),
+          warm.ms.toFixed(1),
+          String(warm.value.iterations),
+        ],
         ['Elo, one league, 2009-2019', String(elo.value.matchCount), elo.ms.toFixed(1), '-'],
         ['Elo, six leagues, 2009-2019', String(eloAll.value.matchCount), eloAll.ms.toFixed(1), '-'],
       ],
@@ -95,13 +128,24 @@ function printComparisons(result: BacktestResult, include: (m: { season: string 
     [n.dixonColes, n.elo],
     [n.openingLine, n.closingLine],
   ];
-  console.log('\nPaired comparisons, RPS (difference = A - B; negative: A better; SE of the mean difference)');
+  console.log(
+    '\nPaired comparisons, RPS (difference = A - B; negative: A better; SE of the mean difference)',
+  );
   console.log(
     formatTable(
       ['A', 'B', 'n', 'RPS A', 'RPS B', 'A - B', 'SE', 'z'],
       pairs.map(([a, b]) => {
         const c = compareModels(result, a, b, 'rps', include);
-        return [a, b, String(c.count), f4(c.meanA), f4(c.meanB), c.meanDifference.toFixed(5), c.standardError.toFixed(5), c.z.toFixed(2)];
+        return [
+          a,
+          b,
+          String(c.count),
+          f4(c.meanA),
+          f4(c.meanB),
+          c.meanDifference.toFixed(5),
+          c.standardError.toFixed(5),
+          c.z.toFixed(2),
+        ];
       }),
     ),
   );
@@ -116,11 +160,16 @@ function main() {
   const testSeasons = new Set(TEST_SEASONS);
   const include = (m: { season: string }) => testSeasons.has(m.season);
   const testCount = matches.filter((m) => include(m) && m.homeGoals !== undefined).length;
-  console.log(`Loaded ${all.length} matches; test matches (seasons ${TEST_SEASONS[0]}..${TEST_SEASONS[4]}): ${testCount} (expected ${EXPECTED_TEST_MATCHES})`);
+  console.log(
+    `Loaded ${all.length} matches; test matches (seasons ${TEST_SEASONS[0]}..${TEST_SEASONS[4]}): ${testCount} (expected ${EXPECTED_TEST_MATCHES})`,
+  );
   if (testCount !== EXPECTED_TEST_MATCHES) console.log('WARNING: unexpected test match count');
 
   const bar = new SingleBar(
-    { format: 'backtest [{bar}] {percentage}% | week {value}/{total} | {duration}s', stream: process.stderr },
+    {
+      format: 'backtest [{bar}] {percentage}% | week {value}/{total} | {duration}s',
+      stream: process.stderr,
+    },
     Presets.shades_classic,
   );
   let started = false;
@@ -140,9 +189,12 @@ function main() {
   const report = evaluateBacktest(result, include);
   console.log(`Scored matches: ${report.count}`);
   printMetrics('Pooled, all six leagues', report.overall, result.models);
-  for (const [competition, r] of Object.entries(report.byCompetition)) printMetrics(competition, r, result.models);
+  for (const [competition, r] of Object.entries(report.byCompetition))
+    printMetrics(competition, r, result.models);
   for (const [season, r] of Object.entries(report.bySeason)) {
-    console.log(`\n${season}: ` + result.models.map((m) => `${m} ${f4(r[m]?.outcomes.rps)}`).join(', '));
+    console.log(
+      `\n${season}: ` + result.models.map((m) => `${m} ${f4(r[m]?.outcomes.rps)}`).join(', '),
+    );
   }
   const dc = report.overall[MODEL_NAMES.dixonColes];
   console.log(
@@ -159,7 +211,12 @@ function main() {
         const reached = report.overall[m]?.outcomes.rps;
         const target = REFERENCE[m];
         const isTarget = m.startsWith('ensemble');
-        return [m, `${isTarget ? '<= ' : 'ref '}${f4(target)}`, f4(reached), isTarget ? (reached !== undefined && reached <= target ? 'yes' : 'NO') : ''];
+        return [
+          m,
+          `${isTarget ? '<= ' : 'ref '}${f4(target)}`,
+          f4(reached),
+          isTarget ? (reached !== undefined && reached <= target ? 'yes' : 'NO') : '',
+        ];
       }),
     ),
   );
@@ -168,11 +225,18 @@ function main() {
   console.log(
     formatTable(
       ['model', 'fits', 'fit s', 'predict s'],
-      Object.entries(result.timings).map(([m, t]) => [m, String(t.fits), (t.fitMs / 1000).toFixed(2), (t.predictMs / 1000).toFixed(2)]),
+      Object.entries(result.timings).map(([m, t]) => [
+        m,
+        String(t.fits),
+        (t.fitMs / 1000).toFixed(2),
+        (t.predictMs / 1000).toFixed(2),
+      ]),
     ),
   );
   const total = result.totalMs / 1000;
-  console.log(`Whole backtest (all models, ${result.matches.length} predicted matches incl. warm-up): ${total.toFixed(1)} s (target <= ${TARGETS.totalSeconds} s: ${total <= TARGETS.totalSeconds ? 'met' : 'NOT met'})`);
+  console.log(
+    `Whole backtest (all models, ${result.matches.length} predicted matches incl. warm-up): ${total.toFixed(1)} s (target <= ${TARGETS.totalSeconds} s: ${total <= TARGETS.totalSeconds ? 'met' : 'NOT met'})`,
+  );
   fitTimings(all);
 }
 

@@ -3,7 +3,12 @@
 //   node -r @swc-node/register bench/tune-models.ts
 import { evaluateBacktest, runBacktest } from '../src/modelling/backtest';
 import { coordinateSearch } from '../src/modelling/tuning/search';
-import { DEFAULT_SUITE, MODEL_NAMES, modelSuite, type SuiteConfig } from '../src/modelling/tuning/suite';
+import {
+  DEFAULT_SUITE,
+  MODEL_NAMES,
+  modelSuite,
+  type SuiteConfig,
+} from '../src/modelling/tuning/suite';
 import type { MatchInput } from '../src/modelling/types';
 import { loadHistory } from './history-data';
 
@@ -37,7 +42,12 @@ const elo = coordinateSearch(
     goalDifference: ['none', 'world-football', 'log'],
     logitHalfLifeDays: [0, 730],
   },
-  (hp) => validationRps({ ...DEFAULT_SUITE, elo: hp, only: [MODEL_NAMES.elo] }, MODEL_NAMES.elo, VALIDATION_SEASONS[0]),
+  (hp) =>
+    validationRps(
+      { ...DEFAULT_SUITE, elo: hp, only: [MODEL_NAMES.elo] },
+      MODEL_NAMES.elo,
+      VALIDATION_SEASONS[0],
+    ),
   { onStep: log('elo') },
 );
 console.log('best elo', elo);
@@ -47,7 +57,12 @@ const dc = coordinateSearch(
   { xi: [0.001, 0.0015, 0.002, 0.003], ridge: [0.3, 1, 3, 10], windowDays: [730, 1100, 1500] },
   ({ windowDays, ...hp }) =>
     validationRps(
-      { ...DEFAULT_SUITE, dixonColes: hp, dixonColesWindowDays: windowDays, only: [MODEL_NAMES.dixonColes] },
+      {
+        ...DEFAULT_SUITE,
+        dixonColes: hp,
+        dixonColesWindowDays: windowDays,
+        only: [MODEL_NAMES.dixonColes],
+      },
       MODEL_NAMES.dixonColes,
       VALIDATION_SEASONS[0],
     ),
@@ -66,8 +81,20 @@ const ensemble = coordinateSearch(
   { ensembleL2: DEFAULT_SUITE.ensembleL2 },
   { ensembleL2: [0, 0.001, 0.003, 0.01, 0.03] },
   ({ ensembleL2 }) => {
-    const config = { ...tuned, ensembleL2, only: [MODEL_NAMES.elo, MODEL_NAMES.dixonColes, MODEL_NAMES.statistical, MODEL_NAMES.withOpening] };
-    const result = runBacktest(matches, modelSuite(config), { predictFrom: start(WARM_UP_SEASON), predictUntil: end });
+    const config = {
+      ...tuned,
+      ensembleL2,
+      only: [
+        MODEL_NAMES.elo,
+        MODEL_NAMES.dixonColes,
+        MODEL_NAMES.statistical,
+        MODEL_NAMES.withOpening,
+      ],
+    };
+    const result = runBacktest(matches, modelSuite(config), {
+      predictFrom: start(WARM_UP_SEASON),
+      predictUntil: end,
+    });
     const r = evaluateBacktest(result, (m) => validation.has(m.season)).overall;
     return r[MODEL_NAMES.statistical].outcomes.rps + r[MODEL_NAMES.withOpening].outcomes.rps;
   },

@@ -105,12 +105,17 @@ export class Environment {
 
 export class ConfigurationError extends Error {}
 
+/** Variables whose values may hold credentials: named in errors, never echoed. */
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DATABASE_URL', 'REDIS_URL']);
+
 /** Validates raw variables (process.env) into an Environment, or throws naming each bad variable. */
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
   const problems = validateSync(env, { whitelist: false, forbidUnknownValues: false }).map(
     (error) =>
-      `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (got ${JSON.stringify(error.value)})`,
+      `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (got ${
+        SECRET_VARIABLES.has(error.property) ? '[redacted]' : JSON.stringify(error.value)
+      })`,
   );
   if (env.NODE_ENV === Profile.Production) {
     if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production');

@@ -5,3 +5,8 @@ export * from './markets';
 export * from './dixon-coles';
 export * from './odds';
 export * from './simulation';
+export * from './elo';
+export * from './metrics';
+export * from './backtest';
+export * from './ensemble';
+export * from './tuning';

@@ -1,5 +1,5 @@
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
-import { EntityRepositoryType, Opt } from '@mikro-orm/core';
+import { EntityRepositoryType, Opt, PrimaryKeyProp } from '@mikro-orm/core';
 import { MatchRepository } from '../repositories/match.repository';
 import { Competition } from './competition.entity';
 import { Team } from './team.entity';
@@ -83,18 +83,16 @@ export class Match {
 
 /** Every (source, key) that has named a match, so re-imports find it even if its date moved. */
 @Entity({ tableName: 'match_source_refs' })
-@Unique({ name: 'match_source_refs_unique', properties: ['source', 'sourceKey'] })
 export class MatchSourceRef {
-  @PrimaryKey()
-  id!: number;
+  [PrimaryKeyProp]?: ['source', 'sourceKey'];
+
+  @PrimaryKey({ type: 'text' })
+  source!: string;
+
+  @PrimaryKey({ type: 'text' })
+  sourceKey!: string;
 
   @Index({ name: 'match_source_refs_match_idx' })
   @ManyToOne(() => Match, { deleteRule: 'cascade' })
   match!: Match;
-
-  @Property()
-  source!: string;
-
-  @Property()
-  sourceKey!: string;
 }

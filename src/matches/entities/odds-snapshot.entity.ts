@@ -1,5 +1,5 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
-import { Opt } from '@mikro-orm/core';
+import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Opt, PrimaryKeyProp } from '@mikro-orm/core';
 import { Match } from './match.entity';
 
 export enum OddsMarket {
@@ -15,32 +15,28 @@ export enum OddsPhase {
 
 /** Decimal prices of one market from one bookmaker (or the market average) at one phase, as one source reported them. */
 @Entity({ tableName: 'odds_snapshots' })
-@Unique({
-  name: 'odds_snapshots_unique',
-  properties: ['match', 'market', 'phase', 'bookmaker', 'source'],
-})
 export class OddsSnapshot {
-  @PrimaryKey()
-  id!: number;
+  // The natural key is the primary key: no surrogate id, one index less to maintain on bulk loads.
+  [PrimaryKeyProp]?: ['match', 'market', 'phase', 'bookmaker', 'source'];
 
-  @ManyToOne(() => Match, { deleteRule: 'cascade' })
+  @ManyToOne(() => Match, { deleteRule: 'cascade', primary: true })
   match!: Match;
 
-  @Enum({ items: () => OddsMarket, nativeEnumName: 'odds_market' })
+  @Enum({ items: () => OddsMarket, nativeEnumName: 'odds_market', primary: true })
   market!: OddsMarket;
 
-  @Enum({ items: () => OddsPhase, nativeEnumName: 'odds_phase' })
+  @Enum({ items: () => OddsPhase, nativeEnumName: 'odds_phase', primary: true })
   phase!: OddsPhase;
 
   /** Bookmaker code ("pinnacle") or an aggregate ("market-average"). */
-  @Property()
+  @PrimaryKey({ type: 'text' })
   bookmaker!: string;
 
   /** Outcome → decimal price: {home, draw, away}, {over, under} or {yes, no}. */
   @Property({ type: 'json' })
   prices!: Record<string, number>;
 
-  @Property()
+  @PrimaryKey({ type: 'text' })
   source!: string;
 
   @Property({ type: 'datetime' })

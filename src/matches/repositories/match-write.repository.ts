@@ -158,18 +158,26 @@ export class MatchWriteRepository {
       }
     });
     if (ordinals.length === 0) return 0;
-    const result = await this.client.query(
-      `insert into odds_snapshots (match_id, market, phase, bookmaker, prices, source, captured_at)
-       select b.match_id, o.market::odds_market, o.phase::odds_phase, o.bookmaker, o.prices::jsonb,
-         b.source, $6
-       from unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[])
-         as o(ordinal, market, phase, bookmaker, prices)
-       join import_batch b on b.ordinal = o.ordinal
+    const params = [ordinals, markets, phases, bookmakers, prices, now];
+    const rowsOf = (matchFilter: string) => `
+      select b.match_id, o.market::odds_market, o.phase::odds_phase, o.bookmaker, o.prices::jsonb,
+        b.source, $6::timestamptz
+      from unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[])
+        as o(ordinal, market, phase, bookmaker, prices)
+      join import_batch b on b.ordinal = o.ordinal and ${matchFilter}`;
+    const columns = 'match_id, market, phase, bookmaker, prices, source, captured_at';
+    // Matches inserted by this batch cannot have odds yet: a plain insert, cheaper than upsert.
+    const fresh = await this.client.query(
+      `insert into odds_snapshots (${columns}) ${rowsOf('b.inserted')}`,
+      params,
+    );
+    const known = await this.client.query(
+      `insert into odds_snapshots (${columns}) ${rowsOf('not b.inserted')}
        on conflict (match_id, market, phase, bookmaker, source) do update
          set prices = excluded.prices, captured_at = excluded.captured_at
          where odds_snapshots.prices is distinct from excluded.prices`,
-      [ordinals, markets, phases, bookmakers, prices, now],
+      params,
     );
-    return result.rowCount ?? 0;
+    return (fresh.rowCount ?? 0) + (known.rowCount ?? 0);
   }
 }

@@ -13,6 +13,9 @@ export async function inNativeTransaction<T>(
   const client = await pool.connect();
   try {
     await client.query('begin');
+    // Bulk statements are short: JIT compilation costs more than it saves, and a lost commit
+    // on a crash is re-done by re-importing (imports are idempotent).
+    await client.query('set local jit = off; set local synchronous_commit = off');
     const result = await work(client);
     await client.query('commit');
     return result;

@@ -115,7 +115,7 @@ const isFinished = (m: MatchInput) => m.homeGoals !== undefined && m.awayGoals !
 
 export function runBacktest(
   matches: readonly MatchInput[],
-  models: readonly BacktestModel<any>[],
+  models: readonly BacktestModel[],
   options: BacktestOptions,
 ): BacktestResult {
   const started = performance.now();
@@ -128,7 +128,8 @@ export function runBacktest(
 
   const weeks = new Map<number, MatchInput[]>();
   for (const m of sorted) {
-    if (m.kickoff < options.predictFrom || m.kickoff >= options.predictUntil || !isFinished(m)) continue;
+    if (m.kickoff < options.predictFrom || m.kickoff >= options.predictUntil || !isFinished(m))
+      continue;
     const week = weekStart(m.kickoff);
     const list = weeks.get(week);
     if (list) list.push(m);
@@ -178,7 +179,10 @@ export function runBacktest(
         historyCount: pastHistory.length,
         maxHistoryKickoff: maxKickoff(pastHistory),
         ...(options.auditIds
-          ? { trainingIds: training.map((m) => m.id), historyIds: pastHistory.map((h) => h.matchId) }
+          ? {
+              trainingIds: training.map((m) => m.id),
+              historyIds: pastHistory.map((h) => h.matchId),
+            }
           : {}),
         fitMs,
       });

@@ -80,11 +80,17 @@ export type MatchFilter = (m: MatchPredictions) => boolean;
 
 const ALL: MatchFilter = () => true;
 
-export function evaluatedMatches(result: BacktestResult, include: MatchFilter = ALL): MatchPredictions[] {
+export function evaluatedMatches(
+  result: BacktestResult,
+  include: MatchFilter = ALL,
+): MatchPredictions[] {
   return result.matches.filter(include);
 }
 
-export function evaluateBacktest(result: BacktestResult, include: MatchFilter = ALL): BacktestReport {
+export function evaluateBacktest(
+  result: BacktestResult,
+  include: MatchFilter = ALL,
+): BacktestReport {
   const matches = evaluatedMatches(result, include);
   return {
     count: matches.length,

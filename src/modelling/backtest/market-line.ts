@@ -10,7 +10,10 @@ export type OddsPhase = 'opening' | 'closing';
 const cache = new WeakMap<object, OutcomeProbabilities | null>();
 
 /** Margin-free (Shin) probabilities of the fixture's odds, undefined when missing or rejected. */
-export function marketProbabilities(fixture: Fixture, phase: OddsPhase): OutcomeProbabilities | undefined {
+export function marketProbabilities(
+  fixture: Fixture,
+  phase: OddsPhase,
+): OutcomeProbabilities | undefined {
   const odds = fixture.odds?.[phase];
   if (!odds) return undefined;
   let p = cache.get(odds);

@@ -1,6 +1,10 @@
 // Adapters from the statistical models to the backtester's fit/predict contract.
 import { fitDixonColes } from '../dixon-coles/fit';
-import { dixonColesScoreMatrix, type DixonColesHyperparameters, type DixonColesParameters } from '../dixon-coles/model';
+import {
+  dixonColesScoreMatrix,
+  type DixonColesHyperparameters,
+  type DixonColesParameters,
+} from '../dixon-coles/model';
 import { fitElo, type EloParameters } from '../elo/fit';
 import { EloPredictor } from '../elo/predictor';
 import type { EloHyperparameters } from '../elo/rating';

@@ -25,7 +25,11 @@ export function perCompetition<P>(
           fixtures: context.fixtures.filter((f) => f.competition === competition),
           history: context.history.filter((h) => h.competition === competition),
         };
-        params[competition] = model.fit(Object.freeze(matches), subContext, previous?.[competition]);
+        params[competition] = model.fit(
+          Object.freeze(matches),
+          subContext,
+          previous?.[competition],
+        );
       }
       return params;
     },

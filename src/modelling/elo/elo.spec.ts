@@ -59,14 +59,21 @@ describe('Elo update rules', () => {
     expect(eloUpdate({ k: 20, goalDifference: 'world-football' }, 0, 3, 0)).toBeCloseTo(17.5, 12);
     expect(eloUpdate({ k: 20, goalDifference: 'world-football' }, 0, 2, 2)).toBe(0);
     // favourite by 400 draws: 20 * (0.5 - 1/1.1) = -8.1818...
-    expect(eloUpdate({ k: 20, goalDifference: 'none' }, 400, 0, 0)).toBeCloseTo(20 * (0.5 - 1 / 1.1), 12);
+    expect(eloUpdate({ k: 20, goalDifference: 'none' }, 400, 0, 0)).toBeCloseTo(
+      20 * (0.5 - 1 / 1.1),
+      12,
+    );
   });
 });
 
 describe('fitElo', () => {
   it('replays only finished matches before asOf, with home advantage in the expectation', () => {
     const h = { ...hp, k: 20, homeAdvantage: 0, goalDifference: 'none' as const };
-    const matches = [match(1, 1, 'A', 'B', 1, 0), match(2, 2, 'B', 'A', 0, 0), match(3, 9, 'A', 'B', 5, 0)];
+    const matches = [
+      match(1, 1, 'A', 'B', 1, 0),
+      match(2, 2, 'B', 'A', 0, 0),
+      match(3, 9, 'A', 'B', 5, 0),
+    ];
     const p = fitElo(matches, 5 * DAY, h);
     expect(p.matchCount).toBe(2);
     // match 1: A +10 -> A 1510, B 1490. match 2: B (1490) hosts A (1510), diff -20:
@@ -87,7 +94,14 @@ describe('fitElo', () => {
   });
 
   it('starts promoted teams below the previous season mean and regresses at season start', () => {
-    const h = { ...hp, k: 20, homeAdvantage: 0, goalDifference: 'none' as const, newTeamOffset: -50, seasonRegression: 0.5 };
+    const h = {
+      ...hp,
+      k: 20,
+      homeAdvantage: 0,
+      goalDifference: 'none' as const,
+      newTeamOffset: -50,
+      seasonRegression: 0.5,
+    };
     // Season 1: A beats B once: A 1510, B 1490, season mean 1500.
     // Season 2: A meets newcomer N. A regresses halfway to 1500: 1505. N starts at 1500 - 50 = 1450.
     const matches = [match(1, 1, 'A', 'B', 1, 0, 's1'), match(2, 400, 'A', 'N', 0, 0, 's2')];
@@ -142,8 +156,14 @@ describe('fitElo', () => {
     expect(rpsElo / test.length).toBeLessThan(rpsFlat / test.length - 0.01);
     // Ratings rank like the true (attack + defence) strengths.
     const truth = league.truth;
-    const strength = truth.teams.map((t, i) => [truth.attack[i] + truth.defence[i], params.teams[t].rating]);
-    const corr = pearson(strength.map((s) => s[0]), strength.map((s) => s[1]));
+    const strength = truth.teams.map((t, i) => [
+      truth.attack[i] + truth.defence[i],
+      params.teams[t].rating,
+    ]);
+    const corr = pearson(
+      strength.map((s) => s[0]),
+      strength.map((s) => s[1]),
+    );
     expect(corr).toBeGreaterThan(0.8);
     expect(params.outcomeModel.slope).toBeGreaterThan(0);
   });

@@ -71,7 +71,8 @@ export class EloState {
   static from(params: EloParameters): EloState {
     const state = new EloState(params.hyperparameters);
     for (const [name, t] of Object.entries(params.teams)) state.teams.set(name, { ...t });
-    for (const [name, c] of Object.entries(params.competitions)) state.competitions.set(name, { ...c });
+    for (const [name, c] of Object.entries(params.competitions))
+      state.competitions.set(name, { ...c });
     return state;
   }
 

@@ -24,7 +24,10 @@ export const DEFAULT_ORDERED_LOGIT: OrderedLogit = { slope: 1, cutpoints: [-0.9,
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-export function orderedLogitProbabilities(model: OrderedLogit, difference: number): OutcomeProbabilities {
+export function orderedLogitProbabilities(
+  model: OrderedLogit,
+  difference: number,
+): OutcomeProbabilities {
   const x = model.slope * difference;
   const away = sigmoid(model.cutpoints[0] - x);
   const awayOrDraw = sigmoid(model.cutpoints[1] - x);

@@ -58,5 +58,9 @@ export function eloUpdate(
   awayGoals: number,
 ): number {
   const actual = homeGoals > awayGoals ? 1 : homeGoals === awayGoals ? 0.5 : 0;
-  return hp.k * goalDifferenceMultiplier(hp.goalDifference, homeGoals - awayGoals) * (actual - expectedScore(difference));
+  return (
+    hp.k *
+    goalDifferenceMultiplier(hp.goalDifference, homeGoals - awayGoals) *
+    (actual - expectedScore(difference))
+  );
 }

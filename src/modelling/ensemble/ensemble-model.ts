@@ -11,7 +11,11 @@ import {
   fitConditionalLogit,
   type ConditionalLogit,
 } from './conditional-logit';
-import { fitMultinomialLogit, predictMultinomial, type MultinomialLogit } from './multinomial-logit';
+import {
+  fitMultinomialLogit,
+  predictMultinomial,
+  type MultinomialLogit,
+} from './multinomial-logit';
 
 /**
  * 'pooled': one weight per source shared by the three outcomes (log opinion pooling) plus
@@ -34,7 +38,8 @@ export interface EnsembleSpec {
   minTrainingRows?: number;
 }
 
-type Logit = { kind: 'pooled'; model: ConditionalLogit } | { kind: 'full'; model: MultinomialLogit };
+type Logit =
+  { kind: 'pooled'; model: ConditionalLogit } | { kind: 'full'; model: MultinomialLogit };
 
 export interface EnsembleParameters {
   inputs: string[];
@@ -72,7 +77,9 @@ function sourceLogs(
     blocks.push(market);
   }
   const out = new Float64Array(blocks.length * 3);
-  blocks.forEach((b, m) => CLASSES.forEach((c, k) => (out[m * 3 + k] = Math.log(Math.max(b[c], LOG_FLOOR)))));
+  blocks.forEach((b, m) =>
+    CLASSES.forEach((c, k) => (out[m * 3 + k] = Math.log(Math.max(b[c], LOG_FLOOR)))),
+  );
   return out;
 }
 
@@ -148,7 +155,10 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
   const structure = spec.structure ?? 'pooled';
   const withMarket = spec.market !== undefined;
   // History rows are frozen and reused every week: cache their log-probabilities by identity.
-  const caches = [new WeakMap<HistoricalPrediction, Float64Array | null>(), new WeakMap<HistoricalPrediction, Float64Array | null>()];
+  const caches = [
+    new WeakMap<HistoricalPrediction, Float64Array | null>(),
+    new WeakMap<HistoricalPrediction, Float64Array | null>(),
+  ];
   const cachedLogs = (h: HistoricalPrediction, market: boolean) => {
     const cache = caches[market ? 1 : 0];
     let logs = cache.get(h);
@@ -178,13 +188,24 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
       labels[rows++] = LABEL[h.outcome];
     }
     if (rows < minRows) return { logit: prior, rows };
-    const data = { features: features.subarray(0, rows * size), labels: labels.subarray(0, rows), rows };
+    const data = {
+      features: features.subarray(0, rows * size),
+      labels: labels.subarray(0, rows),
+      rows,
+    };
     const start =
-      previous && previous.kind === prior.kind && previous.model.featureCount === prior.model.featureCount
+      previous &&
+      previous.kind === prior.kind &&
+      previous.model.featureCount === prior.model.featureCount
         ? previous
         : prior;
     if (prior.kind === 'pooled') {
-      const model = fitConditionalLogit(data, prior.model, spec.l2, start.model as ConditionalLogit);
+      const model = fitConditionalLogit(
+        data,
+        prior.model,
+        spec.l2,
+        start.model as ConditionalLogit,
+      );
       return { logit: { kind: 'pooled', model }, rows };
     }
     const model = fitMultinomialLogit(data, prior.model, spec.l2, start.model as MultinomialLogit);
@@ -199,13 +220,22 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
         ? [...new Set(context.history.map((h) => h.competition))].sort()
         : [];
       // Warm starts are only valid when the feature layout did not change.
-      const same = previous !== undefined && previous.competitions.join('\n') === competitions.join('\n');
-      const primary = fitOne(context.history, withMarket, competitions, same ? previous?.primary : undefined);
+      const same =
+        previous !== undefined && previous.competitions.join('\n') === competitions.join('\n');
+      const primary = fitOne(
+        context.history,
+        withMarket,
+        competitions,
+        same ? previous?.primary : undefined,
+      );
       let fallback: Logit | undefined;
       if (withMarket) {
-        const needed = context.fixtures.some((f) => !marketProbabilities(f, spec.market as OddsPhase));
+        const needed = context.fixtures.some(
+          (f) => !marketProbabilities(f, spec.market as OddsPhase),
+        );
         fallback = needed
-          ? fitOne(context.history, false, competitions, same ? previous?.fallback : undefined).logit
+          ? fitOne(context.history, false, competitions, same ? previous?.fallback : undefined)
+              .logit
           : same
             ? previous?.fallback
             : undefined;
@@ -225,7 +255,11 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
         if (!logit) return undefined;
         const logs = sourceLogs(spec, fixture, inputs, market);
         if (!logs) return undefined;
-        const layout = new Layout(structure, spec.inputs.length + (market ? 1 : 0), params.competitions);
+        const layout = new Layout(
+          structure,
+          spec.inputs.length + (market ? 1 : 0),
+          params.competitions,
+        );
         const x = new Float64Array(layout.rowSize());
         layout.write(x, 0, logs, fixture.competition);
         return { probabilities: probabilities(logit, x) };

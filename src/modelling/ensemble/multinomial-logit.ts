@@ -37,7 +37,10 @@ export function softmaxInto(logits: Float64Array, out: Float64Array): void {
   for (let k = 0; k < CLASS_COUNT; k++) out[k] /= sum;
 }
 
-export function predictMultinomial(model: MultinomialLogit, x: ArrayLike<number>): [number, number, number] {
+export function predictMultinomial(
+  model: MultinomialLogit,
+  x: ArrayLike<number>,
+): [number, number, number] {
   const logits = new Float64Array(CLASS_COUNT);
   for (let k = 0; k < CLASS_COUNT; k++) {
     let z = model.bias[k];

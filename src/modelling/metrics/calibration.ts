@@ -45,7 +45,13 @@ export function binaryCalibration(
     const meanForecast = count[b] > 0 ? sumForecast[b] / count[b] : 0;
     const observedFrequency = count[b] > 0 ? sumHappened[b] / count[b] : 0;
     if (total > 0) ece += (count[b] / total) * Math.abs(meanForecast - observedFrequency);
-    bins.push({ lower: b / binCount, upper: (b + 1) / binCount, count: count[b], meanForecast, observedFrequency });
+    bins.push({
+      lower: b / binCount,
+      upper: (b + 1) / binCount,
+      count: count[b],
+      meanForecast,
+      observedFrequency,
+    });
   }
   return { bins, expectedCalibrationError: ece };
 }

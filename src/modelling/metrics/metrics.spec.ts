@@ -35,8 +35,14 @@ describe('1X2 scores', () => {
     // Both put 0.6 on a wrong outcome when a home win happens: draw-heavy (0.2, 0.6, 0.2) gives
     // ((0.2-1)^2 + (0.8-1)^2)/2 = (0.64+0.04)/2 = 0.34; away-heavy (0.2, 0.2, 0.6) gives
     // ((0.2-1)^2 + (0.4-1)^2)/2 = (0.64+0.36)/2 = 0.5.
-    expect(rankedProbabilityScore({ home: 0.2, draw: 0.6, away: 0.2 }, 'home')).toBeCloseTo(0.34, 12);
-    expect(rankedProbabilityScore({ home: 0.2, draw: 0.2, away: 0.6 }, 'home')).toBeCloseTo(0.5, 12);
+    expect(rankedProbabilityScore({ home: 0.2, draw: 0.6, away: 0.2 }, 'home')).toBeCloseTo(
+      0.34,
+      12,
+    );
+    expect(rankedProbabilityScore({ home: 0.2, draw: 0.2, away: 0.6 }, 'home')).toBeCloseTo(
+      0.5,
+      12,
+    );
   });
 
   it('log loss', () => {

@@ -83,7 +83,8 @@ export interface PairedComparison {
 
 /** Paired comparison of per-match losses of two models on the same matches, in the same order. */
 export function pairedComparison(a: ArrayLike<number>, b: ArrayLike<number>): PairedComparison {
-  if (a.length !== b.length) throw new Error(`paired comparison needs equal lengths (${a.length} vs ${b.length})`);
+  if (a.length !== b.length)
+    throw new Error(`paired comparison needs equal lengths (${a.length} vs ${b.length})`);
   const n = a.length;
   const diffs = new Float64Array(n);
   for (let i = 0; i < n; i++) diffs[i] = a[i] - b[i];

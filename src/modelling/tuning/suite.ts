@@ -42,11 +42,15 @@ export const DEFAULT_SUITE: SuiteConfig = {
 };
 
 /** Elo and Dixon-Coles per competition, the two market lines, and three stacked ensembles. */
-export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel<any>[] {
+export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[] {
   const n = MODEL_NAMES;
   const stat = [n.elo, n.dixonColes];
-  const common = { inputs: stat, l2: config.ensembleL2, competitionIntercepts: config.competitionIntercepts };
-  const all: BacktestModel<any>[] = [
+  const common = {
+    inputs: stat,
+    l2: config.ensembleL2,
+    competitionIntercepts: config.competitionIntercepts,
+  };
+  const all: BacktestModel[] = [
     perCompetition(eloModel(config.elo, n.elo)),
     perCompetition(
       dixonColesModel(config.dixonColes, { windowDays: config.dixonColesWindowDays }, n.dixonColes),

@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261121152604 extends Migration {
+export class Migration20261121153351 extends Migration {
 
-  override name = 'Migration20261121152604';
+  override name = 'Migration20261121153351';
 
   override up(): void | Promise<void> {
     this.addSql(`create type "import_status" as enum ('queued', 'running', 'succeeded', 'rejected', 'failed');`);
@@ -29,12 +29,10 @@ export class Migration20261121152604 extends Migration {
     this.addSql(`create index "matches_competition_kickoff_idx" on "matches" ("competition_id", "kickoff");`);
     this.addSql(`alter table "matches" add constraint "matches_identity_unique" unique ("home_team_id", "away_team_id", "match_date");`);
 
-    this.addSql(`create table "odds_snapshots" ("id" serial primary key, "match_id" int not null, "market" "odds_market" not null, "phase" "odds_phase" not null, "bookmaker" varchar(255) not null, "prices" jsonb not null, "source" varchar(255) not null, "captured_at" timestamptz not null);`);
-    this.addSql(`alter table "odds_snapshots" add constraint "odds_snapshots_unique" unique ("match_id", "market", "phase", "bookmaker", "source");`);
+    this.addSql(`create table "odds_snapshots" ("match_id" int not null, "market" "odds_market" not null, "phase" "odds_phase" not null, "bookmaker" text not null, "source" text not null, "prices" jsonb not null, "captured_at" timestamptz not null, primary key ("match_id", "market", "phase", "bookmaker", "source"));`);
 
-    this.addSql(`create table "match_source_refs" ("id" serial primary key, "match_id" int not null, "source" varchar(255) not null, "source_key" varchar(255) not null);`);
+    this.addSql(`create table "match_source_refs" ("source" text not null, "source_key" text not null, "match_id" int not null, primary key ("source", "source_key"));`);
     this.addSql(`create index "match_source_refs_match_idx" on "match_source_refs" ("match_id");`);
-    this.addSql(`alter table "match_source_refs" add constraint "match_source_refs_unique" unique ("source", "source_key");`);
 
     this.addSql(`create table "team_aliases" ("id" serial primary key, "team_id" int not null, "alias" varchar(255) not null, "normalised_key" varchar(255) not null, "origin" text not null, "created_at" timestamptz not null);`);
     this.addSql(`create index "team_aliases_team_idx" on "team_aliases" ("team_id");`);

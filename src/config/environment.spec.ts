@@ -1,0 +1,128 @@
+import { ConfigurationError, Environment, Profile, validateEnvironment } from './environment';
+
+/** The message validateEnvironment throws for `raw`, or a failure when it does not throw. */
+function errorFor(raw: Record<string, unknown>): string {
+  try {
+    validateEnvironment(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError);
+    return (error as Error).message;
+  }
+  throw new Error(`expected ${JSON.stringify(raw)} to be refused`);
+}
+
+/** The variable names the message lists as problems ("  - NAME: reason"). */
+function namedVariables(message: string): string[] {
+  return [...message.matchAll(/^\s+- ([A-Z_]+):/gm)].map((match) => match[1]);
+}
+
+const PRODUCTION_READY = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://app:pw@db.internal:5432/oracxpred',
+  REDIS_URL: 'redis://redis.internal:6379',
+  JWT_SECRET: 'k3J9x!vQ2m#Lr8Zp0wY5tE7uB4nC6aD1',
+};
+
+describe('validateEnvironment', () => {
+  it('accepts an empty environment in development, with the documented defaults', () => {
+    const env = validateEnvironment({});
+    expect(env).toBeInstanceOf(Environment);
+    expect(env).toMatchObject({
+      NODE_ENV: Profile.Development,
+      ORACXPRED_ROLE: 'all',
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      DEMO_DATA: 'auto',
+      QUEUE_PREFIX: 'oracxpred',
+      IMPORT_MAX_UPLOAD_MB: 50,
+      IMPORT_URL_TIMEOUT_MS: 30000,
+    });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.REDIS_URL).toBeUndefined();
+  });
+
+  it('converts numeric strings and treats empty URLs as unset', () => {
+    const env = validateEnvironment({ PORT: '8080', DATABASE_URL: '', REDIS_URL: '' });
+    expect(env.PORT).toBe(8080);
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.REDIS_URL).toBeUndefined();
+  });
+
+  it('accepts the test profile without DATABASE_URL or REDIS_URL', () => {
+    expect(validateEnvironment({ NODE_ENV: 'test' }).NODE_ENV).toBe(Profile.Test);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '3.5'],
+    ['NODE_ENV', 'staging'],
+    ['LOG_LEVEL', 'loud'],
+    ['DEMO_DATA', 'maybe'],
+    ['ORACXPRED_ROLE', 'x'],
+    ['EMBEDDED_PG_PORT', '80'],
+    ['IMPORT_MAX_UPLOAD_MB', '0'],
+    ['IMPORT_URL_TIMEOUT_MS', 'soon'],
+    ['QUEUE_PREFIX', ''],
+    ['JWT_SECRET', 'short'],
+  ])('refuses %s=%j, naming that variable only', (name, value) => {
+    const message = errorFor({ [name]: value });
+    expect(message).toMatch(/^Invalid configuration:/);
+    expect(namedVariables(message)).toEqual([name]);
+  });
+
+  it('names every bad variable at once', () => {
+    const message = errorFor({ PORT: 'abc', LOG_LEVEL: 'loud', DEMO_DATA: 'maybe' });
+    expect(namedVariables(message).sort()).toEqual(['DEMO_DATA', 'LOG_LEVEL', 'PORT']);
+    expect(message).toContain('"loud"');
+  });
+
+  describe('production', () => {
+    it('starts with everything set', () => {
+      const env = validateEnvironment(PRODUCTION_READY);
+      expect(env.NODE_ENV).toBe(Profile.Production);
+      expect(env.DATABASE_URL).toBe(PRODUCTION_READY.DATABASE_URL);
+      expect(env.REDIS_URL).toBe(PRODUCTION_READY.REDIS_URL);
+    });
+
+    it('requires DATABASE_URL and REDIS_URL, naming both', () => {
+      const message = errorFor({ ...PRODUCTION_READY, DATABASE_URL: undefined, REDIS_URL: '' });
+      expect(namedVariables(message).sort()).toEqual(['DATABASE_URL', 'REDIS_URL']);
+    });
+
+    it('requires DATABASE_URL alone', () => {
+      const message = errorFor({ ...PRODUCTION_READY, DATABASE_URL: '' });
+      expect(namedVariables(message)).toEqual(['DATABASE_URL']);
+    });
+
+    it('requires REDIS_URL alone', () => {
+      const message = errorFor({ ...PRODUCTION_READY, REDIS_URL: undefined });
+      expect(namedVariables(message)).toEqual(['REDIS_URL']);
+    });
+
+    it('refuses the default JWT_SECRET (when none is given)', () => {
+      const { JWT_SECRET: _unused, ...withoutSecret } = PRODUCTION_READY;
+      expect(namedVariables(errorFor(withoutSecret))).toEqual(['JWT_SECRET']);
+    });
+
+    it.each(['development-secret-change-me-development-secret', 'change-me', 'secret'])(
+      'refuses the known default secret %j',
+      (secret) => {
+        const message = errorFor({ ...PRODUCTION_READY, JWT_SECRET: secret });
+        expect(namedVariables(message)).toContain('JWT_SECRET');
+        // The refused secret itself is never echoed back.
+        expect(message).not.toContain(`"${secret}"`);
+      },
+    );
+
+    it('refuses a secret shorter than 32 characters', () => {
+      const message = errorFor({ ...PRODUCTION_READY, JWT_SECRET: 'a'.repeat(31) });
+      expect(namedVariables(message)).toEqual(['JWT_SECRET']);
+      expect(validateEnvironment({ ...PRODUCTION_READY, JWT_SECRET: 'a'.repeat(32) }).JWT_SECRET).toHaveLength(
+        32,
+      );
+    });
+  });
+});

@@ -1,0 +1,152 @@
+import { runBacktest } from '../backtest/backtester';
+import { compareModels } from '../backtest/evaluate';
+import { marketLineModel } from '../backtest/market-line';
+import type { BacktestModel, Fixture } from '../backtest/types';
+import { createRng, simulateLeague } from '../simulation';
+import type { MatchInput } from '../types';
+import { conditionalLogitProbabilities, fitConditionalLogit } from './conditional-logit';
+import { ensembleModel } from './ensemble-model';
+import { fitMultinomialLogit, predictMultinomial } from './multinomial-logit';
+
+describe('conditional logit (log opinion pooling with learned weights)', () => {
+  it('recovers pooling weights and intercepts from data drawn from it', () => {
+    const rng = createRng(3);
+    const truth = {
+      featureCount: 2,
+      coefficients: [0.7, 0.4],
+      bias: [0.1, 0.2, 0] as [number, number, number],
+    };
+    const rows = 20_000;
+    const features = new Float64Array(rows * 6);
+    const labels = new Uint8Array(rows);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < 6; j++) features[i * 6 + j] = Math.log(0.1 + rng.next());
+      const p = conditionalLogitProbabilities(truth, features, i * 6);
+      const u = rng.next();
+      labels[i] = u < p[0] ? 0 : u < p[0] + p[1] ? 1 : 2;
+    }
+    const prior = {
+      featureCount: 2,
+      coefficients: [0.5, 0.5],
+      bias: [0, 0, 0] as [number, number, number],
+    };
+    const fitted = fitConditionalLogit({ features, labels, rows }, prior, 0);
+    expect(fitted.coefficients[0]).toBeCloseTo(0.7, 1);
+    expect(fitted.coefficients[1]).toBeCloseTo(0.4, 1);
+    expect(fitted.bias[0]).toBeCloseTo(0.1, 1);
+    expect(fitted.bias[1]).toBeCloseTo(0.2, 1);
+    // a huge penalty pins the weights to the prior
+    const pinned = fitConditionalLogit({ features, labels, rows }, prior, 1e6);
+    expect(pinned.coefficients[0]).toBeCloseTo(0.5, 3);
+  });
+
+  it('full multinomial logit learns class-specific weights', () => {
+    const rng = createRng(5);
+    const rows = 5000;
+    const features = new Float64Array(rows);
+    const labels = new Uint8Array(rows);
+    for (let i = 0; i < rows; i++) {
+      features[i] = rng.normal();
+      // class 0 more likely for large x, class 2 for small x
+      const z = [features[i], 0, -features[i]];
+      const e = z.map(Math.exp);
+      const s = e[0] + e[1] + e[2];
+      const u = rng.next() * s;
+      labels[i] = u < e[0] ? 0 : u < e[0] + e[1] ? 1 : 2;
+    }
+    const prior = { featureCount: 1, weights: [[0], [0], [0]], bias: [0, 0, 0] };
+    const fitted = fitMultinomialLogit({ features, labels, rows }, prior, 0);
+    // weights are identified up to a common shift: compare differences to the truth (1, 0, -1)
+    expect(fitted.weights[0][0] - fitted.weights[1][0]).toBeCloseTo(1, 0);
+    expect(fitted.weights[1][0] - fitted.weights[2][0]).toBeCloseTo(1, 0);
+    const p = predictMultinomial(fitted, [2]);
+    expect(p[0] + p[1] + p[2]).toBeCloseTo(1, 12);
+    expect(p[0]).toBeGreaterThan(p[2]);
+  });
+});
+
+describe('ensembleModel', () => {
+  // Base "model": the simulated opening line, so the ensemble has a real signal to pool.
+  const base: BacktestModel<null> = { ...marketLineModel('opening'), name: 'base' };
+  const league = simulateLeague({
+    seed: 21,
+    seasons: 5,
+    teams: 20,
+    openingNoise: 0.25,
+    closingNoise: 0.02,
+  });
+  const matches: MatchInput[] = league.matches;
+  const predictFrom = matches[Math.floor(matches.length / 3)].kickoff;
+
+  it('trains only on earlier walk-forward predictions, then uses the closing line', () => {
+    const result = runBacktest(
+      matches,
+      [
+        base,
+        marketLineModel('closing'),
+        ensembleModel({ name: 'stat', inputs: ['base'], l2: 0.001, minTrainingRows: 50 }),
+        ensembleModel({
+          name: 'with-closing',
+          inputs: ['base'],
+          market: 'closing',
+          l2: 0.001,
+          minTrainingRows: 50,
+        }),
+      ],
+      { predictFrom, predictUntil: Infinity },
+    );
+    const fits = result.fits.filter((f) => f.model === 'with-closing');
+    expect(fits[0].historyCount).toBe(0);
+    expect(fits[fits.length - 1].historyCount).toBeGreaterThan(100);
+    // closing prices are close to the truth in the simulator: the ensemble must learn to use them
+    const c = compareModels(
+      result,
+      'with-closing',
+      'stat',
+      'logLoss',
+      (m) => m.kickoff > predictFrom + 120 * 86_400_000,
+    );
+    expect(c.meanDifference).toBeLessThan(0);
+    for (const m of result.matches) {
+      const p = m.byModel['with-closing'].probabilities;
+      expect(p.home + p.draw + p.away).toBeCloseTo(1, 12);
+    }
+    const params = JSON.parse(JSON.stringify(result.fits.length)); // parameters are plain data
+    expect(params).toBeGreaterThan(0);
+  });
+
+  it('falls back to the statistical-only logit when a fixture has no odds', () => {
+    const spec = { inputs: ['base'], l2: 0.001, minTrainingRows: 50 };
+    const withOdds = ensembleModel({ name: 'w', ...spec, market: 'closing' });
+    const statOnly = ensembleModel({ name: 's', ...spec });
+    const rows = runBacktest(matches, [base], { predictFrom, predictUntil: Infinity }).matches;
+    const byId = new Map(matches.map((m) => [m.id, m]));
+    const history = rows.map((r) => {
+      const m = byId.get(r.matchId) as MatchInput;
+      return {
+        matchId: r.matchId,
+        kickoff: r.kickoff,
+        competition: r.competition,
+        season: r.season,
+        outcome: r.outcome,
+        fixture: m as Fixture,
+        predictions: { base: r.byModel.base },
+      };
+    });
+    const last = matches[matches.length - 1];
+    const noOdds: Fixture = { ...last, kickoff: last.kickoff + 86_400_000, odds: undefined };
+    const context = { asOf: noOdds.kickoff, fixtures: [noOdds], history };
+    const inputs = { base: { probabilities: { home: 0.5, draw: 0.3, away: 0.2 } } };
+    const wParams = withOdds.fit([], context, undefined);
+    const sParams = statOnly.fit([], context, undefined);
+    expect(wParams.fallback).toBeDefined();
+    expect(JSON.parse(JSON.stringify(wParams))).toEqual(wParams);
+    const pw = withOdds.predict(wParams, noOdds, inputs)?.probabilities;
+    const ps = statOnly.predict(sParams, noOdds, inputs)?.probabilities;
+    expect(pw?.home).toBeCloseTo(ps?.home as number, 6);
+    expect(pw?.draw).toBeCloseTo(ps?.draw as number, 6);
+    // and with odds the market-aware logit is used instead
+    const withPrices = withOdds.predict(wParams, last, inputs)?.probabilities;
+    expect(Math.abs((withPrices?.home as number) - (pw?.home as number))).toBeGreaterThan(1e-4);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './defaults';
+export * from './search';
+export * from './suite';

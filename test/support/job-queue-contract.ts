@@ -1,0 +1,232 @@
+import type { JobQueue, JobStatus } from '../../src/infrastructure/queue/job-queue';
+
+/**
+ * The behaviour every JobQueue implementation promises, as one test body. Run it against each
+ * implementation (in-process in a unit spec, Bull on real Redis in an e2e spec) so both are held
+ * to exactly the same assertions.
+ */
+export interface JobQueueContractOptions {
+  /** A new, empty queue backend for one test; the contract closes it after the test. */
+  create(): JobQueue;
+  /** Longest wait for any one condition (Bull on Redis needs more than the in-process runner). */
+  timeoutMs?: number;
+}
+
+const BACKOFF_MS = 50;
+/** setTimeout and Redis-scheduled delays may fire a few ms early relative to Date.now(). */
+const TIMER_SLACK_MS = 10;
+
+/** A promise with its resolve function exposed: lets a test hold a job open, then release it. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function jobQueueContract({ create, timeoutMs = 5000 }: JobQueueContractOptions): void {
+  let queue: JobQueue;
+  let counter = 0;
+  /** A queue name no other test of this run uses. */
+  const name = () => `contract-${process.pid}-${++counter}`;
+
+  /** Polls until `check` returns a value, or fails naming `what` and the last status seen. */
+  async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await check();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await sleep(10);
+    }
+  }
+
+  /** Waits for the job to reach `state` and returns its status then. */
+  async function waitForState(q: string, id: string, state: JobStatus['state']): Promise<JobStatus> {
+    let last: JobStatus | undefined;
+    try {
+      return await waitFor(`job ${id} to be ${state}`, async () => {
+        last = await queue.status(q, id);
+        return last?.state === state ? last : undefined;
+      });
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; last status ${JSON.stringify(last)}`);
+    }
+  }
+
+  beforeEach(() => {
+    queue = create();
+  });
+  afterEach(async () => {
+    await queue.close();
+  });
+
+  it('runs a job to completion with its result, progress 100 and one attempt', async () => {
+    const q = name();
+    const seen: Array<{ data: unknown; attempt: number }> = [];
+    queue.process<{ n: number }, { doubled: number }>(q, async ({ data, attempt }) => {
+      seen.push({ data, attempt });
+      return { doubled: data.n * 2 };
+    });
+    const id = await queue.enqueue(q, { n: 21 });
+    expect(typeof id).toBe('string');
+
+    const status = await waitForState(q, id, 'completed');
+    expect(status).toMatchObject({ id, queue: q, state: 'completed', progress: 100, attemptsMade: 1 });
+    expect(status.result).toEqual({ doubled: 42 });
+    expect(seen).toEqual([{ data: { n: 21 }, attempt: 1 }]);
+  });
+
+  it('shows progress reported mid-job through status() while the job is active', async () => {
+    const q = name();
+    const release = gate();
+    queue.process(q, async ({ reportProgress }) => {
+      await reportProgress(40);
+      await release.promise;
+      return 'done';
+    });
+    const id = await queue.enqueue(q, {});
+
+    const midway = await waitFor('progress 40', async () => {
+      const status = await queue.status(q, id);
+      return status?.progress === 40 ? status : undefined;
+    });
+    expect(midway).toMatchObject({ state: 'active', progress: 40, attemptsMade: 1 });
+
+    release.open();
+    expect(await waitForState(q, id, 'completed')).toMatchObject({ progress: 100, result: 'done' });
+  });
+
+  it('retries a failing job with exponential backoff, then marks it failed', async () => {
+    const q = name();
+    const attempts: Array<{ attempt: number; at: number }> = [];
+    queue.process(q, async ({ attempt }) => {
+      attempts.push({ attempt, at: Date.now() });
+      throw new Error(`boom on attempt ${attempt}`);
+    });
+    const id = await queue.enqueue(q, {}, { attempts: 3, backoffMs: BACKOFF_MS });
+
+    const status = await waitForState(q, id, 'failed');
+    expect(status).toMatchObject({ state: 'failed', attemptsMade: 3, failedReason: 'boom on attempt 3' });
+    expect(status.result).toBeUndefined();
+    expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
+    // First retry waits at least the backoff, the second at least twice as long (exponential).
+    expect(attempts[1].at - attempts[0].at).toBeGreaterThanOrEqual(BACKOFF_MS - TIMER_SLACK_MS);
+    expect(attempts[2].at - attempts[1].at).toBeGreaterThanOrEqual(2 * BACKOFF_MS - TIMER_SLACK_MS);
+
+    // No fourth attempt is made.
+    await sleep(4 * BACKOFF_MS);
+    expect(attempts).toHaveLength(3);
+  });
+
+  it('fails at once, without retrying, when attempts is left at its default of 1', async () => {
+    const q = name();
+    let runs = 0;
+    queue.process(q, async () => {
+      runs += 1;
+      throw new Error('no retry');
+    });
+    const id = await queue.enqueue(q, {}, { backoffMs: BACKOFF_MS });
+
+    expect(await waitForState(q, id, 'failed')).toMatchObject({ attemptsMade: 1, failedReason: 'no retry' });
+    await sleep(3 * BACKOFF_MS);
+    expect(runs).toBe(1);
+  });
+
+  it('is delayed between attempts and completes on a retry, counting both attempts', async () => {
+    const q = name();
+    const backoffMs = 300; // long enough to observe the delayed state reliably
+    const attempts: number[] = [];
+    queue.process<unknown, string>(q, async ({ attempt }) => {
+      attempts.push(attempt);
+      if (attempt === 1) throw new Error('transient');
+      return `ok on attempt ${attempt}`;
+    });
+    const id = await queue.enqueue(q, {}, { attempts: 3, backoffMs });
+
+    await waitFor('the first attempt', () => (attempts.length > 0 ? true : undefined));
+    const between = await waitFor('the state after the first failure', async () => {
+      const status = await queue.status(q, id);
+      return status && status.state !== 'active' && status.state !== 'waiting' ? status : undefined;
+    });
+    expect(between).toMatchObject({ state: 'delayed', attemptsMade: 1, failedReason: 'transient' });
+
+    const status = await waitForState(q, id, 'completed');
+    expect(status).toMatchObject({ state: 'completed', attemptsMade: 2, progress: 100 });
+    expect(status.result).toBe('ok on attempt 2');
+    expect(attempts).toEqual([1, 2]);
+  });
+
+  it('never runs more jobs of a queue at once than its concurrency', async () => {
+    const q = name();
+    const release = gate();
+    let running = 0;
+    let maxRunning = 0;
+    queue.process<{ index: number }, number>(
+      q,
+      async ({ data }) => {
+        running += 1;
+        maxRunning = Math.max(maxRunning, running);
+        await release.promise;
+        running -= 1;
+        return data.index;
+      },
+      2,
+    );
+    const ids: string[] = [];
+    for (let index = 0; index < 5; index++) ids.push(await queue.enqueue(q, { index }));
+
+    await waitFor('two jobs running', () => (running === 2 ? true : undefined));
+    await sleep(200); // a third job would start in this window if the limit were not enforced
+    expect(running).toBe(2);
+    const states = await Promise.all(ids.map(async (id) => (await queue.status(q, id))?.state));
+    expect(states.filter((s) => s === 'active')).toHaveLength(2);
+    expect(states.filter((s) => s === 'waiting')).toHaveLength(3);
+
+    release.open();
+    const results = await Promise.all(ids.map(async (id) => (await waitForState(q, id, 'completed')).result));
+    expect(results).toEqual([0, 1, 2, 3, 4]);
+    expect(maxRunning).toBe(2);
+  });
+
+  it('keeps jobs waiting until a handler is registered', async () => {
+    const q = name();
+    const id = await queue.enqueue(q, { early: true });
+    await sleep(100);
+    expect(await queue.status(q, id)).toMatchObject({ state: 'waiting', progress: 0, attemptsMade: 0 });
+
+    queue.process(q, async ({ data }) => data);
+    expect((await waitForState(q, id, 'completed')).result).toEqual({ early: true });
+  });
+
+  it('answers undefined for an unknown job id', async () => {
+    const q = name();
+    queue.process(q, async () => 'x');
+    await queue.enqueue(q, {});
+    expect(await queue.status(q, '999999999')).toBeUndefined();
+    expect(await queue.status(q, '00000000-0000-4000-8000-000000000000')).toBeUndefined();
+    expect(await queue.status(`${q}-never-used`, '1')).toBeUndefined();
+  });
+
+  it('answers ping while it can take jobs', async () => {
+    await expect(queue.ping()).resolves.toBeUndefined();
+  });
+
+  it('waits for the running job when closed', async () => {
+    const q = name();
+    let finished = false;
+    queue.process(q, async () => {
+      await sleep(300);
+      finished = true;
+      return 'finished';
+    });
+    const id = await queue.enqueue(q, {});
+    await waitForState(q, id, 'active');
+
+    const started = Date.now();
+    await queue.close();
+    expect(finished).toBe(true);
+    expect(Date.now() - started).toBeGreaterThan(100);
+  });
+}
