@@ -13,6 +13,7 @@ import type { ImportReport } from '../matches/imports/import-report';
 const USAGE = `Usage:
   npm run cli -- import <path|url> [--format football-data-co-uk|history|international] [--strict]
   npm run cli -- migrate            apply pending database migrations (the production step)
+  npm run cli -- migration:create   write a migration for the entities' changes into migrations/
   npm run cli -- demo               load demo data into an empty database`;
 
 interface ParsedArgs {
@@ -51,6 +52,11 @@ async function main(): Promise<number> {
       case 'migrate': {
         const applied = await app.get(MikroORM).migrator.up();
         process.stdout.write(`${applied.length} migration(s) applied; the schema is up to date\n`);
+        return 0;
+      }
+      case 'migration:create': {
+        const created = await app.get(MikroORM).migrator.create();
+        process.stdout.write(created.fileName ? `wrote migrations/${created.fileName}\n` : 'no changes\n');
         return 0;
       }
       case 'demo':
