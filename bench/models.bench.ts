@@ -204,22 +204,38 @@ function main() {
   printComparisons(result, include);
 
   console.log('\nTargets (pooled RPS) vs reached');
-  console.log(
-    formatTable(
-      ['model', 'reference / target', 'reached', 'met'],
-      result.models.map((m) => {
-        const reached = report.overall[m]?.outcomes.rps;
-        const target = REFERENCE[m];
-        const isTarget = m.startsWith('ensemble');
-        return [
-          m,
-          `${isTarget ? '<= ' : 'ref '}${f4(target)}`,
-          f4(reached),
-          isTarget ? (reached !== undefined && reached <= target ? 'yes' : 'NO') : '',
-        ];
-      }),
-    ),
-  );
+  const rps = (m: string) => report.overall[m]?.outcomes.rps ?? Number.NaN;
+  const f5 = (x: number) => x.toFixed(5);
+  const versus = (a: string, b: string) => compareModels(result, a, b, 'rps', include);
+  const open = versus(MODEL_NAMES.withOpening, MODEL_NAMES.openingLine);
+  const close = versus(MODEL_NAMES.withClosing, MODEL_NAMES.closingLine);
+  const rows: string[][] = [
+    ...[
+      MODEL_NAMES.elo,
+      MODEL_NAMES.dixonColes,
+      MODEL_NAMES.openingLine,
+      MODEL_NAMES.closingLine,
+    ].map((m) => [m, `reference ${f4(REFERENCE[m])}`, f5(rps(m)), '']),
+    [
+      MODEL_NAMES.statistical,
+      `<= ${f4(TARGETS.statistical)}`,
+      f5(rps(MODEL_NAMES.statistical)),
+      rps(MODEL_NAMES.statistical) <= TARGETS.statistical ? 'yes' : 'NO',
+    ],
+    [
+      MODEL_NAMES.withOpening,
+      `<= ${f4(TARGETS.withOpening)}, beats opening line by > 2 SE`,
+      `${f5(rps(MODEL_NAMES.withOpening))} (vs line ${open.meanDifference.toFixed(5)} +- ${open.standardError.toFixed(5)})`,
+      rps(MODEL_NAMES.withOpening) <= TARGETS.withOpening && open.z < -2 ? 'yes' : 'NO',
+    ],
+    [
+      MODEL_NAMES.withClosing,
+      'no worse than the closing line',
+      `${f5(rps(MODEL_NAMES.withClosing))} (vs line ${close.meanDifference.toFixed(5)} +- ${close.standardError.toFixed(5)})`,
+      close.meanDifference <= 2 * close.standardError ? 'yes (within 2 SE)' : 'NO',
+    ],
+  ];
+  console.log(formatTable(['model', 'reference / target', 'reached', 'met'], rows));
 
   console.log('\nBacktest timings');
   console.log(
