@@ -1,5 +1,8 @@
 // Two projects: fast unit tests beside the code, e2e tests in test/ against real PostgreSQL/Redis.
-const swc = ['@swc/jest', JSON.parse(require('node:fs').readFileSync(`${__dirname}/.swcrc`, 'utf8'))];
+const swc = [
+  '@swc/jest',
+  JSON.parse(require('node:fs').readFileSync(`${__dirname}/.swcrc`, 'utf8')),
+];
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -20,7 +20,10 @@ const FLAT_TABLE = `create table history_copy (
 
 async function main(): Promise<void> {
   const dir = sharedDataDir('football', 'history');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.csv')).sort().map((f) => path.join(dir, f));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.csv'))
+    .sort()
+    .map((f) => path.join(dir, f));
   const contents = files.map((file) => readFileSync(file));
   const database = await emptyDatabase();
   try {
@@ -39,7 +42,12 @@ async function main(): Promise<void> {
       matches += report.counts.matchesInserted;
       odds += report.counts.oddsWritten;
       const ms = performance.now() - fileStart;
-      perFile.push([path.basename(files[index]), report.counts.matchesInserted, report.counts.oddsWritten, ms.toFixed(0)]);
+      perFile.push([
+        path.basename(files[index]),
+        report.counts.matchesInserted,
+        report.counts.oddsWritten,
+        ms.toFixed(0),
+      ]);
     }
     const importSeconds = (performance.now() - started) / 1000;
     const reimportStart = performance.now();
@@ -50,26 +58,42 @@ async function main(): Promise<void> {
     // (1) The raw CSV rows into one flat table with no index: the floor.
     psql(database.url, ['-c', FLAT_TABLE]);
     const copyStart = performance.now();
-    for (const file of files) psql(database.url, ['-c', `\\copy history_copy from '${file}' with (format csv, header true)`]);
+    for (const file of files)
+      psql(database.url, [
+        '-c',
+        `\\copy history_copy from '${file}' with (format csv, header true)`,
+      ]);
     const copySeconds = (performance.now() - copyStart) / 1000;
-    const copied = Number(psql(database.url, ['-At', '-c', 'select count(*) from history_copy']).trim());
+    const copied = Number(
+      psql(database.url, ['-At', '-c', 'select count(*) from history_copy']).trim(),
+    );
     // (2) The same rows the import stores (matches, source keys, odds) into equivalent tables with
     // the same columns, keys and indexes: the like-for-like comparison.
     const dump = mkdtempSync(path.join(tmpdir(), 'oracxpred-copy-'));
     chmodSync(dump, 0o755);
     const tables = ['matches', 'match_source_refs', 'odds_snapshots'];
     for (const table of tables) {
-      psql(database.url, ['-c', `\\copy ${table} to '${path.join(dump, table)}.csv' with (format csv)`]);
+      psql(database.url, [
+        '-c',
+        `\\copy ${table} to '${path.join(dump, table)}.csv' with (format csv)`,
+      ]);
       psql(database.url, ['-c', `create table ${table}_copy (like ${table} including all)`]);
     }
     const equivalentStart = performance.now();
     for (const table of tables) {
-      psql(database.url, ['-c', `\\copy ${table}_copy from '${path.join(dump, table)}.csv' with (format csv)`]);
+      psql(database.url, [
+        '-c',
+        `\\copy ${table}_copy from '${path.join(dump, table)}.csv' with (format csv)`,
+      ]);
     }
     const equivalentSeconds = (performance.now() - equivalentStart) / 1000;
     rmSync(dump, { recursive: true, force: true });
 
-    printTable('Import of ../shared/data/football/history, per file', ['file', 'matches', 'odds rows', 'ms'], perFile);
+    printTable(
+      'Import of ../shared/data/football/history, per file',
+      ['file', 'matches', 'odds rows', 'ms'],
+      perFile,
+    );
     printTable(
       'Import benchmark (empty database)',
       ['measure', 'value', 'target'],
@@ -82,7 +106,11 @@ async function main(): Promise<void> {
         ['psql \\copy, raw CSV rows into one flat table (s)', copySeconds.toFixed(2), ''],
         ['rows copied by \\copy', copied, '32529'],
         ['psql \\copy, stored rows into equivalent tables (s)', equivalentSeconds.toFixed(2), ''],
-        ['import / \\copy (equivalent tables)', (importSeconds / equivalentSeconds).toFixed(2), '<= 3'],
+        [
+          'import / \\copy (equivalent tables)',
+          (importSeconds / equivalentSeconds).toFixed(2),
+          '<= 3',
+        ],
         ['import / \\copy (flat table)', (importSeconds / copySeconds).toFixed(2), ''],
       ],
     );
@@ -94,6 +122,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -11,7 +11,9 @@ export const SHARED_DATA_DIR = path.resolve(__dirname, '..', '..', 'shared', 'da
 export function sharedDataDir(...parts: string[]): string {
   const dir = path.join(SHARED_DATA_DIR, ...parts);
   if (!existsSync(dir)) {
-    process.stderr.write(`missing real data ${dir}: benchmarks need ../shared/data beside the repository\n`);
+    process.stderr.write(
+      `missing real data ${dir}: benchmarks need ../shared/data beside the repository\n`,
+    );
     process.exit(1);
   }
   return dir;
@@ -24,7 +26,11 @@ export async function emptyDatabase(): Promise<{ url: string; dispose: () => Pro
   if (!serverUrl) {
     const parent = mkdtempSync(path.join(tmpdir(), 'oracxpred-bench-'));
     chmodSync(parent, 0o755);
-    const handle = await startEmbeddedPostgres(path.join(parent, 'postgres'), 55432, () => undefined);
+    const handle = await startEmbeddedPostgres(
+      path.join(parent, 'postgres'),
+      55432,
+      () => undefined,
+    );
     serverUrl = handle.url;
     stopServer = handle.stop;
   }
@@ -52,12 +58,20 @@ export function psql(url: string, args: string[]): string {
   return execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-q', ...args], { encoding: 'utf8' });
 }
 
-export function printTable(title: string, header: string[], rows: Array<Array<string | number>>): void {
+export function printTable(
+  title: string,
+  header: string[],
+  rows: Array<Array<string | number>>,
+): void {
   const cells = [header, ...rows.map((row) => row.map(String))];
   const widths = header.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
-  const line = (row: string[]) => `│ ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' │ ')} │`;
-  const rule = (l: string, m: string, r: string) => `${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}`;
-  process.stdout.write(`\n${title}\n${rule('┌', '┬', '┐')}\n${line(header)}\n${rule('├', '┼', '┤')}\n`);
+  const line = (row: string[]) =>
+    `│ ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' │ ')} │`;
+  const rule = (l: string, m: string, r: string) =>
+    `${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}`;
+  process.stdout.write(
+    `\n${title}\n${rule('┌', '┬', '┐')}\n${line(header)}\n${rule('├', '┼', '┤')}\n`,
+  );
   for (const row of cells.slice(1)) process.stdout.write(`${line(row)}\n`);
   process.stdout.write(`${rule('└', '┴', '┘')}\n`);
 }

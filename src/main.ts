@@ -6,7 +6,9 @@ async function main(): Promise<void> {
   const app = await createApp();
   const config = app.get(AppConfig);
   await app.listen({ port: config.port, host: config.host });
-  app.get(Logger).log(`OracXPred listening on http://${config.host}:${config.port} (docs at /docs)`);
+  app
+    .get(Logger)
+    .log(`OracXPred listening on http://${config.host}:${config.port} (docs at /docs)`);
 }
 
 main().catch((error: unknown) => {

@@ -31,7 +31,9 @@ describe('ingestion of the real public data (PostgreSQL)', () => {
   it('imports the six history files as exactly 32,529 matches', async () => {
     let inserted = 0;
     for (const file of HISTORY_FILES) {
-      const report = await ingestion.importContent(readFileSync(sharedDataPath('football', 'history', file)));
+      const report = await ingestion.importContent(
+        readFileSync(sharedDataPath('football', 'history', file)),
+      );
       expect(report.outcome).toBe('committed');
       expect(report.format).toBe('history');
       expect(report.counts.rowsRejected).toBe(0);
@@ -52,7 +54,9 @@ describe('ingestion of the real public data (PostgreSQL)', () => {
   });
 
   it('adds exactly 340 matches from E0.csv (its other 110 are the same matches under other names)', async () => {
-    const report = await ingestion.importContent(readFileSync(sharedDataPath('football', 'football-data-co-uk', 'E0.csv')));
+    const report = await ingestion.importContent(
+      readFileSync(sharedDataPath('football', 'football-data-co-uk', 'E0.csv')),
+    );
     expect(report.format).toBe('football-data-co-uk');
     expect(report.counts.matchesInserted).toBe(340);
     expect(report.counts.matchesUnchanged + report.counts.matchesUpdated).toBe(110);
@@ -67,7 +71,9 @@ describe('ingestion of the real public data (PostgreSQL)', () => {
   });
 
   it('adds exactly 271 matches from SC0.csv, 33,140 in all', async () => {
-    const report = await ingestion.importContent(readFileSync(sharedDataPath('football', 'football-data-co-uk', 'SC0.csv')));
+    const report = await ingestion.importContent(
+      readFileSync(sharedDataPath('football', 'football-data-co-uk', 'SC0.csv')),
+    );
     expect(report.counts.matchesInserted).toBe(271);
     expect(await countMatches(testApp.databaseUrl)).toBe(33_140);
   });
@@ -81,7 +87,12 @@ describe('ingestion of the real public data (PostgreSQL)', () => {
     ];
     for (const file of files) {
       const report = await ingestion.importContent(readFileSync(file));
-      expect(report.counts).toMatchObject({ matchesInserted: 0, matchesUpdated: 0, oddsWritten: 0, teamsCreated: 0 });
+      expect(report.counts).toMatchObject({
+        matchesInserted: 0,
+        matchesUpdated: 0,
+        oddsWritten: 0,
+        teamsCreated: 0,
+      });
     }
     expect(await query(testApp.databaseUrl, DATABASE_DIGEST)).toEqual(before);
   });
@@ -103,7 +114,10 @@ describe('ingestion of the real public data (PostgreSQL)', () => {
   });
 
   describe('a file with injected bad rows', () => {
-    const badFile = readFileSync(path.join(__dirname, 'fixtures', 'bad-rows.football-data.csv'), 'utf8');
+    const badFile = readFileSync(
+      path.join(__dirname, 'fixtures', 'bad-rows.football-data.csv'),
+      'utf8',
+    );
 
     it('reports each bad row with its line and column and commits the valid rows', async () => {
       const before = await countMatches(testApp.databaseUrl);
@@ -116,7 +130,9 @@ describe('ingestion of the real public data (PostgreSQL)', () => {
         [6, 'HTHG'],
       ]);
       const warnings = report.issues.filter((i) => i.severity === 'warning');
-      expect(warnings).toEqual([expect.objectContaining({ line: 7, reason: expect.stringContaining('impossible odds') })]);
+      expect(warnings).toEqual([
+        expect.objectContaining({ line: 7, reason: expect.stringContaining('impossible odds') }),
+      ]);
       expect(report.outcome).toBe('committed');
       expect(report.counts).toMatchObject({ rowsRejected: 4, matchesInserted: 3 });
       expect(await countMatches(testApp.databaseUrl)).toBe(before + 3);
@@ -130,7 +146,9 @@ describe('ingestion of the real public data (PostgreSQL)', () => {
 
     it('commits nothing in strict mode', async () => {
       const before = await query(testApp.databaseUrl, DATABASE_DIGEST);
-      const report = await ingestion.importContent(badFile.replace(/2024/g, '2032'), { strict: true });
+      const report = await ingestion.importContent(badFile.replace(/2024/g, '2032'), {
+        strict: true,
+      });
       expect(report.outcome).toBe('rejected');
       expect(report.issues.filter((i) => i.severity === 'error')).toHaveLength(4);
       expect(await query(testApp.databaseUrl, DATABASE_DIGEST)).toEqual(before);
@@ -140,9 +158,16 @@ describe('ingestion of the real public data (PostgreSQL)', () => {
   it('refuses an unknown spelling that is evidently an existing team instead of duplicating the fixture', async () => {
     const header = 'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR';
     // Arsenal really played Wolves at home on 17/08/2024; "Arsenal FC Women" is no known alias.
-    const report = await ingestion.importContent(`${header}\nE0,17/08/2024,15:00,Arsenal,Wolverhampton Wanderers XI,2,0,H,1,0,H\n`);
+    const report = await ingestion.importContent(
+      `${header}\nE0,17/08/2024,15:00,Arsenal,Wolverhampton Wanderers XI,2,0,H,1,0,H\n`,
+    );
     expect(report.issues).toEqual([
-      expect.objectContaining({ line: 2, column: 'AwayTeam', severity: 'error', reason: expect.stringContaining('"Wolves"') }),
+      expect.objectContaining({
+        line: 2,
+        column: 'AwayTeam',
+        severity: 'error',
+        reason: expect.stringContaining('"Wolves"'),
+      }),
     ]);
     expect(report.counts.matchesInserted).toBe(0);
     expect(report.counts.teamsCreated).toBe(0);

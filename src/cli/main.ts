@@ -28,8 +28,10 @@ function parseArgs(argv: string[]): ParsedArgs {
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (!arg.startsWith('--')) positional.push(arg);
-    else if (arg.includes('=')) flags[arg.slice(2, arg.indexOf('='))] = arg.slice(arg.indexOf('=') + 1);
-    else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') && arg !== '--strict') flags[arg.slice(2)] = argv[++i];
+    else if (arg.includes('='))
+      flags[arg.slice(2, arg.indexOf('='))] = arg.slice(arg.indexOf('=') + 1);
+    else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') && arg !== '--strict')
+      flags[arg.slice(2)] = argv[++i];
     else flags[arg.slice(2)] = true;
   }
   return { command: positional.shift(), positional, flags };
@@ -56,7 +58,9 @@ async function main(): Promise<number> {
       }
       case 'migration:create': {
         const created = await app.get(MikroORM).migrator.create();
-        process.stdout.write(created.fileName ? `wrote migrations/${created.fileName}\n` : 'no changes\n');
+        process.stdout.write(
+          created.fileName ? `wrote migrations/${created.fileName}\n` : 'no changes\n',
+        );
         return 0;
       }
       case 'demo':
@@ -83,9 +87,14 @@ async function importCommand(
     return 2;
   }
   const format = typeof args.flags.format === 'string' ? args.flags.format : undefined;
-  const bar = new SingleBar({ format: ' importing [{bar}] {percentage}% | {step}', hideCursor: true }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: ' importing [{bar}] {percentage}% | {step}', hideCursor: true },
+    Presets.shades_classic,
+  );
   try {
-    const content = /^https?:\/\//i.test(source) ? await imports.fetchUrl(source) : await readFile(source);
+    const content = /^https?:\/\//i.test(source)
+      ? await imports.fetchUrl(source)
+      : await readFile(source);
     bar.start(100, 0, { step: source });
     const report = await ingestion.importContent(content, {
       format,
@@ -116,11 +125,16 @@ function printReport(source: string, report: ImportReport): void {
   out(`└${'─'.repeat(width + 2)}┴──────────┘`);
   const shown = report.issues.slice(0, 20);
   for (const issue of shown) {
-    out(`  line ${issue.line}${issue.column ? ` [${issue.column}]` : ''} ${issue.severity}: ${issue.reason}`);
+    out(
+      `  line ${issue.line}${issue.column ? ` [${issue.column}]` : ''} ${issue.severity}: ${issue.reason}`,
+    );
   }
-  if (report.issues.length > shown.length) out(`  … and ${report.issues.length - shown.length} more issues`);
+  if (report.issues.length > shown.length)
+    out(`  … and ${report.issues.length - shown.length} more issues`);
   for (const team of report.newTeams) {
-    const likely = team.suggestions.map((s) => `${s.name} (#${s.teamId}, ${s.score.toFixed(2)})`).join(', ');
+    const likely = team.suggestions
+      .map((s) => `${s.name} (#${s.teamId}, ${s.score.toFixed(2)})`)
+      .join(', ');
     out(`  new team #${team.teamId} "${team.name}"${likely ? `; maybe: ${likely}` : ''}`);
   }
 }
@@ -128,7 +142,9 @@ function printReport(source: string, report: ImportReport): void {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

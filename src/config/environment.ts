@@ -121,7 +121,9 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production');
     if (!env.REDIS_URL) problems.push('REDIS_URL: required in production');
     if (KNOWN_DEFAULT_SECRETS.has(env.JWT_SECRET) || env.JWT_SECRET.length < 32) {
-      problems.push('JWT_SECRET: production needs a secret of 32+ characters that is not a default');
+      problems.push(
+        'JWT_SECRET: production needs a secret of 32+ characters that is not a default',
+      );
     }
   }
   if (problems.length > 0) {

@@ -4,7 +4,10 @@ import { randomBytes } from 'node:crypto';
 /** The server the e2e tests create their databases on (set by global-setup). */
 export function adminUrl(): string {
   const url = process.env.ORACXPRED_TEST_ADMIN_URL;
-  if (!url) throw new Error('ORACXPRED_TEST_ADMIN_URL is not set: run the e2e tests through jest (global-setup)');
+  if (!url)
+    throw new Error(
+      'ORACXPRED_TEST_ADMIN_URL is not set: run the e2e tests through jest (global-setup)',
+    );
   return url;
 }
 
@@ -26,12 +29,19 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => withAdmin((client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+    drop: () =>
+      withAdmin((client) => client.query(`drop database if exists ${name} with (force)`)).then(
+        () => undefined,
+      ),
   };
 }
 
 /** Runs one query on a test database (used to compare the API with direct SQL). */
-export async function query<T extends Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+export async function query<T extends Record<string, unknown>>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {

@@ -17,7 +17,9 @@ export default async function globalSetup(): Promise<void> {
   chmodSync(parent, 0o755);
   const dir = path.join(parent, 'postgres');
   const port = 55000 + (process.pid % 5000);
-  const handle = await startEmbeddedPostgres(dir, port, (message) => process.stderr.write(`${message}\n`));
+  const handle = await startEmbeddedPostgres(dir, port, (message) =>
+    process.stderr.write(`${message}\n`),
+  );
   process.env.ORACXPRED_TEST_ADMIN_URL = handle.url;
   (globalThis as { __embeddedPostgres?: typeof handle }).__embeddedPostgres = handle;
 }

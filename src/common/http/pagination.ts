@@ -33,7 +33,11 @@ export interface Page<T> {
  * Sets X-Total-Count and an RFC 8288 Link header (first, prev, next, last) built from the
  * request's own URL, so clients can follow pages without rebuilding filters.
  */
-export function setPageHeaders(request: FastifyRequest, reply: FastifyReply, page: Page<unknown>): void {
+export function setPageHeaders(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  page: Page<unknown>,
+): void {
   const lastPage = Math.max(1, Math.ceil(page.total / page.pageSize));
   const url = new URL(request.url, 'http://placeholder');
   const link = (target: number, rel: string) => {

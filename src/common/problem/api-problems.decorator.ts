@@ -20,7 +20,9 @@ export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecor
         status,
         description: DESCRIPTIONS[status] ?? 'Error',
         content: {
-          [PROBLEM_CONTENT_TYPE]: { schema: { $ref: `#/components/schemas/${ProblemDetails.name}` } },
+          [PROBLEM_CONTENT_TYPE]: {
+            schema: { $ref: `#/components/schemas/${ProblemDetails.name}` },
+          },
         },
       }),
     ),

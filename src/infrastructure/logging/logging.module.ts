@@ -28,7 +28,9 @@ export const REDACTED_PATHS = [
           // Fastify assigned the id already (see main.ts); reuse it so logs and responses agree.
           genReqId: (req: IncomingMessage) => String(req.headers[REQUEST_ID_HEADER]),
           customProps: (req: IncomingMessage) => ({ requestId: req.headers[REQUEST_ID_HEADER] }),
-          autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false },
+          autoLogging: {
+            ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false,
+          },
         },
         // nestjs-pino on Fastify logs nothing with its default route pattern (design notes).
         forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],

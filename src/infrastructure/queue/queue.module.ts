@@ -25,7 +25,10 @@ class JobQueueLifecycle implements OnApplicationShutdown {
 
 @Global()
 @Module({
-  providers: [{ provide: JobQueue, inject: [AppConfig], useFactory: createJobQueue }, JobQueueLifecycle],
+  providers: [
+    { provide: JobQueue, inject: [AppConfig], useFactory: createJobQueue },
+    JobQueueLifecycle,
+  ],
   exports: [JobQueue],
 })
 export class QueueModule {}

@@ -32,7 +32,9 @@ export class DemoDataService implements OnApplicationBootstrap {
   async load(): Promise<void> {
     const files = this.realDataFiles();
     if (files.length === 0) {
-      this.logger.log(`no real data in ${this.config.sharedDataDir}: loading a GENERATED demo league`);
+      this.logger.log(
+        `no real data in ${this.config.sharedDataDir}: loading a GENERATED demo league`,
+      );
       const report = await this.ingestion.importParsed(generatedLeague(new Date()));
       this.logger.log(`generated demo league: ${report.counts.matchesInserted} matches`);
       return;

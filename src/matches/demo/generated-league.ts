@@ -20,21 +20,50 @@ export function generatedLeague(now: Date, seed = 2024): ParseResult {
   const records: MatchRecord[] = league.matches.map((match, index) => {
     const played = match.kickoff < now.getTime();
     const odds: MatchRecord['odds'] = [
-      { market: '1x2', phase: 'opening', bookmaker: 'generated-bookmaker', prices: { ...match.odds.opening } },
-      { market: 'ou25', phase: 'opening', bookmaker: 'generated-bookmaker', prices: { ...match.overUnder25.opening } },
-      { market: 'btts', phase: 'opening', bookmaker: 'generated-bookmaker', prices: { ...match.bothTeamsToScore.opening } },
+      {
+        market: '1x2',
+        phase: 'opening',
+        bookmaker: 'generated-bookmaker',
+        prices: { ...match.odds.opening },
+      },
+      {
+        market: 'ou25',
+        phase: 'opening',
+        bookmaker: 'generated-bookmaker',
+        prices: { ...match.overUnder25.opening },
+      },
+      {
+        market: 'btts',
+        phase: 'opening',
+        bookmaker: 'generated-bookmaker',
+        prices: { ...match.bothTeamsToScore.opening },
+      },
     ];
     if (played) {
       odds.push(
-        { market: '1x2', phase: 'closing', bookmaker: 'generated-bookmaker', prices: { ...match.odds.closing } },
-        { market: 'ou25', phase: 'closing', bookmaker: 'generated-bookmaker', prices: { ...match.overUnder25.closing } },
+        {
+          market: '1x2',
+          phase: 'closing',
+          bookmaker: 'generated-bookmaker',
+          prices: { ...match.odds.closing },
+        },
+        {
+          market: 'ou25',
+          phase: 'closing',
+          bookmaker: 'generated-bookmaker',
+          prices: { ...match.overUnder25.closing },
+        },
       );
     }
     return {
       line: index + 2,
       source: GENERATED_SOURCE,
       sourceKey: `seed-${seed}:${match.id}`,
-      competition: { code: 'generated/premier-division', name: league.competition, country: 'Generated' },
+      competition: {
+        code: 'generated/premier-division',
+        name: league.competition,
+        country: 'Generated',
+      },
       season: match.season,
       kickoff: new Date(match.kickoff),
       homeTeam: match.homeTeam,

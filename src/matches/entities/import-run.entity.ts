@@ -62,7 +62,11 @@ export class ImportRun {
 
   /** Teams created for unknown names, with the likely existing teams an admin may merge into. */
   @Property({ type: 'json', nullable: true })
-  newTeams: Array<{ teamId: number; name: string; suggestions: Array<{ teamId: number; name: string; score: number }> }> | null = null;
+  newTeams: Array<{
+    teamId: number;
+    name: string;
+    suggestions: Array<{ teamId: number; name: string; score: number }>;
+  }> | null = null;
 
   @Property({ type: 'text', nullable: true })
   error: string | null = null;

@@ -1,4 +1,12 @@
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import {
+  Entity,
+  Enum,
+  Index,
+  ManyToOne,
+  PrimaryKey,
+  Property,
+  Unique,
+} from '@mikro-orm/decorators/legacy';
 import { EntityRepositoryType, Opt, PrimaryKeyProp } from '@mikro-orm/core';
 import { MatchRepository } from '../repositories/match.repository';
 import { Competition } from './competition.entity';

@@ -49,7 +49,8 @@ export class ImportRunView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: ImportStatus }) status!: ImportStatus;
   @ApiProperty({ example: 'upload:E0.csv' }) source!: string;
-  @ApiProperty({ example: 'football-data-co-uk', nullable: true, type: String }) format!: string | null;
+  @ApiProperty({ example: 'football-data-co-uk', nullable: true, type: String }) format!:
+    string | null;
   @ApiProperty() strict!: boolean;
   @ApiProperty({ example: 65, description: 'Percent done' }) progress!: number;
   @ApiProperty({ example: 1 }) attempts!: number;

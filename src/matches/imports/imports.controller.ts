@@ -1,4 +1,14 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBody,
@@ -71,7 +81,10 @@ export class ImportsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ImportRunView[]> {
-    const { items, total } = await this.imports.list((query.page - 1) * query.pageSize, query.pageSize);
+    const { items, total } = await this.imports.list(
+      (query.page - 1) * query.pageSize,
+      query.pageSize,
+    );
     setPageHeaders(request, reply, { items, total, page: query.page, pageSize: query.pageSize });
     return items.map(ImportRunView.of);
   }
@@ -102,7 +115,9 @@ export class ImportsController {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
         if (part.fieldname !== 'file' || upload) {
-          throw new ValidationProblem([{ field: part.fieldname, reason: 'send exactly one file, in the field "file"' }]);
+          throw new ValidationProblem([
+            { field: part.fieldname, reason: 'send exactly one file, in the field "file"' },
+          ]);
         }
         upload = { content: await part.toBuffer(), name: part.filename };
       } else {
@@ -115,13 +130,20 @@ export class ImportsController {
       throw new ValidationProblem(unknown.map((field) => ({ field, reason: 'unknown field' })));
     }
     if (fields.format !== undefined && !(FORMATS as readonly string[]).includes(fields.format)) {
-      throw new ValidationProblem([{ field: 'format', reason: `must be one of ${FORMATS.join(', ')}` }]);
+      throw new ValidationProblem([
+        { field: 'format', reason: `must be one of ${FORMATS.join(', ')}` },
+      ]);
     }
     if (fields.strict !== undefined && !['true', 'false'].includes(fields.strict)) {
       throw new ValidationProblem([{ field: 'strict', reason: 'must be true or false' }]);
     }
     if (upload.content.length === 0) {
-      throw new ProblemException(422, 'unsupported-content', 'Unsupported content', 'the uploaded file is empty');
+      throw new ProblemException(
+        422,
+        'unsupported-content',
+        'Unsupported content',
+        'the uploaded file is empty',
+      );
     }
     return {
       content: upload.content,

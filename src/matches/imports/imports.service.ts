@@ -53,7 +53,11 @@ export class ImportsService implements OnModuleInit {
     });
     em.create(ImportPayload, { importRunId: run.id, content: request.content });
     await em.flush();
-    await this.queue.enqueue<ImportJobData>(IMPORT_QUEUE, { importRunId: run.id }, { attempts: 3, backoffMs: 2000 });
+    await this.queue.enqueue<ImportJobData>(
+      IMPORT_QUEUE,
+      { importRunId: run.id },
+      { attempts: 3, backoffMs: 2000 },
+    );
     return run;
   }
 
@@ -74,7 +78,12 @@ export class ImportsService implements OnModuleInit {
     const em = this.em.fork();
     const run = await em.findOneOrFail(ImportRun, { id: job.data.importRunId });
     const payload = await em.findOneOrFail(ImportPayload, { importRunId: run.id });
-    Object.assign(run, { status: ImportStatus.Running, startedAt: new Date(), attempts: job.attempt, error: null });
+    Object.assign(run, {
+      status: ImportStatus.Running,
+      startedAt: new Date(),
+      attempts: job.attempt,
+      error: null,
+    });
     await em.flush();
     let lastSaved = 0;
     try {
@@ -85,7 +94,9 @@ export class ImportsService implements OnModuleInit {
           await job.reportProgress(percent);
           if (percent - lastSaved >= 5 || percent === 100) {
             lastSaved = percent;
-            await this.em.fork().nativeUpdate(ImportRun, { id: run.id }, { progress: Math.round(percent) });
+            await this.em
+              .fork()
+              .nativeUpdate(ImportRun, { id: run.id }, { progress: Math.round(percent) });
           }
         },
       });

@@ -7,7 +7,11 @@ import { UnsupportedFormatError } from '../ingestion/errors';
 import { isIngestionFormat, parseAny } from '../ingestion/formats/detect';
 import type { MatchRecord, ParseResult } from '../ingestion/match-record';
 import { inNativeTransaction } from '../repositories/native-sql';
-import { MatchWriteRepository, ResolvedMatchRow, UpsertCounts } from '../repositories/match-write.repository';
+import {
+  MatchWriteRepository,
+  ResolvedMatchRow,
+  UpsertCounts,
+} from '../repositories/match-write.repository';
 import { ReferenceWriteRepository } from '../repositories/reference-write.repository';
 import type { ImportOptions, ImportReport } from './import-report';
 import { TeamResolver } from './team-resolver';
@@ -25,7 +29,10 @@ const WRITE_CHUNK = 10_000;
 export class IngestionService {
   constructor(private readonly em: EntityManager) {}
 
-  async importContent(content: string | Uint8Array, options: ImportOptions = {}): Promise<ImportReport> {
+  async importContent(
+    content: string | Uint8Array,
+    options: ImportOptions = {},
+  ): Promise<ImportReport> {
     const parsed = this.parse(content, options.format);
     await options.onProgress?.(10);
     return this.importParsed(parsed, options);
@@ -57,8 +64,15 @@ export class IngestionService {
       // Resolution can reject rows too; strict mode then rolls back what it created.
       if (options.strict && errors() > 0) throw new StrictRollback();
       await progress(30);
-      const written = await this.write(client, resolved.rows, now, (share) => progress(30 + 65 * share));
-      return { rejected: false as const, written, newTeams: resolved.resolver.newTeams, created: resolved.created };
+      const written = await this.write(client, resolved.rows, now, (share) =>
+        progress(30 + 65 * share),
+      );
+      return {
+        rejected: false as const,
+        written,
+        newTeams: resolved.resolver.newTeams,
+        created: resolved.created,
+      };
     }).catch((error: unknown) => {
       if (error instanceof StrictRollback) return { rejected: true as const };
       throw error;
@@ -71,21 +85,35 @@ export class IngestionService {
 
   private parse(content: string | Uint8Array, format?: string) {
     if (format !== undefined && !isIngestionFormat(format)) {
-      throw new ProblemException(400, 'validation-failed', 'Validation failed', `unknown format "${format}"`, [
-        { field: 'format', reason: 'must be one of football-data-co-uk, history, international' },
-      ]);
+      throw new ProblemException(
+        400,
+        'validation-failed',
+        'Validation failed',
+        `unknown format "${format}"`,
+        [{ field: 'format', reason: 'must be one of football-data-co-uk, history, international' }],
+      );
     }
     try {
       return parseAny(content, format);
     } catch (error) {
       if (error instanceof UnsupportedFormatError) {
-        throw new ProblemException(422, 'unsupported-content', 'Unsupported content', error.message);
+        throw new ProblemException(
+          422,
+          'unsupported-content',
+          'Unsupported content',
+          error.message,
+        );
       }
       throw error;
     }
   }
 
-  private async resolve(client: PoolClient, records: MatchRecord[], issues: ImportIssue[], now: Date) {
+  private async resolve(
+    client: PoolClient,
+    records: MatchRecord[],
+    issues: ImportIssue[],
+    now: Date,
+  ) {
     const references = new ReferenceWriteRepository(client);
     const competitionIds = await references.ensureCompetitions(
       [...new Map(records.map((r) => [r.competition.code, r.competition])).values()],
@@ -109,7 +137,12 @@ export class IngestionService {
       const day = record.kickoff.toISOString().slice(0, 10);
       const lookalike = await this.likelyExistingFixture(references, homeId, awayId, day);
       if (lookalike) {
-        issues.push({ line: record.line, column: lookalike.column, reason: lookalike.reason, severity: 'error' });
+        issues.push({
+          line: record.line,
+          column: lookalike.column,
+          reason: lookalike.reason,
+          severity: 'error',
+        });
         continue;
       }
       const country = record.competition.country;
@@ -169,7 +202,9 @@ export class IngestionService {
     const knownId = (homeId ?? awayId)!;
     const knownIsHome = homeId !== undefined;
     const sameDay = await references.matchesOnDay(day, knownId);
-    const match = sameDay.find((m) => (knownIsHome ? m.homeTeamId === knownId : m.awayTeamId === knownId));
+    const match = sameDay.find((m) =>
+      knownIsHome ? m.homeTeamId === knownId : m.awayTeamId === knownId,
+    );
     if (!match) return undefined;
     const likely = knownIsHome ? match.awayName : match.homeName;
     const column = knownIsHome ? 'AwayTeam' : 'HomeTeam';
@@ -186,7 +221,12 @@ export class IngestionService {
     onShare: (share: number) => void | Promise<void>,
   ): Promise<UpsertCounts> {
     const matches = new MatchWriteRepository(client);
-    const total: UpsertCounts = { matchesInserted: 0, matchesUpdated: 0, matchesUnchanged: 0, oddsWritten: 0 };
+    const total: UpsertCounts = {
+      matchesInserted: 0,
+      matchesUpdated: 0,
+      matchesUnchanged: 0,
+      oddsWritten: 0,
+    };
     for (let start = 0; start < rows.length; start += WRITE_CHUNK) {
       const counts = await matches.upsert(rows.slice(start, start + WRITE_CHUNK), now);
       for (const key of Object.keys(total) as Array<keyof UpsertCounts>) total[key] += counts[key];
@@ -206,13 +246,18 @@ function finish(
   newTeams: ImportReport['newTeams'],
 ): ImportReport {
   issues.sort((a, b) => a.line - b.line);
-  counts.rowsRejected = new Set(issues.filter((i) => i.severity === 'error').map((i) => i.line)).size;
+  counts.rowsRejected = new Set(
+    issues.filter((i) => i.severity === 'error').map((i) => i.line),
+  ).size;
   counts.warnings = issues.filter((i) => i.severity === 'warning').length;
   return { format, outcome, counts, issues, newTeams };
 }
 
 /** Two rows with the same source key: the later one wins, the earlier is reported. */
-function dropDuplicateKeys(records: MatchRecord[]): { records: MatchRecord[]; duplicates: ImportIssue[] } {
+function dropDuplicateKeys(records: MatchRecord[]): {
+  records: MatchRecord[];
+  duplicates: ImportIssue[];
+} {
   const bySourceKey = new Map<string, MatchRecord>();
   const duplicates: ImportIssue[] = [];
   for (const record of records) {

@@ -13,7 +13,11 @@ const HTML_START = /^\s*(<!doctype html|<html|<head|<body)/i;
  * Downloads an import source. An error status, an HTML page or an empty body is refused before
  * anything is parsed: a popular scraper once stored a 503 page as data.
  */
-export async function fetchImportSource(url: string, timeoutMs: number, maxBytes: number): Promise<Buffer> {
+export async function fetchImportSource(
+  url: string,
+  timeoutMs: number,
+  maxBytes: number,
+): Promise<Buffer> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -27,12 +31,18 @@ export async function fetchImportSource(url: string, timeoutMs: number, maxBytes
   try {
     response = await fetch(parsed, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
   } catch (error) {
-    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'could not connect';
+    const reason =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer within ${timeoutMs} ms`
+        : 'could not connect';
     throw new SourceRefused(url, reason);
   }
   if (!response.ok) {
     await response.body?.cancel();
-    throw new SourceRefused(url, `the source answered HTTP ${response.status} ${response.statusText}`.trim());
+    throw new SourceRefused(
+      url,
+      `the source answered HTTP ${response.status} ${response.statusText}`.trim(),
+    );
   }
   const contentType = response.headers.get('content-type') ?? '';
   if (/text\/html|application\/xhtml/i.test(contentType)) {

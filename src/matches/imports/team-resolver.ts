@@ -19,7 +19,12 @@ export interface UnknownTeamEvidence {
  * existing (or to-be-created canonical) team, else a new team reported with suggestions.
  */
 export class TeamResolver {
-  private readonly pendingAliases: Array<{ teamId: number; alias: string; key: string; origin: string }> = [];
+  private readonly pendingAliases: Array<{
+    teamId: number;
+    alias: string;
+    key: string;
+    origin: string;
+  }> = [];
   readonly newTeams: NewTeamReport[] = [];
 
   private constructor(
@@ -63,7 +68,11 @@ export class TeamResolver {
         competitionTeams.map((team) => ({ teamName: team.name, id: team.id })),
       )
         .slice(0, 3)
-        .map((s) => ({ teamId: idOf(competitionTeams, s.teamName), name: s.teamName, score: s.score }));
+        .map((s) => ({
+          teamId: idOf(competitionTeams, s.teamName),
+          name: s.teamName,
+          score: s.score,
+        }));
       this.newTeams.push({ teamId, name, suggestions });
     }
     return teamId;

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setPageHeaders } from '../../common/http/pagination';
@@ -29,8 +40,13 @@ export class CatalogueController {
   }
 
   @Get('teams')
-  @ApiOperation({ summary: 'Teams, searchable by name or alias (case, accents, punctuation ignored)' })
-  @ApiOkResponse({ type: TeamPageView, headers: { Link: { description: 'RFC 8288 pagination links' } } })
+  @ApiOperation({
+    summary: 'Teams, searchable by name or alias (case, accents, punctuation ignored)',
+  })
+  @ApiOkResponse({
+    type: TeamPageView,
+    headers: { Link: { description: 'RFC 8288 pagination links' } },
+  })
   @ApiProblems(400)
   async teams(
     @Query() query: TeamListQuery,
@@ -63,16 +79,22 @@ export class CatalogueController {
   @HttpCode(200)
   @AdminRoute()
   @ApiOperation({
-    summary: 'Merge this team into another (admin): aliases and matches move, duplicate fixtures fold',
+    summary:
+      'Merge this team into another (admin): aliases and matches move, duplicate fixtures fold',
   })
   @ApiOkResponse({ type: MergeResultView })
   @ApiProblems(400, 404, 409)
-  merge(@Param('id', ParseIntPipe) id: number, @Body() body: MergeTeamBody): Promise<MergeResultView> {
+  merge(
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: MergeTeamBody,
+  ): Promise<MergeResultView> {
     return this.catalogue.merge(id, body.intoTeamId);
   }
 
   @Get('matches')
-  @ApiOperation({ summary: 'Matches, filtered, sorted and paginated (X-Total-Count and Link headers)' })
+  @ApiOperation({
+    summary: 'Matches, filtered, sorted and paginated (X-Total-Count and Link headers)',
+  })
   @ApiOkResponse({ type: MatchPageView })
   @ApiProblems(400)
   async matches(

@@ -13,15 +13,24 @@ export class CatalogueService {
   constructor(private readonly em: EntityManager) {}
 
   async competitions(): Promise<CompetitionView[]> {
-    const rows = await this.em.fork().execute<
-      Array<{ id: number; code: string; name: string; country: string | null; seasons: string[]; match_count: string }>
-    >(
-      `select c.id, c.code, c.name, c.country,
+    const rows = await this.em
+      .fork()
+      .execute<
+        Array<{
+          id: number;
+          code: string;
+          name: string;
+          country: string | null;
+          seasons: string[];
+          match_count: string;
+        }>
+      >(
+        `select c.id, c.code, c.name, c.country,
               coalesce(array_agg(distinct m.season) filter (where m.season is not null), '{}') as seasons,
               count(m.id) as match_count
        from competitions c left join matches m on m.competition_id = c.id
        group by c.id order by c.code`,
-    );
+      );
     return rows.map((r) => ({
       id: r.id,
       code: r.code,
@@ -76,7 +85,12 @@ export class CatalogueService {
       await em.flush();
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) {
-        throw new ProblemException(409, 'alias-taken', 'Conflict', `"${alias}" was just taken by another team`);
+        throw new ProblemException(
+          409,
+          'alias-taken',
+          'Conflict',
+          `"${alias}" was just taken by another team`,
+        );
       }
       throw error;
     }
@@ -85,9 +99,13 @@ export class CatalogueService {
 
   async merge(teamId: number, intoTeamId: number): Promise<MergeResultView> {
     if (teamId === intoTeamId) {
-      throw new ProblemException(400, 'validation-failed', 'Validation failed', 'a team cannot be merged into itself', [
-        { field: 'intoTeamId', reason: 'must differ from the team being merged' },
-      ]);
+      throw new ProblemException(
+        400,
+        'validation-failed',
+        'Validation failed',
+        'a team cannot be merged into itself',
+        [{ field: 'intoTeamId', reason: 'must differ from the team being merged' }],
+      );
     }
     return this.em.fork().transactional(async (em) => {
       const [source, target] = await Promise.all([
@@ -97,7 +115,12 @@ export class CatalogueService {
       if (!source) throw new NotFoundProblem('team', teamId);
       if (!target) throw new NotFoundProblem('team', intoTeamId);
       if (source.mergedIntoId !== null || target.mergedIntoId !== null) {
-        throw new ProblemException(409, 'already-merged', 'Conflict', 'one of the teams was merged already');
+        throw new ProblemException(
+          409,
+          'already-merged',
+          'Conflict',
+          'one of the teams was merged already',
+        );
       }
       const result = await em.getRepository(Team).mergeTeams(teamId, intoTeamId);
       return { intoTeamId, matchesMoved: result.moved, matchesDeduplicated: result.deduplicated };
@@ -105,17 +128,20 @@ export class CatalogueService {
   }
 
   async matches(query: MatchListQuery): Promise<Page<MatchView>> {
-    const { items, total } = await this.em.fork().getRepository(Match).search({
-      competition: query.competition,
-      teamId: query.team,
-      season: query.season,
-      status: query.status,
-      from: query.from,
-      to: query.to,
-      sort: query.sort,
-      offset: (query.page - 1) * query.pageSize,
-      limit: query.pageSize,
-    });
+    const { items, total } = await this.em
+      .fork()
+      .getRepository(Match)
+      .search({
+        competition: query.competition,
+        teamId: query.team,
+        season: query.season,
+        status: query.status,
+        from: query.from,
+        to: query.to,
+        sort: query.sort,
+        offset: (query.page - 1) * query.pageSize,
+        limit: query.pageSize,
+      });
     return { items: items.map(MatchView.of), page: query.page, pageSize: query.pageSize, total };
   }
 

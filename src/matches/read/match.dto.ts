@@ -29,13 +29,19 @@ export class MatchListQuery extends PageQuery {
   @IsEnum(MatchStatus)
   status?: MatchStatus;
 
-  @ApiPropertyOptional({ description: 'Kick-off at or after (ISO 8601)', example: '2024-08-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    description: 'Kick-off at or after (ISO 8601)',
+    example: '2024-08-01T00:00:00Z',
+  })
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? new Date(value) : value))
   @IsDate({ message: 'from must be an ISO 8601 date' })
   from?: Date;
 
-  @ApiPropertyOptional({ description: 'Kick-off before (ISO 8601)', example: '2025-06-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    description: 'Kick-off before (ISO 8601)',
+    example: '2025-06-01T00:00:00Z',
+  })
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? new Date(value) : value))
   @IsDate({ message: 'to must be an ISO 8601 date' })
@@ -73,7 +79,8 @@ export class MatchView {
   @ApiProperty({ example: 0, nullable: true, type: Number }) awayGoalsHalfTime!: number | null;
   @ApiProperty({ example: false }) neutral!: boolean;
   @ApiProperty({ example: 'history' }) source!: string;
-  @ApiProperty({ example: 'england/premier-league:2024-08-16:Manchester United:Fulham' }) sourceKey!: string;
+  @ApiProperty({ example: 'england/premier-league:2024-08-16:Manchester United:Fulham' })
+  sourceKey!: string;
 
   static of(match: Match): MatchView {
     const { competition: c } = match;

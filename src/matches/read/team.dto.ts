@@ -4,7 +4,10 @@ import { IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-va
 import { PageQuery } from '../../common/http/pagination';
 
 export class TeamListQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Part of a name or alias (case and accents ignored)', example: 'man city' })
+  @ApiPropertyOptional({
+    description: 'Part of a name or alias (case and accents ignored)',
+    example: 'man city',
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -15,7 +18,8 @@ export class TeamListQuery extends PageQuery {
 export class AliasView {
   @ApiProperty({ example: 7 }) id!: number;
   @ApiProperty({ example: 'Man City' }) alias!: string;
-  @ApiProperty({ example: 'curated', enum: ['canonical', 'curated', 'import', 'admin'] }) origin!: string;
+  @ApiProperty({ example: 'curated', enum: ['canonical', 'curated', 'import', 'admin'] })
+  origin!: string;
 }
 
 export class TeamView {
@@ -50,8 +54,10 @@ export class MergeTeamBody {
 
 export class MergeResultView {
   @ApiProperty({ example: 12 }) intoTeamId!: number;
-  @ApiProperty({ example: 38, description: 'Matches moved onto the absorbing team' }) matchesMoved!: number;
-  @ApiProperty({ example: 2, description: 'Duplicate fixtures folded into an existing match' }) matchesDeduplicated!: number;
+  @ApiProperty({ example: 38, description: 'Matches moved onto the absorbing team' })
+  matchesMoved!: number;
+  @ApiProperty({ example: 2, description: 'Duplicate fixtures folded into an existing match' })
+  matchesDeduplicated!: number;
 }
 
 export class CompetitionView {

@@ -23,11 +23,15 @@ export class MatchRepository extends EntityRepository<Match> {
         ? Number(filter.competition)
         : { code: filter.competition };
     }
-    if (filter.teamId !== undefined) where.$or = [{ homeTeam: filter.teamId }, { awayTeam: filter.teamId }];
+    if (filter.teamId !== undefined)
+      where.$or = [{ homeTeam: filter.teamId }, { awayTeam: filter.teamId }];
     if (filter.season) where.season = filter.season;
     if (filter.status) where.status = filter.status;
     if (filter.from || filter.to) {
-      where.kickoff = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
+      where.kickoff = {
+        ...(filter.from ? { $gte: filter.from } : {}),
+        ...(filter.to ? { $lt: filter.to } : {}),
+      };
     }
     const direction = filter.sort === '-kickoff' ? QueryOrder.DESC : QueryOrder.ASC;
     const [items, total] = await this.findAndCount(where, {

@@ -11,7 +11,10 @@ export class ReferenceWriteRepository {
   constructor(private readonly client: PoolClient) {}
 
   /** Returns code → id, creating the competitions that do not exist yet. */
-  async ensureCompetitions(competitions: CompetitionInput[], now: Date): Promise<Map<string, number>> {
+  async ensureCompetitions(
+    competitions: CompetitionInput[],
+    now: Date,
+  ): Promise<Map<string, number>> {
     const result = await this.client.query<{ id: number; code: string }>(
       `with input as (
          select * from unnest($1::text[], $2::text[], $3::text[]) as i(code, name, country)),
@@ -82,7 +85,9 @@ export class ReferenceWriteRepository {
   async matchesOnDay(
     day: string,
     teamId: number,
-  ): Promise<Array<{ homeTeamId: number; awayTeamId: number; homeName: string; awayName: string }>> {
+  ): Promise<
+    Array<{ homeTeamId: number; awayTeamId: number; homeName: string; awayName: string }>
+  > {
     const result = await this.client.query(
       `select m.home_team_id as "homeTeamId", m.away_team_id as "awayTeamId",
               h.name as "homeName", a.name as "awayName"

@@ -13,17 +13,29 @@ export class TeamRepository extends EntityRepository<Team> {
     if (term) {
       qb.andWhere(
         `(t.name ilike ? or exists (select 1 from team_aliases a where a.team_id = t.id and (a.alias ilike ? or a.normalised_key like ?)))`,
-        [`%${escapeLike(term)}%`, `%${escapeLike(term)}%`, `%${escapeLike(normalisedTerm ?? term)}%`],
+        [
+          `%${escapeLike(term)}%`,
+          `%${escapeLike(term)}%`,
+          `%${escapeLike(normalisedTerm ?? term)}%`,
+        ],
       );
     }
     const total = await qb.clone().getCount();
-    const items = await qb.orderBy({ name: 'asc', id: 'asc' }).offset(offset).limit(limit).getResultList();
+    const items = await qb
+      .orderBy({ name: 'asc', id: 'asc' })
+      .offset(offset)
+      .limit(limit)
+      .getResultList();
     return { items, total };
   }
 
   async aliasesOf(teamIds: number[]): Promise<TeamAlias[]> {
     if (teamIds.length === 0) return [];
-    return this.getEntityManager().find(TeamAlias, { team: { $in: teamIds } }, { orderBy: { id: 'asc' } });
+    return this.getEntityManager().find(
+      TeamAlias,
+      { team: { $in: teamIds } },
+      { orderBy: { id: 'asc' } },
+    );
   }
 
   /**
@@ -31,9 +43,13 @@ export class TeamRepository extends EntityRepository<Team> {
    * have on the same day is the same match twice: its source keys and odds join the target's
    * match and the duplicate is removed). Returns how many matches moved and how many merged.
    */
-  async mergeTeams(sourceId: number, targetId: number): Promise<{ moved: number; deduplicated: number }> {
+  async mergeTeams(
+    sourceId: number,
+    targetId: number,
+  ): Promise<{ moved: number; deduplicated: number }> {
     const em = this.getEntityManager();
-    const run = (sql: string, params: unknown[]) => em.execute(sql, params, 'run') as Promise<{ affectedRows: number }>;
+    const run = (sql: string, params: unknown[]) =>
+      em.execute(sql, params, 'run') as Promise<{ affectedRows: number }>;
     const duplicatePairs = `
       select d.id as duplicate_id, k.id as keep_id from matches d join matches k
         on k.match_date = d.match_date
@@ -53,12 +69,24 @@ export class TeamRepository extends EntityRepository<Team> {
        on conflict do nothing`,
       pairParams,
     );
-    const deduplicated = await run(`delete from matches where id in (select duplicate_id from (${duplicatePairs}) p)`, pairParams);
-    const movedHome = await run('update matches set home_team_id = ? where home_team_id = ?', [targetId, sourceId]);
-    const movedAway = await run('update matches set away_team_id = ? where away_team_id = ?', [targetId, sourceId]);
+    const deduplicated = await run(
+      `delete from matches where id in (select duplicate_id from (${duplicatePairs}) p)`,
+      pairParams,
+    );
+    const movedHome = await run('update matches set home_team_id = ? where home_team_id = ?', [
+      targetId,
+      sourceId,
+    ]);
+    const movedAway = await run('update matches set away_team_id = ? where away_team_id = ?', [
+      targetId,
+      sourceId,
+    ]);
     await run('update team_aliases set team_id = ? where team_id = ?', [targetId, sourceId]);
     await run('update teams set merged_into_id = ? where id = ?', [targetId, sourceId]);
-    return { moved: movedHome.affectedRows + movedAway.affectedRows, deduplicated: deduplicated.affectedRows };
+    return {
+      moved: movedHome.affectedRows + movedAway.affectedRows,
+      deduplicated: deduplicated.affectedRows,
+    };
   }
 }
 
