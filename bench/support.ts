@@ -22,7 +22,7 @@ export function sharedDataDir(...parts: string[]): string {
 /** An empty database on DATABASE_URL's server, or on an embedded PostgreSQL started here. */
 export async function emptyDatabase(): Promise<{ url: string; dispose: () => Promise<void> }> {
   let serverUrl = process.env.DATABASE_URL;
-  let stopServer = async () => undefined;
+  let stopServer: () => Promise<void> = async () => undefined;
   if (!serverUrl) {
     const parent = mkdtempSync(path.join(tmpdir(), 'oracxpred-bench-'));
     chmodSync(parent, 0o755);

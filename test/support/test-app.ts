@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { createApp as CreateApp } from '../../src/bootstrap';
 import { randomBytes } from 'node:crypto';
 import { SHARED_DATA_DIR } from '../fixtures/shared-data';
 import { createTestDatabase } from './databases';
@@ -25,7 +26,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     SHARED_DATA_DIR,
     ...env,
   });
-  const { createApp } = await import('../../src/bootstrap');
+  // Loaded only now, after the environment is set: the configuration is validated on import.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createApp } = require('../../src/bootstrap') as { createApp: typeof CreateApp };
   const app = await createApp();
   await app.getHttpAdapter().getInstance().ready();
   return {
