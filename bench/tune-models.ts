@@ -86,6 +86,7 @@ const ensemble = coordinateSearch(
       ensembleL2,
       only: [
         MODEL_NAMES.elo,
+        MODEL_NAMES.slowElo,
         MODEL_NAMES.dixonColes,
         MODEL_NAMES.statistical,
         MODEL_NAMES.withOpening,

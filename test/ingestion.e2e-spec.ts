@@ -10,8 +10,9 @@ const DATABASE_DIGEST = `
   select (select md5(string_agg(concat_ws('|', id, competition_id, season, kickoff, home_team_id,
             away_team_id, status, home_goals, away_goals, home_goals_half_time,
             away_goals_half_time, neutral, updated_at), ',' order by id)) from matches) as matches,
-         (select md5(string_agg(concat_ws('|', id, match_id, market, phase, bookmaker, prices::text,
-            captured_at), ',' order by id)) from odds_snapshots) as odds,
+         (select md5(string_agg(concat_ws('|', match_id, market, phase, bookmaker, source,
+            prices::text, captured_at), ',' order by match_id, market, phase, bookmaker, source))
+          from odds_snapshots) as odds,
          (select count(*) from teams) as teams,
          (select count(*) from team_aliases) as aliases`;
 

@@ -121,6 +121,8 @@ export class ImportsService implements OnModuleInit {
         error: final ? message : 'the import failed unexpectedly; it is retried automatically',
         finishedAt: new Date(),
       });
+      // A final refusal is never retried: its bytes are not needed any more.
+      if (final) em.remove(payload);
       await em.flush();
       if (!final) throw error;
     }

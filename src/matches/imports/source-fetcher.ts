@@ -49,7 +49,7 @@ export async function fetchImportSource(
     await response.body?.cancel();
     throw new SourceRefused(url, `the source answered with an HTML page (${contentType}), not CSV`);
   }
-  const body = await readLimited(response, maxBytes, url);
+  const body = await readLimited(response, maxBytes, url, timeoutMs);
   if (body.length === 0 || body.toString('utf8').trim() === '') {
     throw new SourceRefused(url, 'the source answered with an empty body');
   }
@@ -59,13 +59,30 @@ export async function fetchImportSource(
   return body;
 }
 
-async function readLimited(response: Response, maxBytes: number, url: string): Promise<Buffer> {
+async function readLimited(
+  response: Response,
+  maxBytes: number,
+  url: string,
+  timeoutMs: number,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of response.body ?? []) {
-    size += chunk.length;
-    if (size > maxBytes) throw new SourceRefused(url, `the body is larger than ${maxBytes} bytes`);
-    chunks.push(Buffer.from(chunk));
+  try {
+    for await (const chunk of response.body ?? []) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        throw new SourceRefused(url, `the body is larger than ${maxBytes} bytes`);
+      }
+      chunks.push(Buffer.from(chunk));
+    }
+  } catch (error) {
+    if (error instanceof SourceRefused) throw error;
+    // The timeout covers the whole download: a body still arriving when it fires is refused too.
+    const reason =
+      (error as Error).name === 'TimeoutError'
+        ? `the body did not arrive within ${timeoutMs} ms`
+        : 'the connection failed while reading the body';
+    throw new SourceRefused(url, reason);
   }
   return Buffer.concat(chunks);
 }

@@ -3,7 +3,7 @@ import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/po
 import { NotFoundProblem, ProblemException } from '../../common/problem/problem.exception';
 import type { Page } from '../../common/http/pagination';
 import { Match, Team, TeamAlias } from '../entities';
-import { normaliseTeamName } from '../ingestion/team-names';
+import { CURATED_TEAM_ALIASES, normaliseTeamName } from '../ingestion/team-names';
 import { CompetitionView, MergeResultView, TeamListQuery, TeamView } from './team.dto';
 import { MatchDetailView, MatchListQuery, MatchView, OddsView } from './match.dto';
 
@@ -78,6 +78,25 @@ export class CatalogueService {
         'alias-taken',
         'Conflict',
         `"${alias}" already names team ${existing.team.id} (${existing.team.name}); merge the teams instead`,
+      );
+    }
+    // A curated spelling is stored only once an import meets it: it is taken all the same.
+    const curatedKeys = CURATED_TEAM_ALIASES.filter((a) => normaliseTeamName(a.alias) === key).map(
+      (a) => normaliseTeamName(a.canonical),
+    );
+    const curated = curatedKeys.length
+      ? await em.findOne(
+          TeamAlias,
+          { normalisedKey: { $in: curatedKeys }, team: { $ne: teamId } },
+          { populate: ['team'] },
+        )
+      : null;
+    if (curated) {
+      throw new ProblemException(
+        409,
+        'alias-taken',
+        'Conflict',
+        `"${alias}" is a curated spelling of team ${curated.team.id} (${curated.team.name}); merge the teams instead`,
       );
     }
     em.create(TeamAlias, { team, alias, normalisedKey: key, origin: 'admin' });

@@ -15,6 +15,7 @@ import {
 
 export const MODEL_NAMES = {
   elo: 'elo',
+  slowElo: 'elo-slow',
   dixonColes: 'dixon-coles',
   openingLine: 'opening-line',
   closingLine: 'closing-line',
@@ -25,6 +26,8 @@ export const MODEL_NAMES = {
 
 export interface SuiteConfig {
   elo: EloHyperparameters;
+  /** A second, slow Elo fed only to the ensembles (TUNED_SLOW_ELO); off by default. */
+  slowElo?: EloHyperparameters;
   dixonColes: DixonColesHyperparameters;
   dixonColesWindowDays: number;
   ensembleL2: number;
@@ -41,10 +44,10 @@ export const DEFAULT_SUITE: SuiteConfig = {
   competitionIntercepts: false,
 };
 
-/** Elo and Dixon-Coles per competition, the two market lines, and three stacked ensembles. */
+/** Elo, Dixon-Coles (and optionally a slow Elo) per competition, the two market lines, three stacked ensembles. */
 export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[] {
   const n = MODEL_NAMES;
-  const stat = [n.elo, n.dixonColes];
+  const stat = config.slowElo ? [n.elo, n.dixonColes, n.slowElo] : [n.elo, n.dixonColes];
   const common = {
     inputs: stat,
     l2: config.ensembleL2,
@@ -55,6 +58,7 @@ export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[]
     perCompetition(
       dixonColesModel(config.dixonColes, { windowDays: config.dixonColesWindowDays }, n.dixonColes),
     ),
+    ...(config.slowElo ? [perCompetition(eloModel(config.slowElo, n.slowElo))] : []),
     marketLineModel('opening', n.openingLine),
     marketLineModel('closing', n.closingLine),
     ensembleModel({ name: n.statistical, ...common }),

@@ -1,0 +1,345 @@
+import { readFileSync } from 'node:fs';
+import type { LightMyRequestResponse } from 'fastify';
+import { IngestionService } from '../src/matches/imports/ingestion.service';
+import { sharedDataPath } from './fixtures/shared-data';
+import { query } from './support/databases';
+import { uploadImport, waitForImport } from './support/imports';
+import { startTestApp, TestApp } from './support/test-app';
+
+/** Admin edits of teams (aliases, merges) and how later imports see them. */
+
+const E0_HEADER = 'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,AvgH,AvgD,AvgA';
+const e0 = (...rows: string[]) => [E0_HEADER, ...rows, ''].join('\n');
+
+/** The history file's own header, so a row can be written in that format. */
+const HISTORY_HEADER =
+  'Date,country,league,Season,HomeTeam,AwayTeam,FTHG,FTAG,HTHG,HTAG,home_close,home_open,draw_close,draw_open,' +
+  'away_close,away_open,over_2.5_close,over_2.5_open,under_2.5_close,under_2.5_open,bts_yes_close,bts_yes_open,' +
+  'bts_no_close,bts_no_open';
+
+function expectProblem(response: LightMyRequestResponse, status: number) {
+  expect(response.statusCode).toBe(status);
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = response.json();
+  expect(body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
+  expect(body.requestId).toBe(response.headers['x-request-id']);
+  return body as { detail: string; errors?: Array<{ field: string; reason: string }> };
+}
+
+describe('team administration: aliases and merges (PostgreSQL)', () => {
+  let testApp: TestApp;
+  let dbUrl: string;
+  let ingestion: IngestionService;
+  const team: Record<string, number> = {};
+
+  const post = (url: string, payload: unknown) =>
+    testApp.app.inject({ method: 'POST', url, payload: payload as object });
+  const count = async (sql: string, params: unknown[] = []) =>
+    Number((await query<{ n: string }>(dbUrl, sql, params))[0].n);
+  const teamCount = () => count('select count(*) as n from teams');
+  const aliasCount = () => count('select count(*) as n from team_aliases');
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    dbUrl = testApp.databaseUrl;
+    ingestion = testApp.app.get(IngestionService);
+    const report = await ingestion.importContent(
+      readFileSync(sharedDataPath('football', 'history', 'england__premier-league.csv')),
+    );
+    expect(report.outcome).toBe('committed');
+    const rows = await query<{ id: number; name: string }>(
+      dbUrl,
+      `select id, name from teams where name in
+         ('Arsenal', 'Chelsea', 'Everton', 'Liverpool', 'Brighton', 'Manchester City', 'Tottenham')`,
+    );
+    for (const row of rows) team[row.name] = row.id;
+    expect(Object.keys(team)).toHaveLength(7);
+  });
+  afterAll(() => testApp?.close());
+
+  describe('POST /v1/teams/:id/aliases', () => {
+    it('adds a spelling that a later import then resolves to the team', async () => {
+      const response = await post(`/v1/teams/${team.Arsenal}/aliases`, { alias: 'The Gunners' });
+      expect(response.statusCode).toBe(201);
+      expect(response.json()).toMatchObject({ id: team.Arsenal, name: 'Arsenal' });
+      expect(response.json().aliases).toContainEqual(
+        expect.objectContaining({ alias: 'The Gunners', origin: 'admin' }),
+      );
+      const [stored] = await query<{ team_id: number; origin: string }>(
+        dbUrl,
+        `select team_id, origin from team_aliases where normalised_key = 'the gunners'`,
+      );
+      expect(stored).toEqual({ team_id: team.Arsenal, origin: 'admin' });
+
+      // Another case and punctuation: the same normalised spelling.
+      const teamsBefore = await teamCount();
+      const report = await ingestion.importContent(
+        e0('E0,05/07/2031,15:00,THE GUNNERS!,Chelsea,1,0,H,0,0,D,2.0,3.5,3.8'),
+      );
+      expect(report.outcome).toBe('committed');
+      expect(report.counts).toMatchObject({ matchesInserted: 1, teamsCreated: 0, rowsRejected: 0 });
+      expect(report.newTeams).toEqual([]);
+      expect(await teamCount()).toBe(teamsBefore);
+      const [match] = await query<{ home_team_id: number; away_team_id: number }>(
+        dbUrl,
+        `select home_team_id, away_team_id from matches where match_date = '2031-07-05'`,
+      );
+      expect(match).toEqual({ home_team_id: team.Arsenal, away_team_id: team.Chelsea });
+    });
+
+    it.each([
+      ['a spelling another team has', 'Chelsea', 'the-gunners'],
+      ['a canonical name of another team', 'Arsenal', 'Chelsea'],
+      ['the same spelling again, differently written', 'Arsenal', ' the GUNNERS '],
+    ])('refuses %s with 409', async (_case, owner, alias) => {
+      const aliasesBefore = await aliasCount();
+      const body = expectProblem(await post(`/v1/teams/${team[owner]}/aliases`, { alias }), 409);
+      expect(body.detail).toMatch(/already names team \d+/);
+      expect(await aliasCount()).toBe(aliasesBefore);
+    });
+
+    it('refuses a spelling the curated table gives to another team (it would hijack future imports)', async () => {
+      // "Man City" is curated for Manchester City but is stored only once an import uses it.
+      const aliasesBefore = await aliasCount();
+      const body = expectProblem(
+        await post(`/v1/teams/${team.Arsenal}/aliases`, { alias: 'Man City' }),
+        409,
+      );
+      expect(body.detail).toContain('Manchester City');
+      expect(await aliasCount()).toBe(aliasesBefore);
+      const report = await ingestion.importContent(
+        e0('E0,12/07/2031,15:00,Man City,Tottenham,2,0,H,1,0,H,1.4,5.0,7.0'),
+      );
+      expect(report.counts).toMatchObject({ matchesInserted: 1, teamsCreated: 0 });
+      const [match] = await query<{ home_team_id: number }>(
+        dbUrl,
+        `select home_team_id from matches where match_date = '2031-07-12'`,
+      );
+      expect(match.home_team_id).toBe(team['Manchester City']);
+    });
+
+    it.each([
+      [{}, 'alias'],
+      [{ alias: '' }, 'alias'],
+      [{ alias: 42 }, 'alias'],
+      [{ alias: 'x'.repeat(121) }, 'alias'],
+      [{ alias: 'Gooners', origin: 'curated' }, 'origin'],
+    ])('answers the invalid body %j with 400 naming %s', async (payload, field) => {
+      const body = expectProblem(await post(`/v1/teams/${team.Arsenal}/aliases`, payload), 400);
+      expect(body.errors?.map((e) => e.field)).toContain(field);
+    });
+
+    it('answers an unknown team with 404 and a non-numeric id with 400', async () => {
+      expectProblem(await post('/v1/teams/987654/aliases', { alias: 'Nobody FC' }), 404);
+      expectProblem(await post('/v1/teams/arsenal/aliases', { alias: 'Nobody FC' }), 400);
+      expect(
+        await count(`select count(*) as n from team_aliases where normalised_key = 'nobody fc'`),
+      ).toBe(0);
+    });
+  });
+
+  describe('POST /v1/teams/:id/merge', () => {
+    // "Arsenal FC" is no known spelling; the dates are ones where Arsenal has no match at all.
+    const unknownSpelling = e0(
+      'E0,09/08/2031,15:00,Arsenal FC,Chelsea,1,0,H,1,0,H,1.9,3.6,4.1',
+      'E0,16/08/2031,15:00,Everton,Arsenal FC,0,2,A,0,1,A,4.4,3.8,1.8',
+      'E0,23/08/2031,17:30,Arsenal FC,Liverpool,1,1,D,0,0,D,2.6,3.4,2.7',
+    );
+    let newTeamId: number;
+
+    it('creates and reports a new team, with the real one among its suggestions', async () => {
+      const teamsBefore = await teamCount();
+      const response = await uploadImport(testApp.app, unknownSpelling, 'unknown-spelling.csv');
+      expect(response.statusCode).toBe(202);
+      const run = await waitForImport(testApp.app, response.json().id);
+      expect(run.status).toBe('succeeded');
+      expect(run.counts).toMatchObject({ matchesInserted: 3, teamsCreated: 1, rowsRejected: 0 });
+      expect(run.newTeams).toHaveLength(1);
+      const [report] = run.newTeams;
+      expect(report.name).toBe('Arsenal FC');
+      expect(report.suggestions).toContainEqual(
+        expect.objectContaining({
+          teamId: team.Arsenal,
+          name: 'Arsenal',
+          score: expect.any(Number),
+        }),
+      );
+      expect(report.suggestions[0].teamId).toBe(team.Arsenal);
+      newTeamId = report.teamId;
+      expect(newTeamId).not.toBe(team.Arsenal);
+      expect(await teamCount()).toBe(teamsBefore + 1);
+      expect(
+        await count('select count(*) as n from matches where $1 in (home_team_id, away_team_id)', [
+          newTeamId,
+        ]),
+      ).toBe(3);
+      expect(
+        await count(
+          `select count(*) as n from matches where home_team_id = $1 and match_date >= '2031-08-01'`,
+          [team.Arsenal],
+        ),
+      ).toBe(0);
+    });
+
+    it('has the real team play the same fixture on the same day under its own name', async () => {
+      // Same match as "Arsenal FC v Chelsea" on 09/08/2031, from another source at another time.
+      const history = [
+        HISTORY_HEADER,
+        '2031-08-09 16:30:00,england,premier-league,2031-2032,Arsenal,Chelsea,1,0,1,0,1.95,1.9,3.5,3.6,4.0,4.1,,,,,,,,',
+        '',
+      ].join('\n');
+      const report = await ingestion.importContent(history);
+      expect(report.counts).toMatchObject({ matchesInserted: 1, teamsCreated: 0, rowsRejected: 0 });
+      expect(
+        await count(
+          `select count(*) as n from matches where away_team_id = $1 and match_date = '2031-08-09'`,
+          [team.Chelsea],
+        ),
+      ).toBe(2);
+    });
+
+    it('moves the matches onto the real team and folds the duplicate fixture', async () => {
+      const [kept] = await query<{ id: number }>(
+        dbUrl,
+        `select id from matches where home_team_id = $1 and match_date = '2031-08-09'`,
+        [team.Arsenal],
+      );
+      const response = await post(`/v1/teams/${newTeamId}/merge`, { intoTeamId: team.Arsenal });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({
+        intoTeamId: team.Arsenal,
+        matchesMoved: 2,
+        matchesDeduplicated: 1,
+      });
+
+      expect(
+        await count('select count(*) as n from matches where $1 in (home_team_id, away_team_id)', [
+          newTeamId,
+        ]),
+      ).toBe(0);
+      const fixtures = await query<{ match_date: string; home: number; away: number }>(
+        dbUrl,
+        `select to_char(match_date, 'YYYY-MM-DD') as match_date, home_team_id as home, away_team_id as away
+         from matches where match_date between '2031-08-01' and '2031-08-31' order by match_date`,
+      );
+      expect(fixtures).toEqual([
+        { match_date: '2031-08-09', home: team.Arsenal, away: team.Chelsea },
+        { match_date: '2031-08-16', home: team.Everton, away: team.Arsenal },
+        { match_date: '2031-08-23', home: team.Arsenal, away: team.Liverpool },
+      ]);
+      // The folded match keeps both sources' keys and odds.
+      const refs = await query<{ source: string; source_key: string }>(
+        dbUrl,
+        'select source, source_key from match_source_refs where match_id = $1 order by source',
+        [kept.id],
+      );
+      expect(refs).toEqual([
+        { source: 'football-data.co.uk', source_key: 'E0:2031-08-09:Arsenal FC:Chelsea' },
+        { source: 'history', source_key: 'england/premier-league:2031-08-09:Arsenal:Chelsea' },
+      ]);
+      const oddsSources = await query<{ source: string }>(
+        dbUrl,
+        `select distinct source from odds_snapshots where match_id = $1 and market = '1x2' order by source`,
+        [kept.id],
+      );
+      expect(oddsSources.map((o) => o.source)).toEqual(['football-data.co.uk', 'history']);
+      const [merged] = await query<{ merged_into_id: number }>(
+        dbUrl,
+        'select merged_into_id from teams where id = $1',
+        [newTeamId],
+      );
+      expect(merged.merged_into_id).toBe(team.Arsenal);
+    });
+
+    it('shows the result through the API', async () => {
+      const arsenal = await testApp.app.inject({ method: 'GET', url: `/v1/teams/${team.Arsenal}` });
+      expect(arsenal.json().aliases.map((a: { alias: string }) => a.alias)).toEqual(
+        expect.arrayContaining(['Arsenal', 'The Gunners', 'Arsenal FC']),
+      );
+      const search = await testApp.app.inject({ method: 'GET', url: '/v1/teams?search=arsenal' });
+      expect(search.json().items.map((t: { id: number }) => t.id)).toEqual([team.Arsenal]);
+      const matches = await testApp.app.inject({
+        method: 'GET',
+        url: `/v1/matches?team=${team.Arsenal}&from=2031-08-01&to=2031-09-01`,
+      });
+      expect(matches.json().total).toBe(3);
+      const gone = await testApp.app.inject({
+        method: 'GET',
+        url: `/v1/matches?team=${newTeamId}`,
+      });
+      expect(gone.json().total).toBe(0);
+    });
+
+    it("resolves the merged team's spellings to the real team in later imports", async () => {
+      const teamsBefore = await teamCount();
+      const again = await uploadImport(testApp.app, unknownSpelling, 'unknown-spelling.csv');
+      const rerun = await waitForImport(testApp.app, again.json().id);
+      expect(rerun.status).toBe('succeeded');
+      expect(rerun.counts).toMatchObject({ matchesInserted: 0, teamsCreated: 0, rowsRejected: 0 });
+      expect(rerun.newTeams).toEqual([]);
+
+      const report = await ingestion.importContent(
+        e0('E0,30/08/2031,15:00,Arsenal FC,Brighton,3,0,H,2,0,H,1.5,4.4,6.0'),
+      );
+      expect(report.counts).toMatchObject({ matchesInserted: 1, teamsCreated: 0 });
+      expect(report.newTeams).toEqual([]);
+      expect(await teamCount()).toBe(teamsBefore);
+      const [match] = await query<{ home_team_id: number }>(
+        dbUrl,
+        `select home_team_id from matches where match_date = '2031-08-30'`,
+      );
+      expect(match.home_team_id).toBe(team.Arsenal);
+    });
+
+    it('refuses to merge a team that was merged already, either way', async () => {
+      expectProblem(await post(`/v1/teams/${newTeamId}/merge`, { intoTeamId: team.Arsenal }), 409);
+      expectProblem(await post(`/v1/teams/${team.Chelsea}/merge`, { intoTeamId: newTeamId }), 409);
+    });
+
+    it('refuses to merge a team into itself', async () => {
+      const body = expectProblem(
+        await post(`/v1/teams/${team.Chelsea}/merge`, { intoTeamId: team.Chelsea }),
+        400,
+      );
+      expect(body.errors?.[0]?.field).toBe('intoTeamId');
+    });
+
+    it('answers unknown teams with 404 and touches nothing', async () => {
+      const before = await count(
+        'select count(*) as n from matches where $1 in (home_team_id, away_team_id)',
+        [team.Chelsea],
+      );
+      const unknownSource = expectProblem(
+        await post('/v1/teams/987654/merge', { intoTeamId: team.Chelsea }),
+        404,
+      );
+      expect(unknownSource.detail).toContain('987654');
+      const unknownTarget = expectProblem(
+        await post(`/v1/teams/${team.Chelsea}/merge`, { intoTeamId: 987655 }),
+        404,
+      );
+      expect(unknownTarget.detail).toContain('987655');
+      expect(
+        await count('select count(*) as n from matches where $1 in (home_team_id, away_team_id)', [
+          team.Chelsea,
+        ]),
+      ).toBe(before);
+      const [chelsea] = await query<{ merged_into_id: number | null }>(
+        dbUrl,
+        'select merged_into_id from teams where id = $1',
+        [team.Chelsea],
+      );
+      expect(chelsea.merged_into_id).toBeNull();
+    });
+
+    it.each([
+      [{}],
+      [{ intoTeamId: 'arsenal' }],
+      [{ intoTeamId: 0 }],
+      [{ intoTeamId: 1, force: true }],
+    ])('answers the invalid body %j with 400', async (payload) => {
+      const body = expectProblem(await post(`/v1/teams/${team.Chelsea}/merge`, payload), 400);
+      expect(body.errors?.length).toBeGreaterThan(0);
+    });
+  });
+});
