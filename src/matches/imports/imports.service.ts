@@ -70,7 +70,7 @@ export class ImportsService implements OnModuleInit {
   async list(offset: number, limit: number): Promise<{ items: ImportRun[]; total: number }> {
     const [items, total] = await this.em
       .fork()
-      .findAndCount(ImportRun, {}, { orderBy: { createdAt: 'desc' }, offset, limit });
+      .findAndCount(ImportRun, {}, { orderBy: { createdAt: 'desc', id: 'desc' }, offset, limit });
     return { items, total };
   }
 

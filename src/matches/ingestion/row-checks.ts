@@ -215,3 +215,31 @@ function readOddsSet(
   }
   return { market: spec.market, phase: spec.phase, bookmaker: spec.bookmaker, prices };
 }
+
+/**
+ * Teams and full/half-time goals from the columns both football-data.co.uk and the history
+ * CSV use (HomeTeam, AwayTeam, FTHG, FTAG and, when present, HTHG, HTAG).
+ */
+export function checkFootballDataColumns(
+  cell: (name: string) => string,
+  hasHalfTime: boolean,
+  row: RowIssues,
+): { teams: { home: string; away: string }; result: MatchResult } {
+  const teams = checkTeams(
+    {
+      home: cell('HomeTeam'),
+      away: cell('AwayTeam'),
+      homeColumn: 'HomeTeam',
+      awayColumn: 'AwayTeam',
+    },
+    row,
+  );
+  const result = checkResult(
+    { home: cell('FTHG'), away: cell('FTAG'), homeColumn: 'FTHG', awayColumn: 'FTAG' },
+    hasHalfTime
+      ? { home: cell('HTHG'), away: cell('HTAG'), homeColumn: 'HTHG', awayColumn: 'HTAG' }
+      : null,
+    row,
+  );
+  return { teams, result };
+}

@@ -4,7 +4,7 @@
 import { clubSeasonOf, divisionCompetition } from '../competitions';
 import { type CsvRow, parseCsv } from '../csv';
 import type { MatchRecord, OddsRecord, ParseResult, RowIssue } from '../match-record';
-import { checkResult, checkTeams, type OddsColumns, readOdds, RowIssues } from '../row-checks';
+import { checkFootballDataColumns, type OddsColumns, readOdds, RowIssues } from '../row-checks';
 import { CsvHeader } from '../table';
 import { formatIsoDate, parseDayMonthYear, parseTime, zonedToUtc } from '../time';
 import { KNOWN_FOOTBALL_DATA_LAYOUTS } from './football-data-layouts';
@@ -100,22 +100,7 @@ function parseRow(
   const time = timeText === '' ? DEFAULT_UK_KICKOFF : parseTime(timeText);
   if (!time) checks.error('Time', `unparseable time '${timeText}'`);
 
-  const teams = checkTeams(
-    {
-      home: cell('HomeTeam'),
-      away: cell('AwayTeam'),
-      homeColumn: 'HomeTeam',
-      awayColumn: 'AwayTeam',
-    },
-    checks,
-  );
-  const result = checkResult(
-    { home: cell('FTHG'), away: cell('FTAG'), homeColumn: 'FTHG', awayColumn: 'FTAG' },
-    header.has('HTHG')
-      ? { home: cell('HTHG'), away: cell('HTAG'), homeColumn: 'HTHG', awayColumn: 'HTAG' }
-      : null,
-    checks,
-  );
+  const { teams, result } = checkFootballDataColumns(cell, header.has('HTHG'), checks);
   if (checks.hasErrors || !date || !time) return null;
 
   const isoDate = formatIsoDate(date);

@@ -4,7 +4,7 @@
 import { clubSeasonOf, historyCompetition } from '../competitions';
 import { parseCsv } from '../csv';
 import type { MatchRecord, ParseResult, RowIssue } from '../match-record';
-import { checkResult, checkTeams, type OddsColumns, readOdds, RowIssues } from '../row-checks';
+import { checkFootballDataColumns, type OddsColumns, readOdds, RowIssues } from '../row-checks';
 import { CsvHeader } from '../table';
 import { parseIsoDate, parseTime, type SourceTimeZone, zonedToUtc } from '../time';
 
@@ -79,22 +79,7 @@ export function parseHistory(text: string, options: HistoryParseOptions = {}): P
     if (country === '') checks.error('country', 'missing country');
     if (league === '') checks.error('league', 'missing league');
 
-    const teams = checkTeams(
-      {
-        home: cell('HomeTeam'),
-        away: cell('AwayTeam'),
-        homeColumn: 'HomeTeam',
-        awayColumn: 'AwayTeam',
-      },
-      checks,
-    );
-    const result = checkResult(
-      { home: cell('FTHG'), away: cell('FTAG'), homeColumn: 'FTHG', awayColumn: 'FTAG' },
-      header.has('HTHG')
-        ? { home: cell('HTHG'), away: cell('HTAG'), homeColumn: 'HTHG', awayColumn: 'HTAG' }
-        : null,
-      checks,
-    );
+    const { teams, result } = checkFootballDataColumns(cell, header.has('HTHG'), checks);
 
     if (!checks.hasErrors && kickoff) {
       const competition = historyCompetition(country, league);
