@@ -73,6 +73,18 @@ describe('validateEnvironment', () => {
     expect(namedVariables(message)).toEqual([name]);
   });
 
+  it('quotes the value as given, not its conversion', () => {
+    expect(errorFor({ PORT: 'abc' })).toContain('(got "abc")');
+    expect(errorFor({ PORT: '70000' })).toContain('(got "70000")');
+  });
+
+  it('never echoes a refused secret', () => {
+    const message = errorFor({ JWT_SECRET: 'hunter2', PORT: 'abc' });
+    expect(namedVariables(message).sort()).toEqual(['JWT_SECRET', 'PORT']);
+    expect(message).not.toContain('hunter2');
+    expect(message).toContain('[redacted]');
+  });
+
   it('names every bad variable at once', () => {
     const message = errorFor({ PORT: 'abc', LOG_LEVEL: 'loud', DEMO_DATA: 'maybe' });
     expect(namedVariables(message).sort()).toEqual(['DEMO_DATA', 'LOG_LEVEL', 'PORT']);
@@ -120,9 +132,9 @@ describe('validateEnvironment', () => {
     it('refuses a secret shorter than 32 characters', () => {
       const message = errorFor({ ...PRODUCTION_READY, JWT_SECRET: 'a'.repeat(31) });
       expect(namedVariables(message)).toEqual(['JWT_SECRET']);
-      expect(validateEnvironment({ ...PRODUCTION_READY, JWT_SECRET: 'a'.repeat(32) }).JWT_SECRET).toHaveLength(
-        32,
-      );
+      expect(
+        validateEnvironment({ ...PRODUCTION_READY, JWT_SECRET: 'a'.repeat(32) }).JWT_SECRET,
+      ).toHaveLength(32);
     });
   });
 });

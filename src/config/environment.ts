@@ -114,7 +114,10 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const problems = validateSync(env, { whitelist: false, forbidUnknownValues: false }).map(
     (error) =>
       `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (got ${
-        SECRET_VARIABLES.has(error.property) ? '[redacted]' : JSON.stringify(error.value)
+        SECRET_VARIABLES.has(error.property)
+          ? '[redacted]'
+          : // the value as given (PORT=abc, not the NaN it converts to), else the default
+            JSON.stringify(raw[error.property] ?? error.value)
       })`,
   );
   if (env.NODE_ENV === Profile.Production) {

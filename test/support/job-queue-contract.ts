@@ -16,13 +16,6 @@ const BACKOFF_MS = 50;
 /** setTimeout and Redis-scheduled delays may fire a few ms early relative to Date.now(). */
 const TIMER_SLACK_MS = 10;
 
-/** A promise with its resolve function exposed: lets a test hold a job open, then release it. */
-function gate(): { promise: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const promise = new Promise<void>((resolve) => (open = resolve));
-  return { promise, open };
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function jobQueueContract({ create, timeoutMs = 5000 }: JobQueueContractOptions): void {
@@ -32,18 +25,26 @@ export function jobQueueContract({ create, timeoutMs = 5000 }: JobQueueContractO
   const name = () => `contract-${process.pid}-${++counter}`;
 
   /** Polls until `check` returns a value, or fails naming `what` and the last status seen. */
-  async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  async function waitFor<T>(
+    what: string,
+    check: () => Promise<T | undefined> | T | undefined,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = await check();
       if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
       await sleep(10);
     }
   }
 
   /** Waits for the job to reach `state` and returns its status then. */
-  async function waitForState(q: string, id: string, state: JobStatus['state']): Promise<JobStatus> {
+  async function waitForState(
+    q: string,
+    id: string,
+    state: JobStatus['state'],
+  ): Promise<JobStatus> {
     let last: JobStatus | undefined;
     try {
       return await waitFor(`job ${id} to be ${state}`, async () => {
@@ -55,10 +56,22 @@ export function jobQueueContract({ create, timeoutMs = 5000 }: JobQueueContractO
     }
   }
 
+  /** Gates of the current test, opened after it so a failed assertion never leaves a job hanging. */
+  let gates: Array<() => void> = [];
+  /** A promise with its resolve function exposed: lets a test hold a job open, then release it. */
+  function gate(): { promise: Promise<void>; open: () => void } {
+    let open!: () => void;
+    const promise = new Promise<void>((resolve) => (open = resolve));
+    gates.push(open);
+    return { promise, open };
+  }
+
   beforeEach(() => {
     queue = create();
   });
   afterEach(async () => {
+    for (const open of gates) open();
+    gates = [];
     await queue.close();
   });
 
@@ -73,7 +86,13 @@ export function jobQueueContract({ create, timeoutMs = 5000 }: JobQueueContractO
     expect(typeof id).toBe('string');
 
     const status = await waitForState(q, id, 'completed');
-    expect(status).toMatchObject({ id, queue: q, state: 'completed', progress: 100, attemptsMade: 1 });
+    expect(status).toMatchObject({
+      id,
+      queue: q,
+      state: 'completed',
+      progress: 100,
+      attemptsMade: 1,
+    });
     expect(status.result).toEqual({ doubled: 42 });
     expect(seen).toEqual([{ data: { n: 21 }, attempt: 1 }]);
   });
@@ -108,7 +127,11 @@ export function jobQueueContract({ create, timeoutMs = 5000 }: JobQueueContractO
     const id = await queue.enqueue(q, {}, { attempts: 3, backoffMs: BACKOFF_MS });
 
     const status = await waitForState(q, id, 'failed');
-    expect(status).toMatchObject({ state: 'failed', attemptsMade: 3, failedReason: 'boom on attempt 3' });
+    expect(status).toMatchObject({
+      state: 'failed',
+      attemptsMade: 3,
+      failedReason: 'boom on attempt 3',
+    });
     expect(status.result).toBeUndefined();
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
     // First retry waits at least the backoff, the second at least twice as long (exponential).
@@ -129,7 +152,10 @@ export function jobQueueContract({ create, timeoutMs = 5000 }: JobQueueContractO
     });
     const id = await queue.enqueue(q, {}, { backoffMs: BACKOFF_MS });
 
-    expect(await waitForState(q, id, 'failed')).toMatchObject({ attemptsMade: 1, failedReason: 'no retry' });
+    expect(await waitForState(q, id, 'failed')).toMatchObject({
+      attemptsMade: 1,
+      failedReason: 'no retry',
+    });
     await sleep(3 * BACKOFF_MS);
     expect(runs).toBe(1);
   });
@@ -185,7 +211,9 @@ export function jobQueueContract({ create, timeoutMs = 5000 }: JobQueueContractO
     expect(states.filter((s) => s === 'waiting')).toHaveLength(3);
 
     release.open();
-    const results = await Promise.all(ids.map(async (id) => (await waitForState(q, id, 'completed')).result));
+    const results = await Promise.all(
+      ids.map(async (id) => (await waitForState(q, id, 'completed')).result),
+    );
     expect(results).toEqual([0, 1, 2, 3, 4]);
     expect(maxRunning).toBe(2);
   });
@@ -194,7 +222,11 @@ export function jobQueueContract({ create, timeoutMs = 5000 }: JobQueueContractO
     const q = name();
     const id = await queue.enqueue(q, { early: true });
     await sleep(100);
-    expect(await queue.status(q, id)).toMatchObject({ state: 'waiting', progress: 0, attemptsMade: 0 });
+    expect(await queue.status(q, id)).toMatchObject({
+      state: 'waiting',
+      progress: 0,
+      attemptsMade: 0,
+    });
 
     queue.process(q, async ({ data }) => data);
     expect((await waitForState(q, id, 'completed')).result).toEqual({ early: true });
@@ -228,5 +260,20 @@ export function jobQueueContract({ create, timeoutMs = 5000 }: JobQueueContractO
     await queue.close();
     expect(finished).toBe(true);
     expect(Date.now() - started).toBeGreaterThan(100);
+  });
+
+  it('starts no retry after being closed', async () => {
+    const q = name();
+    const attempts: number[] = [];
+    queue.process(q, async ({ attempt }) => {
+      attempts.push(attempt);
+      throw new Error('transient');
+    });
+    const id = await queue.enqueue(q, {}, { attempts: 3, backoffMs: 100 });
+    await waitForState(q, id, 'delayed');
+
+    await queue.close();
+    await sleep(400); // both retries would have been due by now
+    expect(attempts).toEqual([1]);
   });
 }

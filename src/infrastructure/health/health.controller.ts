@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { JobQueue } from '../queue/job-queue';
 
 @ApiTags('health')
@@ -22,10 +23,24 @@ export class HealthController {
   }
 
   @Get('ready')
-  @HealthCheck()
+  // Terminus' own documentation would describe its plain-JSON 503; the filter sends problem+json.
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOperation({
     summary: 'Readiness: PostgreSQL, and the job queue (Bull on Redis when configured)',
   })
+  @ApiResponse({
+    status: 200,
+    description: 'Every dependency is up',
+    schema: {
+      example: {
+        status: 'ok',
+        info: { database: { status: 'up' }, queue: { status: 'up', backend: 'bull' } },
+        error: {},
+        details: { database: { status: 'up' }, queue: { status: 'up', backend: 'bull' } },
+      },
+    },
+  })
+  @ApiProblems(503)
   ready() {
     return this.health.check([() => this.database(), () => this.jobQueue()]);
   }

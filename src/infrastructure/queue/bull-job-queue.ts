@@ -38,17 +38,24 @@ export class BullJobQueue extends JobQueue {
   }
 
   async status(queue: string, id: string): Promise<JobStatus | undefined> {
-    const job = await this.queue(queue).getJob(id);
+    let job = await this.queue(queue).getJob(id);
     if (!job) return undefined;
-    const state = (await job.getState()) as string;
+    const raw = (await job.getState()) as string;
+    const state = (raw === 'paused' || raw === 'stuck' ? 'waiting' : raw) as JobState;
+    // The job may have finished between the two reads: read it again so a finished state never
+    // comes with the stale result and progress of the running job.
+    if ((state === 'completed' || state === 'failed') && !job.finishedOn) {
+      job = (await this.queue(queue).getJob(id)) ?? job;
+    }
     return {
       id,
       queue,
-      state: (state === 'paused' || state === 'stuck' ? 'waiting' : state) as JobState,
-      progress: Number(job.progress()) || 0,
-      attemptsMade: job.attemptsMade,
+      state,
+      progress: state === 'completed' ? 100 : Number(job.progress()) || 0,
+      // Bull counts failed attempts only; count the running or successful one too, as in-process does.
+      attemptsMade: job.attemptsMade + (state === 'active' || state === 'completed' ? 1 : 0),
       failedReason: job.failedReason,
-      result: job.returnvalue,
+      result: state === 'completed' ? job.returnvalue : undefined,
     };
   }
 

@@ -54,7 +54,11 @@ export class InProcessJobQueue extends JobQueue {
   private drain(queue: string): void {
     const registered = this.handlers.get(queue);
     const waiting = this.pending.get(queue);
-    while (registered && waiting?.length && (this.active.get(queue) ?? 0) < registered.concurrency) {
+    while (
+      registered &&
+      waiting?.length &&
+      (this.active.get(queue) ?? 0) < registered.concurrency
+    ) {
       const id = waiting.shift()!;
       this.active.set(queue, (this.active.get(queue) ?? 0) + 1);
       const run = this.run(queue, id, registered.handler).finally(() => {
@@ -87,8 +91,11 @@ export class InProcessJobQueue extends JobQueue {
       if (status.attemptsMade < job.options.attempts && !this.closed) {
         status.state = 'delayed';
         const delay = job.options.backoffMs * 2 ** (status.attemptsMade - 1);
-        this.logger.warn(`job ${queue}/${id} failed (attempt ${status.attemptsMade}); retry in ${delay} ms`);
+        this.logger.warn(
+          `job ${queue}/${id} failed (attempt ${status.attemptsMade}); retry in ${delay} ms`,
+        );
         setTimeout(() => {
+          if (this.closed) return; // closed while delayed: the retry never starts
           status.state = 'waiting';
           this.pending.get(queue)?.push(id);
           this.drain(queue);

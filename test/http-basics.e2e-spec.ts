@@ -1,0 +1,285 @@
+import { startTestApp, TestApp } from './support/test-app';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const PROBLEM_JSON = /^application\/problem\+json/;
+
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  requestId: string;
+  errors?: Array<{ field: string; reason: string }>;
+}
+
+interface OpenApiOperation {
+  summary?: string;
+  parameters?: unknown[];
+  requestBody?: unknown;
+  responses?: Record<string, { content?: Record<string, unknown> }>;
+}
+
+interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components?: { schemas?: Record<string, unknown> };
+}
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
+/**
+ * /v1 operations without any input (no parameters, no body), hence without a 4xx to document.
+ * The test checks they really take no input, so a route cannot hide here once it gains some.
+ */
+const NO_CLIENT_ERROR_ROUTES = ['GET /v1/competitions'];
+
+describe('HTTP basics: health, problem+json errors, request ids, headers, docs', () => {
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+  });
+  afterAll(() => testApp?.close());
+
+  const inject = (options: Parameters<TestApp['app']['inject']>[0]) => testApp.app.inject(options);
+
+  /** Checks the RFC 9457 shape and that the body and the header carry the same request id. */
+  function expectProblem(
+    response: Awaited<ReturnType<typeof inject>>,
+    status: number,
+    instance: string,
+  ): Problem {
+    expect(response.statusCode).toBe(status);
+    expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
+    const problem = response.json<Problem>();
+    expect(problem).toMatchObject({ status, instance });
+    expect(typeof problem.type).toBe('string');
+    expect(problem.title).toEqual(expect.any(String));
+    expect(problem.detail).toEqual(expect.any(String));
+    expect(problem.requestId).toBe(response.headers['x-request-id']);
+    // Nothing internal reaches a client.
+    expect(response.body).not.toMatch(/\n\s+at |node_modules|\.ts:\d+|select |insert into/i);
+    return problem;
+  }
+
+  describe('health', () => {
+    it('/health/live answers 200 {status: ok}', async () => {
+      const response = await inject({ method: 'GET', url: '/health/live' });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ status: 'ok' });
+    });
+
+    it('/health/ready answers 200 with the database and the queue up', async () => {
+      const response = await inject({ method: 'GET', url: '/health/ready' });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['cache-control']).toContain('no-store');
+      const body = response.json();
+      expect(body.status).toBe('ok');
+      expect(body.details).toEqual({
+        database: { status: 'up' },
+        queue: { status: 'up', backend: process.env.REDIS_URL ? 'bull' : 'in-process' },
+      });
+    });
+  });
+
+  describe('errors are problem+json', () => {
+    it('an unknown route is a 404 problem', async () => {
+      const response = await inject({ method: 'GET', url: '/v1/no-such-thing?x=1' });
+      const problem = expectProblem(response, 404, '/v1/no-such-thing?x=1');
+      expect(problem.title).toBe('Not found');
+    });
+
+    it('a malformed JSON body is a 400 problem', async () => {
+      const response = await inject({
+        method: 'POST',
+        url: '/v1/imports',
+        headers: { 'content-type': 'application/json' },
+        payload: '{bad',
+      });
+      expectProblem(response, 400, '/v1/imports');
+    });
+
+    it('a JSON body over the 1 MiB limit is a 413 problem', async () => {
+      const response = await inject({
+        method: 'POST',
+        url: '/v1/imports',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ url: 'https://example.org/a.csv', pad: 'x'.repeat(1024 * 1024) }),
+      });
+      const problem = expectProblem(response, 413, '/v1/imports');
+      expect(problem.title).toBe('Payload too large');
+    });
+
+    it('a JSON body just under the limit gets past the size check', async () => {
+      const response = await inject({
+        method: 'POST',
+        url: '/v1/imports',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ url: 'not a url', pad: 'x'.repeat(1000 * 1000) }),
+      });
+      // Refused by validation (unknown field, bad url), not by the body limit.
+      const problem = expectProblem(response, 400, '/v1/imports');
+      expect(problem.errors?.map((e) => e.field)).toEqual(expect.arrayContaining(['url', 'pad']));
+    });
+
+    it('invalid query parameters are a 400 problem listing each field', async () => {
+      const response = await inject({ method: 'GET', url: '/v1/matches?pageSize=1000' });
+      const problem = expectProblem(response, 400, '/v1/matches?pageSize=1000');
+      expect(problem.errors).toEqual([
+        { field: 'pageSize', reason: 'pageSize must not be greater than 200' },
+      ]);
+    });
+  });
+
+  describe('X-Request-Id', () => {
+    it('echoes a valid id in the response header and in problem bodies', async () => {
+      const id = 'client-req_42.a:b';
+      const ok = await inject({
+        method: 'GET',
+        url: '/health/live',
+        headers: { 'x-request-id': id },
+      });
+      expect(ok.headers['x-request-id']).toBe(id);
+
+      const notFound = await inject({
+        method: 'GET',
+        url: '/nope',
+        headers: { 'x-request-id': id },
+      });
+      expect(notFound.headers['x-request-id']).toBe(id);
+      expect(expectProblem(notFound, 404, '/nope').requestId).toBe(id);
+    });
+
+    it('generates a UUID when none is given, a new one per request', async () => {
+      const first = await inject({ method: 'GET', url: '/health/live' });
+      const second = await inject({ method: 'GET', url: '/health/live' });
+      expect(first.headers['x-request-id']).toMatch(UUID);
+      expect(second.headers['x-request-id']).toMatch(UUID);
+      expect(first.headers['x-request-id']).not.toBe(second.headers['x-request-id']);
+    });
+
+    it.each([
+      ['300 characters', 'a'.repeat(300)],
+      ['spaces', 'has spaces in it'],
+      ['a header injection attempt', 'abc<script>'],
+    ])('replaces an id with %s by a generated UUID', async (_case, given) => {
+      const response = await inject({
+        method: 'GET',
+        url: '/nope',
+        headers: { 'x-request-id': given },
+      });
+      const id = response.headers['x-request-id'];
+      expect(id).toMatch(UUID);
+      expect(expectProblem(response, 404, '/nope').requestId).toBe(id);
+    });
+  });
+
+  describe('security headers', () => {
+    const common = {
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+    };
+
+    it('are set on API responses, with a locked-down CSP', async () => {
+      const response = await inject({ method: 'GET', url: '/v1/competitions' });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers).toMatchObject(common);
+      expect(response.headers['content-security-policy']).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      );
+      expect(response.headers['strict-transport-security']).toMatch(/^max-age=\d+/);
+    });
+
+    it('are set on error responses too', async () => {
+      const response = await inject({ method: 'GET', url: '/nope' });
+      expect(response.headers).toMatchObject(common);
+      expect(response.headers['content-security-policy']).toContain("default-src 'none'");
+    });
+
+    it('let Swagger UI run under /docs only', async () => {
+      const response = await inject({ method: 'GET', url: '/docs' });
+      expect(response.headers).toMatchObject(common);
+      expect(response.headers['content-security-policy']).toContain(
+        "script-src 'self' 'unsafe-inline'",
+      );
+    });
+  });
+
+  describe('API documentation', () => {
+    it('/docs serves Swagger UI as HTML', async () => {
+      const response = await inject({ method: 'GET', url: '/docs' });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toMatch(/^text\/html/);
+      expect(response.body).toMatch(/swagger-ui/i);
+    });
+
+    describe('/docs-json', () => {
+      let document: OpenApiDocument;
+      const operations = () =>
+        Object.entries(document.paths).flatMap(([path, item]) =>
+          Object.entries(item)
+            .filter(([method]) => HTTP_METHODS.includes(method))
+            .map(([method, operation]) => ({
+              route: `${method.toUpperCase()} ${path}`,
+              path,
+              operation,
+            })),
+        );
+
+      beforeAll(async () => {
+        const response = await inject({ method: 'GET', url: '/docs-json' });
+        expect(response.statusCode).toBe(200);
+        expect(response.headers['content-type']).toMatch(/^application\/json/);
+        document = response.json<OpenApiDocument>();
+      });
+
+      it('is an OpenAPI 3 document with the versioned API and the problem schema', () => {
+        expect(document.openapi).toMatch(/^3\./);
+        const paths = Object.keys(document.paths);
+        expect(paths).toEqual(
+          expect.arrayContaining(['/health/live', '/health/ready', '/v1/matches', '/v1/imports']),
+        );
+        expect(document.components?.schemas).toHaveProperty('ProblemDetails');
+      });
+
+      it('gives every operation a summary', () => {
+        const missing = operations()
+          .filter(({ operation }) => !operation.summary?.trim())
+          .map(({ route }) => route);
+        expect(missing).toEqual([]);
+      });
+
+      it('documents at least one 4xx problem+json response on every /v1 operation', () => {
+        const v1 = operations().filter(({ path }) => path.startsWith('/v1/'));
+        expect(v1.length).toBeGreaterThan(5);
+        // Operations exempt because they take no input at all, so no client error is possible.
+        for (const route of NO_CLIENT_ERROR_ROUTES) {
+          const found = v1.find((o) => o.route === route);
+          expect(found).toBeDefined();
+          expect(found?.operation.parameters ?? []).toEqual([]);
+          expect(found?.operation.requestBody).toBeUndefined();
+        }
+        const missing = v1
+          .filter(({ route }) => !NO_CLIENT_ERROR_ROUTES.includes(route))
+          .filter(
+            ({ operation }) =>
+              !Object.entries(operation.responses ?? {}).some(
+                ([status, response]) =>
+                  /^4\d\d$/.test(status) &&
+                  response.content?.['application/problem+json'] !== undefined,
+              ),
+          )
+          .map(({ route }) => route);
+        expect(missing).toEqual([]);
+      });
+
+      it('documents the 503 of the readiness check as the problem+json it sends', () => {
+        const ready = document.paths['/health/ready'].get;
+        expect(Object.keys(ready.responses?.['503']?.content ?? {})).toEqual([
+          'application/problem+json',
+        ]);
+      });
+    });
+  });
+});

@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..');
+/** A refused configuration must stop the process well within this (it never reaches the database). */
+const EXIT_WITHIN_MS = 30000;
+
+interface Outcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Starts the real entry point (src/main.ts) with exactly `env` (plus PATH), and waits for it to exit. */
+function startServer(env: Record<string, string>): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+      cwd: ROOT,
+      // Nothing inherited: no DATABASE_URL/REDIS_URL of the test run, no jest NODE_OPTIONS.
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), EXIT_WITHIN_MS);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+describe('start-up with a bad configuration (real process)', () => {
+  it('refuses production without DATABASE_URL and REDIS_URL, naming both', async () => {
+    const outcome = await startServer({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'k3J9x!vQ2m#Lr8Zp0wY5tE7uB4nC6aD1',
+    });
+    expect(outcome.signal).toBeNull(); // it exited by itself, not killed by the timer
+    expect(outcome.code).not.toBe(0);
+    expect(outcome.code).not.toBeNull();
+    expect(outcome.ms).toBeLessThan(EXIT_WITHIN_MS);
+    expect(outcome.stderr).toContain('Invalid configuration');
+    expect(outcome.stderr).toMatch(/DATABASE_URL: required in production/);
+    expect(outcome.stderr).toMatch(/REDIS_URL: required in production/);
+    expect(outcome.stderr).not.toContain('JWT_SECRET');
+    // It never got as far as listening or opening a database.
+    expect(outcome.stdout + outcome.stderr).not.toMatch(/listening on|embedded PostgreSQL/);
+  });
+
+  it('refuses a short production JWT_SECRET without printing it', async () => {
+    const outcome = await startServer({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://user:pw@127.0.0.1:1/none',
+      REDIS_URL: 'redis://127.0.0.1:1',
+      JWT_SECRET: 'sh0rt-s3cr3t',
+    });
+    expect(outcome.signal).toBeNull();
+    expect(outcome.code).not.toBe(0);
+    expect(outcome.stderr).toMatch(/JWT_SECRET: production needs a secret/);
+    expect(outcome.stderr).not.toMatch(/DATABASE_URL|REDIS_URL/);
+    expect(outcome.stdout + outcome.stderr).not.toContain('sh0rt-s3cr3t');
+  });
+
+  it('refuses PORT=abc in development, naming PORT', async () => {
+    const outcome = await startServer({ NODE_ENV: 'development', PORT: 'abc' });
+    expect(outcome.signal).toBeNull();
+    expect(outcome.code).not.toBe(0);
+    expect(outcome.code).not.toBeNull();
+    expect(outcome.stderr).toMatch(/- PORT: .*\(got "abc"\)/);
+    expect(outcome.stderr).not.toMatch(/DATABASE_URL|REDIS_URL|JWT_SECRET/);
+    expect(outcome.stdout + outcome.stderr).not.toMatch(/listening on|embedded PostgreSQL/);
+  });
+});
