@@ -13,24 +13,22 @@ export class CatalogueService {
   constructor(private readonly em: EntityManager) {}
 
   async competitions(): Promise<CompetitionView[]> {
-    const rows = await this.em
-      .fork()
-      .execute<
-        Array<{
-          id: number;
-          code: string;
-          name: string;
-          country: string | null;
-          seasons: string[];
-          match_count: string;
-        }>
-      >(
-        `select c.id, c.code, c.name, c.country,
+    const rows = await this.em.fork().execute<
+      Array<{
+        id: number;
+        code: string;
+        name: string;
+        country: string | null;
+        seasons: string[];
+        match_count: string;
+      }>
+    >(
+      `select c.id, c.code, c.name, c.country,
               coalesce(array_agg(distinct m.season) filter (where m.season is not null), '{}') as seasons,
               count(m.id) as match_count
        from competitions c left join matches m on m.competition_id = c.id
        group by c.id order by c.code`,
-      );
+    );
     return rows.map((r) => ({
       id: r.id,
       code: r.code,
