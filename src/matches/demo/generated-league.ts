@@ -1,7 +1,15 @@
 import { simulateLeague } from '../../modelling/simulation';
-import type { MatchRecord, ParseResult } from '../ingestion/match-record';
+import type { MatchRecord, OddsRecord, ParseResult } from '../ingestion/match-record';
 
 export const GENERATED_SOURCE = 'generated-demo';
+
+function quote(
+  market: OddsRecord['market'],
+  phase: OddsRecord['phase'],
+  prices: Record<string, number>,
+): OddsRecord {
+  return { market, phase, bookmaker: 'generated-bookmaker', prices: { ...prices } };
+}
 
 /**
  * A seeded, clearly labelled generated league (teams with attack/defence strengths, Dixon-Coles
@@ -19,42 +27,18 @@ export function generatedLeague(now: Date, seed = 2024): ParseResult {
   });
   const records: MatchRecord[] = league.matches.map((match, index) => {
     const played = match.kickoff < now.getTime();
-    const odds: MatchRecord['odds'] = [
-      {
-        market: '1x2',
-        phase: 'opening',
-        bookmaker: 'generated-bookmaker',
-        prices: { ...match.odds.opening },
-      },
-      {
-        market: 'ou25',
-        phase: 'opening',
-        bookmaker: 'generated-bookmaker',
-        prices: { ...match.overUnder25.opening },
-      },
-      {
-        market: 'btts',
-        phase: 'opening',
-        bookmaker: 'generated-bookmaker',
-        prices: { ...match.bothTeamsToScore.opening },
-      },
+    // Closing prices exist only for matches that have kicked off.
+    const odds: OddsRecord[] = [
+      quote('1x2', 'opening', match.odds.opening),
+      quote('ou25', 'opening', match.overUnder25.opening),
+      quote('btts', 'opening', match.bothTeamsToScore.opening),
+      ...(played
+        ? [
+            quote('1x2', 'closing', match.odds.closing),
+            quote('ou25', 'closing', match.overUnder25.closing),
+          ]
+        : []),
     ];
-    if (played) {
-      odds.push(
-        {
-          market: '1x2',
-          phase: 'closing',
-          bookmaker: 'generated-bookmaker',
-          prices: { ...match.odds.closing },
-        },
-        {
-          market: 'ou25',
-          phase: 'closing',
-          bookmaker: 'generated-bookmaker',
-          prices: { ...match.overUnder25.closing },
-        },
-      );
-    }
     return {
       line: index + 2,
       source: GENERATED_SOURCE,
