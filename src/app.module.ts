@@ -8,6 +8,7 @@ import { HealthModule } from './infrastructure/health/health.module';
 import { LoggingModule } from './infrastructure/logging/logging.module';
 import { QueueModule } from './infrastructure/queue/queue.module';
 import { MatchesModule } from './matches/matches.module';
+import { AuthModule } from './auth/auth.module';
 
 @Module({
   imports: [
@@ -15,6 +16,7 @@ import { MatchesModule } from './matches/matches.module';
     LoggingModule,
     DatabaseModule,
     QueueModule,
+    AuthModule,
     HealthModule,
     MatchesModule,
   ],

@@ -10,24 +10,50 @@ import { AppConfig } from './config/app-config';
 import { assignRequestId, REQUEST_ID_HEADER } from './common/http/request-id';
 import { registerSecurityHeaders } from './common/http/security-headers';
 import { setUpSwagger } from './common/http/swagger';
+import { ProxyTrust } from './common/http/proxy-trust';
+import { trackRoutes } from './common/http/route-registry';
+
+/** Headers browsers may read on cross-origin responses. */
+const EXPOSED_HEADERS = [
+  REQUEST_ID_HEADER,
+  'x-total-count',
+  'link',
+  'retry-after',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+];
 
 /** Builds the HTTP application (not listening): shared by main.ts and the e2e tests. */
 export async function createApp(): Promise<NestFastifyApplication> {
+  const proxyTrust = new ProxyTrust();
   const adapter = new FastifyAdapter({
     genReqId: (req: IncomingMessage) => assignRequestId(req),
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    // X-Forwarded-For is believed from TRUSTED_PROXIES only (set below, once config is read).
+    trustProxy: proxyTrust.trusts,
   });
+  trackRoutes(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
   const config = app.get(AppConfig);
+  proxyTrust.configure(config.trustedProxies);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
   registerSecurityHeaders(fastify);
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'x-api-key', REQUEST_ID_HEADER],
+      exposedHeaders: EXPOSED_HEADERS,
+      maxAge: 600,
+    });
+  }
   await app.register(multipart as never, {
     limits: { fileSize: config.importMaxUploadBytes, files: 1 },
   });

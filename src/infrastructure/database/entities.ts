@@ -8,6 +8,14 @@ import {
   Team,
   TeamAlias,
 } from '../../matches/entities';
+import {
+  ApiKey,
+  AuditEntry,
+  Invitation,
+  LoginFailure,
+  RefreshToken,
+  User,
+} from '../../auth/entities';
 
 /** Every entity the ORM knows; a module adds its entities here. */
 export const ALL_ENTITIES = [
@@ -19,4 +27,10 @@ export const ALL_ENTITIES = [
   OddsSnapshot,
   ImportRun,
   ImportPayload,
+  User,
+  RefreshToken,
+  ApiKey,
+  Invitation,
+  LoginFailure,
+  AuditEntry,
 ];

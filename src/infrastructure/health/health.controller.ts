@@ -3,9 +3,11 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
+import { PublicRoute } from '../../common/auth/access.decorators';
 import { JobQueue } from '../queue/job-queue';
 
 @ApiTags('health')
+@PublicRoute()
 @Controller('health')
 export class HealthController {
   constructor(
