@@ -10,3 +10,4 @@ export * from './metrics';
 export * from './backtest';
 export * from './ensemble';
 export * from './tuning';
+export * from './serving';
