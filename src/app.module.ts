@@ -8,6 +8,10 @@ import { HealthModule } from './infrastructure/health/health.module';
 import { LoggingModule } from './infrastructure/logging/logging.module';
 import { QueueModule } from './infrastructure/queue/queue.module';
 import { MatchesModule } from './matches/matches.module';
+import { CacheModule } from './infrastructure/cache/cache.module';
+import { EventsModule } from './common/events/events.module';
+import { TrainingModule } from './training/training.module';
+import { PredictionsModule } from './predictions/predictions.module';
 
 @Module({
   imports: [
@@ -15,8 +19,12 @@ import { MatchesModule } from './matches/matches.module';
     LoggingModule,
     DatabaseModule,
     QueueModule,
+    CacheModule,
+    EventsModule,
     HealthModule,
     MatchesModule,
+    TrainingModule,
+    PredictionsModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemFilter },

@@ -54,4 +54,29 @@ export class AppConfig {
   get importUrlTimeoutMs(): number {
     return this.get('IMPORT_URL_TIMEOUT_MS');
   }
+  get trainingSchedule(): string | undefined {
+    return this.get('TRAINING_SCHEDULE');
+  }
+  get trainingEvaluationWeeks(): number {
+    return this.get('TRAINING_EVALUATION_WEEKS');
+  }
+  get autoPromotion(): { enabled: boolean; margin: number; minMatches: number } {
+    return {
+      enabled: this.get('AUTO_PROMOTE') === 'true',
+      margin: this.get('AUTO_PROMOTE_MARGIN'),
+      minMatches: this.get('AUTO_PROMOTE_MIN_MATCHES'),
+    };
+  }
+  get challengerShare(): number {
+    return this.get('AB_CHALLENGER_SHARE');
+  }
+  get predictionCacheTtlSeconds(): number {
+    return this.get('PREDICTION_CACHE_TTL_SECONDS');
+  }
+  get drift(): { window: number; retrainThreshold: number } {
+    return {
+      window: this.get('DRIFT_WINDOW'),
+      retrainThreshold: this.get('DRIFT_RETRAIN_THRESHOLD'),
+    };
+  }
 }

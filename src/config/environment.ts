@@ -1,8 +1,10 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { parseExpression } from 'cron-parser';
 import {
   IsEnum,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Max,
@@ -32,6 +34,7 @@ const emptyToUndefined = ({ value }: { value: unknown }) =>
   value === '' || value === null ? undefined : value;
 const toInt = ({ value }: { value: unknown }) =>
   value === '' || value === undefined ? undefined : Number(value);
+const toFloat = toInt;
 
 /**
  * The one schema of the service's configuration. Every variable the service reads is declared
@@ -101,6 +104,61 @@ export class Environment {
   @Min(1000)
   @Max(600000)
   IMPORT_URL_TIMEOUT_MS = 30000;
+
+  /** Cron (UTC) for retraining every scope's champion settings; empty = no scheduled retraining. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  TRAINING_SCHEDULE?: string;
+
+  /** Held-out weeks scored by each training run's walk-forward backtest (default of the API). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(4)
+  @Max(260)
+  TRAINING_EVALUATION_WEEKS = 26;
+
+  /** Promote a challenger automatically when it beats the champion on the same scored matches. */
+  @IsIn(['true', 'false'])
+  AUTO_PROMOTE: 'true' | 'false' = 'false';
+
+  /** RPS the challenger must be better by, and the scored matches both need, to auto-promote. */
+  @Transform(toFloat)
+  @IsNumber()
+  @Min(0)
+  @Max(0.1)
+  AUTO_PROMOTE_MARGIN = 0.002;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  AUTO_PROMOTE_MIN_MATCHES = 200;
+
+  /** Share of callers (0..1, sticky per caller) served by the challenger when one exists. */
+  @Transform(toFloat)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  AB_CHALLENGER_SHARE = 0;
+
+  /** How long a computed prediction is served from the cache (it is also dropped on changes). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  PREDICTION_CACHE_TTL_SECONDS = 600;
+
+  /** Scored ledger entries in the champion's rolling RPS (drift). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  DRIFT_WINDOW = 200;
+
+  /** Retrain a scope when its champion's rolling RPS exceeds the backtest RPS by this; 0 = never. */
+  @Transform(toFloat)
+  @IsNumber()
+  @Min(0)
+  DRIFT_RETRAIN_THRESHOLD = 0;
 }
 
 export class ConfigurationError extends Error {}
@@ -120,6 +178,13 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
             JSON.stringify(raw[error.property] ?? error.value)
       })`,
   );
+  if (env.TRAINING_SCHEDULE) {
+    try {
+      parseExpression(env.TRAINING_SCHEDULE, { utc: true });
+    } catch (error) {
+      problems.push(`TRAINING_SCHEDULE: not a cron expression (${(error as Error).message})`);
+    }
+  }
   if (env.NODE_ENV === Profile.Production) {
     if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production');
     if (!env.REDIS_URL) problems.push('REDIS_URL: required in production');

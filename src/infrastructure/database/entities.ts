@@ -8,6 +8,8 @@ import {
   Team,
   TeamAlias,
 } from '../../matches/entities';
+import { ModelAlias, ModelAliasEvent, ModelVersion, TrainingRun } from '../../training/entities';
+import { LedgerEntry, LedgerScore } from '../../predictions/entities';
 
 /** Every entity the ORM knows; a module adds its entities here. */
 export const ALL_ENTITIES = [
@@ -19,4 +21,10 @@ export const ALL_ENTITIES = [
   OddsSnapshot,
   ImportRun,
   ImportPayload,
+  TrainingRun,
+  ModelVersion,
+  ModelAlias,
+  ModelAliasEvent,
+  LedgerEntry,
+  LedgerScore,
 ];

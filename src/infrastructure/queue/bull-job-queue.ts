@@ -37,6 +37,22 @@ export class BullJobQueue extends JobQueue {
     return String(job.id);
   }
 
+  async schedule<T>(queue: string, name: string, cron: string, data: T): Promise<void> {
+    const bull = this.queue(queue);
+    // Bull keys a repeatable job by (name, jobId, cron); drop older crons of this schedule.
+    for (const job of await bull.getRepeatableJobs()) {
+      if (job.id === name && job.cron !== cron) await bull.removeRepeatableByKey(job.key);
+    }
+    // Each tick's job id is derived from the schedule and the tick time, so replicas that
+    // declared the same schedule add the same job once.
+    await bull.add(data, {
+      repeat: { cron, tz: 'UTC' },
+      jobId: name,
+      removeOnComplete: 100,
+      removeOnFail: 100,
+    });
+  }
+
   async status(queue: string, id: string): Promise<JobStatus | undefined> {
     let job = await this.queue(queue).getJob(id);
     if (!job) return undefined;

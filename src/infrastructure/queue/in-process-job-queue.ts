@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { parseExpression } from 'cron-parser';
 import { EnqueueOptions, JobHandler, JobQueue, JobStatus } from './job-queue';
 
 interface InProcessJob {
@@ -17,6 +18,7 @@ export class InProcessJobQueue extends JobQueue {
   private readonly pending = new Map<string, string[]>();
   private readonly active = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
+  private readonly schedules = new Map<string, NodeJS.Timeout>();
   private closed = false;
 
   process<T, R>(queue: string, handler: JobHandler<T, R>, concurrency = 1): void {
@@ -37,6 +39,23 @@ export class InProcessJobQueue extends JobQueue {
     return id;
   }
 
+  async schedule<T>(queue: string, name: string, cron: string, data: T): Promise<void> {
+    const interval = parseExpression(cron, { utc: true });
+    const scheduleKey = key(queue, name);
+    clearTimeout(this.schedules.get(scheduleKey));
+    const armNext = () => {
+      if (this.closed) return;
+      const delay = Math.max(0, interval.next().getTime() - Date.now());
+      const timer = setTimeout(() => {
+        void this.enqueue(queue, data).catch(() => undefined);
+        armNext();
+      }, delay);
+      timer.unref();
+      this.schedules.set(scheduleKey, timer);
+    };
+    armNext();
+  }
+
   async status(queue: string, id: string): Promise<JobStatus | undefined> {
     const job = this.jobs.get(key(queue, id));
     return job ? { ...job.status } : undefined;
@@ -48,6 +67,7 @@ export class InProcessJobQueue extends JobQueue {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const timer of this.schedules.values()) clearTimeout(timer);
     await Promise.allSettled([...this.running]);
   }
 

@@ -39,6 +39,11 @@ export abstract class JobQueue {
   abstract process<T, R>(queue: string, handler: JobHandler<T, R>, concurrency?: number): void;
   abstract enqueue<T>(queue: string, data: T, options?: EnqueueOptions): Promise<string>;
   abstract status(queue: string, id: string): Promise<JobStatus | undefined>;
+  /**
+   * A repeating job on a cron schedule (UTC). Every replica may declare the same schedule: each
+   * tick still runs once, on one worker. Declaring it again with another cron replaces it.
+   */
+  abstract schedule<T>(queue: string, name: string, cron: string, data: T): Promise<void>;
   /** Throws when the backend cannot take jobs (used by the readiness check). */
   abstract ping(): Promise<void>;
   /** Stops taking jobs and waits for running ones. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DomainEvents } from '../../common/events/domain-events';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { PoolClient } from 'pg';
 import { ProblemException } from '../../common/problem/problem.exception';
@@ -6,11 +7,12 @@ import type { ImportCounts, ImportIssue } from '../entities';
 import { UnsupportedFormatError } from '../ingestion/errors';
 import { isIngestionFormat, parseAny } from '../ingestion/formats/detect';
 import type { MatchRecord, ParseResult } from '../ingestion/match-record';
-import { inNativeTransaction } from '../repositories/native-sql';
+import { inNativeTransaction } from '../../infrastructure/database/native-sql';
 import {
   MatchWriteRepository,
   ResolvedMatchRow,
   UpsertCounts,
+  type MatchChanges,
 } from '../repositories/match-write.repository';
 import { ReferenceWriteRepository } from '../repositories/reference-write.repository';
 import type { ImportOptions, ImportReport } from './import-report';
@@ -27,7 +29,10 @@ const WRITE_CHUNK = 10_000;
  */
 @Injectable()
 export class IngestionService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly events: DomainEvents,
+  ) {}
 
   async importContent(
     content: string | Uint8Array,
@@ -78,9 +83,20 @@ export class IngestionService {
       throw error;
     });
     if (result.rejected) return finish(parsed.format, 'rejected', counts, issues, []);
-    Object.assign(counts, result.written, { teamsCreated: result.created });
+    Object.assign(counts, result.written.counts, { teamsCreated: result.created });
+    await this.announce(result.written.changes);
     await progress(100);
     return finish(parsed.format, 'committed', counts, issues, result.newTeams);
+  }
+
+  /** After commit: other modules refresh caches and score finished matches' predictions. */
+  private async announce(changes: MatchChanges): Promise<void> {
+    if (changes.changedMatchIds.length > 0) {
+      await this.events.emit('match.updated', { matchIds: changes.changedMatchIds });
+    }
+    if (changes.finishedMatchIds.length > 0) {
+      await this.events.emit('match.finished', { matchIds: changes.finishedMatchIds });
+    }
   }
 
   private parse(content: string | Uint8Array, format?: string) {
@@ -219,7 +235,7 @@ export class IngestionService {
     rows: ResolvedMatchRow[],
     now: Date,
     onShare: (share: number) => void | Promise<void>,
-  ): Promise<UpsertCounts> {
+  ): Promise<{ counts: UpsertCounts; changes: MatchChanges }> {
     const matches = new MatchWriteRepository(client);
     const total: UpsertCounts = {
       matchesInserted: 0,
@@ -227,12 +243,17 @@ export class IngestionService {
       matchesUnchanged: 0,
       oddsWritten: 0,
     };
+    const changes: MatchChanges = { changedMatchIds: [], finishedMatchIds: [] };
     for (let start = 0; start < rows.length; start += WRITE_CHUNK) {
-      const counts = await matches.upsert(rows.slice(start, start + WRITE_CHUNK), now);
-      for (const key of Object.keys(total) as Array<keyof UpsertCounts>) total[key] += counts[key];
+      const chunk = await matches.upsert(rows.slice(start, start + WRITE_CHUNK), now);
+      for (const key of Object.keys(total) as Array<keyof UpsertCounts>) {
+        total[key] += chunk.counts[key];
+      }
+      changes.changedMatchIds.push(...chunk.changes.changedMatchIds);
+      changes.finishedMatchIds.push(...chunk.changes.finishedMatchIds);
       await onShare(Math.min(1, (start + WRITE_CHUNK) / rows.length));
     }
-    return total;
+    return { counts: total, changes };
   }
 }
 
