@@ -221,18 +221,24 @@ export class ModelRegistryService {
         `model ${versionId} is not the champion of ${version.scope}; only the champion can be rolled back`,
       );
     }
-    const arrival = await em.findOne(
+    // Champions form a stack: promotions push, rollbacks pop; the version below the top is next.
+    const events = await em.find(
       ModelAliasEvent,
-      { scope: version.scope, alias: 'champion', versionId: version.id, action: { $ne: 'clear' } },
-      { orderBy: { id: 'desc' } },
+      { scope: version.scope, alias: 'champion' },
+      { orderBy: { id: 'asc' } },
     );
-    const previous = arrival?.previousVersionId;
+    const stack: string[] = [];
+    for (const event of events) {
+      if (event.action === 'rollback') stack.pop();
+      else if (event.versionId) stack.push(event.versionId);
+    }
+    const previous = stack.at(-2);
     if (!previous) {
       throw new ProblemException(
         409,
         'nothing-to-roll-back',
         'Nothing to roll back to',
-        `model ${versionId} was the first champion of ${version.scope}`,
+        `model ${versionId} is the first champion of ${version.scope} still in its history`,
       );
     }
     return this.promote(previous, 'champion', actor, 'rollback', `rolled back from ${version.id}`);

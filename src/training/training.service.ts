@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { EntityManager, LockMode, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { AppConfig } from '../config/app-config';
 import { DomainEvents } from '../common/events/domain-events';
 import {
@@ -213,8 +213,27 @@ export class TrainingService implements OnModuleInit {
       const trainMs = Date.now() - trainStarted;
       const saveStarted = Date.now();
       const version = await this.saveVersion(run, trained, matches, asOf);
-      const saveMs = Date.now() - saveStarted;
+      // Aliases first: a run reported as succeeded already has its champion in place.
       await this.registry.afterTraining(version, run.trigger);
+      const saveMs = Date.now() - saveStarted;
+      const rps = trained.evaluation.model?.outcomes.rps;
+      await nativeQuery(
+        this.em,
+        `update training_runs set status = 'succeeded', progress = 100, model_version_id = $2,
+           finished_at = now(), timings = $3::jsonb, log = log || $4::jsonb
+         where id = $1`,
+        [
+          run.id,
+          version.id,
+          JSON.stringify({ loadMs, trainMs, saveMs, totalMs: Date.now() - started }),
+          JSON.stringify([
+            {
+              at: new Date().toISOString(),
+              message: `model version ${version.id}: ${trained.evaluation.matches} held-out matches${rps !== undefined ? `, RPS ${rps.toFixed(4)}` : ''}`,
+            },
+          ]),
+        ],
+      );
       await this.events.emit('training.finished', {
         trainingRunId: run.id,
         status: TrainingStatus.Succeeded,
@@ -263,16 +282,21 @@ export class TrainingService implements OnModuleInit {
     }
   }
 
-  /** The version and the run's success are written in one transaction. */
+  /** Saves the version unless the run was cancelled meanwhile (checked under a row lock). */
   private async saveVersion(
     run: TrainingRun,
     trained: TrainedModel,
     matches: MatchInput[],
     asOf: number,
   ): Promise<ModelVersion> {
-    const em = this.em.fork();
-    return em.transactional(async (tx) => {
-      const version = tx.create(ModelVersion, {
+    return this.em.fork().transactional(async (tx) => {
+      const fresh = await tx.findOneOrFail(
+        TrainingRun,
+        { id: run.id },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
+      if (fresh.status !== TrainingStatus.Running) throw new TrainingCancelledError();
+      return tx.create(ModelVersion, {
         modelType: run.modelType,
         scope: run.scope,
         competitions: trained.parameters.competitions,
@@ -289,24 +313,6 @@ export class TrainingService implements OnModuleInit {
         createdBy: run.requestedBy,
         trainingRunId: run.id,
       });
-      const fresh = await tx.findOneOrFail(TrainingRun, { id: run.id });
-      if (fresh.status !== TrainingStatus.Running) throw new TrainingCancelledError();
-      const rps = trained.evaluation.model?.outcomes.rps;
-      Object.assign(fresh, {
-        status: TrainingStatus.Succeeded,
-        progress: 100,
-        modelVersionId: version.id,
-        finishedAt: new Date(),
-        timings: { totalMs: Date.now() - (fresh.startedAt?.getTime() ?? Date.now()) },
-        log: [
-          ...fresh.log,
-          {
-            at: new Date().toISOString(),
-            message: `model version ${version.id}: ${trained.evaluation.matches} held-out matches${rps !== undefined ? `, RPS ${rps.toFixed(4)}` : ''}`,
-          },
-        ],
-      });
-      return version;
     });
   }
 
