@@ -54,6 +54,12 @@ export class TrainingService implements OnModuleInit {
 
   onModuleInit(): void {
     this.queue.process<{ trainingRunId: string }, void>(TRAINING_QUEUE, (job) => this.run(job));
+    // The quick start serves predictions out of the box: a first model on the demo data.
+    this.events.on('demo.loaded', async () => {
+      if ((await this.em.fork().count(ModelVersion, {})) > 0) return;
+      const run = await this.create({ modelType: 'ensemble' }, 'demo-data');
+      this.logger.log(`training a first model on the demo data (run ${run.id})`);
+    });
   }
 
   async create(

@@ -232,6 +232,18 @@ export function jobQueueContract({ create, timeoutMs = 5000 }: JobQueueContractO
     expect((await waitForState(q, id, 'completed')).result).toEqual({ early: true });
   });
 
+  it('runs a scheduled job on every tick of its cron', async () => {
+    const q = name();
+    const runs: string[] = [];
+    queue.process<{ task: string }, void>(q, async ({ id, data }) => {
+      runs.push(`${id}:${data.task}`);
+    });
+    await queue.schedule(q, 'every-second', '* * * * * *', { task: 'tick' });
+    await waitFor('two scheduled runs', () => (runs.length >= 2 ? true : undefined));
+    expect(new Set(runs).size).toBe(runs.length);
+    expect(runs.every((r) => r.endsWith(':tick'))).toBe(true);
+  });
+
   it('answers undefined for an unknown job id', async () => {
     const q = name();
     queue.process(q, async () => 'x');

@@ -7,6 +7,8 @@ export interface DomainEventMap {
   /** Matches that now have a final result (new or corrected). */
   'match.finished': { matchIds: number[] };
   'import.finished': { importRunId: string; outcome: string };
+  /** Quick-start demo data was loaded into an empty database. */
+  'demo.loaded': { matches: number };
   'training.finished': { trainingRunId: string; status: string; modelVersionId: string | null };
   'model.promoted': {
     scope: string;
