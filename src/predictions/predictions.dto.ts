@@ -14,17 +14,6 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-export class PredictionQuery {
-  @ApiPropertyOptional({
-    format: 'uuid',
-    description:
-      'A model version; default: the champion (or the challenger for callers in the A/B share)',
-  })
-  @IsOptional()
-  @IsUUID()
-  model?: string;
-}
-
 export class PredictionView {
   @ApiProperty({
     example: {
