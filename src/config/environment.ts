@@ -101,6 +101,28 @@ export class Environment {
   @Min(1000)
   @Max(600000)
   IMPORT_URL_TIMEOUT_MS = 30000;
+
+  /** Serve GET /metrics on this port only (kept off the public listener); unset: on PORT. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /** On SIGTERM, keep serving this long after readiness turns 503 (load balancers catch up). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  SHUTDOWN_DELAY_MS = 0;
+
+  /** Longest wait, after the delay, for in-flight requests and running jobs before exiting. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  SHUTDOWN_TIMEOUT_MS = 25000;
 }
 
 export class ConfigurationError extends Error {}
@@ -120,6 +142,12 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
             JSON.stringify(raw[error.property] ?? error.value)
       })`,
   );
+  if ((env.ORACXPRED_ROLE === 'api' || env.ORACXPRED_ROLE === 'worker') && !env.REDIS_URL) {
+    // Without Redis jobs live in one process's memory: a separate api and worker cannot share them.
+    problems.push(
+      `ORACXPRED_ROLE: ${env.ORACXPRED_ROLE} needs REDIS_URL (roles share jobs through Redis)`,
+    );
+  }
   if (env.NODE_ENV === Profile.Production) {
     if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production');
     if (!env.REDIS_URL) problems.push('REDIS_URL: required in production');

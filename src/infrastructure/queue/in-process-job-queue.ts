@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EnqueueOptions, JobHandler, JobQueue, JobStatus } from './job-queue';
+import { EnqueueOptions, JOB_STATES, JobHandler, JobQueue, JobState, JobStatus } from './job-queue';
 
 interface InProcessJob {
   status: JobStatus;
@@ -18,6 +18,8 @@ export class InProcessJobQueue extends JobQueue {
   private readonly active = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
   private closed = false;
+  /** Set by stopProcessing: waiting jobs stay waiting, running ones finish. */
+  private stopped = false;
 
   process<T, R>(queue: string, handler: JobHandler<T, R>, concurrency = 1): void {
     this.handlers.set(queue, { handler: handler as JobHandler, concurrency });
@@ -42,19 +44,36 @@ export class InProcessJobQueue extends JobQueue {
     return job ? { ...job.status } : undefined;
   }
 
+  async counts(queue: string): Promise<Record<JobState, number>> {
+    const counts = Object.fromEntries(JOB_STATES.map((state) => [state, 0])) as Record<
+      JobState,
+      number
+    >;
+    for (const job of this.jobs.values()) {
+      if (job.status.queue === queue) counts[job.status.state] += 1;
+    }
+    return counts;
+  }
+
   async ping(): Promise<void> {
     if (this.closed) throw new Error('queue is closed');
   }
 
+  async stopProcessing(): Promise<void> {
+    this.stopped = true;
+    await Promise.allSettled([...this.running]);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.allSettled([...this.running]);
+    await this.stopProcessing();
   }
 
   private drain(queue: string): void {
     const registered = this.handlers.get(queue);
     const waiting = this.pending.get(queue);
     while (
+      !this.stopped &&
       registered &&
       waiting?.length &&
       (this.active.get(queue) ?? 0) < registered.concurrency
@@ -80,6 +99,7 @@ export class InProcessJobQueue extends JobQueue {
         id,
         data: job.data,
         attempt: status.attemptsMade,
+        maxAttempts: job.options.attempts,
         reportProgress: async (percent) => {
           status.progress = Math.max(0, Math.min(100, Math.round(percent)));
         },
