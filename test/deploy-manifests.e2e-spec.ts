@@ -303,6 +303,17 @@ describe('docker-compose, Dockerfile and monitoring files', () => {
     expect(metricNames(dashboard).sort()).toEqual([...known].sort());
   });
 
+  it('runs the same npm commands in .ci/run and the CI workflow', () => {
+    const npmCommands = (text: string) =>
+      [...text.matchAll(/^\s*(?:- run: )?(npm (?:run |test|install)[^\n#]*?)\s*$/gm)].map(
+        (m) => m[1],
+      );
+    const local = npmCommands(read('.ci/run'));
+    const workflow = npmCommands(read('.github/workflows/ci.yml'));
+    expect(local).toContain('npm test -- --coverage');
+    expect(workflow).toEqual(local);
+  });
+
   it('has a runbook in docs/OPERATIONS.md for every alert', () => {
     const operations = read('docs/OPERATIONS.md');
     const alerts = [...read('deploy/monitoring/alerts.yml').matchAll(/- alert: (\w+)/g)].map(
