@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ormOptions } from '../src/infrastructure/database/orm-options';
 import { DomainEvents } from '../src/common/events/domain-events';
+import { MetricsService } from '../src/infrastructure/metrics/metrics.service';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
 import { emptyDatabase, printTable, psql, sharedDataDir } from './support';
 
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
     const orm = await MikroORM.init(ormOptions(database.url));
     await orm.connect();
     await orm.migrator.up();
-    const ingestion = new IngestionService(orm.em, new DomainEvents());
+    const ingestion = new IngestionService(orm.em, new DomainEvents(), new MetricsService());
 
     const started = performance.now();
     let matches = 0;

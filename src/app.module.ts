@@ -6,6 +6,7 @@ import { createValidationPipe } from './common/problem/validation';
 import { DatabaseModule } from './infrastructure/database/database.module';
 import { HealthModule } from './infrastructure/health/health.module';
 import { LoggingModule } from './infrastructure/logging/logging.module';
+import { MetricsModule } from './infrastructure/metrics/metrics.module';
 import { QueueModule } from './infrastructure/queue/queue.module';
 import { MatchesModule } from './matches/matches.module';
 import { CacheModule } from './infrastructure/cache/cache.module';
@@ -17,11 +18,12 @@ import { PredictionsModule } from './predictions/predictions.module';
   imports: [
     AppConfigModule,
     LoggingModule,
+    MetricsModule,
+    HealthModule,
     DatabaseModule,
     QueueModule,
     CacheModule,
     EventsModule,
-    HealthModule,
     MatchesModule,
     TrainingModule,
     PredictionsModule,

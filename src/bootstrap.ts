@@ -10,6 +10,12 @@ import { AppConfig } from './config/app-config';
 import { assignRequestId, REQUEST_ID_HEADER } from './common/http/request-id';
 import { registerSecurityHeaders } from './common/http/security-headers';
 import { setUpSwagger } from './common/http/swagger';
+import { restrictToOperationalRoutes } from './common/http/operational-routes';
+import { ReadinessRegistry } from './infrastructure/health/readiness.registry';
+import { closeConnectionsWhenShuttingDown } from './infrastructure/lifecycle/graceful-shutdown';
+import { registerHttpMetrics } from './infrastructure/metrics/http-metrics';
+import { registerMetricsRoute } from './infrastructure/metrics/metrics-endpoint';
+import { MetricsService } from './infrastructure/metrics/metrics.service';
 
 /** Builds the HTTP application (not listening): shared by main.ts and the e2e tests. */
 export async function createApp(): Promise<NestFastifyApplication> {
@@ -17,6 +23,9 @@ export async function createApp(): Promise<NestFastifyApplication> {
     genReqId: (req: IncomingMessage) => assignRequestId(req),
     bodyLimit: 1024 * 1024,
     trustProxy: false,
+    // On shutdown, requests already received on open connections are served, not refused
+    // with 503 (graceful shutdown: the listener closes, in-flight work finishes).
+    return503OnClosing: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     bufferLogs: true,
@@ -28,12 +37,17 @@ export async function createApp(): Promise<NestFastifyApplication> {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
   registerSecurityHeaders(fastify);
+  const metrics = app.get(MetricsService);
+  registerHttpMetrics(fastify, metrics);
+  if (config.metricsPort === undefined) registerMetricsRoute(fastify, metrics);
+  closeConnectionsWhenShuttingDown(fastify, app.get(ReadinessRegistry));
+  // A worker answers probes and scrapes only: the API is the api role's.
+  if (!config.servesApi) restrictToOperationalRoutes(fastify);
   await app.register(multipart as never, {
     limits: { fileSize: config.importMaxUploadBytes, files: 1 },
   });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: undefined });
-  app.enableShutdownHooks();
-  setUpSwagger(app);
+  if (config.servesApi) setUpSwagger(app);
   await app.init();
   return app;
 }

@@ -79,4 +79,18 @@ export class AppConfig {
       retrainThreshold: this.get('DRIFT_RETRAIN_THRESHOLD'),
     };
   }
+  /** True when this process answers the public API (roles api and all). */
+  get servesApi(): boolean {
+    return this.role !== 'worker';
+  }
+  /** True when this process runs queued and scheduled jobs (roles worker and all). */
+  get runsJobs(): boolean {
+    return this.role !== 'api';
+  }
+  get metricsPort(): number | undefined {
+    return this.get('METRICS_PORT');
+  }
+  get shutdown(): { delayMs: number; timeoutMs: number } {
+    return { delayMs: this.get('SHUTDOWN_DELAY_MS'), timeoutMs: this.get('SHUTDOWN_TIMEOUT_MS') };
+  }
 }

@@ -159,6 +159,27 @@ export class Environment {
   @IsNumber()
   @Min(0)
   DRIFT_RETRAIN_THRESHOLD = 0;
+  /** Serve GET /metrics on this port only (kept off the public listener); unset: on PORT. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /** On SIGTERM, keep serving this long after readiness turns 503 (load balancers catch up). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  SHUTDOWN_DELAY_MS = 0;
+
+  /** Longest wait, after the delay, for in-flight requests and running jobs before exiting. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  SHUTDOWN_TIMEOUT_MS = 25000;
 }
 
 export class ConfigurationError extends Error {}
@@ -184,6 +205,12 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     } catch (error) {
       problems.push(`TRAINING_SCHEDULE: not a cron expression (${(error as Error).message})`);
     }
+  }
+  if ((env.ORACXPRED_ROLE === 'api' || env.ORACXPRED_ROLE === 'worker') && !env.REDIS_URL) {
+    // Without Redis jobs live in one process memory: a separate api and worker cannot share them.
+    problems.push(
+      `ORACXPRED_ROLE: ${env.ORACXPRED_ROLE} needs REDIS_URL (roles share jobs through Redis)`,
+    );
   }
   if (env.NODE_ENV === Profile.Production) {
     if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production');

@@ -3,6 +3,8 @@ import { DomainEvents } from '../../common/events/domain-events';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { PoolClient } from 'pg';
 import { ProblemException } from '../../common/problem/problem.exception';
+import { METRICS } from '../../infrastructure/metrics/metric-catalogue';
+import { MetricsService } from '../../infrastructure/metrics/metrics.service';
 import type { ImportCounts, ImportIssue } from '../entities';
 import { UnsupportedFormatError } from '../ingestion/errors';
 import { isIngestionFormat, parseAny } from '../ingestion/formats/detect';
@@ -29,10 +31,15 @@ const WRITE_CHUNK = 10_000;
  */
 @Injectable()
 export class IngestionService {
+  private readonly importRows;
+
   constructor(
     private readonly em: EntityManager,
     private readonly events: DomainEvents,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.importRows = metrics.counter(METRICS.importRows);
+  }
 
   async importContent(
     content: string | Uint8Array,
@@ -61,7 +68,7 @@ export class IngestionService {
       teamsCreated: 0,
     };
     if (options.strict && errors() > 0) {
-      return finish(parsed.format, 'rejected', counts, issues, []);
+      return this.counted(finish(parsed.format, 'rejected', counts, issues, []));
     }
     const now = new Date();
     const result = await inNativeTransaction(this.em, async (client) => {
@@ -82,11 +89,20 @@ export class IngestionService {
       if (error instanceof StrictRollback) return { rejected: true as const };
       throw error;
     });
-    if (result.rejected) return finish(parsed.format, 'rejected', counts, issues, []);
+    if (result.rejected) return this.counted(finish(parsed.format, 'rejected', counts, issues, []));
     Object.assign(counts, result.written.counts, { teamsCreated: result.created });
     await this.announce(result.written.changes);
     await progress(100);
-    return finish(parsed.format, 'committed', counts, issues, result.newTeams);
+    return this.counted(finish(parsed.format, 'committed', counts, issues, result.newTeams));
+  }
+
+  /** Rows accepted and rejected, for oracxpred_import_rows_total; a refused strict import accepts none. */
+  private counted(report: ImportReport): ImportReport {
+    const { rowsRead, rowsRejected } = report.counts;
+    const accepted = report.outcome === 'committed' ? rowsRead - rowsRejected : 0;
+    this.importRows.inc({ format: report.format, outcome: 'accepted' }, accepted);
+    this.importRows.inc({ format: report.format, outcome: 'rejected' }, rowsRead - accepted);
+    return report;
   }
 
   /** After commit: other modules refresh caches and score finished matches' predictions. */
