@@ -1,3 +1,4 @@
+import { pearsonCorrelation } from '../metrics/correlation';
 import { simulateLeague } from '../simulation';
 import type { MatchInput } from '../types';
 import { fitMarketRating, marketSupremacy } from './fit';
@@ -36,20 +37,6 @@ function priced(
       ? { odds: { ...(closing ? { closing } : {}), ...(opening ? { opening } : {}) } }
       : {}),
   };
-}
-
-function pearson(x: number[], y: number[]): number {
-  const mx = x.reduce((a, b) => a + b, 0) / x.length;
-  const my = y.reduce((a, b) => a + b, 0) / y.length;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  x.forEach((xi, i) => {
-    sxy += (xi - mx) * (y[i] - my);
-    sxx += (xi - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-  });
-  return sxy / Math.sqrt(sxx * syy);
 }
 
 describe('market supremacy and the probability curve', () => {
@@ -135,7 +122,7 @@ describe('fitMarketRating', () => {
     const { truth } = league;
     const strength = truth.teams.map((_, i) => truth.attack[i] + truth.defence[i]);
     const rating = truth.teams.map((t) => params.teams[t].rating);
-    expect(pearson(strength, rating)).toBeGreaterThan(0.97);
+    expect(pearsonCorrelation(strength, rating)).toBeGreaterThan(0.97);
     expect(params.competitions[league.competition].homeAdvantage).toBeGreaterThan(0.2);
     expect(params.kappa).toBeGreaterThan(0.5);
     expect(params.kappa).toBeLessThan(1.1);
