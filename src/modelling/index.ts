@@ -6,6 +6,7 @@ export * from './dixon-coles';
 export * from './odds';
 export * from './simulation';
 export * from './elo';
+export * from './market-rating';
 export * from './metrics';
 export * from './backtest';
 export * from './ensemble';
