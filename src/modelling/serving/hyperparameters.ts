@@ -2,11 +2,13 @@
 import type { DixonColesHyperparameters } from '../dixon-coles/model';
 import type { EloHyperparameters } from '../elo/rating';
 import type { OddsPhase } from '../backtest/market-line';
+import type { MarketRatingHyperparameters } from '../market-rating/model';
 import {
   TUNED_DIXON_COLES,
   TUNED_DIXON_COLES_WINDOW_DAYS,
   TUNED_ELO,
   TUNED_ENSEMBLE_L2,
+  TUNED_MARKET_RATING,
 } from '../tuning/defaults';
 
 export const SERVED_MODEL_TYPES = ['elo', 'dixon-coles', 'ensemble'] as const;
@@ -17,17 +19,21 @@ export interface ServedHyperparameters {
   dixonColes: DixonColesHyperparameters & { windowDays: number };
   /** The stacked ensemble: pull towards equal weights, and which market line it reads. */
   ensemble: { l2: number; market: OddsPhase | 'none' };
+  /** Ratings from earlier matches' closing lines: an input of the odds-aware ensemble only. */
+  marketRating: MarketRatingHyperparameters;
 }
 
 export const DEFAULT_SERVED_HYPERPARAMETERS: ServedHyperparameters = {
   elo: TUNED_ELO,
   dixonColes: { ...TUNED_DIXON_COLES, windowDays: TUNED_DIXON_COLES_WINDOW_DAYS },
   ensemble: { l2: TUNED_ENSEMBLE_L2, market: 'opening' },
+  marketRating: TUNED_MARKET_RATING,
 };
 
 /** Overrides as an API caller gives them: any subset of each group. */
 export interface HyperparameterOverrides {
   elo?: Partial<EloHyperparameters>;
+  marketRating?: Partial<MarketRatingHyperparameters>;
   dixonColes?: Partial<ServedHyperparameters['dixonColes']>;
   ensemble?: Partial<ServedHyperparameters['ensemble']>;
 }
@@ -54,6 +60,7 @@ export function resolveHyperparameters(
     elo: { ...d.elo, ...overrides.elo },
     dixonColes: { ...d.dixonColes, ...overrides.dixonColes },
     ensemble: { ...d.ensemble, ...overrides.ensemble },
+    marketRating: { ...d.marketRating, ...overrides.marketRating },
   };
 }
 

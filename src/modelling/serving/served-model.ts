@@ -7,6 +7,7 @@ import type { DixonColesParameters } from '../dixon-coles/model';
 import { EloState, DIFFERENCE_SCALE, type EloParameters } from '../elo/fit';
 import { orderedLogitProbabilities } from '../elo/ordered-logit';
 import { ensembleModel, type EnsembleParameters } from '../ensemble/ensemble-model';
+import { predictMarketRating, type MarketRatingParameters } from '../market-rating/model';
 import { matchResult } from '../markets/markets';
 import { conditionOnResult, matrixForResult } from '../markets/outcome-matrix';
 import type { ScoreMatrix } from '../markets/score-matrix';
@@ -15,6 +16,7 @@ import type { ServedHyperparameters, ServedModelType } from './hyperparameters';
 
 export const ELO_INPUT = 'elo';
 export const DIXON_COLES_INPUT = 'dixon-coles';
+export const MARKET_RATING_INPUT = 'market-rating';
 
 export interface ServedModelParameters {
   type: ServedModelType;
@@ -24,6 +26,8 @@ export interface ServedModelParameters {
   /** Per competition (the leagues share no teams). */
   elo?: Record<string, EloParameters>;
   dixonColes?: Record<string, DixonColesParameters>;
+  /** Odds-aware ensembles only: ratings from earlier matches' closing lines. */
+  marketRating?: Record<string, MarketRatingParameters>;
   ensemble?: EnsembleParameters;
   /** Mean goals per competition, for result-only models' score matrices. */
   averageGoals: Record<string, { home: number; away: number }>;
@@ -57,6 +61,7 @@ export interface ServedForecast {
     dixonColes?: DixonColesComponent;
     /** The market line the ensemble read, when it read one. */
     ensembleMarket?: { phase: string; probabilities: OutcomeProbabilities };
+    marketRating?: OutcomeProbabilities;
   };
 }
 
@@ -139,6 +144,11 @@ export function forecastFixture(params: ServedModelParameters, fixture: Fixture)
     [ELO_INPUT]: { probabilities: elo.probabilities },
     [DIXON_COLES_INPUT]: { probabilities: dc.component.probabilities },
   };
+  const rating = params.marketRating?.[competition];
+  if (params.ensemble.inputs.includes(MARKET_RATING_INPUT)) {
+    if (!rating) throw new UnpriceableFixtureError(`no market rating for ${competition}`);
+    inputs[MARKET_RATING_INPUT] = { probabilities: predictMarketRating(rating, fixture) };
+  }
   const market = params.ensemble.market;
   const ensemble = ensembleModel({
     name: 'ensemble',
@@ -155,6 +165,9 @@ export function forecastFixture(params: ServedModelParameters, fixture: Fixture)
     components: {
       elo,
       dixonColes: dc.component,
+      ...(inputs[MARKET_RATING_INPUT]
+        ? { marketRating: inputs[MARKET_RATING_INPUT].probabilities }
+        : {}),
       ...(marketLine
         ? { ensembleMarket: { phase: market as string, probabilities: marketLine } }
         : {}),

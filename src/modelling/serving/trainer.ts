@@ -5,7 +5,8 @@
 import { runBacktest, toFixture, type BacktestResult } from '../backtest/backtester';
 import { compareModels, evaluateBacktest, type ModelReport } from '../backtest/evaluate';
 import { marketLineModel } from '../backtest/market-line';
-import { dixonColesModel, eloModel } from '../backtest/models';
+import { dixonColesModel, eloModel, marketRatingModel } from '../backtest/models';
+import { fitMarketRating, type MarketRatingParameters } from '../market-rating';
 import { perCompetition } from '../backtest/per-competition';
 import type { BacktestModel, HistoricalPrediction } from '../backtest/types';
 import { fitDixonColes } from '../dixon-coles/fit';
@@ -20,7 +21,12 @@ import {
   type ServedHyperparameters,
   type ServedModelType,
 } from './hyperparameters';
-import { DIXON_COLES_INPUT, ELO_INPUT, type ServedModelParameters } from './served-model';
+import {
+  DIXON_COLES_INPUT,
+  ELO_INPUT,
+  MARKET_RATING_INPUT,
+  type ServedModelParameters,
+} from './served-model';
 
 const WEEK_MS = 7 * 86_400_000;
 const DAY_MS = 86_400_000;
@@ -85,13 +91,20 @@ function backtestModels(type: ServedModelType, hp: ServedHyperparameters): Backt
       ),
     ];
   }
-  return [elo, dc, ensembleModel(ensembleSpec(hp))];
+  if (!readsMarket(hp)) return [elo, dc, ensembleModel(ensembleSpec(hp))];
+  const rating = perCompetition(marketRatingModel(hp.marketRating, MARKET_RATING_INPUT));
+  return [elo, dc, rating, ensembleModel(ensembleSpec(hp))];
 }
+
+/** The odds-aware ensemble also reads the market rating (see README "Prediction models"). */
+const readsMarket = (hp: ServedHyperparameters) => hp.ensemble.market !== 'none';
 
 function ensembleSpec(hp: ServedHyperparameters) {
   return {
     name: SERVED,
-    inputs: [ELO_INPUT, DIXON_COLES_INPUT],
+    inputs: readsMarket(hp)
+      ? [ELO_INPUT, DIXON_COLES_INPUT, MARKET_RATING_INPUT]
+      : [ELO_INPUT, DIXON_COLES_INPUT],
     l2: hp.ensemble.l2,
     ...(hp.ensemble.market !== 'none' ? { market: hp.ensemble.market } : {}),
   };
@@ -190,11 +203,15 @@ function finalFit(
   const competitions = [...byCompetition.keys()].sort();
   const needsElo = spec.type !== 'dixon-coles';
   const needsDc = spec.type !== 'elo';
+  const needsRating = spec.type === 'ensemble' && readsMarket(hp);
   const elo: Record<string, EloParameters> = {};
   const dixonColes: Record<string, DixonColesParameters> = {};
+  const marketRating: Record<string, MarketRatingParameters> = {};
   for (const competition of competitions) {
     const matches = byCompetition.get(competition) as MatchInput[];
     if (needsElo) elo[competition] = fitElo(matches, spec.asOf, hp.elo);
+    if (needsRating)
+      marketRating[competition] = fitMarketRating(matches, spec.asOf, hp.marketRating);
     if (needsDc) {
       const from = spec.asOf - hp.dixonColes.windowDays * DAY_MS;
       const window = matches.filter((m) => m.kickoff >= from);
@@ -225,6 +242,7 @@ function finalFit(
     competitions,
     ...(needsElo ? { elo } : {}),
     ...(needsDc ? { dixonColes } : {}),
+    ...(needsRating ? { marketRating } : {}),
     ...(ensemble ? { ensemble } : {}),
     averageGoals: averageGoals(training),
     hyperparameters: hp,
