@@ -27,6 +27,7 @@ export default defineConfig(
     '**/coverage/',
     '**/.data/',
     '.ci/',
+    '.tools/',
     'migrations/.snapshot*.json',
   ]),
 

@@ -7,6 +7,8 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ormOptions } from '../src/infrastructure/database/orm-options';
+import { DomainEvents } from '../src/common/events/domain-events';
+import { MetricsService } from '../src/infrastructure/metrics/metrics.service';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
 import { emptyDatabase, printTable, psql, sharedDataDir } from './support';
 
@@ -30,7 +32,7 @@ async function main(): Promise<void> {
     const orm = await MikroORM.init(ormOptions(database.url));
     await orm.connect();
     await orm.migrator.up();
-    const ingestion = new IngestionService(orm.em);
+    const ingestion = new IngestionService(orm.em, new DomainEvents(), new MetricsService());
 
     const started = performance.now();
     let matches = 0;

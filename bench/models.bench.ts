@@ -150,6 +150,7 @@ function printComparisons(result: BacktestResult, include: (m: { season: string 
   const pairs: [string, string][] = [
     [n.withOpening, n.openingLine],
     [n.withClosing, n.closingLine],
+    [n.marketRating, n.openingLine],
     [n.statistical, n.dixonColes],
     [n.statistical, n.elo],
     [n.dixonColes, n.elo],

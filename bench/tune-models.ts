@@ -2,13 +2,14 @@
 // test window (2019-2020..2023-2024). Prints the best values for src/modelling/tuning/defaults.ts.
 //   node -r @swc-node/register bench/tune-models.ts
 import { evaluateBacktest, runBacktest } from '../src/modelling/backtest';
-import { coordinateSearch } from '../src/modelling/tuning/search';
+import { coordinateSearch, type SearchStep } from '../src/modelling/tuning/search';
 import {
   DEFAULT_SUITE,
   MODEL_NAMES,
   modelSuite,
   type SuiteConfig,
 } from '../src/modelling/tuning/suite';
+import { DEFAULT_MARKET_RATING_HYPERPARAMETERS } from '../src/modelling/market-rating/model';
 import type { MatchInput } from '../src/modelling/types';
 import { loadHistory } from './history-data';
 
@@ -32,73 +33,117 @@ function validationRps(config: SuiteConfig, model: string, from: string): number
 const log = (what: string) => (s: { params: object; score: number }) =>
   console.log(`${what} ${s.score.toFixed(5)} ${JSON.stringify(s.params)}`);
 
-const elo = coordinateSearch(
-  DEFAULT_SUITE.elo,
-  {
-    k: [15, 20, 25, 30],
-    homeAdvantage: [50, 65, 80],
-    seasonRegression: [0, 0.15, 0.3],
-    newTeamOffset: [0, -40, -80],
-    goalDifference: ['none', 'world-football', 'log'],
-    logitHalfLifeDays: [0, 730],
-  },
-  (hp) =>
-    validationRps(
-      { ...DEFAULT_SUITE, elo: hp, only: [MODEL_NAMES.elo] },
-      MODEL_NAMES.elo,
-      VALIDATION_SEASONS[0],
-    ),
-  { onStep: log('elo') },
-);
-console.log('best elo', elo);
+// TUNE_ONLY=elo|dc|market|ensemble runs one search; the others keep the current defaults.
+const ONLY = process.env.TUNE_ONLY;
+function search<P extends object>(name: string, start: P, run: () => SearchStep<P>): SearchStep<P> {
+  if (ONLY && ONLY !== name) return { params: start, score: Number.NaN };
+  const best = run();
+  console.log(`best ${name}`, best);
+  return best;
+}
 
-const dc = coordinateSearch(
-  { ...DEFAULT_SUITE.dixonColes, windowDays: DEFAULT_SUITE.dixonColesWindowDays },
-  { xi: [0.001, 0.0015, 0.002, 0.003], ridge: [0.3, 1, 3, 10], windowDays: [730, 1100, 1500] },
-  ({ windowDays, ...hp }) =>
-    validationRps(
-      {
-        ...DEFAULT_SUITE,
-        dixonColes: hp,
-        dixonColesWindowDays: windowDays,
-        only: [MODEL_NAMES.dixonColes],
-      },
-      MODEL_NAMES.dixonColes,
-      VALIDATION_SEASONS[0],
-    ),
-  { onStep: log('dc') },
+const elo = search('elo', DEFAULT_SUITE.elo, () =>
+  coordinateSearch(
+    DEFAULT_SUITE.elo,
+    {
+      k: [15, 20, 25, 30],
+      homeAdvantage: [50, 65, 80],
+      seasonRegression: [0, 0.15, 0.3],
+      newTeamOffset: [0, -40, -80],
+      goalDifference: ['none', 'world-football', 'log'],
+      logitHalfLifeDays: [0, 730],
+    },
+    (hp) =>
+      validationRps(
+        { ...DEFAULT_SUITE, elo: hp, only: [MODEL_NAMES.elo] },
+        MODEL_NAMES.elo,
+        VALIDATION_SEASONS[0],
+      ),
+    { onStep: log('elo') },
+  ),
 );
-console.log('best dc', dc);
+
+const dcStart = { ...DEFAULT_SUITE.dixonColes, windowDays: DEFAULT_SUITE.dixonColesWindowDays };
+const dc = search('dc', dcStart, () =>
+  coordinateSearch(
+    dcStart,
+    { xi: [0.001, 0.0015, 0.002, 0.003], ridge: [0.3, 1, 3, 10], windowDays: [730, 1100, 1500] },
+    ({ windowDays, ...hp }) =>
+      validationRps(
+        {
+          ...DEFAULT_SUITE,
+          dixonColes: hp,
+          dixonColesWindowDays: windowDays,
+          only: [MODEL_NAMES.dixonColes],
+        },
+        MODEL_NAMES.dixonColes,
+        VALIDATION_SEASONS[0],
+      ),
+    { onStep: log('dc') },
+  ),
+);
+
+// Market rating: scored by the opening-odds ensemble it feeds (its purpose), on validation only.
+const marketStart = DEFAULT_SUITE.marketRating ?? DEFAULT_MARKET_RATING_HYPERPARAMETERS;
+const market = search('market', marketStart, () =>
+  coordinateSearch(
+    marketStart,
+    { k: [0.2, 0.3, 0.5], goalK: [0, 0.02, 0.05], driftK: [0, 0.1, 0.2], newTeamOffset: [0, -0.3] },
+    (marketRating) => {
+      const result = runBacktest(
+        matches,
+        modelSuite({
+          ...DEFAULT_SUITE,
+          marketRating,
+          only: [
+            MODEL_NAMES.elo,
+            MODEL_NAMES.dixonColes,
+            MODEL_NAMES.marketRating,
+            MODEL_NAMES.withOpening,
+          ],
+        }),
+        { predictFrom: start(WARM_UP_SEASON), predictUntil: end },
+      );
+      return evaluateBacktest(result, (m) => validation.has(m.season)).overall[
+        MODEL_NAMES.withOpening
+      ].outcomes.rps;
+    },
+    { onStep: log('market rating (ensemble+opening RPS)'), rounds: 1 },
+  ),
+);
 
 const tuned: SuiteConfig = {
   ...DEFAULT_SUITE,
   elo: elo.params,
   dixonColes: { xi: dc.params.xi, ridge: dc.params.ridge },
   dixonColesWindowDays: dc.params.windowDays,
+  marketRating: market.params,
 };
 // The ensembles need a warm-up season of walk-forward predictions before the validation window.
-const ensemble = coordinateSearch(
-  { ensembleL2: DEFAULT_SUITE.ensembleL2 },
-  { ensembleL2: [0, 0.001, 0.003, 0.01, 0.03] },
-  ({ ensembleL2 }) => {
-    const config = {
-      ...tuned,
-      ensembleL2,
-      only: [
-        MODEL_NAMES.elo,
-        MODEL_NAMES.slowElo,
-        MODEL_NAMES.dixonColes,
-        MODEL_NAMES.statistical,
-        MODEL_NAMES.withOpening,
-      ],
-    };
-    const result = runBacktest(matches, modelSuite(config), {
-      predictFrom: start(WARM_UP_SEASON),
-      predictUntil: end,
-    });
-    const r = evaluateBacktest(result, (m) => validation.has(m.season)).overall;
-    return r[MODEL_NAMES.statistical].outcomes.rps + r[MODEL_NAMES.withOpening].outcomes.rps;
-  },
-  { onStep: log('ensemble (stat + opening RPS)') },
+const ensembleStart = { ensembleL2: DEFAULT_SUITE.ensembleL2 };
+search('ensemble', ensembleStart, () =>
+  coordinateSearch(
+    ensembleStart,
+    { ensembleL2: [0, 0.001, 0.003, 0.01, 0.03] },
+    ({ ensembleL2 }) => {
+      const config = {
+        ...tuned,
+        ensembleL2,
+        only: [
+          MODEL_NAMES.elo,
+          MODEL_NAMES.slowElo,
+          MODEL_NAMES.dixonColes,
+          MODEL_NAMES.statistical,
+          MODEL_NAMES.withOpening,
+        ],
+      };
+      const result = runBacktest(matches, modelSuite(config), {
+        predictFrom: start(WARM_UP_SEASON),
+        predictUntil: end,
+      });
+      const r = evaluateBacktest(result, (m) => validation.has(m.season)).overall;
+      return r[MODEL_NAMES.statistical].outcomes.rps + r[MODEL_NAMES.withOpening].outcomes.rps;
+    },
+    { onStep: log('ensemble (stat + opening RPS)') },
+  ),
 );
-console.log('best ensemble', ensemble);

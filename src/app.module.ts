@@ -6,19 +6,29 @@ import { createValidationPipe } from './common/problem/validation';
 import { DatabaseModule } from './infrastructure/database/database.module';
 import { HealthModule } from './infrastructure/health/health.module';
 import { LoggingModule } from './infrastructure/logging/logging.module';
+import { MetricsModule } from './infrastructure/metrics/metrics.module';
 import { QueueModule } from './infrastructure/queue/queue.module';
 import { MatchesModule } from './matches/matches.module';
+import { CacheModule } from './infrastructure/cache/cache.module';
+import { EventsModule } from './common/events/events.module';
+import { TrainingModule } from './training/training.module';
+import { PredictionsModule } from './predictions/predictions.module';
 import { AuthModule } from './auth/auth.module';
 
 @Module({
   imports: [
     AppConfigModule,
     LoggingModule,
+    MetricsModule,
+    HealthModule,
     DatabaseModule,
     QueueModule,
     AuthModule,
-    HealthModule,
+    CacheModule,
+    EventsModule,
     MatchesModule,
+    TrainingModule,
+    PredictionsModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemFilter },

@@ -12,6 +12,12 @@ import { registerSecurityHeaders } from './common/http/security-headers';
 import { setUpSwagger } from './common/http/swagger';
 import { ProxyTrust } from './common/http/proxy-trust';
 import { trackRoutes } from './common/http/route-registry';
+import { restrictToOperationalRoutes } from './common/http/operational-routes';
+import { ReadinessRegistry } from './infrastructure/health/readiness.registry';
+import { closeConnectionsWhenShuttingDown } from './infrastructure/lifecycle/graceful-shutdown';
+import { registerHttpMetrics } from './infrastructure/metrics/http-metrics';
+import { registerMetricsRoute } from './infrastructure/metrics/metrics-endpoint';
+import { MetricsService } from './infrastructure/metrics/metrics.service';
 
 /** Headers browsers may read on cross-origin responses. */
 const EXPOSED_HEADERS = [
@@ -32,6 +38,9 @@ export async function createApp(): Promise<NestFastifyApplication> {
     bodyLimit: 1024 * 1024,
     // X-Forwarded-For is believed from TRUSTED_PROXIES only (set below, once config is read).
     trustProxy: proxyTrust.trusts,
+    // On shutdown, requests already received on open connections are served, not refused
+    // with 503 (graceful shutdown: the listener closes, in-flight work finishes).
+    return503OnClosing: false,
   });
   trackRoutes(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
@@ -54,12 +63,17 @@ export async function createApp(): Promise<NestFastifyApplication> {
       maxAge: 600,
     });
   }
+  const metrics = app.get(MetricsService);
+  registerHttpMetrics(fastify, metrics);
+  if (config.metricsPort === undefined) registerMetricsRoute(fastify, metrics);
+  closeConnectionsWhenShuttingDown(fastify, app.get(ReadinessRegistry));
+  // A worker answers probes and scrapes only: the API is the api role's.
+  if (!config.servesApi) restrictToOperationalRoutes(fastify);
   await app.register(multipart as never, {
     limits: { fileSize: config.importMaxUploadBytes, files: 1 },
   });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: undefined });
-  app.enableShutdownHooks();
-  setUpSwagger(app);
+  if (config.servesApi) setUpSwagger(app);
   await app.init();
   return app;
 }

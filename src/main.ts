@@ -1,14 +1,19 @@
 import { createApp } from './bootstrap';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
+import { exitGracefullyOnSignals } from './infrastructure/lifecycle/graceful-shutdown';
 
 async function main(): Promise<void> {
   const app = await createApp();
   const config = app.get(AppConfig);
+  exitGracefullyOnSignals(app);
   await app.listen({ port: config.port, host: config.host });
   app
     .get(Logger)
-    .log(`OracXPred listening on http://${config.host}:${config.port} (docs at /docs)`);
+    .log(
+      `OracXPred (${config.role}) listening on http://${config.host}:${config.port}` +
+        (config.servesApi ? ' (docs at /docs)' : ' (health and metrics only)'),
+    );
 }
 
 main().catch((error: unknown) => {

@@ -45,4 +45,31 @@ describeWithRedis(title, () => {
       await Promise.all([api.close(), worker.close()]);
     }
   });
+
+  it('runs each tick of a schedule once, when two worker replicas declare it', async () => {
+    const replicas = [
+      new BullJobQueue(redisUrl!, true, prefix),
+      new BullJobQueue(redisUrl!, true, prefix),
+    ];
+    const runs: Array<{ replica: number; id: string }> = [];
+    try {
+      for (const [replica, queue] of replicas.entries()) {
+        queue.process('retrain', async ({ id }) => {
+          runs.push({ replica, id });
+          // Long enough that the other replica would pick the same tick up if it were queued twice.
+          await new Promise((resolve) => setTimeout(resolve, 150));
+        });
+        await queue.schedule('retrain', 'retrain-champions', '* * * * * *', {});
+      }
+      const deadline = Date.now() + 10000;
+      while (runs.length < 4 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(runs.length).toBeGreaterThanOrEqual(4);
+      const ids = runs.map((r) => r.id);
+      expect(new Set(ids).size).toBe(ids.length);
+    } finally {
+      await Promise.all(replicas.map((q) => q.close()));
+    }
+  });
 });

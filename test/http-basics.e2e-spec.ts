@@ -78,6 +78,8 @@ describe('HTTP basics: health, problem+json errors, request ids, headers, docs',
       expect(body.details).toEqual({
         database: { status: 'up' },
         queue: { status: 'up', backend: process.env.REDIS_URL ? 'bull' : 'in-process' },
+        // Redis itself is checked when configured.
+        ...(process.env.REDIS_URL ? { redis: { status: 'up' } } : {}),
       });
     });
   });

@@ -33,9 +33,6 @@ describeWithRedis(title, () => {
     token = (await first.login(TEST_ADMIN.email, TEST_ADMIN.password)).accessToken;
     second = await startServerProcess({
       ...shared,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      DEMO_DATA: 'off',
       ORACXPRED_ROLE: 'api',
       DATABASE_URL: first.databaseUrl,
       REDIS_URL: redisUrl!,
@@ -43,7 +40,10 @@ describeWithRedis(title, () => {
     });
   });
   afterAll(async () => {
-    await second?.stop();
+    if (second) {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
     await first?.close();
     expect(await deleteKeysWithPrefix(redisUrl!, prefix)).toBe(0);
   });

@@ -57,6 +57,9 @@ async function main(): Promise<number> {
   // The CLI never loads demo data by itself, and keeps its logs to warnings.
   process.env.DEMO_DATA = args.command === 'demo' ? 'auto' : 'off';
   process.env.LOG_LEVEL ??= 'warn';
+  // The CLI never runs queued jobs (a migration Job must not pick up imports): with Redis it
+  // only enqueues, like an api replica.
+  if (process.env.REDIS_URL) process.env.ORACXPRED_ROLE = 'api';
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
   try {
     switch (args.command) {

@@ -67,10 +67,32 @@ describe('validateEnvironment', () => {
     ['IMPORT_URL_TIMEOUT_MS', 'soon'],
     ['QUEUE_PREFIX', ''],
     ['JWT_SECRET', 'short'],
+    ['METRICS_PORT', '0'],
+    ['METRICS_PORT', 'x'],
+    ['SHUTDOWN_DELAY_MS', '-5'],
+    ['SHUTDOWN_TIMEOUT_MS', '10'],
   ])('refuses %s=%j, naming that variable only', (name, value) => {
     const message = errorFor({ [name]: value });
     expect(message).toMatch(/^Invalid configuration:/);
     expect(namedVariables(message)).toEqual([name]);
+  });
+
+  it('defaults the operations settings: metrics on PORT, no shutdown delay, 25 s to drain', () => {
+    const env = validateEnvironment({});
+    expect(env.METRICS_PORT).toBeUndefined();
+    expect(env).toMatchObject({ SHUTDOWN_DELAY_MS: 0, SHUTDOWN_TIMEOUT_MS: 25000 });
+    expect(validateEnvironment({ METRICS_PORT: '9464' }).METRICS_PORT).toBe(9464);
+  });
+
+  it.each(['api', 'worker'])('refuses ORACXPRED_ROLE=%s without REDIS_URL', (role) => {
+    const message = errorFor({ ORACXPRED_ROLE: role });
+    expect(namedVariables(message)).toEqual(['ORACXPRED_ROLE']);
+    expect(message).toContain(`${role} needs REDIS_URL`);
+    expect(
+      validateEnvironment({ ORACXPRED_ROLE: role, REDIS_URL: 'redis://r:6379' }),
+    ).toMatchObject({
+      ORACXPRED_ROLE: role,
+    });
   });
 
   it('quotes the value as given, not its conversion', () => {

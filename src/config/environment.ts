@@ -1,9 +1,11 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { isIP } from 'node:net';
+import { parseExpression } from 'cron-parser';
 import {
   IsEnum,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsEmail,
   IsString,
@@ -37,6 +39,7 @@ const emptyToUndefined = ({ value }: { value: unknown }) =>
   value === '' || value === null ? undefined : value;
 const toInt = ({ value }: { value: unknown }) =>
   value === '' || value === undefined ? undefined : Number(value);
+const toFloat = toInt;
 
 /**
  * The one schema of the service's configuration. Every variable the service reads is declared
@@ -230,6 +233,82 @@ export class Environment {
   @Min(1000)
   @Max(600000)
   IMPORT_URL_TIMEOUT_MS = 30000;
+
+  /** Cron (UTC) for retraining every scope's champion settings; empty = no scheduled retraining. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  TRAINING_SCHEDULE?: string;
+
+  /** Held-out weeks scored by each training run's walk-forward backtest (default of the API). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(4)
+  @Max(260)
+  TRAINING_EVALUATION_WEEKS = 26;
+
+  /** Promote a challenger automatically when it beats the champion on the same scored matches. */
+  @IsIn(['true', 'false'])
+  AUTO_PROMOTE: 'true' | 'false' = 'false';
+
+  /** RPS the challenger must be better by, and the scored matches both need, to auto-promote. */
+  @Transform(toFloat)
+  @IsNumber()
+  @Min(0)
+  @Max(0.1)
+  AUTO_PROMOTE_MARGIN = 0.002;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  AUTO_PROMOTE_MIN_MATCHES = 200;
+
+  /** Share of callers (0..1, sticky per caller) served by the challenger when one exists. */
+  @Transform(toFloat)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  AB_CHALLENGER_SHARE = 0;
+
+  /** How long a computed prediction is served from the cache (it is also dropped on changes). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  PREDICTION_CACHE_TTL_SECONDS = 600;
+
+  /** Scored ledger entries in the champion's rolling RPS (drift). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  DRIFT_WINDOW = 200;
+
+  /** Retrain a scope when its champion's rolling RPS exceeds the backtest RPS by this; 0 = never. */
+  @Transform(toFloat)
+  @IsNumber()
+  @Min(0)
+  DRIFT_RETRAIN_THRESHOLD = 0;
+  /** Serve GET /metrics on this port only (kept off the public listener); unset: on PORT. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /** On SIGTERM, keep serving this long after readiness turns 503 (load balancers catch up). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  SHUTDOWN_DELAY_MS = 0;
+
+  /** Longest wait, after the delay, for in-flight requests and running jobs before exiting. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  SHUTDOWN_TIMEOUT_MS = 25000;
 }
 
 export class ConfigurationError extends Error {}
@@ -255,6 +334,19 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
             JSON.stringify(raw[error.property] ?? error.value)
       })`,
   );
+  if (env.TRAINING_SCHEDULE) {
+    try {
+      parseExpression(env.TRAINING_SCHEDULE, { utc: true });
+    } catch (error) {
+      problems.push(`TRAINING_SCHEDULE: not a cron expression (${(error as Error).message})`);
+    }
+  }
+  if ((env.ORACXPRED_ROLE === 'api' || env.ORACXPRED_ROLE === 'worker') && !env.REDIS_URL) {
+    // Without Redis jobs live in one process memory: a separate api and worker cannot share them.
+    problems.push(
+      `ORACXPRED_ROLE: ${env.ORACXPRED_ROLE} needs REDIS_URL (roles share jobs through Redis)`,
+    );
+  }
   const production = env.NODE_ENV === Profile.Production;
   if (production) {
     if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production');

@@ -5,10 +5,17 @@ import { ImportsController } from './imports/imports.controller';
 import { ImportsService } from './imports/imports.service';
 import { IngestionService } from './imports/ingestion.service';
 import { DemoDataService } from './demo/demo-data.service';
+import { MatchDataService } from './read/match-data.service';
 
 @Module({
   controllers: [CatalogueController, ImportsController],
-  providers: [CatalogueService, IngestionService, ImportsService, DemoDataService],
-  exports: [CatalogueService, IngestionService, ImportsService],
+  providers: [
+    CatalogueService,
+    IngestionService,
+    ImportsService,
+    DemoDataService,
+    MatchDataService,
+  ],
+  exports: [CatalogueService, IngestionService, ImportsService, MatchDataService],
 })
 export class MatchesModule {}

@@ -232,6 +232,18 @@ export function jobQueueContract({ create, timeoutMs = 5000 }: JobQueueContractO
     expect((await waitForState(q, id, 'completed')).result).toEqual({ early: true });
   });
 
+  it('runs a scheduled job on every tick of its cron', async () => {
+    const q = name();
+    const runs: string[] = [];
+    queue.process<{ task: string }, void>(q, async ({ id, data }) => {
+      runs.push(`${id}:${data.task}`);
+    });
+    await queue.schedule(q, 'every-second', '* * * * * *', { task: 'tick' });
+    await waitFor('two scheduled runs', () => (runs.length >= 2 ? true : undefined));
+    expect(new Set(runs).size).toBe(runs.length);
+    expect(runs.every((r) => r.endsWith(':tick'))).toBe(true);
+  });
+
   it('answers undefined for an unknown job id', async () => {
     const q = name();
     queue.process(q, async () => 'x');
@@ -260,6 +272,84 @@ export function jobQueueContract({ create, timeoutMs = 5000 }: JobQueueContractO
     await queue.close();
     expect(finished).toBe(true);
     expect(Date.now() - started).toBeGreaterThan(100);
+  });
+
+  it('counts the jobs of a queue in each state', async () => {
+    const q = name();
+    const release = gate();
+    queue.process(
+      q,
+      async ({ data }) => {
+        if ((data as { fail?: boolean }).fail) throw new Error('bad job');
+        await release.promise;
+      },
+      1,
+    );
+    const failing = await queue.enqueue(q, { fail: true });
+    await waitForState(q, failing, 'failed');
+    const running = await queue.enqueue(q, {});
+    await waitForState(q, running, 'active');
+    await queue.enqueue(q, {});
+    await queue.enqueue(q, {});
+    expect(await queue.counts(q)).toEqual({
+      waiting: 2,
+      active: 1,
+      completed: 0,
+      failed: 1,
+      delayed: 0,
+    });
+    release.open();
+    await waitFor('every job to complete', async () =>
+      (await queue.counts(q)).completed === 3 ? true : undefined,
+    );
+    expect(await queue.counts(`${q}-never-used`)).toEqual({
+      waiting: 0,
+      active: 0,
+      completed: 0,
+      failed: 0,
+      delayed: 0,
+    });
+  });
+
+  it('tells the handler how many attempts it has in all', async () => {
+    const q = name();
+    const seen: Array<[number, number]> = [];
+    queue.process(q, async ({ attempt, maxAttempts }) => {
+      seen.push([attempt, maxAttempts]);
+      if (attempt < 2) throw new Error('again');
+    });
+    const id = await queue.enqueue(q, {}, { attempts: 3, backoffMs: BACKOFF_MS });
+    await waitForState(q, id, 'completed');
+    expect(seen).toEqual([
+      [1, 3],
+      [2, 3],
+    ]);
+  });
+
+  it('stops processing: the running job finishes, no new one starts, enqueueing still works', async () => {
+    const q = name();
+    const release = gate();
+    const started: number[] = [];
+    queue.process<{ n: number }, number>(q, async ({ data }) => {
+      started.push(data.n);
+      await release.promise;
+      return data.n;
+    });
+    const first = await queue.enqueue(q, { n: 1 });
+    await waitForState(q, first, 'active');
+    const second = await queue.enqueue(q, { n: 2 });
+
+    const stopping = queue.stopProcessing();
+    await sleep(100);
+    release.open();
+    await stopping;
+    expect(await queue.status(q, first)).toMatchObject({ state: 'completed', result: 1 });
+
+    const third = await queue.enqueue(q, { n: 3 });
+    await sleep(300); // a job would start in this window if the process still took jobs
+    expect(started).toEqual([1]);
+    expect((await queue.status(q, second))?.state).toBe('waiting');
+    expect((await queue.status(q, third))?.state).toBe('waiting');
   });
 
   it('starts no retry after being closed', async () => {

@@ -1,6 +1,10 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { EntityManager, MikroORM, PostgreSqlConnection } from '@mikro-orm/postgresql';
+import type { Pool } from 'pg';
 import { AppConfig } from '../../config/app-config';
+import { ReadinessRegistry } from '../health/readiness.registry';
+import { METRICS } from '../metrics/metric-catalogue';
+import { MetricsService } from '../metrics/metrics.service';
 import { EmbeddedPostgresHandle, startEmbeddedPostgres } from './embedded-postgres';
 import { ormOptions } from './orm-options';
 
@@ -42,6 +46,30 @@ class DatabaseLifecycle implements OnApplicationShutdown {
   }
 }
 
+/** The database's readiness check and its connection pool's metrics. */
+@Injectable()
+class DatabaseProbes {
+  constructor(orm: MikroORM, readiness: ReadinessRegistry, metrics: MetricsService) {
+    readiness.register('database', async () => {
+      await orm.em.getConnection().execute('select 1');
+    });
+    // pg's Pool, the one the ORM (and native-sql.ts) use; counts are read at scrape time.
+    const pool = () =>
+      (orm.em.getConnection() as PostgreSqlConnection).getNativeClient() as Promise<Pool>;
+    metrics.gauge(METRICS.dbPoolConnections, async (gauge) => {
+      const { totalCount, idleCount } = await pool();
+      gauge.set({ state: 'active' }, totalCount - idleCount);
+      gauge.set({ state: 'idle' }, idleCount);
+    });
+    metrics.gauge(METRICS.dbPoolMaxConnections, async (gauge) => {
+      gauge.set((await pool()).options.max ?? 10);
+    });
+    metrics.gauge(METRICS.dbPoolWaitingRequests, async (gauge) => {
+      gauge.set((await pool()).waitingCount);
+    });
+  }
+}
+
 @Global()
 @Module({
   providers: [
@@ -53,6 +81,7 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     },
     { provide: EntityManager, inject: [MikroORM], useFactory: (orm: MikroORM) => orm.em },
     DatabaseLifecycle,
+    DatabaseProbes,
   ],
   exports: [MikroORM, EntityManager],
 })

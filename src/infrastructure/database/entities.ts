@@ -16,6 +16,8 @@ import {
   RefreshToken,
   User,
 } from '../../auth/entities';
+import { ModelAlias, ModelAliasEvent, ModelVersion, TrainingRun } from '../../training/entities';
+import { LedgerEntry, LedgerScore } from '../../predictions/entities';
 
 /** Every entity the ORM knows; a module adds its entities here. */
 export const ALL_ENTITIES = [
@@ -33,4 +35,10 @@ export const ALL_ENTITIES = [
   Invitation,
   LoginFailure,
   AuditEntry,
+  TrainingRun,
+  ModelVersion,
+  ModelAlias,
+  ModelAliasEvent,
+  LedgerEntry,
+  LedgerScore,
 ];

@@ -1,10 +1,10 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { MikroORM } from '@mikro-orm/postgresql';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
-import { PublicRoute } from '../../common/auth/access.decorators';
-import { JobQueue } from '../queue/job-queue';
+import { AppConfig } from '../../config/app-config';
+import { AdminRoute, PublicRoute } from '../../common/auth/access.decorators';
+import { ReadinessRegistry } from './readiness.registry';
 
 @ApiTags('health')
 @PublicRoute()
@@ -13,8 +13,8 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly orm: MikroORM,
-    private readonly queue: JobQueue,
+    private readonly registry: ReadinessRegistry,
+    private readonly config: AppConfig,
   ) {}
 
   @Get('live')
@@ -28,7 +28,8 @@ export class HealthController {
   // Terminus' own documentation would describe its plain-JSON 503; the filter sends problem+json.
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOperation({
-    summary: 'Readiness: PostgreSQL, and the job queue (Bull on Redis when configured)',
+    summary:
+      'Readiness: every registered check (PostgreSQL, Redis, the job queue, ...); 503 from the moment shutdown begins',
   })
   @ApiResponse({
     status: 200,
@@ -43,40 +44,43 @@ export class HealthController {
     },
   })
   @ApiProblems(503)
-  ready() {
-    return this.health.check([() => this.database(), () => this.jobQueue()]);
-  }
-
-  private async database() {
-    const check = this.indicators.check('database');
-    try {
-      await this.orm.em.getConnection().execute('select 1');
-      return check.up();
-    } catch (error) {
-      return check.down({ message: describe(error) });
+  async ready() {
+    if (this.registry.shuttingDownSince) {
+      throw new ServiceUnavailableException({
+        status: 'error',
+        details: { shutdown: { status: 'down', message: 'the process is shutting down' } },
+      });
     }
+    const outcomes = await this.registry.runAll();
+    return this.health.check(
+      outcomes.map((outcome) => async () => {
+        const check = this.indicators.check(outcome.name);
+        return outcome.status === 'up' ? check.up(outcome.details) : check.down(outcome.details);
+      }),
+    );
   }
 
-  private async jobQueue() {
-    const check = this.indicators.check('queue');
-    try {
-      await withTimeout(this.queue.ping(), 2000);
-      return check.up({ backend: this.queue.backend });
-    } catch (error) {
-      return check.down({ backend: this.queue.backend, message: describe(error) });
-    }
+  @Get()
+  @AdminRoute()
+  @ApiOperation({
+    summary: 'Detail of every check (admins): timings, details, role, version, shutdown state',
+    description: 'Always 200 while the process answers; `status` says whether it is ready.',
+  })
+  async detail() {
+    const outcomes = await this.registry.runAll();
+    const shuttingDownSince = this.registry.shuttingDownSince;
+    const ready = !shuttingDownSince && outcomes.every((outcome) => outcome.status === 'up');
+    return {
+      status: shuttingDownSince ? 'shutting-down' : ready ? 'ready' : 'not-ready',
+      role: this.config.role,
+      uptimeSeconds: Math.round(process.uptime()),
+      shuttingDownSince: shuttingDownSince?.toISOString() ?? null,
+      checks: Object.fromEntries(
+        outcomes.map(({ name, status, durationMs, details }) => [
+          name,
+          { status, durationMs, ...details },
+        ]),
+      ),
+    };
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) =>
-      setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref(),
-    ),
-  ]);
 }

@@ -29,7 +29,8 @@ export const REDACTED_PATHS = [
           genReqId: (req: IncomingMessage) => String(req.headers[REQUEST_ID_HEADER]),
           customProps: (req: IncomingMessage) => ({ requestId: req.headers[REQUEST_ID_HEADER] }),
           autoLogging: {
-            ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false,
+            // Probes and scrapes would drown the request log.
+            ignore: (req: IncomingMessage) => /^\/(health|metrics)(\/|\?|$)/.test(req.url ?? ''),
           },
         },
         // nestjs-pino on Fastify logs nothing with its default route pattern (design notes).

@@ -5,6 +5,8 @@ import { EnqueueOptions, JobHandler, JobQueue, JobState, JobStatus } from './job
 export class BullJobQueue extends JobQueue {
   readonly backend = 'bull';
   private readonly queues = new Map<string, Bull.Queue>();
+  /** Queues this process runs jobs of (a local pause stops exactly these). */
+  private readonly processing = new Set<string>();
 
   constructor(
     private readonly redisUrl: string,
@@ -17,11 +19,13 @@ export class BullJobQueue extends JobQueue {
 
   process<T, R>(queue: string, handler: JobHandler<T, R>, concurrency = 1): void {
     if (!this.runsWorkers) return;
+    this.processing.add(queue);
     void this.queue(queue).process(concurrency, (job) =>
       handler({
         id: String(job.id),
         data: job.data as T,
         attempt: job.attemptsMade + 1,
+        maxAttempts: job.opts.attempts ?? 1,
         reportProgress: (percent) => job.progress(Math.round(percent)),
       }),
     );
@@ -35,6 +39,22 @@ export class BullJobQueue extends JobQueue {
       removeOnFail: 5000,
     });
     return String(job.id);
+  }
+
+  async schedule<T>(queue: string, name: string, cron: string, data: T): Promise<void> {
+    const bull = this.queue(queue);
+    // Bull keys a repeatable job by (name, jobId, cron); drop older crons of this schedule.
+    for (const job of await bull.getRepeatableJobs()) {
+      if (job.id === name && job.cron !== cron) await bull.removeRepeatableByKey(job.key);
+    }
+    // Each tick's job id is derived from the schedule and the tick time, so replicas that
+    // declared the same schedule add the same job once.
+    await bull.add(data, {
+      repeat: { cron, tz: 'UTC' },
+      jobId: name,
+      removeOnComplete: 100,
+      removeOnFail: 100,
+    });
   }
 
   async status(queue: string, id: string): Promise<JobStatus | undefined> {
@@ -57,6 +77,23 @@ export class BullJobQueue extends JobQueue {
       failedReason: job.failedReason,
       result: state === 'completed' ? job.returnvalue : undefined,
     };
+  }
+
+  async counts(queue: string): Promise<Record<JobState, number>> {
+    const counts = (await this.queue(queue).getJobCounts()) as Bull.JobCounts & { paused?: number };
+    return {
+      waiting: counts.waiting + (counts.paused ?? 0),
+      active: counts.active,
+      completed: counts.completed,
+      failed: counts.failed,
+      delayed: counts.delayed,
+    };
+  }
+
+  async stopProcessing(): Promise<void> {
+    // A local pause: this process takes no new job and waits for its running ones; the jobs
+    // still waiting stay in Redis for the other workers (or this one's successor).
+    await Promise.all([...this.processing].map((name) => this.queue(name).pause(true)));
   }
 
   async ping(): Promise<void> {

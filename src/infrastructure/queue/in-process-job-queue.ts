@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EnqueueOptions, JobHandler, JobQueue, JobStatus } from './job-queue';
+import { parseExpression } from 'cron-parser';
+import { EnqueueOptions, JOB_STATES, JobHandler, JobQueue, JobState, JobStatus } from './job-queue';
 
 interface InProcessJob {
   status: JobStatus;
@@ -17,7 +18,10 @@ export class InProcessJobQueue extends JobQueue {
   private readonly pending = new Map<string, string[]>();
   private readonly active = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
+  private readonly schedules = new Map<string, NodeJS.Timeout>();
   private closed = false;
+  /** Set by stopProcessing: waiting jobs stay waiting, running ones finish. */
+  private stopped = false;
 
   process<T, R>(queue: string, handler: JobHandler<T, R>, concurrency = 1): void {
     this.handlers.set(queue, { handler: handler as JobHandler, concurrency });
@@ -37,24 +41,59 @@ export class InProcessJobQueue extends JobQueue {
     return id;
   }
 
+  async schedule<T>(queue: string, name: string, cron: string, data: T): Promise<void> {
+    const interval = parseExpression(cron, { utc: true });
+    const scheduleKey = key(queue, name);
+    clearTimeout(this.schedules.get(scheduleKey));
+    const armNext = () => {
+      if (this.closed) return;
+      const delay = Math.max(0, interval.next().getTime() - Date.now());
+      const timer = setTimeout(() => {
+        void this.enqueue(queue, data).catch(() => undefined);
+        armNext();
+      }, delay);
+      timer.unref();
+      this.schedules.set(scheduleKey, timer);
+    };
+    armNext();
+  }
+
   async status(queue: string, id: string): Promise<JobStatus | undefined> {
     const job = this.jobs.get(key(queue, id));
     return job ? { ...job.status } : undefined;
+  }
+
+  async counts(queue: string): Promise<Record<JobState, number>> {
+    const counts = Object.fromEntries(JOB_STATES.map((state) => [state, 0])) as Record<
+      JobState,
+      number
+    >;
+    for (const job of this.jobs.values()) {
+      if (job.status.queue === queue) counts[job.status.state] += 1;
+    }
+    return counts;
   }
 
   async ping(): Promise<void> {
     if (this.closed) throw new Error('queue is closed');
   }
 
+  async stopProcessing(): Promise<void> {
+    this.stopped = true;
+    await Promise.allSettled([...this.running]);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.allSettled([...this.running]);
+    for (const timer of this.schedules.values()) clearTimeout(timer);
+    await this.stopProcessing();
   }
 
   private drain(queue: string): void {
     const registered = this.handlers.get(queue);
     const waiting = this.pending.get(queue);
     while (
+      !this.stopped &&
       registered &&
       waiting?.length &&
       (this.active.get(queue) ?? 0) < registered.concurrency
@@ -80,6 +119,7 @@ export class InProcessJobQueue extends JobQueue {
         id,
         data: job.data,
         attempt: status.attemptsMade,
+        maxAttempts: job.options.attempts,
         reportProgress: async (percent) => {
           status.progress = Math.max(0, Math.min(100, Math.round(percent)));
         },

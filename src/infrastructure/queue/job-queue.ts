@@ -4,6 +4,8 @@ export interface JobContext<T> {
   data: T;
   /** 1 for the first run, 2 for the first retry, ... */
   attempt: number;
+  /** Runs allowed in all (EnqueueOptions.attempts): attempt === maxAttempts is the last one. */
+  maxAttempts: number;
   reportProgress(percent: number): Promise<void>;
 }
 
@@ -16,7 +18,8 @@ export interface EnqueueOptions {
   backoffMs?: number;
 }
 
-export type JobState = 'waiting' | 'active' | 'completed' | 'failed' | 'delayed';
+export const JOB_STATES = ['waiting', 'active', 'completed', 'failed', 'delayed'] as const;
+export type JobState = (typeof JOB_STATES)[number];
 
 export interface JobStatus {
   id: string;
@@ -39,8 +42,23 @@ export abstract class JobQueue {
   abstract process<T, R>(queue: string, handler: JobHandler<T, R>, concurrency?: number): void;
   abstract enqueue<T>(queue: string, data: T, options?: EnqueueOptions): Promise<string>;
   abstract status(queue: string, id: string): Promise<JobStatus | undefined>;
+  /**
+   * A repeating job on a cron schedule (UTC). Every replica may declare the same schedule: each
+   * tick still runs once, on one worker. Declaring it again with another cron replaces it.
+   */
+  abstract schedule<T>(queue: string, name: string, cron: string, data: T): Promise<void>;
+  /**
+   * How many jobs of a queue are in each state (all replicas' with Bull). Completed and failed
+   * count the finished jobs the backend still keeps, not every job ever run.
+   */
+  abstract counts(queue: string): Promise<Record<JobState, number>>;
   /** Throws when the backend cannot take jobs (used by the readiness check). */
   abstract ping(): Promise<void>;
+  /**
+   * Stops running new jobs in this process and waits for the running ones (shutdown). Enqueueing
+   * still works: with Bull another replica runs the jobs.
+   */
+  abstract stopProcessing(): Promise<void>;
   /** Stops taking jobs and waits for running ones. */
   abstract close(): Promise<void>;
 }

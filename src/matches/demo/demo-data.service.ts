@@ -4,6 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppConfig } from '../../config/app-config';
+import { DomainEvents } from '../../common/events/domain-events';
 import { Profile } from '../../config/environment';
 import { Match } from '../entities';
 import { IngestionService } from '../imports/ingestion.service';
@@ -21,12 +22,14 @@ export class DemoDataService implements OnApplicationBootstrap {
     private readonly em: EntityManager,
     private readonly ingestion: IngestionService,
     private readonly config: AppConfig,
+    private readonly events: DomainEvents,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.demoData !== 'auto' || this.config.profile !== Profile.Development) return;
     if ((await this.em.fork().count(Match, {})) > 0) return;
     await this.load();
+    await this.events.emit('demo.loaded', { matches: await this.em.fork().count(Match, {}) });
   }
 
   async load(): Promise<void> {

@@ -1,16 +1,20 @@
 import { Injectable } from '@nestjs/common';
+import { DomainEvents } from '../../common/events/domain-events';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { PoolClient } from 'pg';
 import { ProblemException } from '../../common/problem/problem.exception';
+import { METRICS } from '../../infrastructure/metrics/metric-catalogue';
+import { MetricsService } from '../../infrastructure/metrics/metrics.service';
 import type { ImportCounts, ImportIssue } from '../entities';
 import { UnsupportedFormatError } from '../ingestion/errors';
 import { isIngestionFormat, parseAny } from '../ingestion/formats/detect';
 import type { MatchRecord, ParseResult } from '../ingestion/match-record';
-import { inNativeTransaction } from '../repositories/native-sql';
+import { inNativeTransaction } from '../../infrastructure/database/native-sql';
 import {
   MatchWriteRepository,
   ResolvedMatchRow,
   UpsertCounts,
+  type MatchChanges,
 } from '../repositories/match-write.repository';
 import { ReferenceWriteRepository } from '../repositories/reference-write.repository';
 import type { ImportOptions, ImportReport } from './import-report';
@@ -27,7 +31,15 @@ const WRITE_CHUNK = 10_000;
  */
 @Injectable()
 export class IngestionService {
-  constructor(private readonly em: EntityManager) {}
+  private readonly importRows;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly events: DomainEvents,
+    metrics: MetricsService,
+  ) {
+    this.importRows = metrics.counter(METRICS.importRows);
+  }
 
   async importContent(
     content: string | Uint8Array,
@@ -56,7 +68,7 @@ export class IngestionService {
       teamsCreated: 0,
     };
     if (options.strict && errors() > 0) {
-      return finish(parsed.format, 'rejected', counts, issues, []);
+      return this.counted(finish(parsed.format, 'rejected', counts, issues, []));
     }
     const now = new Date();
     const result = await inNativeTransaction(this.em, async (client) => {
@@ -77,10 +89,30 @@ export class IngestionService {
       if (error instanceof StrictRollback) return { rejected: true as const };
       throw error;
     });
-    if (result.rejected) return finish(parsed.format, 'rejected', counts, issues, []);
-    Object.assign(counts, result.written, { teamsCreated: result.created });
+    if (result.rejected) return this.counted(finish(parsed.format, 'rejected', counts, issues, []));
+    Object.assign(counts, result.written.counts, { teamsCreated: result.created });
+    await this.announce(result.written.changes);
     await progress(100);
-    return finish(parsed.format, 'committed', counts, issues, result.newTeams);
+    return this.counted(finish(parsed.format, 'committed', counts, issues, result.newTeams));
+  }
+
+  /** Rows accepted and rejected, for oracxpred_import_rows_total; a refused strict import accepts none. */
+  private counted(report: ImportReport): ImportReport {
+    const { rowsRead, rowsRejected } = report.counts;
+    const accepted = report.outcome === 'committed' ? rowsRead - rowsRejected : 0;
+    this.importRows.inc({ format: report.format, outcome: 'accepted' }, accepted);
+    this.importRows.inc({ format: report.format, outcome: 'rejected' }, rowsRead - accepted);
+    return report;
+  }
+
+  /** After commit: other modules refresh caches and score finished matches' predictions. */
+  private async announce(changes: MatchChanges): Promise<void> {
+    if (changes.changedMatchIds.length > 0) {
+      await this.events.emit('match.updated', { matchIds: changes.changedMatchIds });
+    }
+    if (changes.finishedMatchIds.length > 0) {
+      await this.events.emit('match.finished', { matchIds: changes.finishedMatchIds });
+    }
   }
 
   private parse(content: string | Uint8Array, format?: string) {
@@ -219,7 +251,7 @@ export class IngestionService {
     rows: ResolvedMatchRow[],
     now: Date,
     onShare: (share: number) => void | Promise<void>,
-  ): Promise<UpsertCounts> {
+  ): Promise<{ counts: UpsertCounts; changes: MatchChanges }> {
     const matches = new MatchWriteRepository(client);
     const total: UpsertCounts = {
       matchesInserted: 0,
@@ -227,12 +259,17 @@ export class IngestionService {
       matchesUnchanged: 0,
       oddsWritten: 0,
     };
+    const changes: MatchChanges = { changedMatchIds: [], finishedMatchIds: [] };
     for (let start = 0; start < rows.length; start += WRITE_CHUNK) {
-      const counts = await matches.upsert(rows.slice(start, start + WRITE_CHUNK), now);
-      for (const key of Object.keys(total) as Array<keyof UpsertCounts>) total[key] += counts[key];
+      const chunk = await matches.upsert(rows.slice(start, start + WRITE_CHUNK), now);
+      for (const key of Object.keys(total) as Array<keyof UpsertCounts>) {
+        total[key] += chunk.counts[key];
+      }
+      changes.changedMatchIds.push(...chunk.changes.changedMatchIds);
+      changes.finishedMatchIds.push(...chunk.changes.finishedMatchIds);
       await onShare(Math.min(1, (start + WRITE_CHUNK) / rows.length));
     }
-    return total;
+    return { counts: total, changes };
   }
 }
 

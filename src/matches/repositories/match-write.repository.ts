@@ -25,6 +25,12 @@ export interface UpsertCounts {
   oddsWritten: number;
 }
 
+/** Existing matches whose data changed (result, kick-off, status or odds), and those now finished. */
+export interface MatchChanges {
+  changedMatchIds: number[];
+  finishedMatchIds: number[];
+}
+
 const utcDay = (date: Date) => date.toISOString().slice(0, 10);
 
 /**
@@ -36,9 +42,15 @@ const utcDay = (date: Date) => date.toISOString().slice(0, 10);
 export class MatchWriteRepository {
   constructor(private readonly client: PoolClient) {}
 
-  async upsert(rows: ResolvedMatchRow[], now: Date): Promise<UpsertCounts> {
+  async upsert(
+    rows: ResolvedMatchRow[],
+    now: Date,
+  ): Promise<{ counts: UpsertCounts; changes: MatchChanges }> {
     if (rows.length === 0) {
-      return { matchesInserted: 0, matchesUpdated: 0, matchesUnchanged: 0, oddsWritten: 0 };
+      return {
+        counts: { matchesInserted: 0, matchesUpdated: 0, matchesUnchanged: 0, oddsWritten: 0 },
+        changes: { changedMatchIds: [], finishedMatchIds: [] },
+      };
     }
     await this.loadBatch(rows);
     await this.client.query(`
@@ -87,21 +99,29 @@ export class MatchWriteRepository {
               case when m.source = b.source then b.neutral else m.neutral end)
            is distinct from
              (b.status, b.home_goals, b.away_goals, m.home_goals_half_time,
-              m.away_goals_half_time, m.kickoff, m.neutral)`,
+              m.away_goals_half_time, m.kickoff, m.neutral)
+       returning m.id, m.status::text as status`,
       [now],
     );
     await this.client.query(`
       insert into match_source_refs (match_id, source, source_key)
       select match_id, source, source_key from import_batch
       on conflict (source, source_key) do nothing`);
-    const oddsWritten = await this.upsertOdds(rows, now);
+    const odds = await this.upsertOdds(rows, now);
     const matchesInserted = inserted.rowCount ?? 0;
     const matchesUpdated = updated.rowCount ?? 0;
+    const updatedRows = updated.rows as Array<{ id: number; status: string }>;
     return {
-      matchesInserted,
-      matchesUpdated,
-      matchesUnchanged: rows.length - matchesInserted - matchesUpdated,
-      oddsWritten,
+      counts: {
+        matchesInserted,
+        matchesUpdated,
+        matchesUnchanged: rows.length - matchesInserted - matchesUpdated,
+        oddsWritten: odds.written,
+      },
+      changes: {
+        changedMatchIds: [...new Set([...updatedRows.map((r) => r.id), ...odds.changedMatchIds])],
+        finishedMatchIds: updatedRows.filter((r) => r.status === 'finished').map((r) => r.id),
+      },
     };
   }
 
@@ -142,7 +162,10 @@ export class MatchWriteRepository {
     await this.client.query('analyze import_batch');
   }
 
-  private async upsertOdds(rows: ResolvedMatchRow[], now: Date): Promise<number> {
+  private async upsertOdds(
+    rows: ResolvedMatchRow[],
+    now: Date,
+  ): Promise<{ written: number; changedMatchIds: number[] }> {
     const ordinals: number[] = [];
     const markets: string[] = [];
     const phases: string[] = [];
@@ -157,7 +180,7 @@ export class MatchWriteRepository {
         prices.push(JSON.stringify(odds.prices));
       }
     });
-    if (ordinals.length === 0) return 0;
+    if (ordinals.length === 0) return { written: 0, changedMatchIds: [] };
     const params = [ordinals, markets, phases, bookmakers, prices, now];
     const rowsOf = (matchFilter: string) => `
       select b.match_id, o.market::odds_market, o.phase::odds_phase, o.bookmaker, o.prices::jsonb,
@@ -175,9 +198,13 @@ export class MatchWriteRepository {
       `insert into odds_snapshots (${columns}) ${rowsOf('not b.inserted')}
        on conflict (match_id, market, phase, bookmaker, source) do update
          set prices = excluded.prices, captured_at = excluded.captured_at
-         where odds_snapshots.prices is distinct from excluded.prices`,
+         where odds_snapshots.prices is distinct from excluded.prices
+       returning match_id`,
       params,
     );
-    return (fresh.rowCount ?? 0) + (known.rowCount ?? 0);
+    return {
+      written: (fresh.rowCount ?? 0) + (known.rowCount ?? 0),
+      changedMatchIds: (known.rows as Array<{ match_id: number }>).map((r) => r.match_id),
+    };
   }
 }

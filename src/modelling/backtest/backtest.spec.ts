@@ -4,12 +4,13 @@ import type { MatchInput } from '../types';
 import { runBacktest } from './backtester';
 import { compareModels, evaluateBacktest } from './evaluate';
 import { marketLineModel } from './market-line';
-import { eloModel } from './models';
+import { eloModel, marketRatingModel } from './models';
 import { perCompetition } from './per-competition';
 import type { BacktestModel, FitContext, Fixture } from './types';
 import { weekStart } from './weeks';
 import { DEFAULT_ELO_HYPERPARAMETERS } from '../elo/rating';
 import { ensembleModel } from '../ensemble/ensemble-model';
+import { DEFAULT_MARKET_RATING_HYPERPARAMETERS } from '../market-rating/model';
 
 const DAY = 86_400_000;
 
@@ -80,8 +81,15 @@ describe('runBacktest leakage guard', () => {
     matches,
     [
       perCompetition(eloModel(DEFAULT_ELO_HYPERPARAMETERS)),
+      perCompetition(marketRatingModel(DEFAULT_MARKET_RATING_HYPERPARAMETERS)),
       leakyModel(violations),
-      ensembleModel({ name: 'stacked', inputs: ['elo'], l2: 0.01, minTrainingRows: 50 }),
+      ensembleModel({
+        name: 'stacked',
+        inputs: ['elo', 'market-rating'],
+        market: 'opening',
+        l2: 0.01,
+        minTrainingRows: 50,
+      }),
     ],
     { predictFrom, predictUntil: Infinity, auditIds: true },
   );
@@ -91,7 +99,7 @@ describe('runBacktest leakage guard', () => {
     expect(result.matches).toHaveLength(expected);
     expect(new Set(result.matches.map((m) => m.matchId)).size).toBe(expected);
     for (const m of result.matches)
-      expect(Object.keys(m.byModel).sort()).toEqual(['elo', 'leaky', 'stacked']);
+      expect(Object.keys(m.byModel).sort()).toEqual(['elo', 'leaky', 'market-rating', 'stacked']);
   });
 
   it('never shows a model its own match, its result, or anything at/after the week start', () => {

@@ -153,6 +153,9 @@ export function runBacktest(
     const fixtures = Object.freeze(weekMatches.map(toFixture));
     const context = Object.freeze({ asOf: week, fixtures, history: pastHistory });
     const inputs = fixtures.map(() => ({}) as Record<string, Prediction>);
+    // The same frozen data goes to every model this week: audit it once.
+    const maxTrainingKickoff = maxKickoff(training);
+    const maxHistoryKickoff = maxKickoff(pastHistory);
     const records: MatchPredictions[] = weekMatches.map((m) => ({
       matchId: m.id,
       kickoff: m.kickoff,
@@ -175,9 +178,9 @@ export function runBacktest(
         model: model.name,
         weekStart: week,
         trainingCount: training.length,
-        maxTrainingKickoff: maxKickoff(training),
+        maxTrainingKickoff,
         historyCount: pastHistory.length,
-        maxHistoryKickoff: maxKickoff(pastHistory),
+        maxHistoryKickoff,
         ...(options.auditIds
           ? {
               trainingIds: training.map((m) => m.id),

@@ -9,6 +9,12 @@ import { fitElo, type EloParameters } from '../elo/fit';
 import { EloPredictor } from '../elo/predictor';
 import type { EloHyperparameters } from '../elo/rating';
 import { bothTeamsToScore, matchResult, overUnder } from '../markets/markets';
+import { fitMarketRating } from '../market-rating/fit';
+import {
+  predictMarketRating,
+  type MarketRatingHyperparameters,
+  type MarketRatingParameters,
+} from '../market-rating/model';
 import type { MatchInput } from '../types';
 import type { BacktestModel } from './types';
 
@@ -54,5 +60,20 @@ export function dixonColesModel(
         btts: bothTeamsToScore(matrix).yes,
       };
     },
+  };
+}
+
+/**
+ * Ratings from past matches' closing lines. Its predictions use no odds of the fixture itself, but
+ * they do use market prices of earlier matches, so it feeds only the market-aware ensembles.
+ */
+export function marketRatingModel(
+  hp: MarketRatingHyperparameters,
+  name = 'market-rating',
+): BacktestModel<MarketRatingParameters> {
+  return {
+    name,
+    fit: (training, context, previous) => fitMarketRating(training, context.asOf, hp, previous),
+    predict: (params, fixture) => ({ probabilities: predictMarketRating(params, fixture) }),
   };
 }

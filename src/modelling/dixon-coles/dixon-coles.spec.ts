@@ -1,3 +1,4 @@
+import { pearsonCorrelation } from '../metrics/correlation';
 import type { MatchInput } from '../types';
 import { matchResult } from '../markets/markets';
 import { totalProbability } from '../markets/score-matrix';
@@ -10,20 +11,6 @@ import { dixonColesMatrixFromRates, dixonColesScoreMatrix, expectedGoals, tau } 
 import type { DixonColesParameters } from './model';
 
 const DAY = 86_400_000;
-
-function correlation(x: number[], y: number[]): number {
-  const mx = x.reduce((a, b) => a + b, 0) / x.length;
-  const my = y.reduce((a, b) => a + b, 0) / y.length;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  x.forEach((v, i) => {
-    sxy += (v - mx) * (y[i] - my);
-    sxx += (v - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-  });
-  return sxy / Math.sqrt(sxx * syy);
-}
 
 function meanAbsoluteError(x: number[], y: number[]): number {
   return x.reduce((s, v, i) => s + Math.abs(v - y[i]), 0) / x.length;
@@ -107,8 +94,8 @@ describe('fitDixonColes', () => {
     const order = cold.teams.map((t) => truth.teams.indexOf(t));
     const trueAttack = order.map((i) => truth.attack[i]);
     const trueDefence = order.map((i) => truth.defence[i]);
-    expect(correlation(cold.attack, trueAttack)).toBeGreaterThan(0.9);
-    expect(correlation(cold.defence, trueDefence)).toBeGreaterThan(0.9);
+    expect(pearsonCorrelation(cold.attack, trueAttack)).toBeGreaterThan(0.9);
+    expect(pearsonCorrelation(cold.defence, trueDefence)).toBeGreaterThan(0.9);
     expect(meanAbsoluteError(cold.attack, trueAttack)).toBeLessThan(0.1);
     expect(meanAbsoluteError(cold.defence, trueDefence)).toBeLessThan(0.1);
     expect(Math.abs(cold.homeAdvantage - truth.homeAdvantage)).toBeLessThan(0.08);

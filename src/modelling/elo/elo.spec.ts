@@ -1,3 +1,4 @@
+import { pearsonCorrelation } from '../metrics/correlation';
 import { rankedProbabilityScore, outcomeOf } from '../metrics/scores';
 import { createRng, simulateLeague } from '../simulation';
 import type { MatchInput } from '../types';
@@ -160,7 +161,7 @@ describe('fitElo', () => {
       truth.attack[i] + truth.defence[i],
       params.teams[t].rating,
     ]);
-    const corr = pearson(
+    const corr = pearsonCorrelation(
       strength.map((s) => s[0]),
       strength.map((s) => s[1]),
     );
@@ -168,17 +169,3 @@ describe('fitElo', () => {
     expect(params.outcomeModel.slope).toBeGreaterThan(0);
   });
 });
-
-function pearson(x: number[], y: number[]): number {
-  const mx = x.reduce((a, b) => a + b, 0) / x.length;
-  const my = y.reduce((a, b) => a + b, 0) / y.length;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < x.length; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-  }
-  return sxy / Math.sqrt(sxx * syy);
-}

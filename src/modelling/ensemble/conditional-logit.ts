@@ -62,7 +62,15 @@ export function fitConditionalLogit(
         for (let j = 0; j < J; j++) s += x[j] * features[off + j];
         logits[k] = s;
       }
-      softmaxInto(logits, p);
+      // softmax, inlined: this loop is the ensembles' whole fitting cost
+      const max = Math.max(logits[0], logits[1], logits[2]);
+      const e0 = Math.exp(logits[0] - max);
+      const e1 = Math.exp(logits[1] - max);
+      const e2 = Math.exp(logits[2] - max);
+      const sum = e0 + e1 + e2;
+      p[0] = e0 / sum;
+      p[1] = e1 / sum;
+      p[2] = e2 / sum;
       const y = labels[i];
       value -= Math.log(Math.max(p[y], 1e-300));
       expected.fill(0);
@@ -87,7 +95,7 @@ export function fitConditionalLogit(
   const x0 = Float64Array.from([...start.coefficients, start.bias[0], start.bias[1]]);
   const { x } = minimiseLbfgs(objective, x0, {
     maxIterations: 100,
-    gradientTolerance: 1e-6,
+    gradientTolerance: 1e-5,
     functionTolerance: 1e-12,
   });
   return { featureCount: J, coefficients: Array.from(x.subarray(0, J)), bias: [x[J], x[J + 1], 0] };

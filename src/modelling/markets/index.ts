@@ -1,2 +1,3 @@
 export * from './score-matrix';
 export * from './markets';
+export * from './outcome-matrix';

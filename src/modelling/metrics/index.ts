@@ -1,3 +1,4 @@
 export * from './scores';
 export * from './calibration';
 export * from './summary';
+export * from './correlation';

@@ -1,3 +1,4 @@
+import { pearsonCorrelation } from './correlation';
 import { binaryCalibration, outcomeCalibration } from './calibration';
 import {
   binaryBrier,
@@ -158,5 +159,14 @@ describe('paired comparison', () => {
 
   it('rejects unpaired inputs', () => {
     expect(() => pairedComparison([1], [1, 2])).toThrow(/equal lengths/);
+  });
+});
+
+describe('pearsonCorrelation', () => {
+  it('equals the hand-computed value', () => {
+    // deviations (-1, 0, 1) and (-7/3, -1/3, 8/3): 5 / sqrt(2 * 114 / 9)
+    expect(pearsonCorrelation([1, 2, 3], [2, 4, 7])).toBeCloseTo(5 / Math.sqrt((2 * 114) / 9), 12);
+    expect(pearsonCorrelation([1, 2, 3], [3, 2, 1])).toBeCloseTo(-1, 12);
+    expect(() => pearsonCorrelation([1, 2], [1])).toThrow(RangeError);
   });
 });

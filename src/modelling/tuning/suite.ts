@@ -1,9 +1,10 @@
 // The standard set of models compared by the benchmark and the tuning search.
 import type { DixonColesHyperparameters } from '../dixon-coles/model';
 import type { EloHyperparameters } from '../elo/rating';
+import type { MarketRatingHyperparameters } from '../market-rating/model';
 import { ensembleModel } from '../ensemble/ensemble-model';
 import { marketLineModel } from '../backtest/market-line';
-import { dixonColesModel, eloModel } from '../backtest/models';
+import { dixonColesModel, eloModel, marketRatingModel } from '../backtest/models';
 import { perCompetition } from '../backtest/per-competition';
 import type { BacktestModel } from '../backtest/types';
 import {
@@ -11,12 +12,14 @@ import {
   TUNED_DIXON_COLES_WINDOW_DAYS,
   TUNED_ELO,
   TUNED_ENSEMBLE_L2,
+  TUNED_MARKET_RATING,
 } from './defaults';
 
 export const MODEL_NAMES = {
   elo: 'elo',
   slowElo: 'elo-slow',
   dixonColes: 'dixon-coles',
+  marketRating: 'market-rating',
   openingLine: 'opening-line',
   closingLine: 'closing-line',
   statistical: 'ensemble-stat',
@@ -30,6 +33,8 @@ export interface SuiteConfig {
   slowElo?: EloHyperparameters;
   dixonColes: DixonColesHyperparameters;
   dixonColesWindowDays: number;
+  /** Ratings from past closing lines, an input of the market-aware ensembles only; undefined: off. */
+  marketRating?: MarketRatingHyperparameters;
   ensembleL2: number;
   competitionIntercepts: boolean;
   /** Leave out models (e.g. the ensembles while tuning the base models). */
@@ -40,11 +45,16 @@ export const DEFAULT_SUITE: SuiteConfig = {
   elo: TUNED_ELO,
   dixonColes: TUNED_DIXON_COLES,
   dixonColesWindowDays: TUNED_DIXON_COLES_WINDOW_DAYS,
+  marketRating: TUNED_MARKET_RATING,
   ensembleL2: TUNED_ENSEMBLE_L2,
   competitionIntercepts: false,
 };
 
-/** Elo, Dixon-Coles (and optionally a slow Elo) per competition, the two market lines, three stacked ensembles. */
+/**
+ * Elo, Dixon-Coles (and optionally a slow Elo) per competition, the market rating, the two market
+ * lines, three stacked ensembles. The statistical ensemble never sees a price: the market rating
+ * (built on earlier matches' odds) feeds only the ensembles that are given the fixture's odds.
+ */
 export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[] {
   const n = MODEL_NAMES;
   const stat = config.slowElo ? [n.elo, n.dixonColes, n.slowElo] : [n.elo, n.dixonColes];
@@ -53,17 +63,24 @@ export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[]
     l2: config.ensembleL2,
     competitionIntercepts: config.competitionIntercepts,
   };
+  const withMarket = {
+    ...common,
+    inputs: config.marketRating ? [...stat, n.marketRating] : stat,
+  };
   const all: BacktestModel[] = [
     perCompetition(eloModel(config.elo, n.elo)),
     perCompetition(
       dixonColesModel(config.dixonColes, { windowDays: config.dixonColesWindowDays }, n.dixonColes),
     ),
     ...(config.slowElo ? [perCompetition(eloModel(config.slowElo, n.slowElo))] : []),
+    ...(config.marketRating
+      ? [perCompetition(marketRatingModel(config.marketRating, n.marketRating))]
+      : []),
     marketLineModel('opening', n.openingLine),
     marketLineModel('closing', n.closingLine),
     ensembleModel({ name: n.statistical, ...common }),
-    ensembleModel({ name: n.withOpening, ...common, market: 'opening' }),
-    ensembleModel({ name: n.withClosing, ...common, market: 'closing' }),
+    ensembleModel({ name: n.withOpening, ...withMarket, market: 'opening' }),
+    ensembleModel({ name: n.withClosing, ...withMarket, market: 'closing' }),
   ];
   return config.only ? all.filter((m) => config.only?.includes(m.name)) : all;
 }

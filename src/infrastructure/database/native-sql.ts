@@ -26,3 +26,13 @@ export async function inNativeTransaction<T>(
     client.release();
   }
 }
+
+/** One statement with server-side parameters on the ORM's pool (no unit of work, no hydration). */
+export async function nativeQuery<T extends object>(
+  em: EntityManager,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const pool = await (em.getConnection() as PostgreSqlConnection).getNativeClient();
+  return (await pool.query(sql, params)).rows as T[];
+}

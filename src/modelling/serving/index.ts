@@ -1,0 +1,3 @@
+export * from './hyperparameters';
+export * from './served-model';
+export * from './trainer';

@@ -1,0 +1,89 @@
+import { matchResult, allMarkets } from '../markets/markets';
+import { conditionOnResult, matrixForResult } from '../markets/outcome-matrix';
+import { poissonScoreMatrix, totalProbability } from '../markets/score-matrix';
+import { simulateLeague } from '../simulation/league';
+import { toFixture } from '../backtest/backtester';
+import { resolveHyperparameters, SERVED_MODEL_TYPES } from './hyperparameters';
+import { forecastFixture, UnpriceableFixtureError } from './served-model';
+import { trainServedModel } from './trainer';
+
+const league = simulateLeague({ seed: 11, teams: 12, seasons: 3 });
+const lastKickoff = Math.max(...league.matches.map((m) => m.kickoff));
+const asOf = lastKickoff + 1;
+const spec = (type: (typeof SERVED_MODEL_TYPES)[number]) => ({
+  type,
+  hyperparameters: resolveHyperparameters(),
+  asOf,
+  evaluationWeeks: 10,
+});
+
+describe('outcome-conditioned score matrices', () => {
+  it('conditionOnResult gives exactly the target 1X2 and keeps a valid distribution', () => {
+    const target = { home: 0.5, draw: 0.3, away: 0.2 };
+    const m = conditionOnResult(poissonScoreMatrix(1.4, 1.1), target);
+    const r = matchResult(m);
+    expect(r.home).toBeCloseTo(0.5, 12);
+    expect(r.draw).toBeCloseTo(0.3, 12);
+    expect(totalProbability(m)).toBeCloseTo(1, 12);
+  });
+
+  it('matrixForResult finds the supremacy of a home favourite', () => {
+    const target = { home: 0.6, draw: 0.25, away: 0.15 };
+    const m = matrixForResult(target, { home: 1.5, away: 1.2 });
+    const xg = allMarkets(m).expectedGoals;
+    expect(xg.home).toBeGreaterThan(xg.away);
+    expect(matchResult(m).away).toBeCloseTo(0.15, 10);
+  });
+});
+
+describe('trainServedModel', () => {
+  it.each(SERVED_MODEL_TYPES)('trains a %s model that prices a fixture consistently', (type) => {
+    const progress: number[] = [];
+    const trained = trainServedModel(league.matches, spec(type), (p) => progress.push(p.fraction));
+    expect(trained.parameters.type).toBe(type);
+    expect(trained.parameters.competitions).toEqual([league.competition]);
+    expect(trained.evaluation.matches).toBeGreaterThan(50);
+    expect(trained.evaluation.model?.outcomes.rps).toBeGreaterThan(0.1);
+    expect(trained.evaluation.model?.outcomes.rps).toBeLessThan(0.25);
+    expect(progress.at(-1)).toBe(1);
+    expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+
+    const fixture = toFixture({ ...league.matches[0], kickoff: asOf + 86_400_000 });
+    const forecast = forecastFixture(trained.parameters, fixture);
+    const r = matchResult(forecast.matrix);
+    expect(r.home).toBeCloseTo(forecast.result.home, 9);
+    expect(r.away).toBeCloseTo(forecast.result.away, 9);
+    expect(totalProbability(forecast.matrix)).toBeCloseTo(1, 9);
+    expect(JSON.parse(JSON.stringify(trained.parameters))).toEqual(trained.parameters);
+  });
+
+  it('is deterministic: the same matches and settings give the same parameters', () => {
+    const a = trainServedModel(league.matches, spec('ensemble'));
+    const b = trainServedModel([...league.matches].reverse(), spec('ensemble'));
+    expect(JSON.stringify(b.parameters)).toBe(JSON.stringify(a.parameters));
+    expect(b.evaluation.model).toEqual(a.evaluation.model);
+  });
+
+  it('uses only matches before asOf', () => {
+    const early = asOf - 60 * 86_400_000;
+    const trained = trainServedModel(league.matches, { ...spec('elo'), asOf: early });
+    const expected = league.matches.filter((m) => m.kickoff < early).length;
+    expect(trained.matchesUsed).toBe(expected);
+  });
+
+  it('searches the given space on validation weeks and records every trial', () => {
+    const trained = trainServedModel(league.matches, {
+      ...spec('elo'),
+      searchSpace: { 'elo.k': [5, 40] },
+    });
+    expect(trained.search?.trials.length).toBeGreaterThanOrEqual(3);
+    expect([15, 5, 40]).toContain(trained.search?.chosen['elo.k']);
+    expect(trained.parameters.hyperparameters.elo.k).toBe(trained.search?.chosen['elo.k']);
+  });
+
+  it('refuses a fixture from a competition it was not trained on', () => {
+    const trained = trainServedModel(league.matches, spec('dixon-coles'));
+    const fixture = toFixture({ ...league.matches[0], competition: 'elsewhere' });
+    expect(() => forecastFixture(trained.parameters, fixture)).toThrow(UnpriceableFixtureError);
+  });
+});

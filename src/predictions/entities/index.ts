@@ -1,0 +1,2 @@
+export * from './ledger-entry.entity';
+export * from './ledger-score.entity';

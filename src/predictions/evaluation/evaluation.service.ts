@@ -1,0 +1,118 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { DomainEvents } from '../../common/events/domain-events';
+import { nativeQuery } from '../../infrastructure/database/native-sql';
+import { JobQueue } from '../../infrastructure/queue/job-queue';
+import { MatchDataService } from '../../matches/read/match-data.service';
+import {
+  brierScore,
+  logLoss,
+  marketProbabilities,
+  outcomeOf,
+  predictedOutcome,
+  rankedProbabilityScore,
+  type OutcomeProbabilities,
+} from '../../modelling';
+import { ModelOversightService } from './model-oversight.service';
+
+export const EVALUATION_QUEUE = 'evaluation';
+const CHUNK = 500;
+
+interface EntryToScore {
+  seq: string;
+  match_id: number;
+  model_version_id: string;
+  result: OutcomeProbabilities;
+}
+
+/**
+ * Scores frozen predictions when their matches finish: an evaluation job per batch of finished
+ * matches (from imports or the collector), then the champion/challenger checks of the scopes hit.
+ */
+@Injectable()
+export class EvaluationService implements OnModuleInit {
+  private readonly logger = new Logger(EvaluationService.name);
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly queue: JobQueue,
+    private readonly events: DomainEvents,
+    private readonly matchData: MatchDataService,
+    private readonly oversight: ModelOversightService,
+  ) {}
+
+  onModuleInit(): void {
+    this.queue.process<{ matchIds: number[] }, number>(EVALUATION_QUEUE, (job) =>
+      this.score(job.data.matchIds),
+    );
+    this.events.on('match.finished', async ({ matchIds }) => {
+      for (let i = 0; i < matchIds.length; i += CHUNK) {
+        await this.queue.enqueue(
+          EVALUATION_QUEUE,
+          { matchIds: matchIds.slice(i, i + CHUNK) },
+          { attempts: 3, backoffMs: 2000 },
+        );
+      }
+    });
+  }
+
+  /** Scores (or re-scores, after a corrected result) every ledger entry of these matches. */
+  async score(matchIds: number[]): Promise<number> {
+    const entries = await nativeQuery<EntryToScore>(
+      this.em,
+      `select seq, match_id, model_version_id, prediction->'markets'->'matchResult' as result
+       from ledger_entries where match_id = any($1)`,
+      [matchIds],
+    );
+    if (entries.length === 0) return 0;
+    const results = new Map(
+      (
+        await this.matchData.trainingMatches({
+          matchIds: [...new Set(entries.map((e) => e.match_id))],
+        })
+      ).map((m) => [Number(m.id), m]),
+    );
+    const rows: unknown[][] = [];
+    for (const entry of entries) {
+      const match = results.get(entry.match_id);
+      if (!match) continue; // not finished (e.g. a result was withdrawn)
+      const outcome = outcomeOf(match.homeGoals as number, match.awayGoals as number);
+      const market = marketProbabilities(match, 'closing') ?? marketProbabilities(match, 'opening');
+      rows.push([
+        entry.seq,
+        match.homeGoals,
+        match.awayGoals,
+        outcome,
+        rankedProbabilityScore(entry.result, outcome),
+        logLoss(entry.result, outcome),
+        brierScore(entry.result, outcome),
+        predictedOutcome(entry.result) === outcome,
+        market ? JSON.stringify(market) : null,
+        market ? rankedProbabilityScore(market, outcome) : null,
+      ]);
+    }
+    const columns = rows[0] ? rows[0].map((_, i) => rows.map((r) => r[i])) : [];
+    if (rows.length > 0) {
+      await nativeQuery(
+        this.em,
+        `insert into ledger_scores (seq, home_goals, away_goals, outcome, rps, log_loss, brier, correct,
+           market_probabilities, market_rps, evaluated_at)
+         select *, now() from unnest($1::bigint[], $2::smallint[], $3::smallint[], $4::text[],
+           $5::float8[], $6::float8[], $7::float8[], $8::boolean[], $9::jsonb[], $10::float8[])
+         on conflict (seq) do update set home_goals = excluded.home_goals,
+           away_goals = excluded.away_goals, outcome = excluded.outcome, rps = excluded.rps,
+           log_loss = excluded.log_loss, brier = excluded.brier, correct = excluded.correct,
+           market_probabilities = excluded.market_probabilities, market_rps = excluded.market_rps,
+           evaluated_at = excluded.evaluated_at`,
+        columns,
+      );
+    }
+    const versions = [...new Set(entries.map((e) => e.model_version_id))];
+    this.logger.log(
+      { scored: rows.length, matches: results.size, versions },
+      'ledger entries scored',
+    );
+    await this.oversight.afterScoring(versions);
+    return rows.length;
+  }
+}

@@ -1,0 +1,122 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { IsDateString, IsOptional, IsString } from 'class-validator';
+import { AppConfig } from '../../config/app-config';
+import { ViewerRoute } from '../../common/auth/access.decorators';
+import { ApiProblems } from '../../common/problem/api-problems.decorator';
+import { ModelRegistryService } from '../../training/model-registry.service';
+import { PerformanceService } from './performance.service';
+
+class PerformanceQuery {
+  @ApiPropertyOptional({ example: 'england/premier-league' })
+  @IsOptional()
+  @IsString()
+  competition?: string;
+
+  @ApiPropertyOptional({ example: '2027-01-01', description: 'Matches kicking off from' })
+  @IsOptional()
+  @IsDateString()
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2027-06-01', description: 'Matches kicking off before' })
+  @IsOptional()
+  @IsDateString()
+  to?: string;
+}
+
+class ModelPerformanceView {
+  @ApiProperty({ format: 'uuid' }) modelVersionId!: string;
+  @ApiProperty({
+    type: Object,
+    nullable: true,
+    description: 'Over the scored frozen predictions',
+    example: { count: 380, rps: 0.1987, logLoss: 0.982, brier: 0.589, accuracy: 0.51, ece: 0.021 },
+  })
+  metrics!: object | null;
+  @ApiProperty({
+    type: Object,
+    nullable: true,
+    description: 'Reliability bins per outcome (10 equal-width bins)',
+  })
+  calibration!: object | null;
+  @ApiProperty({
+    type: Object,
+    nullable: true,
+    description:
+      "The market's RPS (closing line, else opening; Shin) and the model's on the same matches",
+    example: { count: 370, rps: 0.1951, modelRps: 0.1985 },
+  })
+  market!: object | null;
+}
+
+class VersionPerformanceView extends ModelPerformanceView {
+  @ApiProperty({ description: 'Frozen predictions whose matches have not finished yet' })
+  pending!: number;
+  @ApiProperty({
+    type: Object,
+    description:
+      "Drift: rolling RPS of the latest scored predictions against the version's backtest RPS",
+    example: {
+      window: 200,
+      count: 200,
+      rollingRps: 0.2031,
+      expectedRps: 0.1992,
+      difference: 0.0039,
+    },
+  })
+  drift!: object;
+}
+
+@ApiTags('performance')
+@Controller({ version: '1' })
+export class PerformanceController {
+  constructor(
+    private readonly performance: PerformanceService,
+    private readonly registry: ModelRegistryService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get('models/:id/performance')
+  @ViewerRoute()
+  @ApiOperation({
+    summary:
+      "A model version's track record from the ledger: metrics, calibration, the market on the same matches, drift",
+  })
+  @ApiOkResponse({ type: VersionPerformanceView })
+  @ApiProblems(400, 404)
+  async version(@Param('id', new ParseUUIDPipe()) id: string): Promise<VersionPerformanceView> {
+    const version = await this.registry.get(id);
+    const [performance] = await this.performance.byVersion({ versionId: id });
+    return {
+      ...performance,
+      pending: await this.performance.pendingCount(id),
+      drift: await this.performance.drift(
+        id,
+        version.evaluation.model?.outcomes.rps ?? null,
+        this.config.drift.window,
+      ),
+    };
+  }
+
+  @Get('performance')
+  @ViewerRoute()
+  @ApiOperation({
+    summary:
+      'Track record of every model version that served predictions, filtered by competition and kick-off',
+  })
+  @ApiOkResponse({ type: [ModelPerformanceView] })
+  @ApiProblems(400)
+  async all(@Query() query: PerformanceQuery): Promise<ModelPerformanceView[]> {
+    return this.performance.byVersion({
+      ...(query.competition ? { competition: query.competition } : {}),
+      ...(query.from ? { from: new Date(query.from) } : {}),
+      ...(query.to ? { to: new Date(query.to) } : {}),
+    });
+  }
+}

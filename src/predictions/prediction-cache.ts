@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { CacheStore } from '../infrastructure/cache/cache-store';
+import { AppConfig } from '../config/app-config';
+
+const PREFIX = 'prediction:';
+
+/**
+ * Serialised predictions keyed by match, then model version; the entry is dropped when the
+ * match's data changes and everything is dropped on a promotion, so the data version is implied
+ * by the key's presence. Counts hits and misses for the hit ratio.
+ */
+@Injectable()
+export class PredictionCache {
+  private hits = 0;
+  private misses = 0;
+
+  constructor(
+    private readonly store: CacheStore,
+    private readonly config: AppConfig,
+  ) {}
+
+  async get(matchId: number, versionId: string): Promise<string | undefined> {
+    const value = await this.store.get(PREFIX + matchId, versionId);
+    if (value === undefined) this.misses++;
+    else this.hits++;
+    return value;
+  }
+
+  async set(matchId: number, versionId: string, json: string): Promise<void> {
+    const ttl = this.config.predictionCacheTtlSeconds;
+    if (ttl > 0) await this.store.set(PREFIX + matchId, versionId, json, ttl);
+  }
+
+  async invalidateMatches(matchIds: number[]): Promise<void> {
+    await this.store.delete(matchIds.map((id) => PREFIX + id));
+  }
+
+  async invalidateAll(): Promise<void> {
+    await this.store.clear(PREFIX);
+  }
+
+  stats(): { backend: string; hits: number; misses: number; hitRatio: number | null } {
+    const total = this.hits + this.misses;
+    return {
+      backend: this.store.backend,
+      hits: this.hits,
+      misses: this.misses,
+      hitRatio: total > 0 ? this.hits / total : null,
+    };
+  }
+}

@@ -1,0 +1,142 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import '../common/auth/principal';
+import { setPageHeaders } from '../common/http/pagination';
+import { AdminRoute, UserRoute, ViewerRoute } from '../common/auth/access.decorators';
+import { ApiProblems } from '../common/problem/api-problems.decorator';
+import {
+  CacheStatsView,
+  PredictionView,
+  SimulateBody,
+  SimulatedPredictionView,
+  UpcomingItemView,
+  UpcomingQuery,
+} from './predictions.dto';
+import { PredictionsService } from './predictions.service';
+
+/** The caller for the sticky A/B split: the API key, else the account, else the address. */
+function callerKey(request: FastifyRequest): string {
+  const principal = request.principal;
+  if (principal?.apiKeyId) return `key:${principal.apiKeyId}`;
+  if (principal) return `user:${principal.userId}`;
+  return `ip:${request.ip}`;
+}
+
+const bypassesCache = (request: FastifyRequest) =>
+  /\bno-cache\b/.test(String(request.headers['cache-control'] ?? ''));
+
+@ApiTags('predictions')
+@Controller({ version: '1' })
+export class PredictionsController {
+  constructor(private readonly predictions: PredictionsService) {}
+
+  @Get('matches/:id/prediction')
+  @ViewerRoute()
+  @ApiOperation({
+    summary:
+      "A match's prediction: 1X2, double chance, over/under, BTTS, Asian handicap, correct scores, xG, explanation, market edge",
+    description:
+      "Served by the champion of the match's competition (else the global champion), or `?model=`. " +
+      'The first prediction each model version serves before kick-off is frozen in the public ledger. ' +
+      "Responses are cached until the match's data or the champion changes; `Cache-Control: no-cache` recomputes. " +
+      'Headers: `X-Cache` (hit/miss/bypass), `X-Model-Version`, `X-Model-Variant` (champion/challenger/requested).',
+  })
+  @ApiQuery({
+    name: 'model',
+    required: false,
+    description:
+      'A model version id; default: the champion (or the challenger for callers in the A/B share)',
+  })
+  @ApiHeader({
+    name: 'Cache-Control',
+    required: false,
+    description: '"no-cache" recomputes the prediction',
+  })
+  @ApiOkResponse({ type: PredictionView })
+  @ApiProblems(400, 404, 422)
+  async prediction(
+    @Param('id', ParseIntPipe) id: number,
+    // A single cheap pipe rather than a validated DTO: this is the hottest route.
+    @Query('model', new ParseUUIDPipe({ optional: true })) model: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const result = await this.predictions.predict(id, {
+      callerKey: callerKey(request),
+      bypassCache: bypassesCache(request),
+      ...(model ? { versionId: model } : {}),
+    });
+    // The stored JSON is sent as it is: no parse and re-serialise on the hot path.
+    void reply
+      .header('content-type', 'application/json; charset=utf-8')
+      .header('x-cache', result.cache)
+      .header('x-model-version', result.versionId)
+      .header('x-model-variant', result.variant);
+    return result.json;
+  }
+
+  @Get('predictions')
+  @ViewerRoute()
+  @ApiOperation({
+    summary: 'Predictions of upcoming fixtures in one call (soonest first, paginated)',
+  })
+  @ApiOkResponse({ type: [UpcomingItemView] })
+  @ApiProblems(400)
+  async upcoming(
+    @Query() query: UpcomingQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<UpcomingItemView[]> {
+    const { items, total } = await this.predictions.upcoming({
+      ...(query.competition ? { competition: query.competition } : {}),
+      ...(query.from ? { from: new Date(query.from) } : {}),
+      ...(query.to ? { to: new Date(query.to) } : {}),
+      offset: (query.page - 1) * query.pageSize,
+      limit: query.pageSize,
+      callerKey: callerKey(request),
+    });
+    setPageHeaders(request, reply, { items, total, page: query.page, pageSize: query.pageSize });
+    return items as UpcomingItemView[];
+  }
+
+  @Post('predictions/simulate')
+  @UserRoute()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Predict hypothetical fixtures between stored teams (optionally at a neutral venue)',
+    description:
+      'Nothing is cached or frozen. A team the model has no rating for is rated as a newly promoted team, with a warning.',
+  })
+  @ApiOkResponse({ type: [SimulatedPredictionView] })
+  @ApiProblems(400, 404, 422)
+  async simulate(
+    @Body() body: SimulateBody,
+    @Req() request: FastifyRequest,
+  ): Promise<SimulatedPredictionView[]> {
+    return (await this.predictions.simulate(body.fixtures, {
+      callerKey: callerKey(request),
+      ...(body.model ? { versionId: body.model } : {}),
+    })) as SimulatedPredictionView[];
+  }
+
+  @Get('predictions/cache')
+  @AdminRoute()
+  @ApiOperation({ summary: 'Prediction cache hits, misses and hit ratio of this replica (admin)' })
+  @ApiOkResponse({ type: CacheStatsView })
+  cache(): CacheStatsView {
+    return this.predictions.cacheStats();
+  }
+}

@@ -1,0 +1,309 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { DomainEvents } from '../common/events/domain-events';
+import { NotFoundProblem, ProblemException } from '../common/problem/problem.exception';
+import {
+  fixtureOdds,
+  MatchDataService,
+  teamKey,
+  type FixtureDetail,
+} from '../matches/read/match-data.service';
+import { forecastFixture, UnpriceableFixtureError, type Fixture } from '../modelling';
+import { ModelRegistryService, type ServingVersion } from '../training/model-registry.service';
+import { servesChallenger } from './ab-assignment';
+import { LedgerService } from './ledger/ledger.service';
+import { PredictionCache } from './prediction-cache';
+import { buildPrediction, type ServedPrediction } from './prediction-document';
+
+export type Variant = 'champion' | 'challenger' | 'requested';
+
+export interface PredictionResult {
+  /** The serialised prediction, exactly as cached and frozen. */
+  json: string;
+  variant: Variant;
+  cache: 'hit' | 'miss' | 'bypass';
+  versionId: string;
+}
+
+export interface PredictOptions {
+  /** A specific model version instead of the champion / challenger. */
+  versionId?: string;
+  /** Who is asking, for the sticky A/B split (user, API key or address). */
+  callerKey: string;
+  /** Recompute even if cached (Cache-Control: no-cache). */
+  bypassCache?: boolean;
+}
+
+interface MatchMeta {
+  competition: string;
+  kickoff: number;
+  loadedAt: number;
+}
+
+const META_TTL_MS = 60_000;
+const META_MAX = 50_000;
+
+/**
+ * Serves predictions: picks the version (requested, else champion or sticky challenger), answers
+ * from the cache, else computes from the in-memory parameters, freezes the first pre-kick-off
+ * prediction of each version in the ledger, and caches it.
+ */
+@Injectable()
+export class PredictionsService implements OnModuleInit {
+  /** Competition and kick-off per match, so a cache hit needs no database read. */
+  private readonly meta = new Map<number, MatchMeta>();
+
+  constructor(
+    private readonly matchData: MatchDataService,
+    private readonly registry: ModelRegistryService,
+    private readonly cache: PredictionCache,
+    private readonly ledger: LedgerService,
+    private readonly config: AppConfig,
+    private readonly events: DomainEvents,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.on('match.updated', async ({ matchIds }) => {
+      for (const id of matchIds) this.meta.delete(id);
+      await this.cache.invalidateMatches(matchIds);
+    });
+    this.events.on('model.promoted', () => this.cache.invalidateAll());
+  }
+
+  async predict(matchId: number, options: PredictOptions): Promise<PredictionResult> {
+    let loaded: FixtureDetail | undefined;
+    let meta = this.freshMeta(matchId);
+    if (!meta) {
+      loaded = await this.detailOf(matchId);
+      meta = this.remember(loaded);
+    }
+    const { version, variant, other } = await this.chooseVersion(meta.competition, options);
+    if (!options.bypassCache) {
+      const cached = await this.cache.get(matchId, version.id);
+      if (cached) return { json: cached, variant, cache: 'hit', versionId: version.id };
+    }
+    const detail = loaded ?? (await this.detailOf(matchId));
+    const now = new Date();
+    const prediction = await this.compute(detail, version, now);
+    const json = JSON.stringify(prediction);
+    if (now.getTime() < detail.kickoff.getTime()) {
+      await this.ledger.freeze(prediction, now);
+      // The other side of the A/B split is frozen too, so both are scored on the same matches.
+      if (other) await this.ledger.freeze(await this.compute(detail, other, now), now);
+    }
+    await this.cache.set(matchId, version.id, json);
+    return { json, variant, cache: options.bypassCache ? 'bypass' : 'miss', versionId: version.id };
+  }
+
+  /** Predictions of the fixtures not yet played in a window, soonest first. */
+  async upcoming(query: {
+    competition?: string;
+    from?: Date;
+    to?: Date;
+    offset: number;
+    limit: number;
+    callerKey: string;
+  }): Promise<{
+    items: Array<{ matchId: number; prediction?: ServedPrediction; unavailable?: string }>;
+    total: number;
+  }> {
+    const { ids, total } = await this.matchData.upcomingIds({
+      ...(query.competition ? { competition: query.competition } : {}),
+      from: query.from ?? new Date(),
+      ...(query.to ? { to: query.to } : {}),
+      offset: query.offset,
+      limit: query.limit,
+    });
+    const items = [];
+    for (const matchId of ids) {
+      try {
+        const result = await this.predict(matchId, { callerKey: query.callerKey });
+        items.push({ matchId, prediction: JSON.parse(result.json) as ServedPrediction });
+      } catch (error) {
+        if (!(error instanceof ProblemException)) throw error;
+        items.push({ matchId, unavailable: error.message });
+      }
+    }
+    return { items, total };
+  }
+
+  /** Hypothetical fixtures between stored teams: computed, never cached or frozen. */
+  async simulate(
+    fixtures: Array<{
+      homeTeamId: number;
+      awayTeamId: number;
+      neutral?: boolean;
+      competition?: string;
+    }>,
+    options: PredictOptions,
+  ): Promise<Array<ServedPrediction & { warnings: string[] }>> {
+    const ids = [...new Set(fixtures.flatMap((f) => [f.homeTeamId, f.awayTeamId]))];
+    const teams = new Map((await this.matchData.teams(ids)).map((t) => [t.id, t]));
+    const out = [];
+    for (const [index, f] of fixtures.entries()) {
+      const home = teams.get(f.homeTeamId);
+      const away = teams.get(f.awayTeamId);
+      if (!home || !away) {
+        throw new NotFoundProblem('team', !home ? f.homeTeamId : f.awayTeamId);
+      }
+      if (home.id === away.id) {
+        throw new ProblemException(
+          400,
+          'validation-failed',
+          'Validation failed',
+          'a team cannot play itself',
+          [{ field: `fixtures[${index}].awayTeamId`, reason: 'must differ from homeTeamId' }],
+        );
+      }
+      const competition = f.competition ?? home.competition ?? away.competition;
+      if (!competition) {
+        throw new ProblemException(
+          422,
+          'no-competition',
+          'No competition',
+          `team ${home.id} has no matches: give "competition"`,
+          [
+            {
+              field: `fixtures[${index}].competition`,
+              reason: 'required when the teams have no matches',
+            },
+          ],
+        );
+      }
+      const { version } = await this.chooseVersion(competition, options);
+      const params = await this.registry.parametersOf(version.id);
+      const season = params.elo?.[competition]?.competitions[competition]?.season ?? 'simulated';
+      const detail: FixtureDetail = {
+        id: 0,
+        kickoff: new Date(),
+        season,
+        status: 'simulated',
+        neutral: f.neutral ?? false,
+        homeGoals: null,
+        awayGoals: null,
+        competition: { code: competition, name: competition },
+        homeTeam: { id: home.id, name: home.name },
+        awayTeam: { id: away.id, name: away.name },
+        odds: [],
+        form: { home: [], away: [] },
+        dataVersion: 'simulated',
+      };
+      const known = (id: number) =>
+        params.dixonColes?.[competition]?.teams.includes(teamKey(id)) ??
+        params.elo?.[competition]?.teams[teamKey(id)] !== undefined;
+      const warnings = [home, away]
+        .filter((t) => !known(t.id))
+        .map(
+          (t) =>
+            `${t.name} has no rating in ${competition} in this model: rated as a newly promoted team`,
+        );
+      out.push({ ...(await this.compute(detail, version, new Date())), warnings });
+    }
+    return out;
+  }
+
+  cacheStats() {
+    return this.cache.stats();
+  }
+
+  private async compute(
+    detail: FixtureDetail,
+    version: ServingVersion,
+    now: Date,
+  ): Promise<ServedPrediction> {
+    const params = await this.registry.parametersOf(version.id);
+    const odds = fixtureOdds(detail.odds);
+    const fixture: Fixture = {
+      id: String(detail.id),
+      kickoff: detail.kickoff.getTime(),
+      homeTeam: teamKey(detail.homeTeam.id),
+      awayTeam: teamKey(detail.awayTeam.id),
+      competition: detail.competition.code,
+      season: detail.season,
+      neutral: detail.neutral,
+      ...(odds ? { odds } : {}),
+    };
+    try {
+      return buildPrediction(detail, version, forecastFixture(params, fixture), now);
+    } catch (error) {
+      if (error instanceof UnpriceableFixtureError) {
+        throw new ProblemException(
+          422,
+          'unpriceable',
+          'Model cannot price this match',
+          error.message,
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async chooseVersion(
+    competition: string,
+    options: PredictOptions,
+  ): Promise<{ version: ServingVersion; variant: Variant; other?: ServingVersion }> {
+    if (options.versionId) {
+      const v = await this.registry.get(options.versionId);
+      if (!v.competitions.includes(competition)) {
+        throw new ProblemException(
+          422,
+          'unpriceable',
+          'Model cannot price this match',
+          `model ${v.id} was not trained on ${competition}`,
+        );
+      }
+      return {
+        version: {
+          id: v.id,
+          scope: v.scope,
+          modelType: v.modelType,
+          competitions: v.competitions,
+          asOf: v.asOf,
+          expectedRps: null,
+        },
+        variant: 'requested',
+      };
+    }
+    const serving = await this.registry.servingFor(competition);
+    if (!serving.champion) {
+      throw new ProblemException(
+        404,
+        'no-model',
+        'No model for this competition',
+        `no champion model covers ${competition}: train one with POST /v1/training-runs`,
+      );
+    }
+    const challenger = serving.challenger;
+    if (challenger && servesChallenger(options.callerKey, this.config.challengerShare)) {
+      return { version: challenger, variant: 'challenger', other: serving.champion };
+    }
+    return {
+      version: serving.champion,
+      variant: 'champion',
+      ...(challenger ? { other: challenger } : {}),
+    };
+  }
+
+  private freshMeta(matchId: number): MatchMeta | undefined {
+    const known = this.meta.get(matchId);
+    return known && Date.now() - known.loadedAt < META_TTL_MS ? known : undefined;
+  }
+
+  private async detailOf(matchId: number): Promise<FixtureDetail> {
+    const detail = await this.matchData.fixture(matchId);
+    if (!detail) throw new NotFoundProblem('match', matchId);
+    this.remember(detail);
+    return detail;
+  }
+
+  private remember(detail: FixtureDetail): MatchMeta {
+    const meta = {
+      competition: detail.competition.code,
+      kickoff: detail.kickoff.getTime(),
+      loadedAt: Date.now(),
+    };
+    if (this.meta.size >= META_MAX) this.meta.clear();
+    this.meta.set(detail.id, meta);
+    return meta;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './training-run.entity';
+export * from './model-version.entity';
+export * from './model-alias.entity';

@@ -1,0 +1,127 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { actorOf } from '../common/http/actor';
+import { setPageHeaders } from '../common/http/pagination';
+import { AdminRoute, ViewerRoute } from '../common/auth/access.decorators';
+import { ApiProblems } from '../common/problem/api-problems.decorator';
+import {
+  AliasEventView,
+  ModelListQuery,
+  ModelVersionView,
+  PromoteBody,
+  ScopeAliasesView,
+} from './model.dto';
+import { ModelRegistryService } from './model-registry.service';
+
+@ApiTags('models')
+@Controller({ path: 'models', version: '1' })
+export class ModelsController {
+  constructor(private readonly registry: ModelRegistryService) {}
+
+  @Get()
+  @ViewerRoute()
+  @ApiOperation({ summary: 'Model versions, newest first, with the aliases they hold' })
+  @ApiOkResponse({ type: [ModelVersionView] })
+  @ApiProblems(400)
+  async list(
+    @Query() query: ModelListQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ModelVersionView[]> {
+    const { items, total } = await this.registry.list(
+      { scope: query.scope, modelType: query.modelType },
+      (query.page - 1) * query.pageSize,
+      query.pageSize,
+    );
+    setPageHeaders(request, reply, { items, total, page: query.page, pageSize: query.pageSize });
+    const aliases = await this.registry.aliasesOf(items.map((v) => v.id));
+    return items.map((v) => ModelVersionView.of(v, aliases.get(v.id) ?? []));
+  }
+
+  @Get('aliases')
+  @ViewerRoute()
+  @ApiOperation({ summary: 'Champion and challenger of every scope' })
+  @ApiOkResponse({ type: [ScopeAliasesView] })
+  async aliases(): Promise<ScopeAliasesView[]> {
+    const all = await this.registry.allAliases();
+    return [...all]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([scope, a]) => ({
+        scope,
+        champion: a.champion?.id ?? null,
+        challenger: a.challenger?.id ?? null,
+      }));
+  }
+
+  @Get('aliases/:scope/history')
+  @ViewerRoute()
+  @ApiOperation({
+    summary: 'Alias changes of a scope, newest first (promotions, rollbacks, automatic promotions)',
+  })
+  @ApiOkResponse({ type: [AliasEventView] })
+  async history(@Param('scope') scope: string): Promise<AliasEventView[]> {
+    return (await this.registry.history(decodeURIComponent(scope))).map(AliasEventView.of);
+  }
+
+  @Get(':id')
+  @ViewerRoute()
+  @ApiOperation({ summary: 'A model version with its fitted parameters' })
+  @ApiOkResponse({ type: ModelVersionView })
+  @ApiProblems(400, 404)
+  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<ModelVersionView> {
+    const version = await this.registry.get(id, true);
+    const aliases = await this.registry.aliasesOf([id]);
+    return ModelVersionView.of(version, aliases.get(id) ?? [], true);
+  }
+
+  @Post(':id/promote')
+  @HttpCode(200)
+  @AdminRoute()
+  @ApiOperation({
+    summary: 'Make a version the champion (default) or challenger of its scope (admin)',
+    description:
+      'Cached predictions of the scope are invalidated; the change is recorded in the alias history.',
+  })
+  @ApiOkResponse({ type: ModelVersionView })
+  @ApiProblems(400, 404, 409)
+  async promote(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: PromoteBody,
+    @Req() request: FastifyRequest,
+  ): Promise<ModelVersionView> {
+    await this.registry.promote(
+      id,
+      body.alias ?? 'champion',
+      actorOf(request),
+      'promote',
+      body.reason ?? null,
+    );
+    return this.get(id);
+  }
+
+  @Post(':id/rollback')
+  @HttpCode(200)
+  @AdminRoute()
+  @ApiOperation({ summary: 'The champion {id} hands back to the version it replaced (admin)' })
+  @ApiOkResponse({ type: ModelVersionView, description: 'The restored champion' })
+  @ApiProblems(400, 404, 409)
+  async rollback(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: FastifyRequest,
+  ): Promise<ModelVersionView> {
+    const restored = await this.registry.rollback(id, actorOf(request));
+    return this.get(restored.id);
+  }
+}

@@ -1,0 +1,36 @@
+import { SEARCHABLE_HYPERPARAMETERS } from '../modelling';
+import type { InvalidField } from '../common/problem/problem-details';
+
+const MAX_PATHS = 6;
+const MAX_VALUES = 8;
+
+/** Checks a search space from the API: known paths, 1..8 numbers each, within bounds. */
+export function searchSpaceErrors(space: Record<string, unknown>): InvalidField[] {
+  const errors: InvalidField[] = [];
+  const paths = Object.keys(space);
+  if (paths.length === 0)
+    errors.push({ field: 'searchSpace', reason: 'must name at least one hyperparameter' });
+  if (paths.length > MAX_PATHS) {
+    errors.push({ field: 'searchSpace', reason: `at most ${MAX_PATHS} hyperparameters` });
+  }
+  for (const path of paths) {
+    const field = `searchSpace.${path}`;
+    const bounds = SEARCHABLE_HYPERPARAMETERS[path];
+    if (!bounds) {
+      errors.push({
+        field,
+        reason: `unknown hyperparameter; one of ${Object.keys(SEARCHABLE_HYPERPARAMETERS).join(', ')}`,
+      });
+      continue;
+    }
+    const values = space[path];
+    if (!Array.isArray(values) || values.length === 0 || values.length > MAX_VALUES) {
+      errors.push({ field, reason: `must be a list of 1 to ${MAX_VALUES} numbers` });
+      continue;
+    }
+    if (!values.every((v) => typeof v === 'number' && v >= bounds.min && v <= bounds.max)) {
+      errors.push({ field, reason: `values must be numbers in [${bounds.min}, ${bounds.max}]` });
+    }
+  }
+  return errors;
+}

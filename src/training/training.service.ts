@@ -1,0 +1,362 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { EntityManager, LockMode, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { AppConfig } from '../config/app-config';
+import { DomainEvents } from '../common/events/domain-events';
+import {
+  NotFoundProblem,
+  ProblemException,
+  ValidationProblem,
+} from '../common/problem/problem.exception';
+import { nativeQuery } from '../infrastructure/database/native-sql';
+import { JobContext, JobQueue } from '../infrastructure/queue/job-queue';
+import { MatchDataService } from '../matches/read/match-data.service';
+import {
+  resolveHyperparameters,
+  type MatchInput,
+  type TrainedModel,
+  type TrainingProgress,
+} from '../modelling';
+import { codeVersion } from './engine/code-version';
+import { trainingFingerprint } from './engine/fingerprint';
+import { runTrainingInThread, TrainingCancelledError } from './engine/run-training';
+import {
+  ACTIVE_TRAINING_STATUSES,
+  ModelVersion,
+  TrainingRun,
+  TrainingStatus,
+  type TrainingTrigger,
+} from './entities';
+import { ModelRegistryService } from './model-registry.service';
+import { searchSpaceErrors } from './search-space';
+import type { CreateTrainingRunBody } from './training.dto';
+
+export const TRAINING_QUEUE = 'training';
+const MAX_ATTEMPTS = 3;
+const CANCEL_POLL_MS = 500;
+const DAY_MS = 86_400_000;
+
+/** A failure no retry can fix (e.g. no data in the window). */
+class FinalTrainingError extends Error {}
+
+/** Training runs: validation, queueing (one active run per scope), and the job that trains. */
+@Injectable()
+export class TrainingService implements OnModuleInit {
+  private readonly logger = new Logger(TrainingService.name);
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly queue: JobQueue,
+    private readonly matchData: MatchDataService,
+    private readonly registry: ModelRegistryService,
+    private readonly config: AppConfig,
+    private readonly events: DomainEvents,
+  ) {}
+
+  onModuleInit(): void {
+    this.queue.process<{ trainingRunId: string }, void>(TRAINING_QUEUE, (job) => this.run(job));
+    // The quick start serves predictions out of the box: a first model on the demo data.
+    this.events.on('demo.loaded', async () => {
+      if ((await this.em.fork().count(ModelVersion, {})) > 0) return;
+      const run = await this.create({ modelType: 'ensemble' }, 'demo-data');
+      this.logger.log(`training a first model on the demo data (run ${run.id})`);
+    });
+  }
+
+  async create(
+    body: CreateTrainingRunBody,
+    requestedBy: string | null,
+    trigger: TrainingTrigger = 'api',
+  ): Promise<TrainingRun> {
+    const known = await this.matchData.competitionCodes();
+    const competitions = [...new Set(body.competitions ?? known)].sort();
+    const unknown = competitions.filter((c) => !known.includes(c));
+    if (unknown.length > 0) {
+      throw new ProblemException(
+        422,
+        'unknown-competition',
+        'Unknown competition',
+        `no finished matches stored for ${unknown.join(', ')}`,
+        [{ field: 'competitions', reason: `unknown or without results: ${unknown.join(', ')}` }],
+      );
+    }
+    if (competitions.length === 0) {
+      throw new ProblemException(
+        422,
+        'no-data',
+        'No data',
+        'no finished matches stored yet: import data first',
+      );
+    }
+    const errors = body.searchSpace ? searchSpaceErrors(body.searchSpace) : [];
+    if (body.from && body.to && new Date(body.from) >= new Date(body.to)) {
+      errors.push({ field: 'to', reason: 'must be after from' });
+    }
+    if (errors.length > 0) throw new ValidationProblem(errors);
+
+    const em = this.em.fork();
+    const run = em.create(TrainingRun, {
+      modelType: body.modelType,
+      scope: body.competitions?.length === 1 ? competitions[0] : 'global',
+      competitions,
+      dataFrom: body.from ? new Date(body.from) : null,
+      dataTo: body.to ? new Date(body.to) : null,
+      hyperparameters: JSON.parse(JSON.stringify(body.hyperparameters ?? {})),
+      searchSpace: body.searchSpace ?? null,
+      evaluationWeeks: body.evaluationWeeks ?? this.config.trainingEvaluationWeeks,
+      trigger,
+      requestedBy,
+      log: [{ at: new Date().toISOString(), message: `queued (${trigger})` }],
+    });
+    try {
+      await em.flush();
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintViolationException)) throw error;
+      const active = await this.em
+        .fork()
+        .findOne(TrainingRun, { scope: run.scope, status: { $in: ACTIVE_TRAINING_STATUSES } });
+      throw new ProblemException(
+        409,
+        'training-already-active',
+        'A training run is already active',
+        `run ${active?.id ?? '?'} is already training scope ${run.scope}; wait for it or cancel it`,
+      );
+    }
+    await this.queue.enqueue(
+      TRAINING_QUEUE,
+      { trainingRunId: run.id },
+      { attempts: MAX_ATTEMPTS, backoffMs: 5000 },
+    );
+    return run;
+  }
+
+  async get(id: string): Promise<TrainingRun> {
+    const run = await this.em.fork().findOne(TrainingRun, { id });
+    if (!run) throw new NotFoundProblem('training run', id);
+    return run;
+  }
+
+  async list(offset: number, limit: number): Promise<{ items: TrainingRun[]; total: number }> {
+    const [items, total] = await this.em
+      .fork()
+      .findAndCount(TrainingRun, {}, { orderBy: { createdAt: 'desc', id: 'desc' }, offset, limit });
+    return { items, total };
+  }
+
+  /** Cancels a queued or running run; a running one stops within a second. */
+  async cancel(id: string, by: string | null): Promise<TrainingRun> {
+    const line = { at: new Date().toISOString(), message: `cancelled${by ? ` by ${by}` : ''}` };
+    const updated = await nativeQuery<{ id: string }>(
+      this.em,
+      `update training_runs set status = 'cancelled', finished_at = now(),
+         log = log || $2::jsonb
+       where id = $1 and status in ('queued', 'running') returning id`,
+      [id, JSON.stringify([line])],
+    );
+    if (updated.length === 0) {
+      const run = await this.get(id);
+      throw new ProblemException(
+        409,
+        'training-finished',
+        'Training run already finished',
+        `run ${id} is ${run.status}; only queued or running runs can be cancelled`,
+      );
+    }
+    return this.get(id);
+  }
+
+  private async run(job: JobContext<{ trainingRunId: string }>): Promise<void> {
+    const em = this.em.fork();
+    const run = await em.findOne(TrainingRun, { id: job.data.trainingRunId });
+    if (!run || !ACTIVE_TRAINING_STATUSES.includes(run.status)) return; // cancelled meanwhile
+    const started = Date.now();
+    Object.assign(run, {
+      status: TrainingStatus.Running,
+      startedAt: new Date(),
+      attempts: job.attempt,
+      error: null,
+    });
+    run.log = [
+      ...run.log,
+      { at: new Date().toISOString(), message: `attempt ${job.attempt} started` },
+    ];
+    await em.flush();
+
+    const abort = new AbortController();
+    const watcher = setInterval(() => {
+      void this.statusOf(run.id).then((status) => {
+        if (status === TrainingStatus.Cancelled) abort.abort();
+      });
+    }, CANCEL_POLL_MS);
+    try {
+      const matches = await this.matchData.trainingMatches({
+        competitions: run.competitions,
+        ...(run.dataFrom ? { from: run.dataFrom } : {}),
+        ...(run.dataTo ? { to: run.dataTo } : {}),
+      });
+      if (matches.length === 0)
+        throw new FinalTrainingError('no finished matches in the data window');
+      const loadMs = Date.now() - started;
+      const lastKickoff = matches[matches.length - 1].kickoff;
+      // Deterministic fit time: the given end of the window, else the day after the last result.
+      const asOf = run.dataTo?.getTime() ?? (Math.floor(lastKickoff / DAY_MS) + 1) * DAY_MS;
+      await this.appendLog(run.id, `loaded ${matches.length} finished matches in ${loadMs} ms`);
+      const trainStarted = Date.now();
+      const trained = await runTrainingInThread(
+        matches,
+        {
+          type: run.modelType,
+          hyperparameters: resolveHyperparameters(run.hyperparameters),
+          asOf,
+          evaluationWeeks: run.evaluationWeeks,
+          ...(run.searchSpace ? { searchSpace: run.searchSpace } : {}),
+        },
+        this.progressRecorder(run.id, job),
+        abort.signal,
+      ).catch((error: unknown) => {
+        if (error instanceof RangeError) throw new FinalTrainingError(error.message);
+        throw error;
+      });
+      const trainMs = Date.now() - trainStarted;
+      const saveStarted = Date.now();
+      const version = await this.saveVersion(run, trained, matches, asOf);
+      // Aliases first: a run reported as succeeded already has its champion in place.
+      await this.registry.afterTraining(version, run.trigger);
+      const saveMs = Date.now() - saveStarted;
+      const rps = trained.evaluation.model?.outcomes.rps;
+      await nativeQuery(
+        this.em,
+        `update training_runs set status = 'succeeded', progress = 100, model_version_id = $2,
+           finished_at = now(), timings = $3::jsonb, log = log || $4::jsonb
+         where id = $1`,
+        [
+          run.id,
+          version.id,
+          JSON.stringify({ loadMs, trainMs, saveMs, totalMs: Date.now() - started }),
+          JSON.stringify([
+            {
+              at: new Date().toISOString(),
+              message: `model version ${version.id}: ${trained.evaluation.matches} held-out matches${rps !== undefined ? `, RPS ${rps.toFixed(4)}` : ''}`,
+            },
+          ]),
+        ],
+      );
+      await this.events.emit('training.finished', {
+        trainingRunId: run.id,
+        status: TrainingStatus.Succeeded,
+        modelVersionId: version.id,
+      });
+      this.logger.log(
+        { trainingRunId: run.id, modelVersionId: version.id, loadMs, trainMs, saveMs },
+        'training finished',
+      );
+    } catch (error) {
+      if (error instanceof TrainingCancelledError) return;
+      const message = error instanceof Error ? error.message : String(error);
+      const final = error instanceof FinalTrainingError || job.attempt >= MAX_ATTEMPTS;
+      this.logger.error({ err: error, trainingRunId: run.id }, 'training failed');
+      await nativeQuery(
+        this.em,
+        `update training_runs set status = $2, error = $3, finished_at = case when $4 then now() end,
+           log = log || $5::jsonb
+         where id = $1 and status = 'running'`,
+        [
+          run.id,
+          final ? TrainingStatus.Failed : TrainingStatus.Queued,
+          message,
+          final,
+          JSON.stringify([
+            {
+              at: new Date().toISOString(),
+              message: final
+                ? `failed: ${message}`
+                : `attempt ${job.attempt} failed (${message}); retrying`,
+            },
+          ]),
+        ],
+      );
+      if (final) {
+        await this.events.emit('training.finished', {
+          trainingRunId: run.id,
+          status: TrainingStatus.Failed,
+          modelVersionId: null,
+        });
+      } else {
+        throw error;
+      }
+    } finally {
+      clearInterval(watcher);
+    }
+  }
+
+  /** Saves the version unless the run was cancelled meanwhile (checked under a row lock). */
+  private async saveVersion(
+    run: TrainingRun,
+    trained: TrainedModel,
+    matches: MatchInput[],
+    asOf: number,
+  ): Promise<ModelVersion> {
+    return this.em.fork().transactional(async (tx) => {
+      const fresh = await tx.findOneOrFail(
+        TrainingRun,
+        { id: run.id },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
+      if (fresh.status !== TrainingStatus.Running) throw new TrainingCancelledError();
+      return tx.create(ModelVersion, {
+        modelType: run.modelType,
+        scope: run.scope,
+        competitions: trained.parameters.competitions,
+        parameters: trained.parameters,
+        hyperparameters: trained.parameters.hyperparameters,
+        evaluation: trained.evaluation,
+        search: trained.search ?? null,
+        fingerprint: trainingFingerprint(matches),
+        matchesUsed: trained.matchesUsed,
+        dataFrom: new Date(matches[0].kickoff),
+        dataTo: new Date(matches[matches.length - 1].kickoff),
+        asOf: new Date(asOf),
+        codeVersion: codeVersion(),
+        createdBy: run.requestedBy,
+        trainingRunId: run.id,
+      });
+    });
+  }
+
+  /** Progress to the job and the run (at most every 2 %), phase messages to the run's log. */
+  private progressRecorder(runId: string, job: JobContext<unknown>) {
+    let saved = 0;
+    let lastMessage = '';
+    return (progress: TrainingProgress) => {
+      const percent = Math.floor(progress.fraction * 99);
+      const phase = progress.message.startsWith('backtest week') ? '' : progress.message;
+      if (percent - saved < 2 && (!phase || phase === lastMessage)) return;
+      saved = percent;
+      const lines =
+        phase && phase !== lastMessage ? [{ at: new Date().toISOString(), message: phase }] : [];
+      lastMessage = phase || lastMessage;
+      void job.reportProgress(percent);
+      void nativeQuery(
+        this.em,
+        `update training_runs set progress = greatest(progress, $2), log = log || $3::jsonb
+         where id = $1 and status = 'running'`,
+        [runId, percent, JSON.stringify(lines)],
+      ).catch((error: unknown) => this.logger.warn({ err: error }, 'could not record progress'));
+    };
+  }
+
+  private async appendLog(id: string, message: string): Promise<void> {
+    await nativeQuery(this.em, `update training_runs set log = log || $2::jsonb where id = $1`, [
+      id,
+      JSON.stringify([{ at: new Date().toISOString(), message }]),
+    ]);
+  }
+
+  private async statusOf(id: string): Promise<TrainingStatus | undefined> {
+    const rows = await nativeQuery<{ status: TrainingStatus }>(
+      this.em,
+      'select status from training_runs where id = $1',
+      [id],
+    );
+    return rows[0]?.status;
+  }
+}

@@ -1,0 +1,135 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { query } from './support/databases';
+import { uploadImport, waitForImport } from './support/imports';
+import { startTestApp, TestApp } from './support/test-app';
+
+const ROOT = path.resolve(__dirname, '..');
+const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures', name));
+
+/** Row counts of every table, and a checksum of the matches' full contents. */
+async function snapshot(url: string) {
+  const tables = await query<{ table_name: string }>(
+    url,
+    "select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1",
+  );
+  const counts: Record<string, number> = {};
+  for (const { table_name } of tables) {
+    const [row] = await query<{ n: string }>(url, `select count(*) as n from "${table_name}"`);
+    counts[table_name] = Number(row.n);
+  }
+  if (!('matches' in counts)) return { counts, checksum: null };
+  const [{ checksum }] = await query<{ checksum: string | null }>(
+    url,
+    "select md5(string_agg(m::text, E'\\n' order by m.id)) as checksum from matches m",
+  );
+  return { counts, checksum };
+}
+
+function script(name: string, args: string[], databaseUrl: string) {
+  const result = spawnSync('bash', [path.join(ROOT, 'scripts', name), ...args], {
+    env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl },
+    encoding: 'utf8',
+  });
+  return { code: result.status, stdout: result.stdout.trim(), stderr: result.stderr };
+}
+
+describe('scripts/backup.sh and scripts/restore.sh (real pg_dump / pg_restore)', () => {
+  let testApp: TestApp;
+  let url: string;
+  let dir: string;
+  let original: Awaited<ReturnType<typeof snapshot>>;
+  let backup: string;
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    url = testApp.databaseUrl;
+    for (const [file, name] of [
+      ['international-sample.csv', 'international.csv'],
+      ['bad-rows.football-data.csv', 'bad-rows.csv'],
+    ]) {
+      const response = await uploadImport(testApp.asAdmin, fixture(file), name);
+      expect((await waitForImport(testApp.asAdmin, response.json().id)).status).toBe('succeeded');
+    }
+    // The service stops before a restore, as the runbook says.
+    await testApp.app.close();
+    original = await snapshot(url);
+    dir = mkdtempSync(path.join(tmpdir(), 'oracxpred-backups-'));
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await testApp?.close().catch(() => undefined); // the app is closed already; this drops the database
+  });
+
+  it('has real data to protect', () => {
+    expect(original.counts.matches).toBeGreaterThan(20);
+    expect(original.counts.odds_snapshots).toBeGreaterThan(0);
+    expect(original.counts.teams).toBeGreaterThan(20);
+    expect(original.checksum).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('writes a custom-format archive with its checksum', () => {
+    const result = script('backup.sh', ['--dir', dir], url);
+    expect(result.code).toBe(0);
+    backup = result.stdout;
+    expect(path.basename(backup)).toMatch(/^oracxpred-\d{8}T\d{9}Z\.dump$/);
+    expect(readFileSync(backup).subarray(0, 5).toString()).toBe('PGDMP'); // custom format
+    expect(readFileSync(`${backup}.sha256`, 'utf8')).toContain(path.basename(backup));
+  });
+
+  it('restores every row after the database is wiped', async () => {
+    await query(url, 'drop schema public cascade; create schema public');
+    expect(await snapshot(url)).toEqual({ counts: {}, checksum: null });
+
+    const result = script('restore.sh', [backup, '--yes'], url);
+    expect(result.stderr).toContain('restored');
+    expect(result.code).toBe(0);
+    expect(await snapshot(url)).toEqual(original);
+  });
+
+  it('restores over changed data, back to the backed-up state', async () => {
+    await query(url, 'update matches set home_goals = 9 where id = (select min(id) from matches)');
+    await query(url, 'delete from odds_snapshots');
+    expect((await snapshot(url)).checksum).not.toBe(original.checksum);
+    expect(script('restore.sh', [backup, '--yes'], url).code).toBe(0);
+    expect(await snapshot(url)).toEqual(original);
+  });
+
+  it('refuses an archive that does not match its checksum, changing nothing', async () => {
+    const tampered = path.join(dir, 'tampered.dump');
+    const bytes = readFileSync(backup);
+    bytes[bytes.length - 10] ^= 0xff;
+    writeFileSync(tampered, bytes);
+    writeFileSync(
+      `${tampered}.sha256`,
+      readFileSync(`${backup}.sha256`, 'utf8').replace(path.basename(backup), 'tampered.dump'),
+    );
+    const result = script('restore.sh', [tampered, '--yes'], url);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('does not match its checksum');
+    expect(await snapshot(url)).toEqual(original);
+  });
+
+  it('asks for --yes before replacing anything', () => {
+    const result = script('restore.sh', [backup], url);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--yes');
+  });
+
+  it('keeps only the newest backups (--keep)', () => {
+    const made = [1, 2, 3].map(
+      () => script('backup.sh', ['--dir', dir, '--keep', '2'], url).stdout,
+    );
+    const dumps = readdirSync(dir)
+      .filter((f) => /^oracxpred-.*\.dump$/.test(f))
+      .sort();
+    expect(dumps).toEqual(made.slice(1).map((f) => path.basename(f)));
+    expect(
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.sha256'))
+        .sort(),
+    ).toEqual([...dumps.map((f) => `${f}.sha256`), 'tampered.dump.sha256'].sort());
+  });
+});

@@ -1,0 +1,210 @@
+import { generatedLeague } from '../src/matches/demo/generated-league';
+import { IngestionService } from '../src/matches/imports/ingestion.service';
+import type { MatchRecord } from '../src/matches/ingestion/match-record';
+import { query } from './support/databases';
+import { Inject, startTestApp, TestApp } from './support/test-app';
+import { train } from './support/training';
+
+/**
+ * Predictions on a generated league (no real data needed): the sticky A/B split with both sides
+ * frozen, batches, hypothetical fixtures, cache invalidation when a match's data changes, and
+ * the automatic promotion of a challenger that beats the champion on the same scored matches.
+ */
+
+const COMPETITION = 'generated/premier-division';
+const DAY = 86_400_000;
+
+describe('predictions API (e2e)', () => {
+  let testApp: TestApp;
+  let ingestion: IngestionService;
+  const now = new Date();
+  const league = generatedLeague(now);
+  const inject: Inject = (options) => testApp.asAdmin(options);
+  let champion: string;
+  let challenger: string;
+  let fixtureIds: number[];
+
+  beforeAll(async () => {
+    testApp = await startTestApp({
+      AB_CHALLENGER_SHARE: '0.5',
+      AUTO_PROMOTE: 'true',
+      AUTO_PROMOTE_MIN_MATCHES: '30',
+      AUTO_PROMOTE_MARGIN: '0',
+    });
+    ingestion = testApp.app.get(IngestionService);
+    await ingestion.importParsed(league);
+    // A deliberately weak champion (team strengths flattened) and a sound challenger.
+    const weak = await train(testApp.asAdmin, {
+      modelType: 'dixon-coles',
+      competitions: [COMPETITION],
+      hyperparameters: { dixonColes: { ridge: 100 } },
+      evaluationWeeks: 8,
+    });
+    const sound = await train(testApp.asAdmin, {
+      modelType: 'dixon-coles',
+      competitions: [COMPETITION],
+      evaluationWeeks: 8,
+    });
+    champion = weak.modelVersionId!;
+    challenger = sound.modelVersionId!;
+    const promoted = await inject({
+      method: 'POST',
+      url: `/v1/models/${challenger}/promote`,
+      payload: { alias: 'challenger' },
+    });
+    expect(promoted.json().aliases).toEqual(['challenger']);
+    const rows = await query<{ id: number }>(
+      testApp.databaseUrl,
+      `select id from matches where status = 'scheduled' order by kickoff, id`,
+    );
+    fixtureIds = rows.map((r) => r.id);
+    expect(fixtureIds.length).toBeGreaterThan(40);
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  it('splits callers between champion and challenger, sticky per caller, and freezes both', async () => {
+    const [fixture] = fixtureIds;
+    const variants = new Map<string, string>();
+    // 40 callers: 40 API keys (the split is sticky per key, per account without one).
+    for (let i = 1; i <= 40; i++) {
+      const created = await inject({
+        method: 'POST',
+        url: '/v1/me/api-keys',
+        payload: { name: `caller ${i}`, scopes: ['read'] },
+      });
+      const headers = { 'x-api-key': created.json().key as string };
+      const url = `/v1/matches/${fixture}/prediction`;
+      const first = await testApp.app.inject({ url, headers });
+      const again = await testApp.app.inject({ url, headers });
+      expect(again.headers['x-model-variant']).toBe(first.headers['x-model-variant']);
+      expect(again.headers['x-model-version']).toBe(first.headers['x-model-version']);
+      variants.set(headers['x-api-key'], String(first.headers['x-model-variant']));
+    }
+    const challengers = [...variants.values()].filter((v) => v === 'challenger').length;
+    expect(challengers).toBeGreaterThan(5);
+    expect(challengers).toBeLessThan(35);
+    const frozen = await query<{ model_version_id: string }>(
+      testApp.databaseUrl,
+      'select model_version_id from ledger_entries where match_id = $1 order by model_version_id',
+      [fixture],
+    );
+    expect(frozen.map((f) => f.model_version_id)).toEqual([champion, challenger].sort());
+  });
+
+  it('serves a batch of upcoming fixtures, soonest first, with paging headers', async () => {
+    const response = await inject({
+      url: `/v1/predictions?competition=${encodeURIComponent(COMPETITION)}&pageSize=60`,
+    });
+    expect(response.statusCode).toBe(200);
+    const items =
+      response.json<Array<{ matchId: number; prediction: { match: { kickoff: string } } }>>();
+    expect(items.map((i) => i.matchId)).toEqual(fixtureIds.slice(0, 60));
+    expect(Number(response.headers['x-total-count'])).toBe(fixtureIds.length);
+    expect(response.headers.link).toContain('rel="next"');
+    const kickoffs = items.map((i) => Date.parse(i.prediction.match.kickoff));
+    expect([...kickoffs].sort((a, b) => a - b)).toEqual(kickoffs);
+  });
+
+  it('predicts hypothetical fixtures, at a neutral venue too, and refuses bad ones', async () => {
+    const teams = await query<{ id: number }>(
+      testApp.databaseUrl,
+      'select id from teams order by id limit 2',
+    );
+    const [home, away] = teams.map((t) => t.id);
+    const response = await inject({
+      method: 'POST',
+      url: '/v1/predictions/simulate',
+      payload: {
+        fixtures: [
+          { homeTeamId: home, awayTeamId: away },
+          { homeTeamId: home, awayTeamId: away, neutral: true },
+        ],
+      },
+    });
+    expect(response.statusCode).toBe(200);
+    const [atHome, neutral] = response.json();
+    expect(neutral.explanation.homeAdvantage).toMatchObject({ neutralVenue: true, goalsFactor: 1 });
+    expect(atHome.markets.matchResult.home).toBeGreaterThan(neutral.markets.matchResult.home);
+    expect(atHome.warnings).toEqual([]);
+    const [{ count }] = await query<{ count: string }>(
+      testApp.databaseUrl,
+      'select count(*) from ledger_entries where match_id = 0',
+    );
+    expect(count).toBe('0');
+
+    const bad = [
+      [{ fixtures: [{ homeTeamId: home, awayTeamId: home }] }, 400],
+      [{ fixtures: [{ homeTeamId: home, awayTeamId: 999999 }] }, 404],
+      [{ fixtures: [] }, 400],
+      [
+        { fixtures: Array.from({ length: 51 }, () => ({ homeTeamId: home, awayTeamId: away })) },
+        400,
+      ],
+      [{ fixtures: [{ homeTeamId: 'x', awayTeamId: away }] }, 400],
+    ] as const;
+    for (const [payload, status] of bad) {
+      const refused = await inject({ method: 'POST', url: '/v1/predictions/simulate', payload });
+      expect({ payload, status: refused.statusCode }).toEqual({ payload, status });
+      expect(refused.headers['content-type']).toMatch(/problem\+json/);
+    }
+  });
+
+  it('answers 404 for an unknown match and 400 for a malformed id or model', async () => {
+    expect((await inject({ url: '/v1/matches/99999999/prediction' })).statusCode).toBe(404);
+    expect((await inject({ url: '/v1/matches/abc/prediction' })).statusCode).toBe(400);
+    expect(
+      (await inject({ url: `/v1/matches/${fixtureIds[0]}/prediction?model=nope` })).statusCode,
+    ).toBe(400);
+  });
+
+  it("drops a cached prediction when the match's data changes", async () => {
+    const fixture = fixtureIds[1];
+    const url = `/v1/matches/${fixture}/prediction`;
+    const remoteAddress = '10.9.9.9';
+    await inject({ url, remoteAddress });
+    expect((await inject({ url, remoteAddress })).headers['x-cache']).toBe('hit');
+
+    const [{ source_key }] = await query<{ source_key: string }>(
+      testApp.databaseUrl,
+      'select source_key from matches where id = $1',
+      [fixture],
+    );
+    const record = league.records.find((r) => r.sourceKey === source_key) as MatchRecord;
+    const moved: MatchRecord = {
+      ...record,
+      odds: record.odds.map((o) =>
+        o.market === '1x2' ? { ...o, prices: { home: 1.5, draw: 4.5, away: 7.0 } } : o,
+      ),
+    };
+    await ingestion.importParsed({ ...league, records: [moved], rowsRead: 1 });
+    const after = await inject({ url, remoteAddress });
+    expect(after.headers['x-cache']).toBe('miss');
+    expect(after.json().odds[0].outcomes.home.price).toBe(1.5);
+  });
+
+  it('promotes the challenger automatically once it beats the champion on the same scored matches', async () => {
+    await inject({
+      url: `/v1/predictions?competition=${encodeURIComponent(COMPETITION)}&pageSize=100`,
+    });
+    // Time passes: the same league, later, has the results of those fixtures.
+    await ingestion.importParsed(generatedLeague(new Date(now.getTime() + 200 * DAY)));
+    let aliases: Array<{ scope: string; champion: string | null }> = [];
+    for (let i = 0; i < 100; i++) {
+      aliases = (await inject({ url: '/v1/models/aliases' })).json();
+      if (aliases[0]?.champion === challenger) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(aliases).toEqual([{ scope: COMPETITION, champion: challenger, challenger: null }]);
+    const history = (
+      await inject({ url: `/v1/models/aliases/${encodeURIComponent(COMPETITION)}/history` })
+    ).json();
+    expect(history[0]).toMatchObject({
+      action: 'auto-promote',
+      versionId: challenger,
+      reason: expect.stringMatching(/on the same \d+ matches/),
+    });
+  });
+});
