@@ -13,6 +13,7 @@ import { CacheModule } from './infrastructure/cache/cache.module';
 import { EventsModule } from './common/events/events.module';
 import { TrainingModule } from './training/training.module';
 import { PredictionsModule } from './predictions/predictions.module';
+import { AuthModule } from './auth/auth.module';
 
 @Module({
   imports: [
@@ -24,6 +25,7 @@ import { PredictionsModule } from './predictions/predictions.module';
     QueueModule,
     CacheModule,
     EventsModule,
+    AuthModule,
     MatchesModule,
     TrainingModule,
     PredictionsModule,

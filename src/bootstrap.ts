@@ -16,22 +16,39 @@ import { closeConnectionsWhenShuttingDown } from './infrastructure/lifecycle/gra
 import { registerHttpMetrics } from './infrastructure/metrics/http-metrics';
 import { registerMetricsRoute } from './infrastructure/metrics/metrics-endpoint';
 import { MetricsService } from './infrastructure/metrics/metrics.service';
+import { ProxyTrust } from './common/http/proxy-trust';
+import { trackRoutes } from './common/http/route-registry';
+
+/** Headers browsers may read on cross-origin responses. */
+const EXPOSED_HEADERS = [
+  REQUEST_ID_HEADER,
+  'x-total-count',
+  'link',
+  'retry-after',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+];
 
 /** Builds the HTTP application (not listening): shared by main.ts and the e2e tests. */
 export async function createApp(): Promise<NestFastifyApplication> {
+  const proxyTrust = new ProxyTrust();
   const adapter = new FastifyAdapter({
     genReqId: (req: IncomingMessage) => assignRequestId(req),
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    // X-Forwarded-For is believed from TRUSTED_PROXIES only (set below, once config is read).
+    trustProxy: proxyTrust.trusts,
     // On shutdown, requests already received on open connections are served, not refused
     // with 503 (graceful shutdown: the listener closes, in-flight work finishes).
     return503OnClosing: false,
   });
+  trackRoutes(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
   const config = app.get(AppConfig);
+  proxyTrust.configure(config.trustedProxies);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
@@ -43,6 +60,15 @@ export async function createApp(): Promise<NestFastifyApplication> {
   closeConnectionsWhenShuttingDown(fastify, app.get(ReadinessRegistry));
   // A worker answers probes and scrapes only: the API is the api role's.
   if (!config.servesApi) restrictToOperationalRoutes(fastify);
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'x-api-key', REQUEST_ID_HEADER],
+      exposedHeaders: EXPOSED_HEADERS,
+      maxAge: 600,
+    });
+  }
   await app.register(multipart as never, {
     limits: { fileSize: config.importMaxUploadBytes, files: 1 },
   });

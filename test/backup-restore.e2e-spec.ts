@@ -50,8 +50,8 @@ describe('scripts/backup.sh and scripts/restore.sh (real pg_dump / pg_restore)',
       ['international-sample.csv', 'international.csv'],
       ['bad-rows.football-data.csv', 'bad-rows.csv'],
     ]) {
-      const response = await uploadImport(testApp.app, fixture(file), name);
-      expect((await waitForImport(testApp.app, response.json().id)).status).toBe('succeeded');
+      const response = await uploadImport(testApp.asAdmin, fixture(file), name);
+      expect((await waitForImport(testApp.asAdmin, response.json().id)).status).toBe('succeeded');
     }
     // The service stops before a restore, as the runbook says.
     await testApp.app.close();

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Pool } from 'undici';
 import { createTestDatabase } from './support/databases';
 import { ServerProcess, startServerProcess } from './support/server-process';
+import { TEST_ADMIN } from './support/test-app';
 
 const CONNECTIONS = 16;
 /** Long enough for the "load balancer" below to notice readiness 503, even on a busy machine. */
@@ -44,6 +45,7 @@ async function* slowUpload(boundary: string, durationMs: number): AsyncGenerator
 describe('graceful shutdown on SIGTERM (the real server process, under load)', () => {
   let server: ServerProcess;
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let authorization: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -51,7 +53,17 @@ describe('graceful shutdown on SIGTERM (the real server process, under load)', (
       DATABASE_URL: database.url,
       SHUTDOWN_DELAY_MS: String(DELAY_MS),
       SHUTDOWN_TIMEOUT_MS: '15000',
+      ADMIN_EMAIL: TEST_ADMIN.email,
+      ADMIN_PASSWORD: TEST_ADMIN.password,
+      RATE_LIMIT_USER: '1000000',
     });
+    const login = await fetch(`${server.baseUrl}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(TEST_ADMIN),
+    });
+    expect(login.status).toBe(200);
+    authorization = `Bearer ${((await login.json()) as { accessToken: string }).accessToken}`;
   });
   afterAll(async () => {
     server?.kill();
@@ -86,7 +98,11 @@ describe('graceful shutdown on SIGTERM (the real server process, under load)', (
       for (let n = index; routing; n++) {
         inFlight++;
         try {
-          const res = await pool.request({ path: paths[n % paths.length], method: 'GET' });
+          const res = await pool.request({
+            path: paths[n % paths.length],
+            method: 'GET',
+            headers: { authorization },
+          });
           await res.body.text();
           if (res.statusCode === 200) completed++;
           else failures.push(`${paths[n % paths.length]}: ${res.statusCode}`);
@@ -106,7 +122,7 @@ describe('graceful shutdown on SIGTERM (the real server process, under load)', (
       .request({
         path: '/v1/imports',
         method: 'POST',
-        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, authorization },
         body: Readable.from(slowUpload(boundary, DELAY_MS + 1500)),
       })
       .then(async (res) => ({

@@ -17,7 +17,7 @@ describe('health endpoints (PostgreSQL; Bull when REDIS_URL is set)', () => {
   });
   afterAll(() => testApp?.close());
 
-  const get = (url: string) => testApp.app.inject({ method: 'GET', url });
+  const get = (url: string) => testApp.asAdmin({ method: 'GET', url });
 
   it('is ready when every registered check is up, naming each check', async () => {
     const response = await get('/health/ready');

@@ -1,4 +1,4 @@
-import { startTestApp, TestApp } from './support/test-app';
+import { Inject, startTestApp, TestApp } from './support/test-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const PROBLEM_JSON = /^application\/problem\+json/;
@@ -41,7 +41,7 @@ describe('HTTP basics: health, problem+json errors, request ids, headers, docs',
   });
   afterAll(() => testApp?.close());
 
-  const inject = (options: Parameters<TestApp['app']['inject']>[0]) => testApp.app.inject(options);
+  const inject: Inject = (options) => testApp.asAdmin(options);
 
   /** Checks the RFC 9457 shape and that the body and the header carry the same request id. */
   function expectProblem(

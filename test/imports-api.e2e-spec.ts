@@ -53,7 +53,7 @@ describe('imports API (PostgreSQL; Bull when REDIS_URL is set)', () => {
       const content = readFileSync(
         sharedDataPath('football', 'history', 'england__premier-league.csv'),
       );
-      const response = await uploadImport(testApp.app, content, 'england__premier-league.csv');
+      const response = await uploadImport(testApp.asAdmin, content, 'england__premier-league.csv');
       expect(response.statusCode).toBe(202);
       const queued = response.json();
       expect(queued).toMatchObject({
@@ -68,7 +68,7 @@ describe('imports API (PostgreSQL; Bull when REDIS_URL is set)', () => {
         finishedAt: null,
       });
 
-      const run = await waitForImport(testApp.app, queued.id);
+      const run = await waitForImport(testApp.asAdmin, queued.id);
       expect(run).toMatchObject({
         id: queued.id,
         status: 'succeeded',
@@ -104,12 +104,12 @@ describe('imports API (PostgreSQL; Bull when REDIS_URL is set)', () => {
 
     it('honours an explicit format and reports matches both files have as unchanged', async () => {
       const content = readFileSync(sharedDataPath('football', 'football-data-co-uk', 'E0.csv'));
-      const response = await uploadImport(testApp.app, content, 'E0.csv', {
+      const response = await uploadImport(testApp.asAdmin, content, 'E0.csv', {
         format: 'football-data-co-uk',
       });
       expect(response.statusCode).toBe(202);
       expect(response.json()).toMatchObject({ status: 'queued', format: 'football-data-co-uk' });
-      const run = await waitForImport(testApp.app, response.json().id);
+      const run = await waitForImport(testApp.asAdmin, response.json().id);
       expect(run).toMatchObject({
         status: 'succeeded',
         format: 'football-data-co-uk',
@@ -127,11 +127,11 @@ describe('imports API (PostgreSQL; Bull when REDIS_URL is set)', () => {
     it('is rejected when the given format does not fit the file', async () => {
       const before = await query(dbUrl, WRITTEN);
       const content = readFileSync(sharedDataPath('football', 'football-data-co-uk', 'E0.csv'));
-      const response = await uploadImport(testApp.app, content, 'E0.csv', {
+      const response = await uploadImport(testApp.asAdmin, content, 'E0.csv', {
         format: 'international',
       });
       expect(response.statusCode).toBe(202);
-      const run = await waitForImport(testApp.app, response.json().id);
+      const run = await waitForImport(testApp.asAdmin, response.json().id);
       expect(run.status).toBe('rejected');
       expect(run.error).toEqual(expect.any(String));
       expect(await query(dbUrl, WRITTEN)).toEqual(before);
@@ -140,9 +140,9 @@ describe('imports API (PostgreSQL; Bull when REDIS_URL is set)', () => {
 
   describe('the bad-rows fixture', () => {
     it('succeeds, listing lines 3, 4, 5 and 6 as errors', async () => {
-      const response = await uploadImport(testApp.app, BAD_ROWS, 'bad-rows.csv');
+      const response = await uploadImport(testApp.asAdmin, BAD_ROWS, 'bad-rows.csv');
       expect(response.statusCode).toBe(202);
-      const run = await waitForImport(testApp.app, response.json().id);
+      const run = await waitForImport(testApp.asAdmin, response.json().id);
       expect(run.status).toBe('succeeded');
       const errors = run.issues.filter((i) => i.severity === 'error');
       expect(errors.map((e) => [e.line, e.column])).toEqual([
@@ -169,12 +169,12 @@ describe('imports API (PostgreSQL; Bull when REDIS_URL is set)', () => {
       // Dates moved to 2033 so that its three good rows would be new matches if written.
       const content = BAD_ROWS.replace(/2024/g, '2033');
       const before = await query(dbUrl, WRITTEN);
-      const response = await uploadImport(testApp.app, content, 'bad-rows-2033.csv', {
+      const response = await uploadImport(testApp.asAdmin, content, 'bad-rows-2033.csv', {
         strict: 'true',
       });
       expect(response.statusCode).toBe(202);
       expect(response.json()).toMatchObject({ status: 'queued', strict: true });
-      const run = await waitForImport(testApp.app, response.json().id);
+      const run = await waitForImport(testApp.asAdmin, response.json().id);
       expect(run).toMatchObject({ status: 'rejected', strict: true, newTeams: [] });
       expect(run.issues.filter((i) => i.severity === 'error').map((i) => i.line)).toEqual([
         3, 4, 5, 6,
@@ -183,10 +183,10 @@ describe('imports API (PostgreSQL; Bull when REDIS_URL is set)', () => {
       expect(await query(dbUrl, WRITTEN)).toEqual(before);
 
       // The same bytes without strict do write the three good rows: the check above can fail.
-      const lenient = await uploadImport(testApp.app, content, 'bad-rows-2033.csv', {
+      const lenient = await uploadImport(testApp.asAdmin, content, 'bad-rows-2033.csv', {
         strict: 'false',
       });
-      const committed = await waitForImport(testApp.app, lenient.json().id);
+      const committed = await waitForImport(testApp.asAdmin, lenient.json().id);
       expect(committed).toMatchObject({ status: 'succeeded', strict: false });
       expect(committed.counts).toMatchObject({ matchesInserted: 3, teamsCreated: 0 });
       expect(await matchCount()).toBe(Number((before[0] as { matches: string }).matches) + 3);
@@ -195,7 +195,7 @@ describe('imports API (PostgreSQL; Bull when REDIS_URL is set)', () => {
 
   describe('refused uploads', () => {
     const post = async (parts: Parameters<typeof multipart>[0]) =>
-      testApp.app.inject({ method: 'POST', url: '/v1/imports', ...(await multipart(parts)) });
+      testApp.asAdmin({ method: 'POST', url: '/v1/imports', ...(await multipart(parts)) });
     const file = { name: 'file', value: BAD_ROWS, filename: 'x.csv' };
 
     it.each([
@@ -224,7 +224,7 @@ describe('imports API (PostgreSQL; Bull when REDIS_URL is set)', () => {
 
     it('refuses an empty file with 422 and creates no run', async () => {
       const runs = await runCount();
-      const body = expectProblem(await uploadImport(testApp.app, '', 'empty.csv'), 422);
+      const body = expectProblem(await uploadImport(testApp.asAdmin, '', 'empty.csv'), 422);
       expect(body.detail).toMatch(/empty/);
       expect(await runCount()).toBe(runs);
     });
@@ -232,7 +232,7 @@ describe('imports API (PostgreSQL; Bull when REDIS_URL is set)', () => {
     it('refuses a file over IMPORT_MAX_UPLOAD_MB with 413', async () => {
       const runs = await runCount();
       const big = Buffer.alloc(1024 * 1024 + 1, 'a');
-      expectProblem(await uploadImport(testApp.app, big, 'big.csv'), 413);
+      expectProblem(await uploadImport(testApp.asAdmin, big, 'big.csv'), 413);
       expect(await runCount()).toBe(runs);
     });
 
@@ -240,9 +240,9 @@ describe('imports API (PostgreSQL; Bull when REDIS_URL is set)', () => {
       const before = await query(dbUrl, WRITTEN);
       const html =
         '<!DOCTYPE html>\n<html><head><title>503 Service Unavailable</title></head><body>busy</body></html>\n';
-      const response = await uploadImport(testApp.app, html, 'E0.csv');
+      const response = await uploadImport(testApp.asAdmin, html, 'E0.csv');
       expect(response.statusCode).toBe(202);
-      const run = await waitForImport(testApp.app, response.json().id);
+      const run = await waitForImport(testApp.asAdmin, response.json().id);
       expect(run).toMatchObject({ status: 'rejected', counts: null, attempts: 1 });
       expect(run.error).toMatch(/HTML/);
       expect(await query(dbUrl, WRITTEN)).toEqual(before);
@@ -253,9 +253,9 @@ describe('imports API (PostgreSQL; Bull when REDIS_URL is set)', () => {
     });
 
     it('ends a file with only blank lines as rejected (empty)', async () => {
-      const response = await uploadImport(testApp.app, '  \n\n', 'blank.csv');
+      const response = await uploadImport(testApp.asAdmin, '  \n\n', 'blank.csv');
       expect(response.statusCode).toBe(202);
-      const run = await waitForImport(testApp.app, response.json().id);
+      const run = await waitForImport(testApp.asAdmin, response.json().id);
       expect(run.status).toBe('rejected');
       expect(run.error).toMatch(/empty/);
     });
@@ -263,7 +263,7 @@ describe('imports API (PostgreSQL; Bull when REDIS_URL is set)', () => {
     it('answers a body that is neither multipart nor JSON with 415', async () => {
       const runs = await runCount();
       expectProblem(
-        await testApp.app.inject({
+        await testApp.asAdmin({
           method: 'POST',
           url: '/v1/imports',
           payload: BAD_ROWS,
@@ -285,7 +285,7 @@ describe('imports API (PostgreSQL; Bull when REDIS_URL is set)', () => {
       async (payload, field) => {
         const runs = await runCount();
         const body = expectProblem(
-          await testApp.app.inject({ method: 'POST', url: '/v1/imports', payload }),
+          await testApp.asAdmin({ method: 'POST', url: '/v1/imports', payload }),
           400,
         );
         expect(body.errors?.map((e) => e.field)).toEqual([field]);
@@ -296,7 +296,7 @@ describe('imports API (PostgreSQL; Bull when REDIS_URL is set)', () => {
 
   describe('GET /v1/imports', () => {
     it('lists the runs newest first with X-Total-Count and Link', async () => {
-      const response = await testApp.app.inject({ method: 'GET', url: '/v1/imports?pageSize=3' });
+      const response = await testApp.asAdmin({ method: 'GET', url: '/v1/imports?pageSize=3' });
       expect(response.statusCode).toBe(200);
       const expected = await query<{ id: string }>(
         dbUrl,
@@ -312,18 +312,15 @@ describe('imports API (PostgreSQL; Bull when REDIS_URL is set)', () => {
       expect(lastUrl.pathname).toBe('/v1/imports');
       expect(lastUrl.searchParams.get('page')).toBe(String(Math.ceil(total / 3)));
       expect(lastUrl.searchParams.get('pageSize')).toBe('3');
-      expectProblem(
-        await testApp.app.inject({ method: 'GET', url: '/v1/imports?pageSize=201' }),
-        400,
-      );
+      expectProblem(await testApp.asAdmin({ method: 'GET', url: '/v1/imports?pageSize=201' }), 400);
     });
 
     it('answers a malformed id with 400 and an unknown one with 404', async () => {
-      const malformed = await testApp.app.inject({ method: 'GET', url: '/v1/imports/not-a-uuid' });
+      const malformed = await testApp.asAdmin({ method: 'GET', url: '/v1/imports/not-a-uuid' });
       expect(malformed.statusCode).toBe(400);
       expect(malformed.headers['content-type']).toMatch(/^application\/problem\+json/);
       const id = randomUUID();
-      const unknown = await testApp.app.inject({ method: 'GET', url: `/v1/imports/${id}` });
+      const unknown = await testApp.asAdmin({ method: 'GET', url: `/v1/imports/${id}` });
       expect(unknown.statusCode).toBe(404);
       expect(unknown.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(unknown.json().detail).toContain(id);

@@ -36,8 +36,8 @@ describe('GET /metrics (Prometheus)', () => {
     const before = parseSamples((await testApp.app.inject('/metrics')).body);
     const count = (labels: Record<string, string>, samples = before) =>
       valueOf(samples, HTTP, labels) ?? 0;
-    for (const id of [1, 2, 3]) await testApp.app.inject(`/v1/matches/${id}`);
-    await testApp.app.inject('/v1/matches?pageSize=5');
+    for (const id of [1, 2, 3]) await testApp.asAdmin({ url: `/v1/matches/${id}` });
+    await testApp.asAdmin({ url: '/v1/matches?pageSize=5' });
     await testApp.app.inject('/no/such/path/42');
 
     const { samples } = await scrape();
@@ -60,8 +60,8 @@ describe('GET /metrics (Prometheus)', () => {
   });
 
   it('counts import rows accepted and rejected, job durations and queue depth', async () => {
-    const response = await uploadImport(testApp.app, BAD_ROWS, 'bad-rows.csv');
-    const run = await waitForImport(testApp.app, response.json().id);
+    const response = await uploadImport(testApp.asAdmin, BAD_ROWS, 'bad-rows.csv');
+    const run = await waitForImport(testApp.asAdmin, response.json().id);
     expect(run.counts).toMatchObject({ rowsRead: 7, rowsRejected: 4 });
 
     const { samples } = await scrape();

@@ -2,7 +2,7 @@ import { generatedLeague } from '../src/matches/demo/generated-league';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
 import type { MatchRecord } from '../src/matches/ingestion/match-record';
 import { query } from './support/databases';
-import { startTestApp, TestApp } from './support/test-app';
+import { startTestApp, type Inject, TestApp } from './support/test-app';
 import { train } from './support/training';
 
 /**
@@ -19,7 +19,7 @@ describe('predictions API (e2e)', () => {
   let ingestion: IngestionService;
   const now = new Date();
   const league = generatedLeague(now);
-  const inject = (...args: Parameters<TestApp['app']['inject']>) => testApp.app.inject(...args);
+  const inject: Inject = (options) => testApp.asAdmin(options);
   let champion: string;
   let challenger: string;
   let fixtureIds: number[];
@@ -34,13 +34,13 @@ describe('predictions API (e2e)', () => {
     ingestion = testApp.app.get(IngestionService);
     await ingestion.importParsed(league);
     // A deliberately weak champion (team strengths flattened) and a sound challenger.
-    const weak = await train(testApp.app, {
+    const weak = await train(inject, {
       modelType: 'dixon-coles',
       competitions: [COMPETITION],
       hyperparameters: { dixonColes: { ridge: 100 } },
       evaluationWeeks: 8,
     });
-    const sound = await train(testApp.app, {
+    const sound = await train(inject, {
       modelType: 'dixon-coles',
       competitions: [COMPETITION],
       evaluationWeeks: 8,
@@ -67,14 +67,23 @@ describe('predictions API (e2e)', () => {
 
   it('splits callers between champion and challenger, sticky per caller, and freezes both', async () => {
     const [fixture] = fixtureIds;
+    // Forty programmatic clients, each with its own API key.
     const variants = new Map<string, string>();
     for (let i = 1; i <= 40; i++) {
-      const remoteAddress = `10.0.0.${i}`;
-      const first = await inject({ url: `/v1/matches/${fixture}/prediction`, remoteAddress });
-      const again = await inject({ url: `/v1/matches/${fixture}/prediction`, remoteAddress });
+      const created = await inject({
+        method: 'POST',
+        url: '/v1/me/api-keys',
+        payload: { name: `client ${i}`, scopes: ['read'] },
+      });
+      expect(created.statusCode).toBe(201);
+      const headers = { 'x-api-key': created.json().key };
+      const url = `/v1/matches/${fixture}/prediction`;
+      const first = await testApp.app.inject({ url, headers });
+      const again = await testApp.app.inject({ url, headers });
+      expect(first.statusCode).toBe(200);
       expect(again.headers['x-model-variant']).toBe(first.headers['x-model-variant']);
       expect(again.headers['x-model-version']).toBe(first.headers['x-model-version']);
-      variants.set(remoteAddress, String(first.headers['x-model-variant']));
+      variants.set(created.json().id, String(first.headers['x-model-variant']));
     }
     const challengers = [...variants.values()].filter((v) => v === 'challenger').length;
     expect(challengers).toBeGreaterThan(5);
@@ -156,9 +165,8 @@ describe('predictions API (e2e)', () => {
   it("drops a cached prediction when the match's data changes", async () => {
     const fixture = fixtureIds[1];
     const url = `/v1/matches/${fixture}/prediction`;
-    const remoteAddress = '10.9.9.9';
-    await inject({ url, remoteAddress });
-    expect((await inject({ url, remoteAddress })).headers['x-cache']).toBe('hit');
+    await inject({ url });
+    expect((await inject({ url })).headers['x-cache']).toBe('hit');
 
     const [{ source_key }] = await query<{ source_key: string }>(
       testApp.databaseUrl,
@@ -173,7 +181,7 @@ describe('predictions API (e2e)', () => {
       ),
     };
     await ingestion.importParsed({ ...league, records: [moved], rowsRead: 1 });
-    const after = await inject({ url, remoteAddress });
+    const after = await inject({ url });
     expect(after.headers['x-cache']).toBe('miss');
     expect(after.json().odds[0].outcomes.home.price).toBe(1.5);
   });

@@ -93,7 +93,7 @@ describe('read API: competitions, teams, matches (PostgreSQL)', () => {
   let ids: { premierLeague: number; bundesliga: number; manCity: number; nottingham: number };
 
   const get = (url: string, headers: Record<string, string> = {}) =>
-    testApp.app.inject({ method: 'GET', url, headers });
+    testApp.asAdmin({ method: 'GET', url, headers });
 
   const matchesUrl = (params: Record<string, string | number>) =>
     `/v1/matches?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]))}`;

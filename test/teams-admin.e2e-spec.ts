@@ -33,7 +33,7 @@ describe('team administration: aliases and merges (PostgreSQL)', () => {
   const team: Record<string, number> = {};
 
   const post = (url: string, payload: unknown) =>
-    testApp.app.inject({ method: 'POST', url, payload: payload as object });
+    testApp.asAdmin({ method: 'POST', url, payload: payload as object });
   const count = async (sql: string, params: unknown[] = []) =>
     Number((await query<{ n: string }>(dbUrl, sql, params))[0].n);
   const teamCount = () => count('select count(*) as n from teams');
@@ -149,9 +149,9 @@ describe('team administration: aliases and merges (PostgreSQL)', () => {
 
     it('creates and reports a new team, with the real one among its suggestions', async () => {
       const teamsBefore = await teamCount();
-      const response = await uploadImport(testApp.app, unknownSpelling, 'unknown-spelling.csv');
+      const response = await uploadImport(testApp.asAdmin, unknownSpelling, 'unknown-spelling.csv');
       expect(response.statusCode).toBe(202);
-      const run = await waitForImport(testApp.app, response.json().id);
+      const run = await waitForImport(testApp.asAdmin, response.json().id);
       expect(run.status).toBe('succeeded');
       expect(run.counts).toMatchObject({ matchesInserted: 3, teamsCreated: 1, rowsRejected: 0 });
       expect(run.newTeams).toHaveLength(1);
@@ -252,18 +252,18 @@ describe('team administration: aliases and merges (PostgreSQL)', () => {
     });
 
     it('shows the result through the API', async () => {
-      const arsenal = await testApp.app.inject({ method: 'GET', url: `/v1/teams/${team.Arsenal}` });
+      const arsenal = await testApp.asAdmin({ method: 'GET', url: `/v1/teams/${team.Arsenal}` });
       expect(arsenal.json().aliases.map((a: { alias: string }) => a.alias)).toEqual(
         expect.arrayContaining(['Arsenal', 'The Gunners', 'Arsenal FC']),
       );
-      const search = await testApp.app.inject({ method: 'GET', url: '/v1/teams?search=arsenal' });
+      const search = await testApp.asAdmin({ method: 'GET', url: '/v1/teams?search=arsenal' });
       expect(search.json().items.map((t: { id: number }) => t.id)).toEqual([team.Arsenal]);
-      const matches = await testApp.app.inject({
+      const matches = await testApp.asAdmin({
         method: 'GET',
         url: `/v1/matches?team=${team.Arsenal}&from=2031-08-01&to=2031-09-01`,
       });
       expect(matches.json().total).toBe(3);
-      const gone = await testApp.app.inject({
+      const gone = await testApp.asAdmin({
         method: 'GET',
         url: `/v1/matches?team=${newTeamId}`,
       });
@@ -272,8 +272,8 @@ describe('team administration: aliases and merges (PostgreSQL)', () => {
 
     it("resolves the merged team's spellings to the real team in later imports", async () => {
       const teamsBefore = await teamCount();
-      const again = await uploadImport(testApp.app, unknownSpelling, 'unknown-spelling.csv');
-      const rerun = await waitForImport(testApp.app, again.json().id);
+      const again = await uploadImport(testApp.asAdmin, unknownSpelling, 'unknown-spelling.csv');
+      const rerun = await waitForImport(testApp.asAdmin, again.json().id);
       expect(rerun.status).toBe('succeeded');
       expect(rerun.counts).toMatchObject({ matchesInserted: 0, teamsCreated: 0, rowsRejected: 0 });
       expect(rerun.newTeams).toEqual([]);

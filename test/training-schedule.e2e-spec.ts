@@ -1,13 +1,13 @@
 import { generatedLeague } from '../src/matches/demo/generated-league';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
 import type { TrainingRunView } from '../src/training/training.dto';
-import { startTestApp, TestApp } from './support/test-app';
+import { startTestApp, type Inject, TestApp } from './support/test-app';
 import { train } from './support/training';
 
 /** Scheduled retraining (TRAINING_SCHEDULE): each tick retrains the champion into a challenger. */
 describe('scheduled retraining (e2e)', () => {
   let testApp: TestApp;
-  const inject = (...args: Parameters<TestApp['app']['inject']>) => testApp.app.inject(...args);
+  const inject: Inject = (options) => testApp.asAdmin(options);
 
   beforeAll(async () => {
     testApp = await startTestApp({ TRAINING_SCHEDULE: '*/2 * * * * *' });
@@ -19,7 +19,7 @@ describe('scheduled retraining (e2e)', () => {
   });
 
   it('retrains the champion with its settings on the schedule; the new version becomes challenger', async () => {
-    const first = await train(testApp.app, {
+    const first = await train(inject, {
       modelType: 'elo',
       competitions: ['generated/premier-division'],
       hyperparameters: { elo: { k: 12 } },

@@ -97,7 +97,7 @@ describe('URL import sources (PostgreSQL)', () => {
       )
     )[0];
   const importUrl = (url: string, extra: Record<string, unknown> = {}) =>
-    testApp.app.inject({ method: 'POST', url: '/v1/imports', payload: { url, ...extra } });
+    testApp.asAdmin({ method: 'POST', url: '/v1/imports', payload: { url, ...extra } });
 
   beforeAll(async () => {
     const table = routes(pending);
@@ -211,7 +211,7 @@ describe('URL import sources (PostgreSQL)', () => {
       source: `${base}/E0.csv`,
       strict: false,
     });
-    const run = await waitForImport(testApp.app, response.json().id);
+    const run = await waitForImport(testApp.asAdmin, response.json().id);
     expect(run).toMatchObject({
       status: 'succeeded',
       format: 'football-data-co-uk',

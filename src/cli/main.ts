@@ -9,18 +9,25 @@ import { IngestionService } from '../matches/imports/ingestion.service';
 import { ImportsService } from '../matches/imports/imports.service';
 import { DemoDataService } from '../matches/demo/demo-data.service';
 import type { ImportReport } from '../matches/imports/import-report';
+import { FirstAdmin } from '../auth/users/first-admin';
+import { randomBytes } from 'node:crypto';
 
 const USAGE = `Usage:
   npm run cli -- import <path|url> [--format football-data-co-uk|history|international] [--strict]
   npm run cli -- migrate            apply pending database migrations (the production step)
   npm run cli -- migration:create   write a migration for the entities' changes into migrations/
-  npm run cli -- demo               load demo data into an empty database`;
+  npm run cli -- demo               load demo data into an empty database
+  npm run cli -- create-admin --email <address> [--password-stdin]
+                                    create an admin account; without --password-stdin a strong
+                                    password is generated and printed once`;
 
 interface ParsedArgs {
   command?: string;
   positional: string[];
   flags: Record<string, string | true>;
 }
+
+const BOOLEAN_FLAGS = ['--strict', '--password-stdin'];
 
 function parseArgs(argv: string[]): ParsedArgs {
   const positional: string[] = [];
@@ -30,7 +37,11 @@ function parseArgs(argv: string[]): ParsedArgs {
     if (!arg.startsWith('--')) positional.push(arg);
     else if (arg.includes('='))
       flags[arg.slice(2, arg.indexOf('='))] = arg.slice(arg.indexOf('=') + 1);
-    else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') && arg !== '--strict')
+    else if (
+      argv[i + 1] !== undefined &&
+      !argv[i + 1].startsWith('--') &&
+      !BOOLEAN_FLAGS.includes(arg)
+    )
       flags[arg.slice(2)] = argv[++i];
     else flags[arg.slice(2)] = true;
   }
@@ -66,6 +77,8 @@ async function main(): Promise<number> {
         );
         return 0;
       }
+      case 'create-admin':
+        return await createAdminCommand(app.get(FirstAdmin), args);
       case 'demo':
         await app.get(DemoDataService).load();
         process.stdout.write('demo data loaded\n');
@@ -77,6 +90,39 @@ async function main(): Promise<number> {
   } finally {
     await app.close();
   }
+}
+
+async function createAdminCommand(firstAdmin: FirstAdmin, args: ParsedArgs): Promise<number> {
+  const email = args.flags.email;
+  if (typeof email !== 'string') {
+    process.stderr.write(`create-admin needs --email <address>\n${USAGE}\n`);
+    return 2;
+  }
+  const generated = args.flags['password-stdin'] !== true;
+  const password = generated ? randomBytes(18).toString('base64url') : await readStdin();
+  try {
+    const id = await firstAdmin.createAdmin(email, password, 'cli');
+    process.stdout.write(`admin ${email} created (id ${id})\n`);
+    if (generated) {
+      process.stdout.write(
+        `password: ${password}\n(shown once: sign in at POST /v1/auth/login and change it with PUT /v1/me/password)\n`,
+      );
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof ProblemException) {
+      process.stderr.write(`create-admin refused: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+/** The password piped in (first line, without its line break). */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0];
 }
 
 async function importCommand(

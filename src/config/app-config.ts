@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import path from 'node:path';
-import { Environment, Profile, ServiceRole } from './environment';
+import {
+  Environment,
+  parseApiKeyPlans,
+  parsePreviousKeys,
+  PreviousSigningKey,
+  Profile,
+  ServiceRole,
+  splitList,
+} from './environment';
 
 /** Typed read access to the validated configuration; the only way code reads settings. */
 @Injectable()
@@ -92,5 +100,71 @@ export class AppConfig {
   }
   get shutdown(): { delayMs: number; timeoutMs: number } {
     return { delayMs: this.get('SHUTDOWN_DELAY_MS'), timeoutMs: this.get('SHUTDOWN_TIMEOUT_MS') };
+  }
+
+  get jwt(): {
+    current: { kid: string; secret: string };
+    previous: PreviousSigningKey[];
+    issuer: string;
+    audience: string;
+    accessTtlSeconds: number;
+  } {
+    // validateEnvironment refused a malformed JWT_PREVIOUS_KEYS already.
+    const previous = parsePreviousKeys(this.get('JWT_PREVIOUS_KEYS'));
+    return {
+      current: { kid: this.get('JWT_KEY_ID'), secret: this.get('JWT_SECRET') },
+      previous: typeof previous === 'string' ? [] : previous,
+      issuer: this.get('JWT_ISSUER'),
+      audience: this.get('JWT_AUDIENCE'),
+      accessTtlSeconds: this.get('JWT_ACCESS_TTL_SECONDS'),
+    };
+  }
+  get refreshTokenTtlMs(): number {
+    return this.get('REFRESH_TOKEN_TTL_DAYS') * 24 * 3600 * 1000;
+  }
+  get registration(): 'open' | 'invitation' {
+    return this.get('REGISTRATION');
+  }
+  get firstAdmin(): { email: string; password: string } | undefined {
+    const email = this.get('ADMIN_EMAIL');
+    const password = this.get('ADMIN_PASSWORD');
+    return email && password ? { email, password } : undefined;
+  }
+  get passwordMinLength(): number {
+    return this.get('PASSWORD_MIN_LENGTH');
+  }
+  get loginLockout(): { maxFailures: number; maxFailuresPerIp: number; lockSeconds: number } {
+    return {
+      maxFailures: this.get('LOGIN_MAX_FAILURES'),
+      maxFailuresPerIp: this.get('LOGIN_MAX_FAILURES_PER_IP'),
+      lockSeconds: this.get('LOGIN_LOCK_SECONDS'),
+    };
+  }
+  get rateLimits(): {
+    windowMs: number;
+    anonymous: number;
+    user: number;
+    auth: number;
+    plans: Map<string, number>;
+  } {
+    return {
+      windowMs: this.get('RATE_LIMIT_WINDOW_SECONDS') * 1000,
+      anonymous: this.get('RATE_LIMIT_ANONYMOUS'),
+      user: this.get('RATE_LIMIT_USER'),
+      auth: this.get('RATE_LIMIT_AUTH'),
+      plans: parseApiKeyPlans(this.get('API_KEY_PLANS')) ?? new Map(),
+    };
+  }
+  get apiKeyDefaultPlan(): string {
+    return this.get('API_KEY_DEFAULT_PLAN');
+  }
+  get apiKeyCacheMs(): number {
+    return this.get('API_KEY_CACHE_SECONDS') * 1000;
+  }
+  get corsOrigins(): string[] {
+    return splitList(this.get('CORS_ORIGINS'));
+  }
+  get trustedProxies(): string[] {
+    return splitList(this.get('TRUSTED_PROXIES'));
   }
 }

@@ -1,12 +1,15 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { parseExpression } from 'cron-parser';
+import { isIP } from 'node:net';
 import {
   IsEnum,
   IsIn,
   IsInt,
   IsNumber,
   IsOptional,
+  IsEmail,
   IsString,
+  Matches,
   Max,
   Min,
   MinLength,
@@ -29,6 +32,8 @@ const KNOWN_DEFAULT_SECRETS = new Set([
   'secret',
   'development-secret-change-me-development-secret',
 ]);
+
+const KEY_ID_PATTERN = /^[\w.-]{1,64}$/;
 
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   value === '' || value === null ? undefined : value;
@@ -92,6 +97,130 @@ export class Environment {
   @IsString()
   @MinLength(16)
   JWT_SECRET = 'development-secret-change-me-development-secret';
+
+  /** Key id (`kid`) of JWT_SECRET in the tokens it signs; change it whenever the secret changes. */
+  @Matches(KEY_ID_PATTERN)
+  JWT_KEY_ID = 'k1';
+
+  /**
+   * Retired signing keys, still accepted for tokens issued before their retirement and for at most
+   * JWT_ACCESS_TTL_SECONDS after it: JSON `[{"kid":"k0","secret":"...","retiredAt":"<ISO time>"}]`.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_PREVIOUS_KEYS?: string;
+
+  @IsString()
+  @MinLength(1)
+  JWT_ISSUER = 'oracxpred';
+
+  @IsString()
+  @MinLength(1)
+  JWT_AUDIENCE = 'oracxpred-api';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(86400)
+  JWT_ACCESS_TTL_SECONDS = 900;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  REFRESH_TOKEN_TTL_DAYS = 30;
+
+  /** open: anyone may register (as a viewer); invitation: only with an admin's invitation. */
+  @IsIn(['open', 'invitation'])
+  REGISTRATION: 'open' | 'invitation' = 'invitation';
+
+  /** The first admin, created at start when no admin exists yet (both or neither). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsEmail()
+  ADMIN_EMAIL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  ADMIN_PASSWORD?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(8)
+  @Max(128)
+  PASSWORD_MIN_LENGTH = 12;
+
+  /** Failed logins of one account (or one unknown name) before it is locked for LOGIN_LOCK_SECONDS. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  LOGIN_MAX_FAILURES = 5;
+
+  /** Failed logins from one client address before that address is locked. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  LOGIN_MAX_FAILURES_PER_IP = 50;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  LOGIN_LOCK_SECONDS = 900;
+
+  /** Rate limits: requests per RATE_LIMIT_WINDOW_SECONDS, per client address or per account. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_ANONYMOUS = 120;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_USER = 1200;
+
+  /** Login, registration and token refresh, per client address (on top of the limits above). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_AUTH = 20;
+
+  /** API key plans, `name:requests per window`, comma-separated; a key's plan sets its limit. */
+  @Matches(/^\s*[a-z][\w-]*:\d+\s*(,\s*[a-z][\w-]*:\d+\s*)*$/, {
+    message: 'API_KEY_PLANS must look like "free:600,pro:6000"',
+  })
+  API_KEY_PLANS = 'free:600,pro:6000';
+
+  @Matches(/^[a-z][\w-]*$/)
+  API_KEY_DEFAULT_PLAN = 'free';
+
+  /** How long a replica trusts its cached API key lookup (revocation elsewhere takes this long). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  API_KEY_CACHE_SECONDS = 30;
+
+  /** Browser origins allowed by CORS, comma-separated; empty: no cross-origin access. */
+  @IsString()
+  CORS_ORIGINS = '';
+
+  /**
+   * Proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For is believed; the
+   * client address of a request from anyone else is its own socket address.
+   */
+  @IsString()
+  TRUSTED_PROXIES = '';
 
   @Transform(toInt)
   @IsInt()
@@ -185,7 +314,13 @@ export class Environment {
 export class ConfigurationError extends Error {}
 
 /** Variables whose values may hold credentials: named in errors, never echoed. */
-const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DATABASE_URL', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set([
+  'JWT_SECRET',
+  'JWT_PREVIOUS_KEYS',
+  'ADMIN_PASSWORD',
+  'DATABASE_URL',
+  'REDIS_URL',
+]);
 
 /** Validates raw variables (process.env) into an Environment, or throws naming each bad variable. */
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
@@ -212,17 +347,135 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
       `ORACXPRED_ROLE: ${env.ORACXPRED_ROLE} needs REDIS_URL (roles share jobs through Redis)`,
     );
   }
-  if (env.NODE_ENV === Profile.Production) {
+  const production = env.NODE_ENV === Profile.Production;
+  if (production) {
     if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production');
     if (!env.REDIS_URL) problems.push('REDIS_URL: required in production');
-    if (KNOWN_DEFAULT_SECRETS.has(env.JWT_SECRET) || env.JWT_SECRET.length < 32) {
+    if (!isStrongSecret(env.JWT_SECRET)) {
       problems.push(
         'JWT_SECRET: production needs a secret of 32+ characters that is not a default',
       );
     }
   }
+  problems.push(...previousKeyProblems(env, production));
+  if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
+    problems.push('ADMIN_EMAIL: set together with ADMIN_PASSWORD, or neither');
+  }
+  const plans = parseApiKeyPlans(env.API_KEY_PLANS);
+  if (plans && !plans.has(env.API_KEY_DEFAULT_PLAN)) {
+    problems.push(
+      `API_KEY_DEFAULT_PLAN: must be one of the plans in API_KEY_PLANS (got "${env.API_KEY_DEFAULT_PLAN}")`,
+    );
+  }
+  for (const name of ['CORS_ORIGINS', 'TRUSTED_PROXIES'] as const) {
+    const invalid = listProblem(name, env[name]);
+    if (invalid) problems.push(invalid);
+  }
   if (problems.length > 0) {
     throw new ConfigurationError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
   return env;
+}
+
+function isStrongSecret(secret: string): boolean {
+  return secret.length >= 32 && !KNOWN_DEFAULT_SECRETS.has(secret);
+}
+
+export interface PreviousSigningKey {
+  kid: string;
+  secret: string;
+  retiredAt: Date;
+}
+
+/** JWT_PREVIOUS_KEYS parsed, or the reason it is invalid (the secrets never appear in the reason). */
+export function parsePreviousKeys(raw: string | undefined): PreviousSigningKey[] | string {
+  if (!raw) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return 'not valid JSON';
+  }
+  if (!Array.isArray(parsed)) return 'must be a JSON array of {kid, secret, retiredAt}';
+  const keys: PreviousSigningKey[] = [];
+  for (const [index, entry] of parsed.entries()) {
+    const { kid, secret, retiredAt } = (entry ?? {}) as Record<string, unknown>;
+    if (typeof kid !== 'string' || !KEY_ID_PATTERN.test(kid)) return `entry ${index}: bad kid`;
+    if (typeof secret !== 'string' || secret.length < 16) {
+      return `entry ${index} (${kid}): secret must have 16+ characters`;
+    }
+    const retired = typeof retiredAt === 'string' ? new Date(retiredAt) : undefined;
+    if (!retired || Number.isNaN(retired.getTime())) {
+      return `entry ${index} (${kid}): retiredAt must be an ISO date-time`;
+    }
+    keys.push({ kid, secret, retiredAt: retired });
+  }
+  return keys;
+}
+
+function previousKeyProblems(env: Environment, production: boolean): string[] {
+  const keys = parsePreviousKeys(env.JWT_PREVIOUS_KEYS);
+  if (typeof keys === 'string') return [`JWT_PREVIOUS_KEYS: ${keys}`];
+  const problems: string[] = [];
+  for (const key of keys) {
+    if (key.kid === env.JWT_KEY_ID) {
+      problems.push(`JWT_PREVIOUS_KEYS: kid "${key.kid}" is the current JWT_KEY_ID`);
+    }
+    if (production && !isStrongSecret(key.secret)) {
+      problems.push(
+        `JWT_PREVIOUS_KEYS: key "${key.kid}" needs a secret of 32+ characters that is not a default`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** API_KEY_PLANS as plan name → requests per window (undefined when malformed). */
+export function parseApiKeyPlans(raw: string): Map<string, number> | undefined {
+  const plans = new Map<string, number>();
+  for (const entry of raw.split(',')) {
+    const [name, limit] = entry.trim().split(':');
+    const value = Number(limit);
+    if (!name || !Number.isInteger(value) || value < 1) return undefined;
+    plans.set(name, value);
+  }
+  return plans;
+}
+
+/** Splits a comma-separated setting into its trimmed, non-empty entries. */
+export function splitList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+}
+
+function listProblem(name: 'CORS_ORIGINS' | 'TRUSTED_PROXIES', raw: string): string | undefined {
+  const bad = splitList(raw).filter((entry) =>
+    name === 'CORS_ORIGINS' ? !isOrigin(entry) : !isAddressOrRange(entry),
+  );
+  if (bad.length === 0) return undefined;
+  const expected =
+    name === 'CORS_ORIGINS'
+      ? 'origins like https://app.example.org'
+      : 'IP addresses or CIDR ranges like 10.0.0.0/8';
+  return `${name}: expected ${expected} (got ${bad.map((b) => JSON.stringify(b)).join(', ')})`;
+}
+
+function isOrigin(entry: string): boolean {
+  try {
+    const url = new URL(entry);
+    return /^https?:$/.test(url.protocol) && url.origin === entry.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits >= 0 && bits <= (version === 4 ? 32 : 128);
 }

@@ -13,11 +13,9 @@ import {
 } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { createHash } from 'node:crypto';
-import { actorOf } from '../common/http/actor';
 import { setPageHeaders } from '../common/http/pagination';
 import { ApiProblems } from '../common/problem/api-problems.decorator';
-import { AdminRoute } from '../matches/admin-route.decorator';
+import { AdminRoute, UserRoute, ViewerRoute } from '../common/auth/access.decorators';
 import {
   CacheStatsView,
   PredictionView,
@@ -28,12 +26,11 @@ import {
 } from './predictions.dto';
 import { PredictionsService } from './predictions.service';
 
-/** The caller for the sticky A/B split: the principal, else a hash of its API key, else its address. */
+/** The caller for the sticky A/B split: the API key, else the account, else the address. */
 function callerKey(request: FastifyRequest): string {
-  const actor = actorOf(request);
-  if (actor) return `actor:${actor}`;
-  const key = request.headers['x-api-key'];
-  if (typeof key === 'string') return `key:${createHash('sha256').update(key).digest('hex')}`;
+  const principal = request.principal;
+  if (principal?.apiKeyId) return `key:${principal.apiKeyId}`;
+  if (principal) return `user:${principal.userId}`;
   return `ip:${request.ip}`;
 }
 
@@ -46,6 +43,7 @@ export class PredictionsController {
   constructor(private readonly predictions: PredictionsService) {}
 
   @Get('matches/:id/prediction')
+  @ViewerRoute()
   @ApiOperation({
     summary:
       "A match's prediction: 1X2, double chance, over/under, BTTS, Asian handicap, correct scores, xG, explanation, market edge",
@@ -90,6 +88,7 @@ export class PredictionsController {
   }
 
   @Get('predictions')
+  @ViewerRoute()
   @ApiOperation({
     summary: 'Predictions of upcoming fixtures in one call (soonest first, paginated)',
   })
@@ -113,6 +112,7 @@ export class PredictionsController {
   }
 
   @Post('predictions/simulate')
+  @UserRoute()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Predict hypothetical fixtures between stored teams (optionally at a neutral venue)',

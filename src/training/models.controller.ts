@@ -15,7 +15,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../common/http/actor';
 import { setPageHeaders } from '../common/http/pagination';
 import { ApiProblems } from '../common/problem/api-problems.decorator';
-import { AdminRoute } from '../matches/admin-route.decorator';
+import { AdminRoute, ViewerRoute } from '../common/auth/access.decorators';
 import {
   AliasEventView,
   ModelListQuery,
@@ -26,6 +26,7 @@ import {
 import { ModelRegistryService } from './model-registry.service';
 
 @ApiTags('models')
+@ViewerRoute()
 @Controller({ path: 'models', version: '1' })
 export class ModelsController {
   constructor(private readonly registry: ModelRegistryService) {}

@@ -16,7 +16,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../common/http/actor';
 import { PageQuery, setPageHeaders } from '../common/http/pagination';
 import { ApiProblems } from '../common/problem/api-problems.decorator';
-import { AdminRoute } from '../matches/admin-route.decorator';
+import { AdminRoute } from '../common/auth/access.decorators';
 import { CreateTrainingRunBody, TrainingRunView } from './training.dto';
 import { TrainingService } from './training.service';
 

@@ -1,5 +1,5 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ImportCountsView, ImportRunView } from '../../src/matches/imports/import.dto';
+import type { Inject } from './test-app';
 
 /** An import run as GET /v1/imports/:id shows it once final (counts are null only before). */
 export type FinishedImportRun = Omit<ImportRunView, 'counts'> & { counts: ImportCountsView };
@@ -34,7 +34,7 @@ export async function multipart(
 
 /** POST /v1/imports with a multipart upload of `content` (plus optional plain fields). */
 export async function uploadImport(
-  app: NestFastifyApplication,
+  inject: Inject,
   content: string | Buffer,
   filename: string,
   fields: Record<string, string> = {},
@@ -43,19 +43,19 @@ export async function uploadImport(
     ...Object.entries(fields).map(([name, value]) => ({ name, value })),
     { name: 'file', value: content, filename },
   ]);
-  return app.inject({ method: 'POST', url: '/v1/imports', ...body });
+  return inject({ method: 'POST', url: '/v1/imports', ...body });
 }
 
 /** Polls GET /v1/imports/:id until the run is final; fails after `timeoutMs`. */
 export async function waitForImport(
-  app: NestFastifyApplication,
+  inject: Inject,
   id: string,
   timeoutMs = 60_000,
 ): Promise<FinishedImportRun> {
   const deadline = Date.now() + timeoutMs;
   let last: FinishedImportRun | undefined;
   while (Date.now() < deadline) {
-    const response = await app.inject({ method: 'GET', url: `/v1/imports/${id}` });
+    const response = await inject({ method: 'GET', url: `/v1/imports/${id}` });
     if (response.statusCode !== 200) {
       throw new Error(`GET /v1/imports/${id} answered ${response.statusCode}: ${response.body}`);
     }

@@ -1,18 +1,18 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { TrainingRunView } from '../../src/training/training.dto';
+import type { Inject } from './test-app';
 
 const FINAL = ['succeeded', 'failed', 'cancelled'];
 
 /** Polls GET /v1/training-runs/:id until the run is final; fails after `timeoutMs`. */
 export async function waitForTraining(
-  app: NestFastifyApplication,
+  inject: Inject,
   id: string,
   timeoutMs = 120_000,
 ): Promise<TrainingRunView> {
   const deadline = Date.now() + timeoutMs;
   let last: TrainingRunView | undefined;
   while (Date.now() < deadline) {
-    const response = await app.inject({ method: 'GET', url: `/v1/training-runs/${id}` });
+    const response = await inject({ method: 'GET', url: `/v1/training-runs/${id}` });
     if (response.statusCode !== 200) {
       throw new Error(
         `GET /v1/training-runs/${id} answered ${response.statusCode}: ${response.body}`,
@@ -29,14 +29,14 @@ export async function waitForTraining(
 
 /** POST /v1/training-runs and wait for it; throws unless it succeeded. */
 export async function train(
-  app: NestFastifyApplication,
+  inject: Inject,
   body: Record<string, unknown>,
 ): Promise<TrainingRunView> {
-  const created = await app.inject({ method: 'POST', url: '/v1/training-runs', payload: body });
+  const created = await inject({ method: 'POST', url: '/v1/training-runs', payload: body });
   if (created.statusCode !== 202) {
     throw new Error(`POST /v1/training-runs answered ${created.statusCode}: ${created.body}`);
   }
-  const run = await waitForTraining(app, created.json<TrainingRunView>().id);
+  const run = await waitForTraining(inject, created.json<TrainingRunView>().id);
   if (run.status !== 'succeeded') throw new Error(`training failed: ${JSON.stringify(run)}`);
   return run;
 }

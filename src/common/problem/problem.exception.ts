@@ -9,6 +9,8 @@ export class ProblemException extends HttpException {
     readonly title: string,
     detail: string,
     readonly errors?: InvalidField[],
+    /** Response headers that belong to the problem (Retry-After, WWW-Authenticate). */
+    readonly headers?: Record<string, string>,
   ) {
     super(detail, status);
   }
@@ -29,5 +31,27 @@ export class ValidationProblem extends ProblemException {
 export class NotFoundProblem extends ProblemException {
   constructor(what: string, id: string | number) {
     super(404, 'not-found', 'Not found', `${what} ${id} does not exist`);
+  }
+}
+
+export class UnauthorizedProblem extends ProblemException {
+  constructor(detail: string) {
+    super(401, 'unauthenticated', 'Unauthorized', detail, undefined, {
+      'www-authenticate': 'Bearer realm="oracxpred"',
+    });
+  }
+}
+
+export class ForbiddenProblem extends ProblemException {
+  constructor(detail: string) {
+    super(403, 'forbidden', 'Forbidden', detail);
+  }
+}
+
+export class TooManyAttemptsProblem extends ProblemException {
+  constructor(detail: string, retryAfterSeconds: number) {
+    super(429, 'too-many-attempts', 'Too many requests', detail, undefined, {
+      'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    });
   }
 }

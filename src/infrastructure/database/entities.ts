@@ -10,6 +10,14 @@ import {
 } from '../../matches/entities';
 import { ModelAlias, ModelAliasEvent, ModelVersion, TrainingRun } from '../../training/entities';
 import { LedgerEntry, LedgerScore } from '../../predictions/entities';
+import {
+  ApiKey,
+  AuditEntry,
+  Invitation,
+  LoginFailure,
+  RefreshToken,
+  User,
+} from '../../auth/entities';
 
 /** Every entity the ORM knows; a module adds its entities here. */
 export const ALL_ENTITIES = [
@@ -27,4 +35,10 @@ export const ALL_ENTITIES = [
   ModelAliasEvent,
   LedgerEntry,
   LedgerScore,
+  User,
+  RefreshToken,
+  ApiKey,
+  Invitation,
+  LoginFailure,
+  AuditEntry,
 ];

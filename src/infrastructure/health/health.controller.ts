@@ -5,8 +5,10 @@ import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { AppConfig } from '../../config/app-config';
 import { AdminRoute } from '../../matches/admin-route.decorator';
 import { ReadinessRegistry } from './readiness.registry';
+import { PublicRoute } from '../../common/auth/access.decorators';
 
 @ApiTags('health')
+@PublicRoute()
 @Controller('health')
 export class HealthController {
   constructor(

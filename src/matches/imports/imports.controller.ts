@@ -26,7 +26,7 @@ import { PageQuery, setPageHeaders } from '../../common/http/pagination';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { ProblemException, ValidationProblem } from '../../common/problem/problem.exception';
 import { toInvalidFields } from '../../common/problem/validation';
-import { AdminRoute } from '../admin-route.decorator';
+import { AdminRoute } from '../../common/auth/access.decorators';
 import { FORMATS, ImportFromUrlBody, ImportRunView } from './import.dto';
 import { ImportRequest, ImportsService } from './imports.service';
 

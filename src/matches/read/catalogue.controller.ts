@@ -14,7 +14,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setPageHeaders } from '../../common/http/pagination';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
-import { AdminRoute } from '../admin-route.decorator';
+import { AdminRoute, ViewerRoute } from '../../common/auth/access.decorators';
 import { CatalogueService } from './catalogue.service';
 import { MatchDetailView, MatchListQuery, MatchPageView } from './match.dto';
 import {
@@ -33,6 +33,7 @@ export class CatalogueController {
   constructor(private readonly catalogue: CatalogueService) {}
 
   @Get('competitions')
+  @ViewerRoute()
   @ApiOperation({ summary: 'Competitions with their seasons and match counts' })
   @ApiOkResponse({ type: [CompetitionView] })
   competitions(): Promise<CompetitionView[]> {
@@ -40,6 +41,7 @@ export class CatalogueController {
   }
 
   @Get('teams')
+  @ViewerRoute()
   @ApiOperation({
     summary: 'Teams, searchable by name or alias (case, accents, punctuation ignored)',
   })
@@ -59,6 +61,7 @@ export class CatalogueController {
   }
 
   @Get('teams/:id')
+  @ViewerRoute()
   @ApiOperation({ summary: 'One team with its aliases' })
   @ApiOkResponse({ type: TeamView })
   @ApiProblems(400, 404)
@@ -92,6 +95,7 @@ export class CatalogueController {
   }
 
   @Get('matches')
+  @ViewerRoute()
   @ApiOperation({
     summary: 'Matches, filtered, sorted and paginated (X-Total-Count and Link headers)',
   })
@@ -108,6 +112,7 @@ export class CatalogueController {
   }
 
   @Get('matches/:id')
+  @ViewerRoute()
   @ApiOperation({ summary: 'One match with all its odds snapshots' })
   @ApiOkResponse({ type: MatchDetailView })
   @ApiProblems(400, 404)

@@ -9,6 +9,7 @@ import {
 import { IsDateString, IsOptional, IsString } from 'class-validator';
 import { AppConfig } from '../../config/app-config';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
+import { PublicRoute } from '../../common/auth/access.decorators';
 import { ModelRegistryService } from '../../training/model-registry.service';
 import { PerformanceService } from './performance.service';
 
@@ -73,6 +74,9 @@ class VersionPerformanceView extends ModelPerformanceView {
 }
 
 @ApiTags('performance')
+// The track record is public, like the ledger it is computed from.
+@PublicRoute()
+@ApiProblems(429)
 @Controller({ version: '1' })
 export class PerformanceController {
   constructor(

@@ -10,6 +10,8 @@ import {
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { LedgerService } from './ledger.service';
+import { PublicRoute } from '../../common/auth/access.decorators';
+import { ApiProblems } from '../../common/problem/api-problems.decorator';
 
 class ChainBreakView {
   @ApiProperty({ example: '42' }) seq!: string;
@@ -26,6 +28,9 @@ class LedgerVerificationView {
 }
 
 @ApiTags('ledger')
+// The track record is public: anyone may verify and rescore it.
+@PublicRoute()
+@ApiProblems(429)
 @Controller({ path: 'ledger', version: '1' })
 export class LedgerController {
   constructor(private readonly ledger: LedgerService) {}

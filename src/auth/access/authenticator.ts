@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { API_KEY_HEADER } from '../../common/auth/access.decorators';
+import type { Principal } from '../../common/auth/principal';
+import { ApiKeysService } from '../api-keys/api-keys.service';
+import { AccessTokens } from '../tokens/access-tokens';
+
+/** What the request's credentials prove: a principal, nothing (none sent), or why they fail. */
+export type Authentication =
+  { principal: Principal; failure?: undefined } | { principal?: undefined; failure?: string };
+
+const BEARER = /^Bearer +([\w-]+\.[\w-]+\.[\w-]+)$/i;
+
+/**
+ * Reads `Authorization: Bearer <access token>` or `X-API-Key: <key>`, once per request (the
+ * rate limiter and the access guard both ask). Access tokens are checked in memory; API keys
+ * through a short-lived cache.
+ */
+@Injectable()
+export class Authenticator {
+  private readonly results = new WeakMap<FastifyRequest, Promise<Authentication>>();
+
+  constructor(
+    private readonly accessTokens: AccessTokens,
+    private readonly apiKeys: ApiKeysService,
+  ) {}
+
+  authenticate(request: FastifyRequest): Promise<Authentication> {
+    let result = this.results.get(request);
+    if (!result) {
+      result = this.check(request);
+      this.results.set(request, result);
+    }
+    return result;
+  }
+
+  private async check(request: FastifyRequest): Promise<Authentication> {
+    const authorization = request.headers.authorization;
+    const apiKey = request.headers[API_KEY_HEADER];
+    if (authorization !== undefined && apiKey !== undefined) {
+      return { failure: 'send either an Authorization header or an X-API-Key, not both' };
+    }
+    if (authorization !== undefined) {
+      const token = BEARER.exec(authorization)?.[1];
+      if (!token) return { failure: 'the Authorization header must be "Bearer <access token>"' };
+      const claims = await this.accessTokens.verify(token);
+      if (!claims) return { failure: 'the access token is invalid or expired' };
+      return {
+        principal: {
+          userId: claims.userId,
+          role: claims.role,
+          via: 'token',
+          issuedAt: claims.issuedAt,
+        },
+      };
+    }
+    if (apiKey !== undefined) {
+      const principal =
+        typeof apiKey === 'string' ? await this.apiKeys.authenticate(apiKey) : undefined;
+      return principal ? { principal } : { failure: 'the API key is invalid, expired or revoked' };
+    }
+    return {};
+  }
+}

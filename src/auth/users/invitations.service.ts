@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import type { Role } from '../../common/auth/roles';
+import type { Page } from '../../common/http/pagination';
+import { NotFoundProblem } from '../../common/problem/problem.exception';
+import { Invitation, User } from '../entities';
+import { newOpaqueToken } from '../tokens/opaque-token';
+import { normaliseEmail } from './users.service';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Invitations to register (REGISTRATION=invitation): one e-mail address, one role, one use. */
+@Injectable()
+export class InvitationsService {
+  constructor(private readonly em: EntityManager) {}
+
+  async create(
+    email: string,
+    role: Role,
+    expiresInDays: number,
+    createdBy: string,
+  ): Promise<{ invitation: Invitation; token: string }> {
+    const { token, hash } = newOpaqueToken('oxi');
+    const em = this.em.fork();
+    const invitation = em.create(Invitation, {
+      email: normaliseEmail(email),
+      role,
+      tokenHash: hash,
+      createdBy: em.getReference(User, createdBy),
+      expiresAt: new Date(Date.now() + expiresInDays * DAY_MS),
+    });
+    await em.flush();
+    return { invitation, token };
+  }
+
+  async list(page: number, pageSize: number): Promise<Page<Invitation>> {
+    const [items, total] = await this.em
+      .fork()
+      .getRepository(Invitation)
+      .listAll((page - 1) * pageSize, pageSize);
+    return { items, total, page, pageSize };
+  }
+
+  async revoke(id: string): Promise<void> {
+    const affected = await this.em
+      .fork()
+      .nativeUpdate(
+        Invitation,
+        { id, acceptedAt: null, revokedAt: null },
+        { revokedAt: new Date() },
+      );
+    if (affected === 0) throw new NotFoundProblem('open invitation', id);
+  }
+}

@@ -1,0 +1,4 @@
+export * from './access.decorators';
+export * from './access-rule';
+export * from './principal';
+export * from './roles';
