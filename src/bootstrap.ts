@@ -13,6 +13,7 @@ import { setUpSwagger } from './common/http/swagger';
 import { restrictToOperationalRoutes } from './common/http/operational-routes';
 import { ReadinessRegistry } from './infrastructure/health/readiness.registry';
 import { closeConnectionsWhenShuttingDown } from './infrastructure/lifecycle/graceful-shutdown';
+import { tagActiveSpanWithRequestId } from './infrastructure/tracing/span-attributes';
 import { registerHttpMetrics } from './infrastructure/metrics/http-metrics';
 import { registerMetricsRoute } from './infrastructure/metrics/metrics-endpoint';
 import { MetricsService } from './infrastructure/metrics/metrics.service';
@@ -52,6 +53,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    tagActiveSpanWithRequestId(request.id);
   });
   registerSecurityHeaders(fastify);
   const metrics = app.get(MetricsService);

@@ -208,4 +208,28 @@ describe('predictions API (e2e)', () => {
       reason: expect.stringMatching(/on the same \d+ matches/),
     });
   });
+
+  it('exposes predictions served, cache hits and the champion in /metrics and readiness', async () => {
+    const metrics = (await testApp.app.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(
+      new RegExp(
+        `oracxpred_predictions_served_total\\{model="dixon-coles",model_version="${challenger}"\\} [1-9]`,
+      ),
+    );
+    expect(metrics).toMatch(
+      /oracxpred_cache_requests_total\{cache="predictions",result="hit"\} [1-9]/,
+    );
+    expect(metrics).toMatch(
+      new RegExp(
+        `oracxpred_champion_backtest_rps\\{scope="${COMPETITION}",model_version="${challenger}"\\} 0\\.`,
+      ),
+    );
+    expect(metrics).toMatch(
+      new RegExp(
+        `oracxpred_champion_rolling_rps\\{scope="${COMPETITION}",model_version="${challenger}"\\} 0\\.`,
+      ),
+    );
+    const health = (await inject({ url: '/health' })).json();
+    expect(JSON.stringify(health)).toContain(challenger);
+  });
 });
