@@ -1,11 +1,11 @@
 import { ChildProcessByStdio, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { SHARED_DATA_DIR } from './fixtures/shared-data';
 import { createTestDatabase } from './support/databases';
 import { deleteKeysWithPrefix } from './support/redis-keys';
+import { freePort } from './support/server-process';
 
 // The real server in a child process, so its JSON log lines (pino writes them to stdout) can be
 // read exactly as a log collector would.
@@ -24,17 +24,6 @@ type LogLine = Record<string, unknown> & {
   req?: { id?: string; url?: string; headers?: Record<string, string> };
   res?: { statusCode?: number; headers?: Record<string, string> };
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('JSON request logs (real server process)', () => {
   let database: { url: string; drop: () => Promise<void> };

@@ -115,6 +115,74 @@ describe('validateEnvironment', () => {
     expect(message).toContain('"loud"');
   });
 
+  describe('identity and access settings', () => {
+    const previousKeys = (keys: unknown) => ({ JWT_PREVIOUS_KEYS: JSON.stringify(keys) });
+    const retired = {
+      kid: 'k0',
+      secret: 'old-secret-0123456789-abcdefghij',
+      retiredAt: '2026-11-01T00:00:00Z',
+    };
+
+    it('accepts retired signing keys and parses them', () => {
+      expect(validateEnvironment(previousKeys([retired])).JWT_PREVIOUS_KEYS).toBeDefined();
+    });
+
+    it.each([
+      ['invalid JSON', { JWT_PREVIOUS_KEYS: '[{' }],
+      ['not an array', previousKeys({ kid: 'k0' })],
+      ['a bad kid', previousKeys([{ ...retired, kid: 'bad kid!' }])],
+      ['a short secret', previousKeys([{ ...retired, secret: 'short' }])],
+      ['no retiredAt', previousKeys([{ kid: 'k0', secret: retired.secret }])],
+      ['the current kid', { ...previousKeys([{ ...retired, kid: 'k1' }]), JWT_KEY_ID: 'k1' }],
+    ])('refuses JWT_PREVIOUS_KEYS with %s, never echoing it', (_case, raw) => {
+      const message = errorFor(raw);
+      expect(namedVariables(message)).toEqual(['JWT_PREVIOUS_KEYS']);
+      expect(message).not.toContain(retired.secret);
+    });
+
+    it('refuses a weak retired key in production', () => {
+      const message = errorFor({
+        ...PRODUCTION_READY,
+        ...previousKeys([{ ...retired, secret: 'change-me-change-me-change-me!!' }]),
+      });
+      expect(namedVariables(message)).toEqual(['JWT_PREVIOUS_KEYS']);
+      expect(message).not.toContain('change-me-change-me');
+    });
+
+    it('needs ADMIN_EMAIL and ADMIN_PASSWORD together, and never echoes the password', () => {
+      expect(namedVariables(errorFor({ ADMIN_EMAIL: 'a@example.org' }))).toEqual(['ADMIN_EMAIL']);
+      const message = errorFor({ ADMIN_PASSWORD: 'hunter2-hunter2' });
+      expect(namedVariables(message)).toEqual(['ADMIN_EMAIL']);
+      expect(message).not.toContain('hunter2');
+      expect(namedVariables(errorFor({ ADMIN_EMAIL: 'nope', ADMIN_PASSWORD: 'x' }))).toEqual([
+        'ADMIN_EMAIL',
+      ]);
+    });
+
+    it.each([
+      ['API_KEY_PLANS', { API_KEY_PLANS: 'free=600' }],
+      ['API_KEY_DEFAULT_PLAN', { API_KEY_DEFAULT_PLAN: 'gold' }],
+      ['CORS_ORIGINS', { CORS_ORIGINS: 'https://ok.example.org, not a url' }],
+      ['CORS_ORIGINS', { CORS_ORIGINS: 'https://app.example.org/path' }],
+      ['TRUSTED_PROXIES', { TRUSTED_PROXIES: '10.0.0.0/8, proxy.internal' }],
+      ['TRUSTED_PROXIES', { TRUSTED_PROXIES: '10.0.0.0/40' }],
+      ['REGISTRATION', { REGISTRATION: 'sometimes' }],
+      ['JWT_ACCESS_TTL_SECONDS', { JWT_ACCESS_TTL_SECONDS: '5' }],
+    ])('refuses a bad %s', (name, raw) => {
+      expect(namedVariables(errorFor(raw))).toEqual([name]);
+    });
+
+    it('accepts lists of origins and proxies', () => {
+      const env = validateEnvironment({
+        CORS_ORIGINS: 'https://app.example.org, http://localhost:5173',
+        TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.7, fd00::/8',
+        API_KEY_PLANS: 'free:60, pro:600, team:6000',
+        API_KEY_DEFAULT_PLAN: 'pro',
+      });
+      expect(env.CORS_ORIGINS).toContain('localhost');
+    });
+  });
+
   describe('production', () => {
     it('starts with everything set', () => {
       const env = validateEnvironment(PRODUCTION_READY);

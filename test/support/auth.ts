@@ -8,6 +8,7 @@ export function expectProblem(response: InjectResponse, status: number) {
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
   const body = response.json<{
     type: string;
+    title: string;
     detail: string;
     status: number;
     requestId: string;

@@ -22,6 +22,7 @@ import type { FastifyRequest } from 'fastify';
 import { UserRoute, ViewerRoute } from '../../common/auth/access.decorators';
 import { CurrentPrincipal, type Principal } from '../../common/auth/principal';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
+import { UnauthorizedProblem } from '../../common/problem/problem.exception';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuditService } from '../audit/audit.service';
 import { SessionsService } from '../sessions/sessions.service';
@@ -57,7 +58,10 @@ export class AccountController {
   @ApiOperation({ summary: 'The signed-in account (or the owner of the API key)' })
   @ApiOkResponse({ type: UserView })
   async me(@CurrentPrincipal() principal: Principal): Promise<UserView> {
-    return UserView.of(await this.users.get(principal.userId));
+    // A token outlives an erased account by at most its lifetime: say so rather than 404.
+    const user = await this.users.find(principal.userId);
+    if (!user) throw new UnauthorizedProblem('this account no longer exists');
+    return UserView.of(user);
   }
 
   @Put('password')

@@ -67,7 +67,7 @@ export class AccountsService {
 
   /** The user erases their own account, confirming with their password. */
   async eraseSelf(principal: Principal, password: string, meta: RequestMeta): Promise<void> {
-    const user = await this.users.findByEmail((await this.users.get(principal.userId)).email, true);
+    const user = await this.users.withPasswordHash(principal.userId);
     if (!user || !(await this.hasher.verify(user.passwordHash, password))) {
       throw new ValidationProblem([
         { field: 'password', reason: 'password is not the current password' },

@@ -112,6 +112,10 @@ export class UsersService {
     return user;
   }
 
+  withPasswordHash(id: string): Promise<User | null> {
+    return this.em.fork().findOne(User, { id }, { populate: ['passwordHash'] });
+  }
+
   find(id: string): Promise<User | null> {
     return this.em.fork().findOne(User, { id });
   }

@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createTestDatabase, query } from './support/databases';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** Runs `npm run cli -- <args>` (the same entry point) with `stdin` piped in. */
+function cli(
+  databaseUrl: string,
+  args: string[],
+  stdin = '',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON',
+        '-r',
+        '@swc-node/register',
+        'src/cli/main.ts',
+        ...args,
+      ],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: databaseUrl },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+describe('first admin from the CLI (npm run cli -- create-admin)', () => {
+  let database: { url: string; drop: () => Promise<void> };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database?.drop());
+
+  it('creates an admin with a password read from stdin', async () => {
+    const result = await cli(
+      database.url,
+      ['create-admin', '--email', 'Root@Example.org', '--password-stdin'],
+      'granite-willow-compass-8\n',
+    );
+    expect(result.stderr).not.toContain('granite-willow-compass-8');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/admin Root@Example.org created/);
+    expect(result.stdout).not.toContain('granite-willow-compass-8');
+    const rows = await query<{ email: string; role: string; password_hash: string }>(
+      database.url,
+      'select email, role, password_hash from users',
+    );
+    expect(rows).toEqual([
+      {
+        email: 'root@example.org',
+        role: 'admin',
+        password_hash: expect.stringMatching(/^\$argon2id\$/),
+      },
+    ]);
+  });
+
+  it('generates a strong password, printed once, when none is piped in', async () => {
+    const result = await cli(database.url, ['create-admin', '--email', 'second@example.org']);
+    expect(result.code).toBe(0);
+    const password = /password: (\S+)/.exec(result.stdout)?.[1];
+    expect(password).toMatch(/^[\w-]{24}$/);
+  });
+
+  it.each([
+    [
+      'an existing e-mail address',
+      ['create-admin', '--email', 'root@example.org', '--password-stdin'],
+      'granite-willow-compass-9\n',
+      /exists already/,
+    ],
+    [
+      'a weak password',
+      ['create-admin', '--email', 'weak@example.org', '--password-stdin'],
+      'password1234\n',
+      /password/,
+    ],
+  ])('refuses %s with exit code 1', async (_case, args, stdin, reason) => {
+    const result = await cli(database.url, args, stdin);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(reason);
+  });
+
+  it('asks for --email', async () => {
+    const result = await cli(database.url, ['create-admin']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--email');
+  });
+});
