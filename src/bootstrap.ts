@@ -10,14 +10,15 @@ import { AppConfig } from './config/app-config';
 import { assignRequestId, REQUEST_ID_HEADER } from './common/http/request-id';
 import { registerSecurityHeaders } from './common/http/security-headers';
 import { setUpSwagger } from './common/http/swagger';
-import { ProxyTrust } from './common/http/proxy-trust';
-import { trackRoutes } from './common/http/route-registry';
 import { restrictToOperationalRoutes } from './common/http/operational-routes';
 import { ReadinessRegistry } from './infrastructure/health/readiness.registry';
 import { closeConnectionsWhenShuttingDown } from './infrastructure/lifecycle/graceful-shutdown';
+import { tagActiveSpanWithRequestId } from './infrastructure/tracing/span-attributes';
 import { registerHttpMetrics } from './infrastructure/metrics/http-metrics';
 import { registerMetricsRoute } from './infrastructure/metrics/metrics-endpoint';
 import { MetricsService } from './infrastructure/metrics/metrics.service';
+import { ProxyTrust } from './common/http/proxy-trust';
+import { trackRoutes } from './common/http/route-registry';
 
 /** Headers browsers may read on cross-origin responses. */
 const EXPOSED_HEADERS = [
@@ -52,8 +53,15 @@ export async function createApp(): Promise<NestFastifyApplication> {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    tagActiveSpanWithRequestId(request.id);
   });
   registerSecurityHeaders(fastify);
+  const metrics = app.get(MetricsService);
+  registerHttpMetrics(fastify, metrics);
+  if (config.metricsPort === undefined) registerMetricsRoute(fastify, metrics);
+  closeConnectionsWhenShuttingDown(fastify, app.get(ReadinessRegistry));
+  // A worker answers probes and scrapes only: the API is the api role's.
+  if (!config.servesApi) restrictToOperationalRoutes(fastify);
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins,
@@ -63,12 +71,6 @@ export async function createApp(): Promise<NestFastifyApplication> {
       maxAge: 600,
     });
   }
-  const metrics = app.get(MetricsService);
-  registerHttpMetrics(fastify, metrics);
-  if (config.metricsPort === undefined) registerMetricsRoute(fastify, metrics);
-  closeConnectionsWhenShuttingDown(fastify, app.get(ReadinessRegistry));
-  // A worker answers probes and scrapes only: the API is the api role's.
-  if (!config.servesApi) restrictToOperationalRoutes(fastify);
   await app.register(multipart as never, {
     limits: { fileSize: config.importMaxUploadBytes, files: 1 },
   });

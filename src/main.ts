@@ -1,3 +1,5 @@
+// First: tracing must patch http, pg and ioredis before anything loads them.
+import './infrastructure/tracing/preload';
 import { createApp } from './bootstrap';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';

@@ -158,22 +158,29 @@ describe('deployment manifests (rendered, then validated against the Kubernetes 
   describe('Helm chart', () => {
     const chart = 'deploy/helm/oracxpred';
     const secretValues = [
-      '--set',
       'secrets.values.DATABASE_URL=postgres://app:pw@db:5432/oracxpred',
-      '--set',
       'secrets.values.REDIS_URL=redis://redis:6379',
-      '--set',
       'secrets.values.JWT_SECRET=0123456789abcdef0123456789abcdef',
     ];
+    /** `helm template` of the chart with these --set values. */
+    const template = (...settings: string[]) =>
+      run(tools.helm, [
+        'template',
+        'oracxpred',
+        chart,
+        '-n',
+        'oracxpred',
+        ...settings.flatMap((v) => ['--set', v]),
+      ]);
 
     it('passes helm lint', () => {
-      expect(run(tools.helm, ['lint', chart, ...secretValues])).toContain('0 chart(s) failed');
+      expect(
+        run(tools.helm, ['lint', chart, ...secretValues.flatMap((v) => ['--set', v])]),
+      ).toContain('0 chart(s) failed');
     });
 
     it('renders the same objects, valid, plus its Secret and the migration hook', () => {
-      const objects = expectValid(
-        run(tools.helm, ['template', 'oracxpred', chart, '-n', 'oracxpred', ...secretValues]),
-      );
+      const objects = expectValid(template(...secretValues));
       expect(objects.map((o) => o.kind).sort()).toEqual([...APP_KINDS, 'Job', 'Secret'].sort());
       expectProductionReadyDeployments(objects);
       const [job] = byKind(objects, 'Job');
@@ -182,15 +189,7 @@ describe('deployment manifests (rendered, then validated against the Kubernetes 
     });
 
     it('uses an existing Secret instead of creating one', () => {
-      const objects = expectValid(
-        run(tools.helm, [
-          'template',
-          'oracxpred',
-          chart,
-          '--set',
-          'secrets.existingSecret=from-vault',
-        ]),
-      );
+      const objects = expectValid(template('secrets.existingSecret=from-vault'));
       expect(byKind(objects, 'Secret')).toEqual([]);
       for (const deployment of byKind(objects, 'Deployment')) {
         expect(deployment.spec.template.spec.containers[0].envFrom).toContainEqual({
@@ -200,30 +199,19 @@ describe('deployment manifests (rendered, then validated against the Kubernetes 
     });
 
     it('refuses to render without secrets, naming the missing value', () => {
-      expect(() => run(tools.helm, ['template', 'oracxpred', chart])).toThrow(
-        /secrets\.values\.DATABASE_URL is required/,
-      );
+      expect(() => template()).toThrow(/secrets\.values\.DATABASE_URL is required/);
     });
 
     it('renders with autoscaling, ingress, network policy and migration turned off', () => {
       const objects = expectValid(
-        run(tools.helm, [
-          'template',
-          'oracxpred',
-          chart,
-          '--set',
+        template(
           'secrets.existingSecret=s',
-          '--set',
           'api.autoscaling.enabled=false',
-          '--set',
           'worker.autoscaling.enabled=false',
-          '--set',
           'ingress.enabled=false',
-          '--set',
           'networkPolicy.enabled=false',
-          '--set',
           'migration.enabled=false',
-        ]),
+        ),
       );
       expect(byKind(objects, 'Deployment').map((d) => d.spec.replicas)).toEqual([2, 1]);
       for (const kind of ['HorizontalPodAutoscaler', 'Ingress', 'NetworkPolicy', 'Job']) {

@@ -45,7 +45,7 @@ async function* slowUpload(boundary: string, durationMs: number): AsyncGenerator
 describe('graceful shutdown on SIGTERM (the real server process, under load)', () => {
   let server: ServerProcess;
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let signedIn: Record<string, string>;
+  let authorization: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -55,18 +55,15 @@ describe('graceful shutdown on SIGTERM (the real server process, under load)', (
       SHUTDOWN_TIMEOUT_MS: '15000',
       ADMIN_EMAIL: TEST_ADMIN.email,
       ADMIN_PASSWORD: TEST_ADMIN.password,
-      // The load below is far beyond the default per-account budget.
       RATE_LIMIT_USER: '1000000',
     });
     const login = await fetch(`${server.baseUrl}/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: TEST_ADMIN.email, password: TEST_ADMIN.password }),
+      body: JSON.stringify(TEST_ADMIN),
     });
     expect(login.status).toBe(200);
-    signedIn = {
-      authorization: `Bearer ${((await login.json()) as { accessToken: string }).accessToken}`,
-    };
+    authorization = `Bearer ${((await login.json()) as { accessToken: string }).accessToken}`;
   });
   afterAll(async () => {
     server?.kill();
@@ -104,7 +101,7 @@ describe('graceful shutdown on SIGTERM (the real server process, under load)', (
           const res = await pool.request({
             path: paths[n % paths.length],
             method: 'GET',
-            headers: signedIn,
+            headers: { authorization },
           });
           await res.body.text();
           if (res.statusCode === 200) completed++;
@@ -125,7 +122,7 @@ describe('graceful shutdown on SIGTERM (the real server process, under load)', (
       .request({
         path: '/v1/imports',
         method: 'POST',
-        headers: { ...signedIn, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, authorization },
         body: Readable.from(slowUpload(boundary, DELAY_MS + 1500)),
       })
       .then(async (res) => ({

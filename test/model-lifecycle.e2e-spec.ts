@@ -3,7 +3,7 @@ import { IngestionService } from '../src/matches/imports/ingestion.service';
 import type { ModelVersionView } from '../src/training/model.dto';
 import { HISTORY_FILES, sharedDataPath } from './fixtures/shared-data';
 import { query } from './support/databases';
-import { Inject, startTestApp, TestApp } from './support/test-app';
+import { startTestApp, type Inject, TestApp } from './support/test-app';
 import { train } from './support/training';
 
 /**
@@ -55,7 +55,7 @@ describe('model lifecycle (e2e)', () => {
   });
 
   it('trains an Elo model: the first version of a scope becomes its champion', async () => {
-    const run = await train(testApp.asAdmin, { modelType: 'elo', competitions: [PREMIER_LEAGUE] });
+    const run = await train(inject, { modelType: 'elo', competitions: [PREMIER_LEAGUE] });
     expect(run.progress).toBe(100);
     expect(run.log.map((l) => l.message).join('\n')).toMatch(/loaded \d+ finished matches/);
     const version = (
@@ -87,10 +87,7 @@ describe('model lifecycle (e2e)', () => {
   });
 
   it('gives the same fingerprint and parameters for the same data and settings', async () => {
-    const again = await train(testApp.asAdmin, {
-      modelType: 'elo',
-      competitions: [PREMIER_LEAGUE],
-    });
+    const again = await train(inject, { modelType: 'elo', competitions: [PREMIER_LEAGUE] });
     const a = (await inject({ url: `/v1/models/${versions.elo.id}` })).json<ModelVersionView>();
     const b = (
       await inject({ url: `/v1/models/${again.modelVersionId}` })
@@ -127,7 +124,7 @@ describe('model lifecycle (e2e)', () => {
     expect(cancelled.statusCode).toBe(200);
     expect(cancelled.json().status).toBe('cancelled');
     // The scope is free again at once, and the cancelled run never produces a version.
-    const third = await train(testApp.asAdmin, {
+    const third = await train(inject, {
       modelType: 'dixon-coles',
       competitions: [PREMIER_LEAGUE],
     });
@@ -139,7 +136,7 @@ describe('model lifecycle (e2e)', () => {
   });
 
   it('trains a global ensemble that reads the opening odds', async () => {
-    const run = await train(testApp.asAdmin, { modelType: 'ensemble' });
+    const run = await train(inject, { modelType: 'ensemble' });
     const version = (
       await inject({ url: `/v1/models/${run.modelVersionId}` })
     ).json<ModelVersionView>();

@@ -2,7 +2,7 @@ import { generatedLeague } from '../src/matches/demo/generated-league';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
 import type { MatchRecord } from '../src/matches/ingestion/match-record';
 import { query } from './support/databases';
-import { Inject, startTestApp, TestApp } from './support/test-app';
+import { startTestApp, type Inject, TestApp } from './support/test-app';
 import { train } from './support/training';
 
 /**
@@ -34,13 +34,13 @@ describe('predictions API (e2e)', () => {
     ingestion = testApp.app.get(IngestionService);
     await ingestion.importParsed(league);
     // A deliberately weak champion (team strengths flattened) and a sound challenger.
-    const weak = await train(testApp.asAdmin, {
+    const weak = await train(inject, {
       modelType: 'dixon-coles',
       competitions: [COMPETITION],
       hyperparameters: { dixonColes: { ridge: 100 } },
       evaluationWeeks: 8,
     });
-    const sound = await train(testApp.asAdmin, {
+    const sound = await train(inject, {
       modelType: 'dixon-coles',
       competitions: [COMPETITION],
       evaluationWeeks: 8,
@@ -67,21 +67,23 @@ describe('predictions API (e2e)', () => {
 
   it('splits callers between champion and challenger, sticky per caller, and freezes both', async () => {
     const [fixture] = fixtureIds;
+    // Forty programmatic clients, each with its own API key.
     const variants = new Map<string, string>();
-    // 40 callers: 40 API keys (the split is sticky per key, per account without one).
     for (let i = 1; i <= 40; i++) {
       const created = await inject({
         method: 'POST',
         url: '/v1/me/api-keys',
-        payload: { name: `caller ${i}`, scopes: ['read'] },
+        payload: { name: `client ${i}`, scopes: ['read'] },
       });
-      const headers = { 'x-api-key': created.json().key as string };
+      expect(created.statusCode).toBe(201);
+      const headers = { 'x-api-key': created.json().key };
       const url = `/v1/matches/${fixture}/prediction`;
       const first = await testApp.app.inject({ url, headers });
       const again = await testApp.app.inject({ url, headers });
+      expect(first.statusCode).toBe(200);
       expect(again.headers['x-model-variant']).toBe(first.headers['x-model-variant']);
       expect(again.headers['x-model-version']).toBe(first.headers['x-model-version']);
-      variants.set(headers['x-api-key'], String(first.headers['x-model-variant']));
+      variants.set(created.json().id, String(first.headers['x-model-variant']));
     }
     const challengers = [...variants.values()].filter((v) => v === 'challenger').length;
     expect(challengers).toBeGreaterThan(5);
@@ -163,9 +165,8 @@ describe('predictions API (e2e)', () => {
   it("drops a cached prediction when the match's data changes", async () => {
     const fixture = fixtureIds[1];
     const url = `/v1/matches/${fixture}/prediction`;
-    const remoteAddress = '10.9.9.9';
-    await inject({ url, remoteAddress });
-    expect((await inject({ url, remoteAddress })).headers['x-cache']).toBe('hit');
+    await inject({ url });
+    expect((await inject({ url })).headers['x-cache']).toBe('hit');
 
     const [{ source_key }] = await query<{ source_key: string }>(
       testApp.databaseUrl,
@@ -180,7 +181,7 @@ describe('predictions API (e2e)', () => {
       ),
     };
     await ingestion.importParsed({ ...league, records: [moved], rowsRead: 1 });
-    const after = await inject({ url, remoteAddress });
+    const after = await inject({ url });
     expect(after.headers['x-cache']).toBe('miss');
     expect(after.json().odds[0].outcomes.home.price).toBe(1.5);
   });
@@ -206,5 +207,29 @@ describe('predictions API (e2e)', () => {
       versionId: challenger,
       reason: expect.stringMatching(/on the same \d+ matches/),
     });
+  });
+
+  it('exposes predictions served, cache hits and the champion in /metrics and readiness', async () => {
+    const metrics = (await testApp.app.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(
+      new RegExp(
+        `oracxpred_predictions_served_total\\{model="dixon-coles",model_version="${challenger}"\\} [1-9]`,
+      ),
+    );
+    expect(metrics).toMatch(
+      /oracxpred_cache_requests_total\{cache="predictions",result="hit"\} [1-9]/,
+    );
+    expect(metrics).toMatch(
+      new RegExp(
+        `oracxpred_champion_backtest_rps\\{scope="${COMPETITION}",model_version="${challenger}"\\} 0\\.`,
+      ),
+    );
+    expect(metrics).toMatch(
+      new RegExp(
+        `oracxpred_champion_rolling_rps\\{scope="${COMPETITION}",model_version="${challenger}"\\} 0\\.`,
+      ),
+    );
+    const health = (await inject({ url: '/health' })).json();
+    expect(JSON.stringify(health)).toContain(challenger);
   });
 });

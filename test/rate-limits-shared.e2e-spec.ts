@@ -33,6 +33,8 @@ describeWithRedis(title, () => {
     token = (await first.login(TEST_ADMIN.email, TEST_ADMIN.password)).accessToken;
     second = await startServerProcess({
       ...shared,
+      NODE_ENV: 'test',
+      DEMO_DATA: 'off',
       ORACXPRED_ROLE: 'api',
       DATABASE_URL: first.databaseUrl,
       REDIS_URL: redisUrl!,
@@ -40,10 +42,7 @@ describeWithRedis(title, () => {
     });
   });
   afterAll(async () => {
-    if (second) {
-      second.child.kill('SIGTERM');
-      await second.exited;
-    }
+    await second?.stop();
     await first?.close();
     expect(await deleteKeysWithPrefix(redisUrl!, prefix)).toBe(0);
   });

@@ -1,7 +1,7 @@
 import { generatedLeague } from '../src/matches/demo/generated-league';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
 import type { TrainingRunView } from '../src/training/training.dto';
-import { Inject, startTestApp, TestApp } from './support/test-app';
+import { startTestApp, type Inject, TestApp } from './support/test-app';
 import { train } from './support/training';
 
 /** Scheduled retraining (TRAINING_SCHEDULE): each tick retrains the champion into a challenger. */
@@ -19,7 +19,7 @@ describe('scheduled retraining (e2e)', () => {
   });
 
   it('retrains the champion with its settings on the schedule; the new version becomes challenger', async () => {
-    const first = await train(testApp.asAdmin, {
+    const first = await train(inject, {
       modelType: 'elo',
       competitions: ['generated/premier-division'],
       hyperparameters: { elo: { k: 12 } },

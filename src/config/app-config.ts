@@ -62,6 +62,45 @@ export class AppConfig {
   get importUrlTimeoutMs(): number {
     return this.get('IMPORT_URL_TIMEOUT_MS');
   }
+  get trainingSchedule(): string | undefined {
+    return this.get('TRAINING_SCHEDULE');
+  }
+  get trainingEvaluationWeeks(): number {
+    return this.get('TRAINING_EVALUATION_WEEKS');
+  }
+  get autoPromotion(): { enabled: boolean; margin: number; minMatches: number } {
+    return {
+      enabled: this.get('AUTO_PROMOTE') === 'true',
+      margin: this.get('AUTO_PROMOTE_MARGIN'),
+      minMatches: this.get('AUTO_PROMOTE_MIN_MATCHES'),
+    };
+  }
+  get challengerShare(): number {
+    return this.get('AB_CHALLENGER_SHARE');
+  }
+  get predictionCacheTtlSeconds(): number {
+    return this.get('PREDICTION_CACHE_TTL_SECONDS');
+  }
+  get drift(): { window: number; retrainThreshold: number } {
+    return {
+      window: this.get('DRIFT_WINDOW'),
+      retrainThreshold: this.get('DRIFT_RETRAIN_THRESHOLD'),
+    };
+  }
+  /** True when this process answers the public API (roles api and all). */
+  get servesApi(): boolean {
+    return this.role !== 'worker';
+  }
+  /** True when this process runs queued and scheduled jobs (roles worker and all). */
+  get runsJobs(): boolean {
+    return this.role !== 'api';
+  }
+  get metricsPort(): number | undefined {
+    return this.get('METRICS_PORT');
+  }
+  get shutdown(): { delayMs: number; timeoutMs: number } {
+    return { delayMs: this.get('SHUTDOWN_DELAY_MS'), timeoutMs: this.get('SHUTDOWN_TIMEOUT_MS') };
+  }
 
   get jwt(): {
     current: { kid: string; secret: string };
@@ -127,44 +166,5 @@ export class AppConfig {
   }
   get trustedProxies(): string[] {
     return splitList(this.get('TRUSTED_PROXIES'));
-  }
-  get trainingSchedule(): string | undefined {
-    return this.get('TRAINING_SCHEDULE');
-  }
-  get trainingEvaluationWeeks(): number {
-    return this.get('TRAINING_EVALUATION_WEEKS');
-  }
-  get autoPromotion(): { enabled: boolean; margin: number; minMatches: number } {
-    return {
-      enabled: this.get('AUTO_PROMOTE') === 'true',
-      margin: this.get('AUTO_PROMOTE_MARGIN'),
-      minMatches: this.get('AUTO_PROMOTE_MIN_MATCHES'),
-    };
-  }
-  get challengerShare(): number {
-    return this.get('AB_CHALLENGER_SHARE');
-  }
-  get predictionCacheTtlSeconds(): number {
-    return this.get('PREDICTION_CACHE_TTL_SECONDS');
-  }
-  get drift(): { window: number; retrainThreshold: number } {
-    return {
-      window: this.get('DRIFT_WINDOW'),
-      retrainThreshold: this.get('DRIFT_RETRAIN_THRESHOLD'),
-    };
-  }
-  /** True when this process answers the public API (roles api and all). */
-  get servesApi(): boolean {
-    return this.role !== 'worker';
-  }
-  /** True when this process runs queued and scheduled jobs (roles worker and all). */
-  get runsJobs(): boolean {
-    return this.role !== 'api';
-  }
-  get metricsPort(): number | undefined {
-    return this.get('METRICS_PORT');
-  }
-  get shutdown(): { delayMs: number; timeoutMs: number } {
-    return { delayMs: this.get('SHUTDOWN_DELAY_MS'), timeoutMs: this.get('SHUTDOWN_TIMEOUT_MS') };
   }
 }

@@ -71,6 +71,8 @@ describe('validateEnvironment', () => {
     ['METRICS_PORT', 'x'],
     ['SHUTDOWN_DELAY_MS', '-5'],
     ['SHUTDOWN_TIMEOUT_MS', '10'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'ftp://collector'],
   ])('refuses %s=%j, naming that variable only', (name, value) => {
     const message = errorFor({ [name]: value });
     expect(message).toMatch(/^Invalid configuration:/);

@@ -1,6 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { isIP } from 'node:net';
 import { parseExpression } from 'cron-parser';
+import { isIP } from 'node:net';
 import {
   IsEnum,
   IsIn,
@@ -9,6 +9,7 @@ import {
   IsOptional,
   IsEmail,
   IsString,
+  IsUrl,
   Matches,
   Max,
   Min,
@@ -309,6 +310,16 @@ export class Environment {
   @Min(1000)
   @Max(600000)
   SHUTDOWN_TIMEOUT_MS = 25000;
+
+  /** OTLP/HTTP collector (e.g. http://otel-collector:4318); unset: tracing is off. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @IsString()
+  @MinLength(1)
+  OTEL_SERVICE_NAME = 'oracxpred';
 }
 
 export class ConfigurationError extends Error {}

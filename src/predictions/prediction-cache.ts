@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { CacheStore } from '../infrastructure/cache/cache-store';
 import { AppConfig } from '../config/app-config';
+import { METRICS } from '../infrastructure/metrics/metric-catalogue';
+import { MetricsService } from '../infrastructure/metrics/metrics.service';
 
 const PREFIX = 'prediction:';
 
@@ -13,16 +15,21 @@ const PREFIX = 'prediction:';
 export class PredictionCache {
   private hits = 0;
   private misses = 0;
+  private readonly requests;
 
   constructor(
     private readonly store: CacheStore,
     private readonly config: AppConfig,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.requests = metrics.counter(METRICS.cacheRequests);
+  }
 
   async get(matchId: number, versionId: string): Promise<string | undefined> {
     const value = await this.store.get(PREFIX + matchId, versionId);
     if (value === undefined) this.misses++;
     else this.hits++;
+    this.requests.inc({ cache: 'predictions', result: value === undefined ? 'miss' : 'hit' });
     return value;
   }
 

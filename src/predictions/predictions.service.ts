@@ -1,5 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { ReadinessRegistry } from '../infrastructure/health/readiness.registry';
+import { METRICS } from '../infrastructure/metrics/metric-catalogue';
+import { MetricsService } from '../infrastructure/metrics/metrics.service';
 import { DomainEvents } from '../common/events/domain-events';
 import { NotFoundProblem, ProblemException } from '../common/problem/problem.exception';
 import {
@@ -52,6 +55,7 @@ const META_MAX = 50_000;
 export class PredictionsService implements OnModuleInit {
   /** Competition and kick-off per match, so a cache hit needs no database read. */
   private readonly meta = new Map<number, MatchMeta>();
+  private readonly served;
 
   constructor(
     private readonly matchData: MatchDataService,
@@ -60,9 +64,23 @@ export class PredictionsService implements OnModuleInit {
     private readonly ledger: LedgerService,
     private readonly config: AppConfig,
     private readonly events: DomainEvents,
-  ) {}
+    private readonly readiness: ReadinessRegistry,
+    metrics: MetricsService,
+  ) {
+    this.served = metrics.counter(METRICS.predictionsServed);
+  }
 
   onModuleInit(): void {
+    // Ready when every champion's parameters load (or when no champion exists yet).
+    this.readiness.register('champion', async () => {
+      const champions = [...(await this.registry.allAliases())]
+        .filter(([, aliases]) => aliases.champion)
+        .map(([scope, aliases]) => [scope, aliases.champion?.id as string] as const);
+      for (const [, id] of champions) await this.registry.parametersOf(id);
+      return champions.length > 0
+        ? { champions: Object.fromEntries(champions) }
+        : { champions: 'none yet' };
+    });
     this.events.on('match.updated', async ({ matchIds }) => {
       for (const id of matchIds) this.meta.delete(id);
       await this.cache.invalidateMatches(matchIds);
@@ -78,6 +96,7 @@ export class PredictionsService implements OnModuleInit {
       meta = this.remember(loaded);
     }
     const { version, variant, other } = await this.chooseVersion(meta.competition, options);
+    this.served.inc({ model: version.modelType, model_version: version.id });
     if (!options.bypassCache) {
       const cached = await this.cache.get(matchId, version.id);
       if (cached) return { json: cached, variant, cache: 'hit', versionId: version.id };

@@ -14,6 +14,8 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Kills the process if it still runs (test clean-up). */
   kill(): void;
+  /** SIGTERM (a graceful stop), then waits for the exit. */
+  stop(): Promise<void>;
 }
 
 /** A port nothing listens on right now (the OS picks it). */
@@ -70,6 +72,10 @@ export async function startServerProcess(
     exited,
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
     },
   };
 }

@@ -8,6 +8,8 @@ import {
   Team,
   TeamAlias,
 } from '../../matches/entities';
+import { ModelAlias, ModelAliasEvent, ModelVersion, TrainingRun } from '../../training/entities';
+import { LedgerEntry, LedgerScore } from '../../predictions/entities';
 import {
   ApiKey,
   AuditEntry,
@@ -16,8 +18,6 @@ import {
   RefreshToken,
   User,
 } from '../../auth/entities';
-import { ModelAlias, ModelAliasEvent, ModelVersion, TrainingRun } from '../../training/entities';
-import { LedgerEntry, LedgerScore } from '../../predictions/entities';
 
 /** Every entity the ORM knows; a module adds its entities here. */
 export const ALL_ENTITIES = [
@@ -29,16 +29,16 @@ export const ALL_ENTITIES = [
   OddsSnapshot,
   ImportRun,
   ImportPayload,
-  User,
-  RefreshToken,
-  ApiKey,
-  Invitation,
-  LoginFailure,
-  AuditEntry,
   TrainingRun,
   ModelVersion,
   ModelAlias,
   ModelAliasEvent,
   LedgerEntry,
   LedgerScore,
+  User,
+  RefreshToken,
+  ApiKey,
+  Invitation,
+  LoginFailure,
+  AuditEntry,
 ];

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '../../config/app-config';
 import { ReadinessRegistry } from '../health/readiness.registry';
 import { JobQueue } from '../queue/job-queue';
+import { stopTracing } from '../tracing/tracing';
 
 export const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 
@@ -42,6 +43,7 @@ export function exitGracefullyOnSignals(
         app.get(JobQueue).stopProcessing(),
       ]);
       await app.close();
+      await stopTracing();
       clearTimeout(deadline);
       logger.log('shut down cleanly');
       exit(0);

@@ -1,3 +1,4 @@
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { withTimeout } from '../../common/async/with-timeout';
 import { METRICS } from '../metrics/metric-catalogue';
 import type { MetricsService } from '../metrics/metrics.service';
@@ -5,6 +6,7 @@ import { EnqueueOptions, JOB_STATES, JobHandler, JobQueue, JobState, JobStatus }
 
 /** A scrape must not hang on an unreachable Redis: the depth is left out instead. */
 const COUNTS_TIMEOUT_MS = 1000;
+const tracer = trace.getTracer('oracxpred');
 
 /**
  * Adds metrics to any JobQueue backend: each attempt's duration and outcome, failures (final or
@@ -45,18 +47,29 @@ export class InstrumentedJobQueue extends JobQueue {
     this.queues.add(queue);
     this.inner.process<T, R>(
       queue,
-      async (context) => {
-        const stop = this.duration.startTimer({ queue });
-        try {
-          const result = await handler(context);
-          stop({ outcome: 'completed' });
-          return result;
-        } catch (error) {
-          stop({ outcome: 'failed' });
-          this.failures.inc({ queue, final: String(context.attempt >= context.maxAttempts) });
-          throw error;
-        }
-      },
+      (context) =>
+        // One span per attempt (a no-op unless tracing is on): the job's queries nest under it.
+        tracer.startActiveSpan(`job ${queue}`, async (span) => {
+          span.setAttributes({
+            'job.queue': queue,
+            'job.id': context.id,
+            'job.attempt': context.attempt,
+          });
+          const stop = this.duration.startTimer({ queue });
+          try {
+            const result = await handler(context);
+            stop({ outcome: 'completed' });
+            return result;
+          } catch (error) {
+            stop({ outcome: 'failed' });
+            this.failures.inc({ queue, final: String(context.attempt >= context.maxAttempts) });
+            span.recordException(error as Error);
+            span.setStatus({ code: SpanStatusCode.ERROR });
+            throw error;
+          } finally {
+            span.end();
+          }
+        }),
       concurrency,
     );
   }

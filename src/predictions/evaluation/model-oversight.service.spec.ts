@@ -1,6 +1,7 @@
 import type { AppConfig } from '../../config/app-config';
 import type { ModelRegistryService, ScopeAliases } from '../../training/model-registry.service';
 import type { TrainingScheduleService } from '../../training/training-schedule.service';
+import { MetricsService } from '../../infrastructure/metrics/metrics.service';
 import { ModelOversightService } from './model-oversight.service';
 import type { Drift, PerformanceService } from './performance.service';
 
@@ -43,7 +44,13 @@ function setUp(options: {
   } as unknown as AppConfig;
   const schedule = { retrainChampions } as unknown as TrainingScheduleService;
   return {
-    service: new ModelOversightService(registry, performance, schedule, config),
+    service: new ModelOversightService(
+      registry,
+      performance,
+      schedule,
+      config,
+      new MetricsService(),
+    ),
     promote,
     retrainChampions,
   };

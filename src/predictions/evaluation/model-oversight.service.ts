@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
+import { METRICS } from '../../infrastructure/metrics/metric-catalogue';
+import { MetricsService } from '../../infrastructure/metrics/metrics.service';
 import { ModelRegistryService } from '../../training/model-registry.service';
 import { TrainingScheduleService } from '../../training/training-schedule.service';
 import { PerformanceService } from './performance.service';
@@ -17,7 +19,30 @@ export class ModelOversightService {
     private readonly performance: PerformanceService,
     private readonly schedule: TrainingScheduleService,
     private readonly config: AppConfig,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    // Read at scrape time, so the drift alert sees every replica's champions the same way.
+    metrics.gauge(METRICS.championRollingRps, async (gauge) => {
+      gauge.reset();
+      for (const [scope, { champion }] of await this.registry.allAliases()) {
+        if (!champion) continue;
+        const drift = await this.performance.drift(
+          champion.id,
+          champion.expectedRps,
+          this.config.drift.window,
+        );
+        if (drift.rollingRps !== null)
+          gauge.set({ scope, model_version: champion.id }, drift.rollingRps);
+      }
+    });
+    metrics.gauge(METRICS.championBacktestRps, async (gauge) => {
+      gauge.reset();
+      for (const [scope, { champion }] of await this.registry.allAliases()) {
+        if (champion?.expectedRps != null)
+          gauge.set({ scope, model_version: champion.id }, champion.expectedRps);
+      }
+    });
+  }
 
   async afterScoring(versionIds: string[]): Promise<void> {
     const touched = new Set(versionIds);

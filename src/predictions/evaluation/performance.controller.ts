@@ -8,8 +8,8 @@ import {
 } from '@nestjs/swagger';
 import { IsDateString, IsOptional, IsString } from 'class-validator';
 import { AppConfig } from '../../config/app-config';
-import { ViewerRoute } from '../../common/auth/access.decorators';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
+import { PublicRoute } from '../../common/auth/access.decorators';
 import { ModelRegistryService } from '../../training/model-registry.service';
 import { PerformanceService } from './performance.service';
 
@@ -74,6 +74,9 @@ class VersionPerformanceView extends ModelPerformanceView {
 }
 
 @ApiTags('performance')
+// The track record is public, like the ledger it is computed from.
+@PublicRoute()
+@ApiProblems(429)
 @Controller({ version: '1' })
 export class PerformanceController {
   constructor(
@@ -83,7 +86,6 @@ export class PerformanceController {
   ) {}
 
   @Get('models/:id/performance')
-  @ViewerRoute()
   @ApiOperation({
     summary:
       "A model version's track record from the ledger: metrics, calibration, the market on the same matches, drift",
@@ -105,7 +107,6 @@ export class PerformanceController {
   }
 
   @Get('performance')
-  @ViewerRoute()
   @ApiOperation({
     summary:
       'Track record of every model version that served predictions, filtered by competition and kick-off',

@@ -7,10 +7,11 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { ViewerRoute } from '../../common/auth/access.decorators';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { LedgerService } from './ledger.service';
+import { PublicRoute } from '../../common/auth/access.decorators';
+import { ApiProblems } from '../../common/problem/api-problems.decorator';
 
 class ChainBreakView {
   @ApiProperty({ example: '42' }) seq!: string;
@@ -27,12 +28,14 @@ class LedgerVerificationView {
 }
 
 @ApiTags('ledger')
+// The track record is public: anyone may verify and rescore it.
+@PublicRoute()
+@ApiProblems(429)
 @Controller({ path: 'ledger', version: '1' })
 export class LedgerController {
   constructor(private readonly ledger: LedgerService) {}
 
   @Get('verify')
-  @ViewerRoute()
   @ApiOperation({
     summary: 'Recompute the hash chain of every frozen prediction',
     description:
@@ -44,7 +47,6 @@ export class LedgerController {
   }
 
   @Get('export')
-  @ViewerRoute()
   @ApiOperation({
     summary:
       'Every ledger entry in order, as NDJSON (one JSON object per line), with its score once the match finished',

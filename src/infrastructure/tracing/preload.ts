@@ -1,0 +1,9 @@
+import { startTracing } from './tracing';
+
+/**
+ * Imported first by main.ts, before any module that loads http, pg or ioredis, so the
+ * instrumentations can patch them. Also usable as `node -r dist/src/infrastructure/tracing/preload.js`.
+ */
+const endpoint = startTracing();
+if (endpoint)
+  process.stdout.write(`${JSON.stringify({ level: 30, msg: `tracing to ${endpoint}` })}\n`);
