@@ -3,6 +3,7 @@ import { InjectThrottlerStorage, ThrottlerModule, type ThrottlerStorage } from '
 import type { ExecutionContext } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { AUTH_THROTTLER } from './rate-limit.guard';
+import { MemoryThrottlerStorage } from './memory-throttler-storage';
 import { RedisThrottlerStorage } from './redis-throttler-storage';
 
 const AUTH_RATE_LIMITED = 'oracxpred:auth-rate-limited';
@@ -17,7 +18,12 @@ const isAuthRoute = (context: ExecutionContext) =>
 class RateLimitStorageLifecycle implements OnApplicationShutdown {
   constructor(@InjectThrottlerStorage() private readonly storage: ThrottlerStorage) {}
   async onApplicationShutdown(): Promise<void> {
-    if (this.storage instanceof RedisThrottlerStorage) await this.storage.close();
+    if (
+      this.storage instanceof RedisThrottlerStorage ||
+      this.storage instanceof MemoryThrottlerStorage
+    ) {
+      await this.storage.close();
+    }
   }
 }
 
@@ -42,7 +48,7 @@ class RateLimitStorageLifecycle implements OnApplicationShutdown {
           ],
           storage: redisUrl
             ? new RedisThrottlerStorage(redisUrl, `${config.queuePrefix}:ratelimit:`)
-            : undefined,
+            : new MemoryThrottlerStorage(),
         };
       },
     }),
