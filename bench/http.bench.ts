@@ -4,6 +4,7 @@
 //   npm run bench:http      (DATABASE_URL optional: an embedded PostgreSQL otherwise)
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { emptyDatabase, sharedDataDir } from './support';
@@ -13,6 +14,10 @@ const CONNECTIONS = 100;
 const DURATION_S = 10;
 const WARM_UP_S = 3;
 const ROOT = path.resolve(__dirname, '..');
+const ADMIN = {
+  email: 'bench@oracxpred.test',
+  password: `bench-${randomBytes(12).toString('hex')}`,
+};
 
 interface Row {
   name: string;
@@ -82,27 +87,40 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     DEMO_DATA: 'auto',
     SHARED_DATA_DIR: path.resolve(ROOT, '..', 'shared', 'data'),
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    // The benchmark measures the service, not the per-account rate limit.
+    RATE_LIMIT_USER: '1000000000',
   });
   const base = 'http://127.0.0.1:3902';
   try {
     process.stdout.write('waiting for the demo data and its first model...\n');
+    const accessToken = await waitFor('the first admin to sign in', async () => {
+      const login = await fetch(`${base}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(ADMIN),
+      });
+      return login.ok ? ((await login.json()) as { accessToken: string }).accessToken : undefined;
+    });
+    const headers = { authorization: `Bearer ${accessToken}` };
+    const get = async <T>(route: string) =>
+      (await (await fetch(`${base}${route}`, { headers })).json()) as T;
     await waitFor('a champion model', async () => {
-      const aliases = (await (await fetch(`${base}/v1/models/aliases`)).json()) as Array<{
-        champion: string | null;
-      }>;
+      const aliases = await get<Array<{ champion: string | null }>>('/v1/models/aliases');
       return aliases.some((a) => a.champion) ? true : undefined;
     });
-    const page = (await (
-      await fetch(
-        `${base}/v1/matches?competition=england/premier-league&sort=-kickoff&pageSize=200`,
-      )
-    ).json()) as { items: Array<{ id: number }> };
-    const matches = page.items;
-    const ids = matches.map((m) => m.id);
+    const page = await get<{ items: Array<{ id: number }> }>(
+      '/v1/matches?competition=england/premier-league&sort=-kickoff&pageSize=200',
+    );
+    const ids = page.items.map((m) => m.id);
     // Fill the cache, then measure hits on one match and computations across 200.
-    for (const id of ids) await fetch(`${base}/v1/matches/${id}/prediction`);
+    for (const id of ids) await get(`/v1/matches/${id}/prediction`);
     rows.push(
-      await measure('prediction, cached', { url: `${base}/v1/matches/${ids[0]}/prediction` }),
+      await measure('prediction, cached', {
+        url: `${base}/v1/matches/${ids[0]}/prediction`,
+        headers,
+      }),
     );
     rows.push(
       await measure('prediction, uncached (no-cache)', {
@@ -110,7 +128,7 @@ async function main(): Promise<void> {
         requests: ids.map((id) => ({
           method: 'GET',
           path: `/v1/matches/${id}/prediction`,
-          headers: { 'cache-control': 'no-cache' },
+          headers: { ...headers, 'cache-control': 'no-cache' },
         })),
       }),
     );
