@@ -42,7 +42,10 @@ describeWithRedis(title, () => {
     });
   });
   afterAll(async () => {
-    await second?.stop();
+    if (second) {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
     await first?.close();
     expect(await deleteKeysWithPrefix(redisUrl!, prefix)).toBe(0);
   });

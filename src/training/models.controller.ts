@@ -14,6 +14,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../common/http/actor';
 import { setPageHeaders } from '../common/http/pagination';
+import { AdminRoute, ViewerRoute } from '../common/auth/access.decorators';
 import { ApiProblems } from '../common/problem/api-problems.decorator';
 import { AdminRoute, ViewerRoute } from '../common/auth/access.decorators';
 import {
@@ -32,6 +33,7 @@ export class ModelsController {
   constructor(private readonly registry: ModelRegistryService) {}
 
   @Get()
+  @ViewerRoute()
   @ApiOperation({ summary: 'Model versions, newest first, with the aliases they hold' })
   @ApiOkResponse({ type: [ModelVersionView] })
   @ApiProblems(400)
@@ -51,6 +53,7 @@ export class ModelsController {
   }
 
   @Get('aliases')
+  @ViewerRoute()
   @ApiOperation({ summary: 'Champion and challenger of every scope' })
   @ApiOkResponse({ type: [ScopeAliasesView] })
   async aliases(): Promise<ScopeAliasesView[]> {
@@ -65,6 +68,7 @@ export class ModelsController {
   }
 
   @Get('aliases/:scope/history')
+  @ViewerRoute()
   @ApiOperation({
     summary: 'Alias changes of a scope, newest first (promotions, rollbacks, automatic promotions)',
   })
@@ -74,6 +78,7 @@ export class ModelsController {
   }
 
   @Get(':id')
+  @ViewerRoute()
   @ApiOperation({ summary: 'A model version with its fitted parameters' })
   @ApiOkResponse({ type: ModelVersionView })
   @ApiProblems(400, 404)

@@ -6,7 +6,11 @@ import { createTestDatabase } from './databases';
 
 type InjectOptions = Exclude<Parameters<NestFastifyApplication['inject']>[0], string | undefined>;
 export type InjectResponse = Awaited<ReturnType<NestFastifyApplication['inject']>>;
-export type Inject = (options: InjectOptions) => Promise<InjectResponse>;
+/** Like app.inject: request options, or just a URL to GET. */
+export type Inject = (options: InjectOptions | string) => Promise<InjectResponse>;
+
+export const asOptions = (options: InjectOptions | string): InjectOptions =>
+  typeof options === 'string' ? { method: 'GET', url: options } : options;
 
 /** The admin every test app creates on first start (ADMIN_EMAIL / ADMIN_PASSWORD). */
 export const TEST_ADMIN = {
@@ -76,11 +80,13 @@ export async function startTestApp(
 
   const withToken =
     (token: string): Inject =>
-    (request) =>
-      app.inject({
-        ...request,
-        headers: { authorization: `Bearer ${token}`, ...request.headers },
+    (request) => {
+      const options = asOptions(request);
+      return app.inject({
+        ...options,
+        headers: { authorization: `Bearer ${token}`, ...options.headers },
       });
+    };
   const login = async (email: string, password: string): Promise<TokenPair> => {
     const response = await app.inject({
       method: 'POST',

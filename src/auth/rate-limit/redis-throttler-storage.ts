@@ -57,7 +57,8 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     this.redis = new Redis(url, {
       maxRetriesPerRequest: 1,
       commandTimeout: 1000,
-      lazyConnect: false,
+      // While disconnected, fail at once (and let the request through) rather than queue.
+      enableOfflineQueue: false,
     }) as ThrottleRedis;
     this.redis.on('error', (error) => this.warn(error));
     this.redis.defineCommand('throttle', { numberOfKeys: 2, lua: INCREMENT_SCRIPT });

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { TableNotFoundException } from '@mikro-orm/core';
 import { AppConfig } from '../../config/app-config';
 import { ProblemException } from '../../common/problem/problem.exception';
 import { AuditService } from '../audit/audit.service';
@@ -19,7 +20,18 @@ export class FirstAdmin implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if ((await this.users.countActiveAdmins()) > 0) return;
+    let admins: number;
+    try {
+      admins = await this.users.countActiveAdmins();
+    } catch (error) {
+      // Production migrates as a separate step (the CLI boots this module too): no table yet.
+      if (error instanceof TableNotFoundException) {
+        this.logger.warn('the users table does not exist yet: run the migrations first');
+        return;
+      }
+      throw error;
+    }
+    if (admins > 0) return;
     const admin = this.config.firstAdmin;
     if (!admin) {
       this.logger.warn(
