@@ -1,8 +1,6 @@
 // HTTP benchmark: requests/s and p50/p99 of a bare Fastify hello-world, and of the prediction
-// endpoint served from the cache (signed in with a bearer token, and with an API key) and
-// computed (Cache-Control: no-cache), 100 connections, 10 s each after a warm-up; then the API
-// process's resident memory. The whole auth path runs (token check, rate limiter in memory, with
-// budgets raised so the benchmark is not throttled).
+// endpoint served from the cache and computed (Cache-Control: no-cache), 100 connections, 10 s
+// each after a warm-up; then the API process's resident memory.
 //   npm run bench:http      (DATABASE_URL optional: an embedded PostgreSQL otherwise)
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -81,16 +79,7 @@ async function main(): Promise<void> {
   hello.kill();
 
   const database = await emptyDatabase();
-  const admin = {
-    email: 'bench-admin@oracxpred.test',
-    password: randomBytes(18).toString('base64url'),
-  };
   const api = startProcess(path.join(ROOT, 'dist', 'src', 'main.js'), {
-    ADMIN_EMAIL: admin.email,
-    ADMIN_PASSWORD: admin.password,
-    RATE_LIMIT_USER: '1000000000',
-    API_KEY_PLANS: 'bench:1000000000',
-    API_KEY_DEFAULT_PLAN: 'bench',
     NODE_ENV: 'development',
     DATABASE_URL: database.url,
     REDIS_URL: '',
@@ -105,23 +94,6 @@ async function main(): Promise<void> {
   });
   const base = 'http://127.0.0.1:3902';
   try {
-    const token = await waitFor('the admin to sign in', async () => {
-      const response = await fetch(`${base}/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(admin),
-      });
-      return response.ok
-        ? ((await response.json()) as { accessToken: string }).accessToken
-        : undefined;
-    });
-    const signedIn = { authorization: `Bearer ${token}` };
-    const created = await fetch(`${base}/v1/me/api-keys`, {
-      method: 'POST',
-      headers: { ...signedIn, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'bench', scopes: ['read'] }),
-    });
-    const withKey = { 'x-api-key': ((await created.json()) as { key: string }).key };
     process.stdout.write('waiting for the demo data and its first model...\n');
     const accessToken = await waitFor('the first admin to sign in', async () => {
       const login = await fetch(`${base}/v1/auth/login`, {
@@ -150,7 +122,6 @@ async function main(): Promise<void> {
         headers,
       }),
     );
-    rows.push(await measure('prediction, cached (API key)', { url: cached, headers: withKey }));
     rows.push(
       await measure('prediction, uncached (no-cache)', {
         url: base,

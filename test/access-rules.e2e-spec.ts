@@ -5,8 +5,7 @@ import { controllerRoutes, ControllerRoute, exampleUrl } from './support/routes'
 
 /**
  * Routes Fastify serves that are not Nest controller routes (so no guard runs on them): Swagger
- * UI and its document, and the Prometheus scrape (on the API port only while METRICS_PORT is
- * unset), public by design. Anything else outside Nest fails the test.
+ * UI and its document, which are public by design. Anything else outside Nest fails the test.
  */
 // Swagger, and the Prometheus scrape (public and never rate-limited by design, outside Nest).
 const PUBLIC_NON_NEST_ROUTES = [/^\/docs(\/.*|-json|-yaml)?$/, /^\/metrics$/];

@@ -17,7 +17,7 @@ describe('GET /metrics (Prometheus)', () => {
   afterAll(() => testApp?.close());
 
   async function scrape() {
-    const response = await testApp.asAdmin({ method: 'GET', url: '/metrics' });
+    const response = await testApp.app.inject({ method: 'GET', url: '/metrics' });
     expect(response.statusCode).toBe(200);
     return { response, samples: parseSamples(response.body) };
   }
@@ -33,7 +33,7 @@ describe('GET /metrics (Prometheus)', () => {
   });
 
   it('counts and times requests by method, route template and status', async () => {
-    const before = parseSamples((await testApp.asAdmin('/metrics')).body);
+    const before = parseSamples((await testApp.app.inject('/metrics')).body);
     const count = (labels: Record<string, string>, samples = before) =>
       valueOf(samples, HTTP, labels) ?? 0;
     for (const id of [1, 2, 3]) await testApp.asAdmin({ url: `/v1/matches/${id}` });
@@ -104,7 +104,7 @@ describe('GET /metrics (Prometheus)', () => {
 
   it('is public and never rate-limited: 300 scrapes at once all answer 200', async () => {
     const responses = await Promise.all(
-      Array.from({ length: 300 }, () => testApp.asAdmin({ method: 'GET', url: '/metrics' })),
+      Array.from({ length: 300 }, () => testApp.app.inject({ method: 'GET', url: '/metrics' })),
     );
     expect(responses.map((r) => r.statusCode)).toEqual(responses.map(() => 200));
   });

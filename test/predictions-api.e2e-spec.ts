@@ -69,7 +69,6 @@ describe('predictions API (e2e)', () => {
     const [fixture] = fixtureIds;
     // Forty programmatic clients, each with its own API key.
     const variants = new Map<string, string>();
-    // 40 callers: 40 API keys (the split is sticky per key, per account without one).
     for (let i = 1; i <= 40; i++) {
       const created = await inject({
         method: 'POST',

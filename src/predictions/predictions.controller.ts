@@ -14,7 +14,6 @@ import {
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setPageHeaders } from '../common/http/pagination';
-import { AdminRoute, UserRoute, ViewerRoute } from '../common/auth/access.decorators';
 import { ApiProblems } from '../common/problem/api-problems.decorator';
 import { AdminRoute, UserRoute, ViewerRoute } from '../common/auth/access.decorators';
 import {

@@ -14,7 +14,6 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../common/http/actor';
 import { setPageHeaders } from '../common/http/pagination';
-import { AdminRoute, ViewerRoute } from '../common/auth/access.decorators';
 import { ApiProblems } from '../common/problem/api-problems.decorator';
 import { AdminRoute, ViewerRoute } from '../common/auth/access.decorators';
 import {
@@ -33,7 +32,6 @@ export class ModelsController {
   constructor(private readonly registry: ModelRegistryService) {}
 
   @Get()
-  @ViewerRoute()
   @ApiOperation({ summary: 'Model versions, newest first, with the aliases they hold' })
   @ApiOkResponse({ type: [ModelVersionView] })
   @ApiProblems(400)
@@ -53,7 +51,6 @@ export class ModelsController {
   }
 
   @Get('aliases')
-  @ViewerRoute()
   @ApiOperation({ summary: 'Champion and challenger of every scope' })
   @ApiOkResponse({ type: [ScopeAliasesView] })
   async aliases(): Promise<ScopeAliasesView[]> {
@@ -68,7 +65,6 @@ export class ModelsController {
   }
 
   @Get('aliases/:scope/history')
-  @ViewerRoute()
   @ApiOperation({
     summary: 'Alias changes of a scope, newest first (promotions, rollbacks, automatic promotions)',
   })
@@ -78,7 +74,6 @@ export class ModelsController {
   }
 
   @Get(':id')
-  @ViewerRoute()
   @ApiOperation({ summary: 'A model version with its fitted parameters' })
   @ApiOkResponse({ type: ModelVersionView })
   @ApiProblems(400, 404)

@@ -15,7 +15,6 @@ import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nest
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../common/http/actor';
 import { PageQuery, setPageHeaders } from '../common/http/pagination';
-import { AdminRoute } from '../common/auth/access.decorators';
 import { ApiProblems } from '../common/problem/api-problems.decorator';
 import { AdminRoute } from '../common/auth/access.decorators';
 import { CreateTrainingRunBody, TrainingRunView } from './training.dto';

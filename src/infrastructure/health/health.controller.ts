@@ -3,7 +3,7 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { AppConfig } from '../../config/app-config';
-import { AdminRoute, PublicRoute } from '../../common/auth/access.decorators';
+import { AdminRoute } from '../../matches/admin-route.decorator';
 import { ReadinessRegistry } from './readiness.registry';
 import { PublicRoute } from '../../common/auth/access.decorators';
 

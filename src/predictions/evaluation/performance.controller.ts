@@ -8,7 +8,6 @@ import {
 } from '@nestjs/swagger';
 import { IsDateString, IsOptional, IsString } from 'class-validator';
 import { AppConfig } from '../../config/app-config';
-import { ViewerRoute } from '../../common/auth/access.decorators';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { PublicRoute } from '../../common/auth/access.decorators';
 import { ModelRegistryService } from '../../training/model-registry.service';
@@ -87,7 +86,6 @@ export class PerformanceController {
   ) {}
 
   @Get('models/:id/performance')
-  @ViewerRoute()
   @ApiOperation({
     summary:
       "A model version's track record from the ledger: metrics, calibration, the market on the same matches, drift",
@@ -109,7 +107,6 @@ export class PerformanceController {
   }
 
   @Get('performance')
-  @ViewerRoute()
   @ApiOperation({
     summary:
       'Track record of every model version that served predictions, filtered by competition and kick-off',

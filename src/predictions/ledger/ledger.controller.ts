@@ -7,7 +7,6 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { ViewerRoute } from '../../common/auth/access.decorators';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { LedgerService } from './ledger.service';
@@ -37,7 +36,6 @@ export class LedgerController {
   constructor(private readonly ledger: LedgerService) {}
 
   @Get('verify')
-  @ViewerRoute()
   @ApiOperation({
     summary: 'Recompute the hash chain of every frozen prediction',
     description:
@@ -49,7 +47,6 @@ export class LedgerController {
   }
 
   @Get('export')
-  @ViewerRoute()
   @ApiOperation({
     summary:
       'Every ledger entry in order, as NDJSON (one JSON object per line), with its score once the match finished',
