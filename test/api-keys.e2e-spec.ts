@@ -1,6 +1,6 @@
 import { query } from './support/databases';
 import { createAccount, expectProblem, PASSWORD } from './support/auth';
-import { asOptions, Inject, startTestApp, TestApp } from './support/test-app';
+import { Inject, startTestApp, TestApp } from './support/test-app';
 
 /** API keys: shown once, stored hashed, scoped, listed and revoked by their owner only. */
 describe('API keys', () => {
@@ -12,10 +12,8 @@ describe('API keys', () => {
 
   const withKey =
     (key: string): Inject =>
-    (request) => {
-      const options = asOptions(request);
-      return testApp.app.inject({ ...options, headers: { 'x-api-key': key, ...options.headers } });
-    };
+    (request) =>
+      testApp.app.inject({ ...request, headers: { 'x-api-key': key, ...request.headers } });
 
   async function createKey(inject: Inject, payload: object) {
     const response = await inject({ method: 'POST', url: '/v1/me/api-keys', payload });

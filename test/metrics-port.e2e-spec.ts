@@ -14,7 +14,7 @@ describe('METRICS_PORT: /metrics on its own listener', () => {
   afterAll(() => testApp?.close());
 
   it('serves the metrics on METRICS_PORT', async () => {
-    await testApp.asAdmin('/v1/competitions');
+    await testApp.app.inject('/v1/competitions');
     const response = await request(`http://127.0.0.1:${port}/metrics`);
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
@@ -29,7 +29,7 @@ describe('METRICS_PORT: /metrics on its own listener', () => {
   });
 
   it('keeps /metrics off the main listener', async () => {
-    const response = await testApp.asAdmin('/metrics');
+    const response = await testApp.app.inject('/metrics');
     expect(response.statusCode).toBe(404);
   });
 });

@@ -42,10 +42,7 @@ describeWithRedis(title, () => {
     });
   });
   afterAll(async () => {
-    if (second) {
-      second.child.kill('SIGTERM');
-      await second.exited;
-    }
+    await second?.stop();
     await first?.close();
     expect(await deleteKeysWithPrefix(redisUrl!, prefix)).toBe(0);
   });

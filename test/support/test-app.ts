@@ -6,11 +6,7 @@ import { createTestDatabase } from './databases';
 
 type InjectOptions = Exclude<Parameters<NestFastifyApplication['inject']>[0], string | undefined>;
 export type InjectResponse = Awaited<ReturnType<NestFastifyApplication['inject']>>;
-/** Like app.inject: request options, or just a URL to GET. */
-export type Inject = (options: InjectOptions | string) => Promise<InjectResponse>;
-
-export const asOptions = (options: InjectOptions | string): InjectOptions =>
-  typeof options === 'string' ? { method: 'GET', url: options } : options;
+export type Inject = (options: InjectOptions) => Promise<InjectResponse>;
 
 /** The admin every test app creates on first start (ADMIN_EMAIL / ADMIN_PASSWORD). */
 export const TEST_ADMIN = {
@@ -80,13 +76,11 @@ export async function startTestApp(
 
   const withToken =
     (token: string): Inject =>
-    (request) => {
-      const options = asOptions(request);
-      return app.inject({
-        ...options,
-        headers: { authorization: `Bearer ${token}`, ...options.headers },
+    (request) =>
+      app.inject({
+        ...request,
+        headers: { authorization: `Bearer ${token}`, ...request.headers },
       });
-    };
   const login = async (email: string, password: string): Promise<TokenPair> => {
     const response = await app.inject({
       method: 'POST',

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261121170252 extends Migration {
-  override name = 'Migration20261121170252';
+export class Migration20261121161536 extends Migration {
+  override name = 'Migration20261121161536';
 
   override up(): void | Promise<void> {
     this.addSql(
@@ -45,26 +45,6 @@ export class Migration20261121170252 extends Migration {
     );
 
     this.addSql(
-      `create or replace function "audit_log_audit_log_no_update_delete_fn"() returns trigger as $$ begin raise exception 'audit_log is append-only: % refused', tg_op using errcode = 'insufficient_privilege'; end; $$ language plpgsql;`,
-    );
-    this.addSql(
-      `create trigger "audit_log_no_update_delete" BEFORE UPDATE OR DELETE on "audit_log" for each ROW execute function "audit_log_audit_log_no_update_delete_fn"();`,
-    );
-    this.addSql(
-      `create or replace function "audit_log_audit_log_no_truncate_fn"() returns trigger as $$ begin raise exception 'audit_log is append-only: % refused', tg_op using errcode = 'insufficient_privilege'; end; $$ language plpgsql;`,
-    );
-    this.addSql(
-      `create trigger "audit_log_no_truncate" BEFORE TRUNCATE on "audit_log" for each STATEMENT execute function "audit_log_audit_log_no_truncate_fn"();`,
-    );
-    // The audit log is append-only in PostgreSQL itself, whatever the client: the triggers above
-    // (declared on the AuditEntry entity, so schema diffs keep them) refuse UPDATE, DELETE and
-    // TRUNCATE for every role, owner and superusers included; only DDL that drops or disables
-    // them gets around it, and a separate runtime role with INSERT and SELECT only (README,
-    // "Audit log") cannot run that. Erasing a person needs no UPDATE: entries name accounts by
-    // their random id, and the account row that links the id to a person is deleted.
-    this.addSql(`revoke update, delete, truncate on "audit_log" from public;`);
-
-    this.addSql(
       `alter table "users" add constraint "users_role_check" check ("role" in ('viewer', 'user', 'admin'));`,
     );
 
@@ -85,6 +65,24 @@ export class Migration20261121170252 extends Migration {
     this.addSql(
       `alter table "api_keys" add constraint "api_keys_user_id_foreign" foreign key ("user_id") references "users" ("id") on delete cascade;`,
     );
+
+    // The audit log is append-only in PostgreSQL itself, whatever the client: a trigger refuses
+    // UPDATE, DELETE and TRUNCATE for every role (table owner and superusers included; only DDL
+    // that drops or disables the trigger gets around it, which the app never runs). Erasing a
+    // person needs no UPDATE: entries name accounts by their random id, and the account row that
+    // links the id to a person is deleted. A separate runtime role gets INSERT and SELECT only
+    // (README, "Audit log").
+    this.addSql(`create function "audit_log_append_only"() returns trigger language plpgsql as $$
+      begin
+        raise exception 'audit_log is append-only: % refused', tg_op using errcode = 'insufficient_privilege';
+      end $$;`);
+    this.addSql(
+      `create trigger "audit_log_no_update_delete" before update or delete on "audit_log" for each row execute function "audit_log_append_only"();`,
+    );
+    this.addSql(
+      `create trigger "audit_log_no_truncate" before truncate on "audit_log" for each statement execute function "audit_log_append_only"();`,
+    );
+    this.addSql(`revoke update, delete, truncate on "audit_log" from public;`);
   }
 
   override down(): void | Promise<void> {
@@ -93,11 +91,8 @@ export class Migration20261121170252 extends Migration {
     this.addSql(`alter table "invitations" drop constraint "invitations_accepted_by_id_foreign";`);
     this.addSql(`alter table "api_keys" drop constraint "api_keys_user_id_foreign";`);
 
-    this.addSql(`drop trigger if exists "audit_log_no_update_delete" on "audit_log";`);
-    this.addSql(`drop function if exists "audit_log_audit_log_no_update_delete_fn"();`);
-    this.addSql(`drop trigger if exists "audit_log_no_truncate" on "audit_log";`);
-    this.addSql(`drop function if exists "audit_log_audit_log_no_truncate_fn"();`);
     this.addSql(`drop table if exists "audit_log" cascade;`);
+    this.addSql(`drop function if exists "audit_log_append_only"();`);
     this.addSql(`drop table if exists "login_failures" cascade;`);
     this.addSql(`drop table if exists "users" cascade;`);
     this.addSql(`drop table if exists "refresh_tokens" cascade;`);
