@@ -1,8 +1,6 @@
 // HTTP benchmark: requests/s and p50/p99 of a bare Fastify hello-world, and of the prediction
-// endpoint served from the cache (signed in with a bearer token, and with an API key) and
-// computed (Cache-Control: no-cache), 100 connections, 10 s each after a warm-up; then the API
-// process's resident memory. The whole auth path runs (token check, rate limiter in memory, with
-// budgets raised so the benchmark is not throttled).
+// endpoint served from the cache and computed (Cache-Control: no-cache), 100 connections, 10 s
+// each after a warm-up; then the API process's resident memory.
 //   npm run bench:http      (DATABASE_URL optional: an embedded PostgreSQL otherwise)
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -16,6 +14,10 @@ const CONNECTIONS = 100;
 const DURATION_S = 10;
 const WARM_UP_S = 3;
 const ROOT = path.resolve(__dirname, '..');
+const ADMIN = {
+  email: 'bench@oracxpred.test',
+  password: `bench-${randomBytes(12).toString('hex')}`,
+};
 
 interface Row {
   name: string;
@@ -77,16 +79,7 @@ async function main(): Promise<void> {
   hello.kill();
 
   const database = await emptyDatabase();
-  const admin = {
-    email: 'bench-admin@oracxpred.test',
-    password: randomBytes(18).toString('base64url'),
-  };
   const api = startProcess(path.join(ROOT, 'dist', 'src', 'main.js'), {
-    ADMIN_EMAIL: admin.email,
-    ADMIN_PASSWORD: admin.password,
-    RATE_LIMIT_USER: '1000000000',
-    API_KEY_PLANS: 'bench:1000000000',
-    API_KEY_DEFAULT_PLAN: 'bench',
     NODE_ENV: 'development',
     DATABASE_URL: database.url,
     REDIS_URL: '',
@@ -94,57 +87,48 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     DEMO_DATA: 'auto',
     SHARED_DATA_DIR: path.resolve(ROOT, '..', 'shared', 'data'),
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    // The benchmark measures the service, not the per-account rate limit.
+    RATE_LIMIT_USER: '1000000000',
   });
   const base = 'http://127.0.0.1:3902';
   try {
-    const token = await waitFor('the admin to sign in', async () => {
-      const response = await fetch(`${base}/v1/auth/login`, {
+    process.stdout.write('waiting for the demo data and its first model...\n');
+    const accessToken = await waitFor('the first admin to sign in', async () => {
+      const login = await fetch(`${base}/v1/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(admin),
+        body: JSON.stringify(ADMIN),
       });
-      return response.ok
-        ? ((await response.json()) as { accessToken: string }).accessToken
-        : undefined;
+      return login.ok ? ((await login.json()) as { accessToken: string }).accessToken : undefined;
     });
-    const signedIn = { authorization: `Bearer ${token}` };
-    const created = await fetch(`${base}/v1/me/api-keys`, {
-      method: 'POST',
-      headers: { ...signedIn, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'bench', scopes: ['read'] }),
-    });
-    const withKey = { 'x-api-key': ((await created.json()) as { key: string }).key };
-    process.stdout.write('waiting for the demo data and its first model...\n');
+    const headers = { authorization: `Bearer ${accessToken}` };
+    const get = async <T>(route: string) =>
+      (await (await fetch(`${base}${route}`, { headers })).json()) as T;
     await waitFor('a champion model', async () => {
-      const aliases = (await (
-        await fetch(`${base}/v1/models/aliases`, { headers: signedIn })
-      ).json()) as Array<{
-        champion: string | null;
-      }>;
+      const aliases = await get<Array<{ champion: string | null }>>('/v1/models/aliases');
       return aliases.some((a) => a.champion) ? true : undefined;
     });
-    const page = (await (
-      await fetch(
-        `${base}/v1/matches?competition=england/premier-league&sort=-kickoff&pageSize=200`,
-        { headers: signedIn },
-      )
-    ).json()) as { items: Array<{ id: number }> };
-    const matches = page.items;
-    const ids = matches.map((m) => m.id);
-    // Fill the cache, then measure hits on one match and computations across 200.
-    for (const id of ids) await fetch(`${base}/v1/matches/${id}/prediction`, { headers: signedIn });
-    const cached = `${base}/v1/matches/${ids[0]}/prediction`;
-    rows.push(
-      await measure('prediction, cached (bearer token)', { url: cached, headers: signedIn }),
+    const page = await get<{ items: Array<{ id: number }> }>(
+      '/v1/matches?competition=england/premier-league&sort=-kickoff&pageSize=200',
     );
-    rows.push(await measure('prediction, cached (API key)', { url: cached, headers: withKey }));
+    const ids = page.items.map((m) => m.id);
+    // Fill the cache, then measure hits on one match and computations across 200.
+    for (const id of ids) await get(`/v1/matches/${id}/prediction`);
+    rows.push(
+      await measure('prediction, cached', {
+        url: `${base}/v1/matches/${ids[0]}/prediction`,
+        headers,
+      }),
+    );
     rows.push(
       await measure('prediction, uncached (no-cache)', {
         url: base,
         requests: ids.map((id) => ({
           method: 'GET',
           path: `/v1/matches/${id}/prediction`,
-          headers: { ...signedIn, 'cache-control': 'no-cache' },
+          headers: { ...headers, 'cache-control': 'no-cache' },
         })),
       }),
     );

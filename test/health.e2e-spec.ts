@@ -10,9 +10,9 @@ describe('health endpoints (PostgreSQL; Bull when REDIS_URL is set)', () => {
 
   beforeAll(async () => {
     testApp = await startTestApp();
-    testApp.app.get(ReadinessRegistry).register('champion', async () => {
-      if (modelState === 'broken') throw new Error('champion parameters could not be loaded');
-      return modelState === 'none' ? { champion: 'none yet' } : { champion: 'v7' };
+    testApp.app.get(ReadinessRegistry).register('example', async () => {
+      if (modelState === 'broken') throw new Error('example parameters could not be loaded');
+      return modelState === 'none' ? { model: 'none yet' } : { model: 'v7' };
     });
   });
   afterAll(() => testApp?.close());
@@ -26,20 +26,24 @@ describe('health endpoints (PostgreSQL; Bull when REDIS_URL is set)', () => {
     const body = response.json();
     expect(body.status).toBe('ok');
     expect(Object.keys(body.details).sort()).toEqual(
-      withRedis ? ['champion', 'database', 'queue', 'redis'] : ['champion', 'database', 'queue'],
+      withRedis
+        ? ['champion', 'database', 'example', 'queue', 'redis']
+        : ['champion', 'database', 'example', 'queue'],
     );
     expect(body.details.queue).toEqual({
       status: 'up',
       backend: withRedis ? 'bull' : 'in-process',
     });
-    expect(body.details.champion).toEqual({ status: 'up', champion: 'v7' });
+    expect(body.details.example).toEqual({ status: 'up', model: 'v7' });
+    // The app's own check: no model trained yet is ready, and says so.
+    expect(body.details.champion).toEqual({ status: 'up', champions: 'none yet' });
   });
 
   it('reports "nothing to load yet" as ready, saying so', async () => {
     modelState = 'none';
     const response = await get('/health/ready');
     expect(response.statusCode).toBe(200);
-    expect(response.json().details.champion).toEqual({ status: 'up', champion: 'none yet' });
+    expect(response.json().details.example).toEqual({ status: 'up', model: 'none yet' });
   });
 
   it('answers 503 naming the failing check, while liveness stays 200', async () => {
@@ -48,7 +52,7 @@ describe('health endpoints (PostgreSQL; Bull when REDIS_URL is set)', () => {
     expect(ready.statusCode).toBe(503);
     expect(ready.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(ready.json().checks).toMatchObject({
-      champion: { status: 'down', message: 'champion parameters could not be loaded' },
+      example: { status: 'down', message: 'example parameters could not be loaded' },
       database: { status: 'up' },
     });
     const live = await get('/health/live');
@@ -66,7 +70,7 @@ describe('health endpoints (PostgreSQL; Bull when REDIS_URL is set)', () => {
       shuttingDownSince: null,
       uptimeSeconds: expect.any(Number),
     });
-    expect(body.checks.champion).toMatchObject({ status: 'down', durationMs: expect.any(Number) });
+    expect(body.checks.example).toMatchObject({ status: 'down', durationMs: expect.any(Number) });
     expect(body.checks.database).toMatchObject({ status: 'up', durationMs: expect.any(Number) });
     modelState = 'loaded';
     expect((await get('/health')).json().status).toBe('ready');

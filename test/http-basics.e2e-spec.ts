@@ -76,6 +76,7 @@ describe('HTTP basics: health, problem+json errors, request ids, headers, docs',
       const body = response.json();
       expect(body.status).toBe('ok');
       expect(body.details).toEqual({
+        champion: { status: 'up', champions: 'none yet' },
         database: { status: 'up' },
         queue: { status: 'up', backend: process.env.REDIS_URL ? 'bull' : 'in-process' },
         // Redis itself is checked when configured.

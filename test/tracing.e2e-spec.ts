@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createTestDatabase } from './support/databases';
 import { deleteKeysWithPrefix } from './support/redis-keys';
 import { freePort, ServerProcess, startServerProcess } from './support/server-process';
+import { TEST_ADMIN } from './support/test-app';
 
 const CSV = readFileSync(path.join(__dirname, 'fixtures', 'international-sample.csv'));
 const QUEUE_PREFIX = `oracx-trace-${process.pid}`;
@@ -84,10 +85,19 @@ describe('OpenTelemetry tracing (real server process, local OTLP receiver)', () 
       DATABASE_URL: database.url,
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiver.port}`,
       OTEL_SERVICE_NAME: 'oracxpred-test',
+      ADMIN_EMAIL: TEST_ADMIN.email,
+      ADMIN_PASSWORD: TEST_ADMIN.password,
       ...(redisUrl ? { REDIS_URL: redisUrl, QUEUE_PREFIX } : {}),
     });
+    // Signed in: the matches list is a viewer route.
+    const login = await request(`${server.baseUrl}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(TEST_ADMIN),
+    });
+    const { accessToken } = (await login.body.json()) as { accessToken: string };
     const response = await request(`${server.baseUrl}/v1/matches?pageSize=5`, {
-      headers: { 'x-request-id': 'trace-me-42' },
+      headers: { 'x-request-id': 'trace-me-42', authorization: `Bearer ${accessToken}` },
     });
     expect(response.statusCode).toBe(200);
     await response.body.dump();
@@ -99,12 +109,16 @@ describe('OpenTelemetry tracing (real server process, local OTLP receiver)', () 
       const upload = await fetch(`${server.baseUrl}/v1/imports`, {
         method: 'POST',
         body: form,
-        headers: { 'x-request-id': 'trace-redis-7' },
+        headers: { 'x-request-id': 'trace-redis-7', authorization: `Bearer ${accessToken}` },
       });
       expect(upload.status).toBe(202);
       const { id } = (await upload.json()) as { id: string };
       for (let i = 0; i < 200; i++) {
-        const run = (await (await fetch(`${server.baseUrl}/v1/imports/${id}`)).json()) as {
+        const run = (await (
+          await fetch(`${server.baseUrl}/v1/imports/${id}`, {
+            headers: { authorization: `Bearer ${accessToken}` },
+          })
+        ).json()) as {
           status: string;
         };
         if (run.status === 'succeeded') break;
