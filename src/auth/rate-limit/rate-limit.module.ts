@@ -3,6 +3,7 @@ import { InjectThrottlerStorage, ThrottlerModule, type ThrottlerStorage } from '
 import type { ExecutionContext } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { AUTH_THROTTLER } from './rate-limit.guard';
+import { MemoryThrottlerStorage } from './memory-throttler-storage';
 import { RedisThrottlerStorage } from './redis-throttler-storage';
 
 const AUTH_RATE_LIMITED = 'oracxpred:auth-rate-limited';
@@ -42,7 +43,7 @@ class RateLimitStorageLifecycle implements OnApplicationShutdown {
           ],
           storage: redisUrl
             ? new RedisThrottlerStorage(redisUrl, `${config.queuePrefix}:ratelimit:`)
-            : undefined,
+            : new MemoryThrottlerStorage(),
         };
       },
     }),
