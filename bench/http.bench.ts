@@ -15,8 +15,8 @@ const DURATION_S = 10;
 const WARM_UP_S = 3;
 const ROOT = path.resolve(__dirname, '..');
 const ADMIN = {
-  email: 'bench@oracxpred.test',
-  password: `bench-${randomBytes(12).toString('hex')}`,
+  email: 'load-test@oracxpred.test',
+  password: `Kq7-${randomBytes(12).toString('hex')}`,
 };
 
 interface Row {

@@ -18,12 +18,7 @@ const isAuthRoute = (context: ExecutionContext) =>
 class RateLimitStorageLifecycle implements OnApplicationShutdown {
   constructor(@InjectThrottlerStorage() private readonly storage: ThrottlerStorage) {}
   async onApplicationShutdown(): Promise<void> {
-    if (
-      this.storage instanceof RedisThrottlerStorage ||
-      this.storage instanceof MemoryThrottlerStorage
-    ) {
-      await this.storage.close();
-    }
+    if (this.storage instanceof RedisThrottlerStorage) await this.storage.close();
   }
 }
 
