@@ -450,6 +450,22 @@ describe('identity: registration, sign-in, tokens, sessions', () => {
       expectProblem(await adminCall(token), 401);
     });
 
+    it('treats SQL in credentials and filters as plain data', async () => {
+      const injected = "' or '1'='1' --";
+      expectProblem(await post('/v1/auth/login', { email: injected, password: injected }), 401);
+      const users = await testApp.asAdmin({
+        method: 'GET',
+        url: `/v1/users?email=${encodeURIComponent(injected)}`,
+      });
+      expect(users.statusCode).toBe(200);
+      expect(users.json()).toEqual([]);
+      // LIKE wildcards are escaped too: "%" matches a literal percent sign only.
+      const wildcard = await testApp.asAdmin({ method: 'GET', url: '/v1/users?email=%25' });
+      expect(wildcard.json()).toEqual([]);
+      const audit = await testApp.asAdmin({ method: 'GET', url: '/v1/audit?action=%25' });
+      expect(audit.json()).toEqual([]);
+    });
+
     it('refuses malformed Authorization headers and both credentials at once', async () => {
       for (const authorization of ['Basic abc', 'Bearer', 'Bearer a.b', `Token ${viewerToken}`]) {
         expectProblem(
