@@ -252,7 +252,7 @@ export class TrainingService implements OnModuleInit {
     } catch (error) {
       if (error instanceof TrainingCancelledError) return;
       const message = error instanceof Error ? error.message : String(error);
-      const final = error instanceof FinalTrainingError || job.attempt >= MAX_ATTEMPTS;
+      const final = error instanceof FinalTrainingError || job.attempt >= job.maxAttempts;
       this.logger.error({ err: error, trainingRunId: run.id }, 'training failed');
       await nativeQuery(
         this.em,
