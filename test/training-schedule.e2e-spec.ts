@@ -55,6 +55,25 @@ describe('scheduled retraining (e2e)', () => {
     );
     expect(overlapping).toEqual([]);
   });
+
+  it('keeps a global champion global when it was trained on the only competition stored', async () => {
+    const global = await train(inject, { modelType: 'elo', evaluationWeeks: 6 });
+    expect(global.scope).toBe('global');
+    let retrain: TrainingRunView | undefined;
+    for (let i = 0; i < 200 && retrain?.status !== 'succeeded'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const runs = (await inject({ url: '/v1/training-runs?pageSize=200' })).json<
+        TrainingRunView[]
+      >();
+      retrain = runs.find(
+        (r) => r.trigger === 'schedule' && r.scope === 'global' && r.id !== global.id,
+      );
+    }
+    expect(retrain).toMatchObject({
+      status: 'succeeded',
+      competitions: ['generated/premier-division'],
+    });
+  });
 });
 
 function overlaps(a: TrainingRunView, b: TrainingRunView): boolean {

@@ -57,6 +57,7 @@ export class TrainingScheduleService implements OnModuleInit {
           },
           null,
           trigger,
+          scope,
         );
         queued.push(run.id);
       } catch (error) {

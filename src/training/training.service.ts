@@ -66,6 +66,8 @@ export class TrainingService implements OnModuleInit {
     body: CreateTrainingRunBody,
     requestedBy: string | null,
     trigger: TrainingTrigger = 'api',
+    /** Retraining keeps its champion's scope, even a global one trained on one competition. */
+    scope: string = body.competitions?.length === 1 ? body.competitions[0] : 'global',
   ): Promise<TrainingRun> {
     const known = await this.matchData.competitionCodes();
     const competitions = [...new Set(body.competitions ?? known)].sort();
@@ -96,7 +98,7 @@ export class TrainingService implements OnModuleInit {
     const em = this.em.fork();
     const run = em.create(TrainingRun, {
       modelType: body.modelType,
-      scope: body.competitions?.length === 1 ? competitions[0] : 'global',
+      scope,
       competitions,
       dataFrom: body.from ? new Date(body.from) : null,
       dataTo: body.to ? new Date(body.to) : null,
