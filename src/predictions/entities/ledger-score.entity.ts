@@ -1,12 +1,19 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, OneToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Opt } from '@mikro-orm/core';
 import type { OutcomeProbabilities } from '../../modelling';
+import { LedgerEntry } from './ledger-entry.entity';
 
 /** The score of one ledger entry once its match finished (re-scored if a result is corrected). */
 @Entity({ tableName: 'ledger_scores' })
 export class LedgerScore {
-  @PrimaryKey({ type: 'bigint', autoincrement: false })
-  seq!: string;
+  @OneToOne(() => LedgerEntry, {
+    primary: true,
+    fieldName: 'seq',
+    foreignKeyName: 'ledger_scores_entry_foreign',
+    updateRule: 'no action',
+    deleteRule: 'no action',
+  })
+  entry!: LedgerEntry;
 
   @Property({ type: 'smallint' })
   homeGoals!: number;
