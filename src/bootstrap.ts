@@ -9,6 +9,8 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { assignRequestId, REQUEST_ID_HEADER } from './common/http/request-id';
 import { registerSecurityHeaders } from './common/http/security-headers';
+import { registerRequestLogging } from './infrastructure/logging/request-logging';
+import { ROOT_LOGGER } from './infrastructure/logging/logging.module';
 import { setUpSwagger } from './common/http/swagger';
 import { restrictToOperationalRoutes } from './common/http/operational-routes';
 import { ReadinessRegistry } from './infrastructure/health/readiness.registry';
@@ -55,6 +57,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
     reply.header(REQUEST_ID_HEADER, request.id);
     tagActiveSpanWithRequestId(request.id);
   });
+  registerRequestLogging(fastify, app.get(ROOT_LOGGER));
   registerSecurityHeaders(fastify);
   const metrics = app.get(MetricsService);
   registerHttpMetrics(fastify, metrics);

@@ -1,14 +1,5 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import {
-  InjectThrottlerOptions,
-  InjectThrottlerStorage,
-  ThrottlerGuard,
-  type ThrottlerLimitDetail,
-  type ThrottlerModuleOptions,
-  type ThrottlerRequest,
-  type ThrottlerStorage,
-} from '@nestjs/throttler';
+import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { InjectThrottlerStorage, normalizeIp, type ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config';
 import type { Principal } from '../../common/auth/principal';
@@ -16,44 +7,96 @@ import { ProblemException } from '../../common/problem/problem.exception';
 import { Authenticator } from '../access/authenticator';
 
 export const AUTH_THROTTLER = 'auth';
+const DEFAULT_THROTTLER = 'default';
+const AUTH_RATE_LIMITED = 'oracxpred:auth-rate-limited';
+
+/** Sign-in, registration and refresh: also limited by the tighter per-address `auth` budget. */
+export const AuthRateLimit = () => SetMetadata(AUTH_RATE_LIMITED, true);
 
 /**
  * Rate limits for every route, one budget per caller across all routes: per client address when
  * anonymous, per account with a token, per key (by its plan) with an API key. Sign-in routes
  * also draw on a tighter per-address budget (the `auth` throttler). Runs before the access
- * guard, so even refused calls are counted.
+ * guard, so even refused calls are counted. Counts live in @nestjs/throttler's storage (Redis
+ * or memory); the guard itself is ours, since the library's reads ten metadata keys per request
+ * for overrides this service never uses, on its hottest path.
  */
 @Injectable()
-export class RateLimitGuard extends ThrottlerGuard {
+export class RateLimitGuard implements CanActivate {
   private readonly limits: AppConfig['rateLimits'];
+  /** Whether a handler is a sign-in route, looked up once per handler. */
+  private readonly authRoutes = new WeakMap<object, boolean>();
 
   constructor(
-    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
-    @InjectThrottlerStorage() storage: ThrottlerStorage,
-    reflector: Reflector,
+    @InjectThrottlerStorage() private readonly storage: ThrottlerStorage,
     private readonly authenticator: Authenticator,
     config: AppConfig,
   ) {
-    super(options, storage, reflector);
     this.limits = config.rateLimits;
   }
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    return super.canActivate(context);
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const address = `ip:${normalizeIp(request.ip)}`;
+    const { principal } = await this.authenticator.authenticate(request);
+    await this.draw(
+      reply,
+      DEFAULT_THROTTLER,
+      principal ? trackerOf(principal) : address,
+      this.limitFor(principal),
+    );
+    if (this.isAuthRoute(context.getHandler())) {
+      await this.draw(reply, AUTH_THROTTLER, address, this.limits.auth);
+    }
+    return true;
   }
 
-  protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
-    if (props.throttler.name === AUTH_THROTTLER) {
-      return super.handleRequest({ ...props, getTracker: (req) => this.addressOf(req) });
+  private isAuthRoute(handler: object): boolean {
+    let marked = this.authRoutes.get(handler);
+    if (marked === undefined) {
+      marked = Reflect.getMetadata(AUTH_RATE_LIMITED, handler) === true;
+      this.authRoutes.set(handler, marked);
     }
-    const request = props.context.switchToHttp().getRequest<FastifyRequest>();
-    const { principal } = await this.authenticator.authenticate(request);
-    return super.handleRequest({
-      ...props,
-      limit: this.limitFor(principal),
-      getTracker: (req) => (principal ? trackerOf(principal) : this.addressOf(req)),
-    });
+    return marked;
+  }
+
+  /** Counts one request against a budget; sets the X-RateLimit-* headers; 429 when spent. */
+  private async draw(
+    reply: FastifyReply,
+    throttler: string,
+    tracker: string,
+    limit: number,
+  ): Promise<void> {
+    const ttl = this.limits.windowMs;
+    const suffix = throttler === DEFAULT_THROTTLER ? '' : `-${throttler}`;
+    const { totalHits, timeToExpire, isBlocked, timeToBlockExpire } = await this.storage.increment(
+      `${throttler}:${tracker}`,
+      ttl,
+      limit,
+      ttl,
+      throttler,
+    );
+    if (isBlocked) {
+      void reply
+        .header(`x-ratelimit-limit${suffix}`, limit)
+        .header(`x-ratelimit-remaining${suffix}`, 0)
+        .header(`x-ratelimit-reset${suffix}`, timeToBlockExpire);
+      throw new ProblemException(
+        429,
+        'rate-limited',
+        'Too many requests',
+        `rate limit of ${limit} requests per ${Math.round(ttl / 1000)} s exceeded; retry after ${timeToBlockExpire} s`,
+        undefined,
+        { 'retry-after': String(Math.max(1, timeToBlockExpire)) },
+      );
+    }
+    void reply
+      .header(`x-ratelimit-limit${suffix}`, limit)
+      .header(`x-ratelimit-remaining${suffix}`, Math.max(0, limit - totalHits))
+      .header(`x-ratelimit-reset${suffix}`, timeToExpire);
   }
 
   private limitFor(principal: Principal | undefined): number {
@@ -61,39 +104,6 @@ export class RateLimitGuard extends ThrottlerGuard {
     if (principal.via === 'apiKey')
       return this.limits.plans.get(principal.plan!) ?? this.limits.anonymous;
     return this.limits.user;
-  }
-
-  private async addressOf(request: Record<string, unknown>): Promise<string> {
-    return `ip:${await super.getTracker(request)}`;
-  }
-
-  /** One budget per caller for all routes (the default keys each route separately). */
-  protected override generateKey(
-    _context: ExecutionContext,
-    tracker: string,
-    name: string,
-  ): string {
-    return `${name}:${tracker}`;
-  }
-
-  protected override async throwThrottlingException(
-    context: ExecutionContext,
-    detail: ThrottlerLimitDetail,
-  ): Promise<void> {
-    const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const suffix = detail.key.startsWith(`${AUTH_THROTTLER}:`) ? `-${AUTH_THROTTLER}` : '';
-    void reply
-      .header(`x-ratelimit-limit${suffix}`, detail.limit)
-      .header(`x-ratelimit-remaining${suffix}`, 0)
-      .header(`x-ratelimit-reset${suffix}`, detail.timeToBlockExpire);
-    throw new ProblemException(
-      429,
-      'rate-limited',
-      'Too many requests',
-      `rate limit of ${detail.limit} requests per ${Math.round(detail.ttl / 1000)} s exceeded; retry after ${detail.timeToBlockExpire} s`,
-      undefined,
-      { 'retry-after': String(Math.max(1, detail.timeToBlockExpire)) },
-    );
   }
 }
 

@@ -1,18 +1,9 @@
-import { Injectable, Logger, Module, OnApplicationShutdown, SetMetadata } from '@nestjs/common';
+import { Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { InjectThrottlerStorage, ThrottlerModule, type ThrottlerStorage } from '@nestjs/throttler';
-import type { ExecutionContext } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { AUTH_THROTTLER } from './rate-limit.guard';
 import { MemoryThrottlerStorage } from './memory-throttler-storage';
 import { RedisThrottlerStorage } from './redis-throttler-storage';
-
-const AUTH_RATE_LIMITED = 'oracxpred:auth-rate-limited';
-
-/** Sign-in, registration and refresh: also limited by the tighter per-address `auth` budget. */
-export const AuthRateLimit = () => SetMetadata(AUTH_RATE_LIMITED, true);
-
-const isAuthRoute = (context: ExecutionContext) =>
-  Reflect.getMetadata(AUTH_RATE_LIMITED, context.getHandler()) === true;
 
 @Injectable()
 class RateLimitStorageLifecycle implements OnApplicationShutdown {
@@ -22,7 +13,10 @@ class RateLimitStorageLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** @nestjs/throttler on Redis when REDIS_URL is set (shared by replicas), else in memory. */
+/**
+ * @nestjs/throttler's storage on Redis when REDIS_URL is set (shared by replicas), else in
+ * memory; RateLimitGuard draws on it with the configured budgets.
+ */
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
@@ -37,9 +31,9 @@ class RateLimitStorageLifecycle implements OnApplicationShutdown {
         );
         return {
           throttlers: [
-            // The limit here is the anonymous one; RateLimitGuard picks the caller's own.
+            // Declared for the module's sake; RateLimitGuard reads the budgets from the config.
             { name: 'default', ttl: windowMs, limit: anonymous },
-            { name: AUTH_THROTTLER, ttl: windowMs, limit: auth, skipIf: (c) => !isAuthRoute(c) },
+            { name: AUTH_THROTTLER, ttl: windowMs, limit: auth },
           ],
           storage: redisUrl
             ? new RedisThrottlerStorage(redisUrl, `${config.queuePrefix}:ratelimit:`)

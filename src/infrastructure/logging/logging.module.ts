@@ -1,9 +1,9 @@
-import { Module, RequestMethod } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import type { IncomingMessage } from 'node:http';
+import pino, { type Logger as PinoInstance } from 'pino';
 import { AppConfig } from '../../config/app-config';
-import { REQUEST_ID_HEADER } from '../../common/http/request-id';
 import { traceFieldsForLogs } from '../tracing/span-attributes';
+import { requestIdForLogs } from './request-logging';
 
 /** Paths that must never reach a log line in clear. */
 export const REDACTED_PATHS = [
@@ -18,27 +18,40 @@ export const REDACTED_PATHS = [
   '*.apiKey',
 ];
 
+/** The application's one pino instance (bootstrap logs requests through it). */
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+
+@Global()
 @Module({
-  imports: [
-    LoggerModule.forRootAsync({
+  providers: [
+    {
+      provide: ROOT_LOGGER,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        pinoHttp: {
+      useFactory: (config: AppConfig): PinoInstance =>
+        pino({
           level: config.logLevel,
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          // Fastify assigned the id already (see main.ts); reuse it so logs and responses agree.
-          genReqId: (req: IncomingMessage) => String(req.headers[REQUEST_ID_HEADER]),
-          customProps: (req: IncomingMessage) => ({ requestId: req.headers[REQUEST_ID_HEADER] }),
-          // trace_id / span_id on every line written inside a span (only when tracing is on).
-          mixin: traceFieldsForLogs,
-          autoLogging: {
-            // Probes and scrapes would drown the request log.
-            ignore: (req: IncomingMessage) => /^\/(health|metrics)(\/|\?|$)/.test(req.url ?? ''),
-          },
-        },
-        // nestjs-pino on Fastify logs nothing with its default route pattern (design notes).
-        forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
-      }),
+          // requestId on lines written while serving a request; trace_id / span_id inside a
+          // span (only when tracing is on).
+          mixin: () => ({ ...requestIdForLogs(), ...traceFieldsForLogs() }),
+        }),
+    },
+  ],
+  exports: [ROOT_LOGGER],
+})
+class RootLoggerModule {}
+
+/**
+ * nestjs-pino as Nest's logger, over that pino instance. Requests are logged by Fastify hooks
+ * (request-logging.ts, registered in bootstrap), not by pino-http as Nest middleware: no routes.
+ */
+@Module({
+  imports: [
+    RootLoggerModule,
+    LoggerModule.forRootAsync({
+      imports: [RootLoggerModule],
+      inject: [ROOT_LOGGER],
+      useFactory: (logger: PinoInstance) => ({ pinoHttp: { logger }, forRoutes: [] }),
     }),
   ],
 })
