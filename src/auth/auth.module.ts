@@ -1,9 +1,9 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { AccessGuard } from './access/access.guard';
 import { Authenticator } from './access/authenticator';
 import { ApiKeysService } from './api-keys/api-keys.service';
-import { AdminAuditInterceptor } from './audit/admin-audit.interceptor';
+import { AdminAuditHook } from './audit/admin-audit.hook';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { AccountController } from './http/account.controller';
@@ -51,7 +51,7 @@ import { UsersService } from './users/users.service';
     // Order matters: rate limits first (even refused calls count), then access rules.
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useExisting: AccessGuard },
-    { provide: APP_INTERCEPTOR, useClass: AdminAuditInterceptor },
+    AdminAuditHook,
   ],
   exports: [AuditService, UsersService, FirstAdmin],
 })

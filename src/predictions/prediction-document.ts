@@ -8,6 +8,7 @@ import {
   type ServedForecast,
 } from '../modelling';
 import type { FixtureDetail, FormEntry, StoredOdds } from '../matches/read/match-data.service';
+import { roundedForJson } from './json-rounding';
 
 export interface TeamExplanation {
   id: number;
@@ -78,15 +79,6 @@ export interface ModelRef {
   modelType: string;
   scope: string;
   asOf: Date;
-}
-
-const round = (x: number) => Math.round(x * 1e6) / 1e6;
-
-/** Rounds every probability to 6 decimals: stable JSON, and no false precision. */
-function rounded<T>(value: T): T {
-  return JSON.parse(
-    JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' ? round(v) : v)),
-  ) as T;
 }
 
 function formOf(entries: FormEntry[]): TeamExplanation['form'] {
@@ -191,7 +183,8 @@ export function buildPrediction(
       form: formOf(detail.form[side]),
     };
   };
-  return rounded({
+  // Every probability to 6 decimals: stable JSON, and no false precision.
+  return roundedForJson({
     match: {
       id: detail.id,
       kickoff: detail.kickoff.toISOString(),

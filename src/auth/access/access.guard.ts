@@ -62,7 +62,11 @@ export class AccessGuard implements CanActivate {
       if (rule.level === 'admin') await this.auditDenied(request, principal!, decision.reason);
       throw new ForbiddenProblem(decision.reason);
     }
-    if (rule.level === 'admin') await this.confirmAdmin(principal!);
+    if (rule.level === 'admin') {
+      await this.confirmAdmin(principal!);
+      // Audited by AdminAuditHook once the status is known; reads only when the route asks.
+      request.auditAsAdmin = request.method !== 'GET' || rule.auditReads === true;
+    }
     request.principal = principal;
     return true;
   }

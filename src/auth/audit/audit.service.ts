@@ -20,7 +20,7 @@ export interface AuditRecord {
 
 /**
  * The audit log's one writer. Other modules record their security-relevant actions here; calls
- * to `@AdminRoute()` routes are recorded automatically (AdminAuditInterceptor).
+ * to `@AdminRoute()` routes are recorded automatically (AdminAuditHook).
  */
 @Injectable()
 export class AuditService {
