@@ -2,10 +2,15 @@
 // endpoint served from the cache and computed (Cache-Control: no-cache), 100 connections, 10 s
 // each after a warm-up; then the API process's resident memory.
 //   npm run bench:http      (DATABASE_URL optional: an embedded PostgreSQL otherwise)
+// A first process loads the demo data and trains the first model, as a worker would; the API
+// measured is a fresh process on that database, started as the image starts it, so its memory
+// is that of a process serving predictions (an api pod), not of one that just parsed 32,000
+// matches.
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { emptyDatabase, sharedDataDir } from './support';
 import { formatTable } from './table';
@@ -27,15 +32,26 @@ interface Row {
   errors: number;
 }
 
+/** The V8 flags an api pod runs with (NODE_OPTIONS in deploy/: heap sized to the pod). */
+const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=160'];
+
 function startProcess(
   script: string,
   env: Record<string, string>,
-  args: string[] = [],
+  execArgv: string[] = [],
 ): ChildProcess {
-  return fork(script, args, {
+  return fork(script, [], {
     env: { ...process.env, ...env },
+    execArgv,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 async function waitFor<T>(
@@ -73,29 +89,35 @@ async function main(): Promise<void> {
   sharedDataDir('football', 'history');
   const rows: Row[] = [];
 
-  const hello = startProcess(path.join(__dirname, 'http-hello.ts'), { PORT: '3901' }, []);
+  const hello = startProcess(path.join(__dirname, 'http-hello.ts'), { PORT: '3901' }, [
+    ...process.execArgv,
+  ]);
   await new Promise((resolve) => hello.once('message', resolve));
   rows.push(await measure('bare Fastify hello-world', { url: 'http://127.0.0.1:3901/' }));
   hello.kill();
 
   const database = await emptyDatabase();
-  const api = startProcess(path.join(ROOT, 'dist', 'src', 'main.js'), {
-    NODE_ENV: 'development',
-    DATABASE_URL: database.url,
-    REDIS_URL: '',
-    PORT: '3902',
-    LOG_LEVEL: 'warn',
-    DEMO_DATA: 'auto',
-    SHARED_DATA_DIR: path.resolve(ROOT, '..', 'shared', 'data'),
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    // The benchmark measures the service, not the per-account rate limit.
-    RATE_LIMIT_USER: '1000000000',
-  });
+  const service = (demoData: 'auto' | 'off', execArgv: string[]) =>
+    startProcess(
+      path.join(ROOT, 'dist', 'src', 'main.js'),
+      {
+        NODE_ENV: 'development',
+        DATABASE_URL: database.url,
+        REDIS_URL: '',
+        PORT: '3902',
+        LOG_LEVEL: 'warn',
+        DEMO_DATA: demoData,
+        SHARED_DATA_DIR: path.resolve(ROOT, '..', 'shared', 'data'),
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        // The benchmark measures the service, not the per-account rate limit.
+        RATE_LIMIT_USER: '1000000000',
+      },
+      execArgv,
+    );
   const base = 'http://127.0.0.1:3902';
-  try {
-    process.stdout.write('waiting for the demo data and its first model...\n');
-    const accessToken = await waitFor('the first admin to sign in', async () => {
+  const signIn = () =>
+    waitFor('the admin to sign in', async () => {
       const login = await fetch(`${base}/v1/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -103,19 +125,27 @@ async function main(): Promise<void> {
       });
       return login.ok ? ((await login.json()) as { accessToken: string }).accessToken : undefined;
     });
-    const headers = { authorization: `Bearer ${accessToken}` };
+  let api = service('auto', []);
+  try {
+    process.stdout.write('loading the demo data and training its first model...\n');
+    let headers = { authorization: `Bearer ${await signIn()}` };
     const get = async <T>(route: string) =>
       (await (await fetch(`${base}${route}`, { headers })).json()) as T;
     await waitFor('a champion model', async () => {
       const aliases = await get<Array<{ champion: string | null }>>('/v1/models/aliases');
       return aliases.some((a) => a.champion) ? true : undefined;
     });
+    await stop(api);
+    api = service('off', SERVICE_NODE_FLAGS);
+    headers = { authorization: `Bearer ${await signIn()}` };
+    const rssAtStart = rssMb(api.pid as number);
     const page = await get<{ items: Array<{ id: number }> }>(
       '/v1/matches?competition=england/premier-league&sort=-kickoff&pageSize=200',
     );
     const ids = page.items.map((m) => m.id);
     // Fill the cache, then measure hits on one match and computations across 200.
     for (const id of ids) await get(`/v1/matches/${id}/prediction`);
+    const body = await (await fetch(`${base}/v1/matches/${ids[0]}/prediction`, { headers })).text();
     rows.push(
       await measure('prediction, cached', {
         url: `${base}/v1/matches/${ids[0]}/prediction`,
@@ -133,6 +163,25 @@ async function main(): Promise<void> {
       }),
     );
     const rss = rssMb(api.pid as number);
+    await stop(api);
+    // The same response from bare Fastify: what a body of this size costs on its own.
+    const bodyFile = path.join(os.tmpdir(), `oracxpred-bench-body-${process.pid}.json`);
+    writeFileSync(bodyFile, body);
+    const bareBody = startProcess(
+      path.join(__dirname, 'http-hello.ts'),
+      { PORT: '3901', BODY_FILE: bodyFile },
+      [...process.execArgv],
+    );
+    await new Promise((resolve) => bareBody.once('message', resolve));
+    rows.splice(
+      1,
+      0,
+      await measure(`bare Fastify, the same ${(body.length / 1024).toFixed(1)} KB body`, {
+        url: 'http://127.0.0.1:3901/body',
+      }),
+    );
+    await stop(bareBody);
+    rmSync(bodyFile, { force: true });
     const bare = rows[0].rps;
     process.stdout.write(
       `\n${formatTable(
@@ -145,12 +194,12 @@ async function main(): Promise<void> {
           String(r.p99),
           String(r.errors),
         ]),
-      )}\n\nAPI process RSS after the run: ${rss.toFixed(0)} MB\n` +
+      )}\n\nAPI process RSS: ${rssAtStart.toFixed(0)} MB when ready, ${rss.toFixed(0)} MB after the run ` +
+        `(node ${SERVICE_NODE_FLAGS.join(' ')}, as in the image)\n` +
         `targets: cached >= 50% of bare with p99 <= 15 ms; uncached >= 2,000 req/s; RSS < 256 MB\n`,
     );
   } finally {
-    api.kill('SIGTERM');
-    await new Promise((resolve) => api.once('exit', resolve));
+    await stop(api);
     await database.dispose();
   }
 }
