@@ -32,8 +32,14 @@ interface Row {
   errors: number;
 }
 
-/** The V8 flags an api pod runs with (NODE_OPTIONS in deploy/: heap sized to the pod). */
-const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=160'];
+/** The V8 flags an api pod runs with: NODE_OPTIONS of the api Deployment (heap sized to the pod). */
+const SERVICE_NODE_FLAGS = (
+  /name: NODE_OPTIONS\s+value: '([^']*)'/.exec(
+    readFileSync(path.join(ROOT, 'deploy', 'k8s', 'base', 'deployment-api.yaml'), 'utf8'),
+  )?.[1] ?? ''
+)
+  .split(' ')
+  .filter(Boolean);
 
 function startProcess(
   script: string,
@@ -195,7 +201,7 @@ async function main(): Promise<void> {
           String(r.errors),
         ]),
       )}\n\nAPI process RSS: ${rssAtStart.toFixed(0)} MB when ready, ${rss.toFixed(0)} MB after the run ` +
-        `(node ${SERVICE_NODE_FLAGS.join(' ')}, as in the image)\n` +
+        `(node ${SERVICE_NODE_FLAGS.join(' ')}, as an api pod runs)\n` +
         `targets: cached >= 50% of bare with p99 <= 15 ms; uncached >= 2,000 req/s; RSS < 256 MB\n`,
     );
   } finally {

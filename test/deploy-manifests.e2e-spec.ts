@@ -14,12 +14,17 @@ import {
 
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 
-/** Every variable the service's configuration schema declares. */
-const ENVIRONMENT_VARIABLES = new Set(
-  getMetadataStorage()
+/** Every variable the service's configuration schema declares, plus Node's own NODE_OPTIONS. */
+const ENVIRONMENT_VARIABLES = new Set([
+  ...getMetadataStorage()
     .getTargetValidationMetadatas(Environment, '', true, false)
     .map((metadata) => metadata.propertyName),
-);
+  'NODE_OPTIONS',
+]);
+
+/** Kubernetes memory quantities (Mi / Gi) in MiB. */
+const mebibytes = (quantity: string) =>
+  Number(quantity.replace(/[MG]i$/, '')) * (quantity.endsWith('Gi') ? 1024 : 1);
 
 const APP_KINDS = [
   'ConfigMap',
@@ -84,6 +89,11 @@ function expectProductionReadyDeployments(objects: K8sObject[]) {
     );
     expect(env.ORACXPRED_ROLE).toBe(component);
     for (const name of Object.keys(env)) expect(ENVIRONMENT_VARIABLES).toContain(name);
+    // The V8 heap is sized to the pod: its old space leaves room under the memory limit for
+    // code, the young generation and native memory (V8 would size it from the node otherwise).
+    const oldSpaceMb = Number(/--max-old-space-size=(\d+)/.exec(env.NODE_OPTIONS ?? '')?.[1]);
+    expect(oldSpaceMb).toBeGreaterThan(0);
+    expect(oldSpaceMb + 150).toBeLessThanOrEqual(mebibytes(container.resources.limits.memory));
     // Shutdown (delay + drain) fits in the grace period Kubernetes gives before SIGKILL.
     const settings = { ...config, ...env };
     const shutdownMs = Number(settings.SHUTDOWN_DELAY_MS) + Number(settings.SHUTDOWN_TIMEOUT_MS);
