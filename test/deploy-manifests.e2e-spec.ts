@@ -109,7 +109,7 @@ function expectProductionReadyDeployments(objects: K8sObject[]) {
 
 function expectMigrationJob(job: K8sObject) {
   const [container] = job.spec.template.spec.containers;
-  expect(container.args).toEqual(['dist/src/cli/main.js', 'migrate']);
+  expect(container.args).toEqual(['dist/cli.js', 'migrate']);
   expect(job.spec.template.spec.restartPolicy).toBe('Never');
   expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
 }
@@ -248,7 +248,7 @@ describe('docker-compose, Dockerfile and monitoring files', () => {
     }
     expect(compose.services.api.environment!.ORACXPRED_ROLE).toBe('api');
     expect(compose.services.worker.environment!.ORACXPRED_ROLE).toBe('worker');
-    expect(compose.services.migrate.command).toEqual(['dist/src/cli/main.js', 'migrate']);
+    expect(compose.services.migrate.command).toEqual(['dist/cli.js', 'migrate']);
     for (const role of ['api', 'worker']) {
       expect(compose.services[role].depends_on!.migrate).toEqual({
         condition: 'service_completed_successfully',
