@@ -264,7 +264,12 @@ describe('docker-compose, Dockerfile and monitoring files', () => {
     expect(dockerfile.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(2);
     expect(dockerfile).toMatch(/^USER 65532:65532$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n\s+CMD .*\/health\/live/m);
-    expect(dockerfile).toMatch(/npm prune --omit=dev/);
+    // Only production files in the final stage: the tree scripts/bundle.mjs builds, whose
+    // dist/main.js is what the manifests start.
+    expect(dockerfile).toMatch(/^RUN .*node scripts\/bundle\.mjs \/app\/image$/m);
+    const fromBuild = [...dockerfile.matchAll(/^COPY --from=build (\S+)/gm)].map((m) => m[1]);
+    expect(fromBuild).toEqual(['/app/image/']);
+    expect(dockerfile).toMatch(/^CMD \["dist\/main\.js"\]$/m);
     const ignored = read('.dockerignore').split('\n');
     for (const entry of ['.env', '.env.*', 'node_modules', '.git', 'test'])
       expect(ignored).toContain(entry);
