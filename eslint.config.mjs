@@ -23,6 +23,7 @@ const nodeGlobals = {
 export default defineConfig(
   globalIgnores([
     '**/dist/',
+    'bundle/',
     '**/node_modules/',
     '**/coverage/',
     '**/.data/',

@@ -119,7 +119,7 @@ function expectProductionReadyDeployments(objects: K8sObject[]) {
 
 function expectMigrationJob(job: K8sObject) {
   const [container] = job.spec.template.spec.containers;
-  expect(container.args).toEqual(['dist/src/cli/main.js', 'migrate']);
+  expect(container.args).toEqual(['dist/cli.js', 'migrate']);
   expect(job.spec.template.spec.restartPolicy).toBe('Never');
   expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
 }
@@ -258,7 +258,7 @@ describe('docker-compose, Dockerfile and monitoring files', () => {
     }
     expect(compose.services.api.environment!.ORACXPRED_ROLE).toBe('api');
     expect(compose.services.worker.environment!.ORACXPRED_ROLE).toBe('worker');
-    expect(compose.services.migrate.command).toEqual(['dist/src/cli/main.js', 'migrate']);
+    expect(compose.services.migrate.command).toEqual(['dist/cli.js', 'migrate']);
     for (const role of ['api', 'worker']) {
       expect(compose.services[role].depends_on!.migrate).toEqual({
         condition: 'service_completed_successfully',
@@ -274,7 +274,12 @@ describe('docker-compose, Dockerfile and monitoring files', () => {
     expect(dockerfile.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(2);
     expect(dockerfile).toMatch(/^USER 65532:65532$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n\s+CMD .*\/health\/live/m);
-    expect(dockerfile).toMatch(/npm prune --omit=dev/);
+    // Only production files in the final stage: the tree scripts/bundle.mjs builds, whose
+    // dist/main.js is what the manifests start.
+    expect(dockerfile).toMatch(/^RUN .*node scripts\/bundle\.mjs \/app\/image$/m);
+    const fromBuild = [...dockerfile.matchAll(/^COPY --from=build (\S+)/gm)].map((m) => m[1]);
+    expect(fromBuild).toEqual(['/app/image/']);
+    expect(dockerfile).toMatch(/^CMD \["dist\/main\.js"\]$/m);
     const ignored = read('.dockerignore').split('\n');
     for (const entry of ['.env', '.env.*', 'node_modules', '.git', 'test'])
       expect(ignored).toContain(entry);

@@ -4,6 +4,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { Logger } from '@nestjs/common';
 import path from 'node:path';
 import { ALL_ENTITIES } from './entities';
+import { BUNDLED_MIGRATIONS } from './bundled-migrations';
 
 const ormLogger = new Logger('MikroORM');
 
@@ -22,6 +23,8 @@ export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}):
     migrations: {
       path: MIGRATIONS_DIR,
       glob: compiled ? '!(*.d).js' : '!(*.d).{js,ts}',
+      // The image's bundle carries its migrations in itself (no migrations/ to read there).
+      ...(BUNDLED_MIGRATIONS && { migrationsList: BUNDLED_MIGRATIONS }),
       transactional: true,
       allOrNothing: true,
       snapshot: true,
