@@ -2,9 +2,15 @@
 import type { DixonColesHyperparameters } from '../dixon-coles/model';
 import type { EloHyperparameters } from '../elo/rating';
 import type { MarketRatingHyperparameters } from '../market-rating/model';
+import type { PoissonFilterHyperparameters } from '../poisson-filter/model';
 import { ensembleModel } from '../ensemble/ensemble-model';
 import { marketLineModel } from '../backtest/market-line';
-import { dixonColesModel, eloModel, marketRatingModel } from '../backtest/models';
+import {
+  dixonColesModel,
+  eloModel,
+  marketRatingModel,
+  poissonFilterModel,
+} from '../backtest/models';
 import { perCompetition } from '../backtest/per-competition';
 import type { BacktestModel } from '../backtest/types';
 import {
@@ -19,6 +25,7 @@ export const MODEL_NAMES = {
   elo: 'elo',
   slowElo: 'elo-slow',
   dixonColes: 'dixon-coles',
+  poissonFilter: 'poisson-filter',
   marketRating: 'market-rating',
   openingLine: 'opening-line',
   closingLine: 'closing-line',
@@ -33,6 +40,8 @@ export interface SuiteConfig {
   slowElo?: EloHyperparameters;
   dixonColes: DixonColesHyperparameters;
   dixonColesWindowDays: number;
+  /** Dynamic Poisson ratings, a statistical input of every ensemble; undefined: off. */
+  poissonFilter?: PoissonFilterHyperparameters;
   /** Ratings from past closing lines, an input of the market-aware ensembles only; undefined: off. */
   marketRating?: MarketRatingHyperparameters;
   ensembleL2: number;
@@ -57,7 +66,9 @@ export const DEFAULT_SUITE: SuiteConfig = {
  */
 export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[] {
   const n = MODEL_NAMES;
-  const stat = config.slowElo ? [n.elo, n.dixonColes, n.slowElo] : [n.elo, n.dixonColes];
+  const stat: string[] = [n.elo, n.dixonColes];
+  if (config.poissonFilter) stat.push(n.poissonFilter);
+  if (config.slowElo) stat.push(n.slowElo);
   const common = {
     inputs: stat,
     l2: config.ensembleL2,
@@ -72,6 +83,9 @@ export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[]
     perCompetition(
       dixonColesModel(config.dixonColes, { windowDays: config.dixonColesWindowDays }, n.dixonColes),
     ),
+    ...(config.poissonFilter
+      ? [perCompetition(poissonFilterModel(config.poissonFilter, n.poissonFilter))]
+      : []),
     ...(config.slowElo ? [perCompetition(eloModel(config.slowElo, n.slowElo))] : []),
     ...(config.marketRating
       ? [perCompetition(marketRatingModel(config.marketRating, n.marketRating))]
