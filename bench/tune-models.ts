@@ -89,13 +89,13 @@ const pf = search('pf', pfStart, () =>
   coordinateSearch(
     pfStart,
     {
-      initialVariance: [0.03, 0.06, 0.1],
-      dailyVariance: [0.00001, 0.00002, 0.00004, 0.00008],
-      seasonVariance: [0, 0.01, 0.02, 0.04],
-      seasonRegression: [0, 0.1, 0.2, 0.3],
-      newTeamAttack: [-0.25, -0.15, -0.05],
-      newTeamDefence: [-0.2, -0.1, 0],
-      leagueVariance: [0.0001, 0.0004, 0.001],
+      initialVariance: [0.015, 0.02, 0.03, 0.06],
+      dailyVariance: [0, 0.000005, 0.00001, 0.00002, 0.00004],
+      seasonVariance: [0.005, 0.01, 0.02, 0.04],
+      seasonRegression: [-0.05, 0, 0.1, 0.2],
+      newTeamAttack: [-0.35, -0.25, -0.15],
+      newTeamDefence: [-0.3, -0.2, -0.1],
+      leagueVariance: [0.0004, 0.001, 0.002],
       rho: [-0.1, -0.05, 0],
     },
     (hp) =>

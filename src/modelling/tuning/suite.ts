@@ -19,6 +19,7 @@ import {
   TUNED_ELO,
   TUNED_ENSEMBLE_L2,
   TUNED_MARKET_RATING,
+  TUNED_POISSON_FILTER,
 } from './defaults';
 
 export const MODEL_NAMES = {
@@ -54,6 +55,7 @@ export const DEFAULT_SUITE: SuiteConfig = {
   elo: TUNED_ELO,
   dixonColes: TUNED_DIXON_COLES,
   dixonColesWindowDays: TUNED_DIXON_COLES_WINDOW_DAYS,
+  poissonFilter: TUNED_POISSON_FILTER,
   marketRating: TUNED_MARKET_RATING,
   ensembleL2: TUNED_ENSEMBLE_L2,
   competitionIntercepts: false,
