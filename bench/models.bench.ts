@@ -153,6 +153,8 @@ function printComparisons(result: BacktestResult, include: (m: { season: string 
     [n.marketRating, n.openingLine],
     [n.statistical, n.dixonColes],
     [n.statistical, n.elo],
+    [n.statistical, n.poissonFilter],
+    [n.poissonFilter, n.dixonColes],
     [n.dixonColes, n.elo],
     [n.openingLine, n.closingLine],
   ];
@@ -224,11 +226,13 @@ function main() {
       `\n${season}: ` + result.models.map((m) => `${m} ${f4(r[m]?.outcomes.rps)}`).join(', '),
     );
   }
-  const dc = report.overall[MODEL_NAMES.dixonColes];
-  console.log(
-    `\nDixon-Coles binary markets: over 2.5 Brier ${f4(dc?.over25?.brier)} log loss ${f4(dc?.over25?.logLoss)} ECE ${f4(dc?.over25?.ece)}; ` +
-      `BTTS Brier ${f4(dc?.btts?.brier)} log loss ${f4(dc?.btts?.logLoss)} ECE ${f4(dc?.btts?.ece)}`,
-  );
+  for (const name of [MODEL_NAMES.dixonColes, MODEL_NAMES.poissonFilter]) {
+    const r = report.overall[name];
+    console.log(
+      `\n${name} binary markets: over 2.5 Brier ${f4(r?.over25?.brier)} log loss ${f4(r?.over25?.logLoss)} ECE ${f4(r?.over25?.ece)}; ` +
+        `BTTS Brier ${f4(r?.btts?.brier)} log loss ${f4(r?.btts?.logLoss)} ECE ${f4(r?.btts?.ece)}`,
+    );
+  }
   printComparisons(result, include);
 
   console.log('\nTargets (pooled RPS) vs reached');
@@ -241,9 +245,15 @@ function main() {
     ...[
       MODEL_NAMES.elo,
       MODEL_NAMES.dixonColes,
+      MODEL_NAMES.poissonFilter,
       MODEL_NAMES.openingLine,
       MODEL_NAMES.closingLine,
-    ].map((m) => [m, `reference ${f4(REFERENCE[m])}`, f5(rps(m)), '']),
+    ].map((m) => [
+      m,
+      REFERENCE[m] === undefined ? 'no reference' : `reference ${f4(REFERENCE[m])}`,
+      f5(rps(m)),
+      '',
+    ]),
     [
       MODEL_NAMES.statistical,
       `<= ${f4(TARGETS.statistical)}`,
