@@ -18,6 +18,7 @@ import {
   TUNED_DIXON_COLES_WINDOW_DAYS,
   TUNED_ELO,
   TUNED_ENSEMBLE_L2,
+  TUNED_ENSEMBLE_REFIT_DAYS,
   TUNED_MARKET_RATING,
   TUNED_POISSON_FILTER,
 } from './defaults';
@@ -46,6 +47,8 @@ export interface SuiteConfig {
   /** Ratings from past closing lines, an input of the market-aware ensembles only; undefined: off. */
   marketRating?: MarketRatingHyperparameters;
   ensembleL2: number;
+  /** Ensembles keep a fit this many days (EnsembleSpec.refitDays); 0 or absent: weekly. */
+  ensembleRefitDays?: number;
   competitionIntercepts: boolean;
   /** Leave out models (e.g. the ensembles while tuning the base models). */
   only?: readonly string[];
@@ -58,6 +61,7 @@ export const DEFAULT_SUITE: SuiteConfig = {
   poissonFilter: TUNED_POISSON_FILTER,
   marketRating: TUNED_MARKET_RATING,
   ensembleL2: TUNED_ENSEMBLE_L2,
+  ensembleRefitDays: TUNED_ENSEMBLE_REFIT_DAYS,
   competitionIntercepts: false,
 };
 
@@ -75,6 +79,7 @@ export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[]
     inputs: stat,
     l2: config.ensembleL2,
     competitionIntercepts: config.competitionIntercepts,
+    ...(config.ensembleRefitDays ? { refitDays: config.ensembleRefitDays } : {}),
   };
   const withMarket = {
     ...common,
