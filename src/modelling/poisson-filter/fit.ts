@@ -99,11 +99,12 @@ class Filter {
     const home = this.team(m.homeTeam, c, m.competition, m.season, m.kickoff);
     const away = this.team(m.awayTeam, c, m.competition, m.season, m.kickoff);
     const advantage = m.neutral ? 0 : c.homeAdvantage;
-    const homeVarianceL = hp.leagueVariance * (m.neutral ? 1 : 2);
+    // The home rate carries two league states (intercept, home advantage), the away rate one.
+    const leagueHome = hp.leagueVariance * (m.neutral ? 1 : 2);
     const lambda = Math.exp(c.intercept + advantage + home.attack - away.defence);
     const mu = Math.exp(c.intercept + away.attack - home.defence);
     // Prior variance of each log-rate (states independent), then one Newton step per rate.
-    const sHome = homeVarianceL + home.attackVariance + away.defenceVariance;
+    const sHome = leagueHome + home.attackVariance + away.defenceVariance;
     const sAway = hp.leagueVariance + away.attackVariance + home.defenceVariance;
     const kHome = ((m.homeGoals as number) - lambda) / (1 + sHome * lambda);
     const kAway = ((m.awayGoals as number) - mu) / (1 + sAway * mu);
