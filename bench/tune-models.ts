@@ -10,6 +10,7 @@ import {
   type SuiteConfig,
 } from '../src/modelling/tuning/suite';
 import { DEFAULT_MARKET_RATING_HYPERPARAMETERS } from '../src/modelling/market-rating/model';
+import { DEFAULT_POISSON_FILTER_HYPERPARAMETERS } from '../src/modelling/poisson-filter/model';
 import type { MatchInput } from '../src/modelling/types';
 import { loadHistory } from './history-data';
 
@@ -83,6 +84,30 @@ const dc = search('dc', dcStart, () =>
   ),
 );
 
+const pfStart = DEFAULT_SUITE.poissonFilter ?? DEFAULT_POISSON_FILTER_HYPERPARAMETERS;
+const pf = search('pf', pfStart, () =>
+  coordinateSearch(
+    pfStart,
+    {
+      initialVariance: [0.015, 0.02, 0.03, 0.06],
+      dailyVariance: [0, 0.000005, 0.00001, 0.00002, 0.00004],
+      seasonVariance: [0.005, 0.01, 0.02, 0.04],
+      seasonRegression: [-0.05, 0, 0.1, 0.2],
+      newTeamAttack: [-0.35, -0.25, -0.15],
+      newTeamDefence: [-0.3, -0.2, -0.1],
+      leagueVariance: [0.0004, 0.001, 0.002],
+      rho: [-0.1, -0.05, 0],
+    },
+    (hp) =>
+      validationRps(
+        { ...DEFAULT_SUITE, poissonFilter: hp, only: [MODEL_NAMES.poissonFilter] },
+        MODEL_NAMES.poissonFilter,
+        VALIDATION_SEASONS[0],
+      ),
+    { onStep: log('poisson filter') },
+  ),
+);
+
 // Market rating: scored by the opening-odds ensemble it feeds (its purpose), on validation only.
 const marketStart = DEFAULT_SUITE.marketRating ?? DEFAULT_MARKET_RATING_HYPERPARAMETERS;
 const market = search('market', marketStart, () =>
@@ -118,6 +143,7 @@ const tuned: SuiteConfig = {
   dixonColes: { xi: dc.params.xi, ridge: dc.params.ridge },
   dixonColesWindowDays: dc.params.windowDays,
   marketRating: market.params,
+  poissonFilter: pf.params,
 };
 // The ensembles need a warm-up season of walk-forward predictions before the validation window.
 const ensembleStart = { ensembleL2: DEFAULT_SUITE.ensembleL2 };

@@ -165,11 +165,12 @@ export function buildPrediction(
   const markets = allMarkets(forecast.matrix);
   // The 1X2 is the model's own (identical to the matrix's up to rounding, by construction).
   markets.matchResult = forecast.result;
-  const { elo, dixonColes, ensembleMarket, marketRating } = forecast.components;
+  const { elo, dixonColes, ensembleMarket, marketRating, poissonFilter } = forecast.components;
   const components: Record<string, OutcomeProbabilities> = {};
   if (model.modelType === 'ensemble') {
     if (elo) components.elo = elo.probabilities;
     if (dixonColes) components.dixonColes = dixonColes.probabilities;
+    if (poissonFilter) components.poissonFilter = poissonFilter;
     if (marketRating) components.marketRating = marketRating;
     if (ensembleMarket) components[`${ensembleMarket.phase}Line`] = ensembleMarket.probabilities;
   }

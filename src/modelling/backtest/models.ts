@@ -15,6 +15,12 @@ import {
   type MarketRatingHyperparameters,
   type MarketRatingParameters,
 } from '../market-rating/model';
+import { fitPoissonFilter } from '../poisson-filter/fit';
+import {
+  predictPoissonFilter,
+  type PoissonFilterHyperparameters,
+  type PoissonFilterParameters,
+} from '../poisson-filter/model';
 import type { MatchInput } from '../types';
 import type { BacktestModel } from './types';
 
@@ -75,5 +81,20 @@ export function marketRatingModel(
     name,
     fit: (training, context, previous) => fitMarketRating(training, context.asOf, hp, previous),
     predict: (params, fixture) => ({ probabilities: predictMarketRating(params, fixture) }),
+  };
+}
+
+/** Dynamic Poisson ratings (Kalman-filtered attack/defence random walks); continues each week. */
+export function poissonFilterModel(
+  hp: PoissonFilterHyperparameters,
+  name = 'poisson-filter',
+): BacktestModel<PoissonFilterParameters> {
+  return {
+    name,
+    fit: (training, context, previous) => fitPoissonFilter(training, context.asOf, hp, previous),
+    predict(params, fixture) {
+      const { probabilities, over25, btts } = predictPoissonFilter(params, fixture);
+      return { probabilities, over25, btts };
+    },
   };
 }

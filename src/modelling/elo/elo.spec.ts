@@ -2,7 +2,7 @@ import { pearsonCorrelation } from '../metrics/correlation';
 import { rankedProbabilityScore, outcomeOf } from '../metrics/scores';
 import { createRng, simulateLeague } from '../simulation';
 import type { MatchInput } from '../types';
-import { fitElo } from './fit';
+import { fitElo, type EloParameters } from './fit';
 import { fitOrderedLogit, orderedLogitProbabilities } from './ordered-logit';
 import { EloPredictor } from './predictor';
 import {
@@ -167,5 +167,46 @@ describe('fitElo', () => {
     );
     expect(corr).toBeGreaterThan(0.8);
     expect(params.outcomeModel.slope).toBeGreaterThan(0);
+  });
+});
+
+describe('fitElo continuation', () => {
+  const league = simulateLeague({ seed: 17, teams: 10, seasons: 3 });
+  const matches = league.matches;
+  const at = (i: number) => matches[i].kickoff;
+  const hp = { ...DEFAULT_ELO_HYPERPARAMETERS, logitHalfLifeDays: 365 };
+  const strip = (p: EloParameters) => JSON.parse(JSON.stringify(p)) as EloParameters;
+
+  it('continues an earlier fit of the same data to exactly what a full replay gives', () => {
+    const weekly = [100, 110, 130, 200, 260].map(at);
+    let previous: EloParameters | undefined;
+    for (const asOf of weekly) {
+      const continued = fitElo(matches, asOf, hp, previous);
+      // A JSON copy has no replay record: it only warm-starts the ordered logit and replays.
+      const replayed = fitElo(matches, asOf, hp, previous && strip(previous));
+      expect(continued).toEqual(replayed);
+      previous = continued;
+    }
+  });
+
+  it('does not let two continuations of one fit overwrite each other', () => {
+    const base = fitElo(matches, at(100), hp);
+    const a = fitElo(matches, at(150), hp, base); // a copy with room to append
+    const b = fitElo(matches, at(180), hp, a); // appends in place
+    // A second branch from `a` with other later results: it must not write over b's record.
+    const otherLater = matches.map((m, i) => (i >= 150 ? { ...m, homeGoals: 5, awayGoals: 0 } : m));
+    fitElo(otherLater, at(165), hp, a);
+    const c = fitElo(matches, at(220), hp, b);
+    expect(c).toEqual(fitElo(matches, at(220), hp, strip(b)));
+  });
+
+  it('replays from scratch when the earlier fit saw other data or other settings', () => {
+    const other = fitElo(matches.slice(5), at(100), hp);
+    const expected = fitElo(matches, at(150), hp, strip(other));
+    expect(fitElo(matches, at(150), hp, other)).toEqual(expected);
+    const otherHp = fitElo(matches, at(100), { ...hp, k: 30 });
+    expect(fitElo(matches, at(150), hp, otherHp)).toEqual(
+      fitElo(matches, at(150), hp, strip(otherHp)),
+    );
   });
 });

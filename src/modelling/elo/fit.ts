@@ -125,10 +125,58 @@ export class EloState {
   }
 }
 
+/** Per-match inputs of the ordered-logit fit, in replay order (the first `length` entries). */
+interface ReplayRecord {
+  length: number;
+  differences: Float64Array;
+  outcomes: Uint8Array;
+  kickoffs: Float64Array;
+  burnedIn: Uint8Array;
+  /**
+   * Entries written to these buffers by any fit: a continuation appends in place only when it
+   * extends the longest fit sharing them, and copies otherwise, so no fit's record is overwritten.
+   */
+  buffer: { used: number };
+}
+
 /**
- * Replays the finished matches with kickoff < asOf. `previous` (an earlier fit) only warm-starts
- * the ordered logit: replaying is cheap (microseconds per match) and keeps the fit a pure
- * function of the data.
+ * The replay record behind each fit this process returned, so the next week's fit can continue
+ * from it instead of replaying years of matches. Kept beside the parameters (not in them) so
+ * they stay small, plain JSON; a fit whose record is gone simply replays.
+ */
+const records = new WeakMap<EloParameters, ReplayRecord>();
+
+/** The same buffer (appending in place), or a copy of its first `keep` entries with room. */
+function extend<T extends Float64Array | Uint8Array>(
+  array: T,
+  keep: number,
+  size: number,
+  inPlace: boolean,
+): T {
+  if (inPlace) return array;
+  const copy = new (array.constructor as new (n: number) => T)(Math.max(size, 2 * keep));
+  copy.set(array.subarray(0, keep));
+  return copy;
+}
+
+/** Whether `previous` is a fit of the same hyperparameters on exactly the first part of `played`. */
+function continuable(
+  previous: EloParameters | undefined,
+  played: readonly MatchInput[],
+  asOf: number,
+  hp: EloHyperparameters,
+): previous is EloParameters {
+  if (!previous || previous.asOf > asOf || !records.has(previous)) return false;
+  if (JSON.stringify(previous.hyperparameters) !== JSON.stringify(hp)) return false;
+  let before = 0;
+  for (const m of played) if (m.kickoff < previous.asOf) before++;
+  return before === previous.matchCount;
+}
+
+/**
+ * Replays the finished matches with kickoff < asOf. `previous` (an earlier fit) warm-starts the
+ * ordered logit, and when it is an earlier fit of the same data made in this process, the replay
+ * continues from its state instead of starting over: the result is identical, only cheaper.
  */
 export function fitElo(
   matches: readonly MatchInput[],
@@ -136,35 +184,67 @@ export function fitElo(
   hp: EloHyperparameters,
   previous?: EloParameters,
 ): EloParameters {
-  const played = matches
-    .filter((m) => m.kickoff < asOf && m.homeGoals !== undefined && m.awayGoals !== undefined)
-    .sort(byKickoff);
-  const state = new EloState(hp);
-  const n = played.length;
-  const data: OrderedLogitData = {
-    differences: new Float64Array(n),
-    outcomes: new Uint8Array(n),
-    weights: new Float64Array(n),
+  const played = matches.filter(
+    (m) => m.kickoff < asOf && m.homeGoals !== undefined && m.awayGoals !== undefined,
+  );
+  const resume = continuable(previous, played, asOf, hp);
+  const state = resume ? EloState.from(previous) : new EloState(hp);
+  const since = resume ? previous.asOf : Number.NEGATIVE_INFINITY;
+  const replay = played.filter((m) => m.kickoff >= since).sort(byKickoff);
+  const start = resume ? previous.matchCount : 0;
+  const n = start + replay.length;
+  const earlier = resume ? (records.get(previous) as ReplayRecord) : undefined;
+  const inPlace =
+    earlier !== undefined &&
+    earlier.buffer.used === earlier.length &&
+    earlier.differences.length >= n;
+  const record: ReplayRecord = {
+    length: n,
+    differences: extend(earlier?.differences ?? new Float64Array(0), start, n, inPlace),
+    outcomes: extend(earlier?.outcomes ?? new Uint8Array(0), start, n, inPlace),
+    kickoffs: extend(earlier?.kickoffs ?? new Float64Array(0), start, n, inPlace),
+    burnedIn: extend(earlier?.burnedIn ?? new Uint8Array(0), start, n, inPlace),
+    buffer: inPlace ? (earlier as ReplayRecord).buffer : { used: 0 },
   };
-  for (let i = 0; i < n; i++) {
-    const m = played[i];
+  record.buffer.used = n;
+  for (let r = 0; r < replay.length; r++) {
+    const i = start + r;
+    const m = replay[r];
     const hg = m.homeGoals as number;
     const ag = m.awayGoals as number;
     const { home, away, difference } = state.difference(m);
-    const burnedIn = home.games >= hp.logitBurnInMatches && away.games >= hp.logitBurnInMatches;
-    data.differences[i] = difference / DIFFERENCE_SCALE;
-    data.outcomes[i] = hg > ag ? 2 : hg === ag ? 1 : 0;
-    data.weights[i] = burnedIn
-      ? hp.logitHalfLifeDays > 0
-        ? Math.pow(0.5, (asOf - m.kickoff) / DAY_MS / hp.logitHalfLifeDays)
-        : 1
-      : 0;
+    record.burnedIn[i] =
+      home.games >= hp.logitBurnInMatches && away.games >= hp.logitBurnInMatches ? 1 : 0;
+    record.differences[i] = difference / DIFFERENCE_SCALE;
+    record.outcomes[i] = hg > ag ? 2 : hg === ag ? 1 : 0;
+    record.kickoffs[i] = m.kickoff;
     const change = eloUpdate(hp, difference, hg, ag);
     home.rating += change;
     away.rating -= change;
     home.games++;
     away.games++;
   }
+  const weights = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    weights[i] = record.burnedIn[i]
+      ? hp.logitHalfLifeDays > 0
+        ? Math.pow(0.5, (asOf - record.kickoffs[i]) / DAY_MS / hp.logitHalfLifeDays)
+        : 1
+      : 0;
+  }
+  const data: OrderedLogitData = {
+    differences: record.differences.subarray(0, n),
+    outcomes: record.outcomes.subarray(0, n),
+    weights,
+  };
   const outcomeModel = fitOrderedLogit(data, previous?.outcomeModel ?? DEFAULT_ORDERED_LOGIT);
-  return { hyperparameters: { ...hp }, asOf, matchCount: n, ...state.toJSON(), outcomeModel };
+  const params: EloParameters = {
+    hyperparameters: { ...hp },
+    asOf,
+    matchCount: n,
+    ...state.toJSON(),
+    outcomeModel,
+  };
+  records.set(params, record);
+  return params;
 }

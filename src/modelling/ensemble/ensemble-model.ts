@@ -4,7 +4,13 @@
 // played, so training inputs are distributed like prediction-time inputs. Fixtures without the
 // requested odds fall back to a statistical-only logit trained on the same history.
 import { marketProbabilities, type OddsPhase } from '../backtest/market-line';
-import type { BacktestModel, Fixture, HistoricalPrediction, Prediction } from '../backtest/types';
+import type {
+  BacktestModel,
+  FitContext,
+  Fixture,
+  HistoricalPrediction,
+  Prediction,
+} from '../backtest/types';
 import type { OutcomeProbabilities } from '../types';
 import {
   conditionalLogitProbabilities,
@@ -36,6 +42,12 @@ export interface EnsembleSpec {
   competitionIntercepts?: boolean;
   /** Until this many history rows exist the ensemble predicts with its prior (log pooling). */
   minTrainingRows?: number;
+  /**
+   * Keep the previous fit while it is younger than this many days (0 or absent: refit every
+   * time). A stack's few weights barely move in a week of new rows, and each refit reads the
+   * whole history, so refitting less often buys a longer history at the same cost.
+   */
+  refitDays?: number;
 }
 
 type Logit =
@@ -55,6 +67,7 @@ export interface EnsembleParameters {
 
 export const DEFAULT_MIN_TRAINING_ROWS = 300;
 const LOG_FLOOR = 1e-6;
+const DAY_MS = 86_400_000;
 const CLASSES = ['home', 'draw', 'away'] as const;
 const LABEL = { home: 0, draw: 1, away: 2 } as const;
 
@@ -212,10 +225,19 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
     return { logit: { kind: 'full', model }, rows };
   };
 
+  const refitMs = (spec.refitDays ?? 0) * DAY_MS;
+  /** A previous fit young enough to keep, with the fallback this week's fixtures need. */
+  const isFresh = (previous: EnsembleParameters, context: FitContext): boolean => {
+    if (context.asOf - previous.asOf >= refitMs || previous.trainingRows < minRows) return false;
+    if (!withMarket || previous.fallback) return true;
+    return context.fixtures.every((f) => marketProbabilities(f, spec.market as OddsPhase));
+  };
+
   return {
     name: spec.name,
     inputs: spec.inputs,
     fit(_training, context, previous) {
+      if (previous && isFresh(previous, context)) return previous;
       const competitions = spec.competitionIntercepts
         ? [...new Set(context.history.map((h) => h.competition))].sort()
         : [];

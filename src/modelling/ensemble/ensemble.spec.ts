@@ -149,4 +149,43 @@ describe('ensembleModel', () => {
     const withPrices = withOdds.predict(wParams, last, inputs)?.probabilities;
     expect(Math.abs((withPrices?.home as number) - (pw?.home as number))).toBeGreaterThan(1e-4);
   });
+
+  it('keeps a fit for refitDays, then refits; a missing fallback forces a refit', () => {
+    const rows = runBacktest(matches, [base], { predictFrom, predictUntil: Infinity }).matches;
+    const byId = new Map(matches.map((m) => [m.id, m]));
+    const history = rows.map((r) => ({
+      matchId: r.matchId,
+      kickoff: r.kickoff,
+      competition: r.competition,
+      season: r.season,
+      outcome: r.outcome,
+      fixture: byId.get(r.matchId) as Fixture,
+      predictions: { base: r.byModel.base },
+    }));
+    const model = ensembleModel({
+      name: 'w',
+      inputs: ['base'],
+      l2: 0.001,
+      minTrainingRows: 50,
+      market: 'closing',
+      refitDays: 28,
+    });
+    const day = 86_400_000;
+    const last = matches[matches.length - 1];
+    const priced: Fixture = { ...last, kickoff: last.kickoff + day };
+    const at = (asOf: number, fixtures: Fixture[]) => ({ asOf, fixtures, history });
+    const first = model.fit([], at(last.kickoff, [priced]), undefined);
+    expect(first.fallback).toBeUndefined();
+    // 3 weeks later: the same fit is kept
+    expect(model.fit([], at(last.kickoff + 21 * day, [priced]), first)).toBe(first);
+    // a fixture without odds needs the statistical fallback the kept fit lacks: refit
+    const noOdds: Fixture = { ...priced, odds: undefined };
+    const withFallback = model.fit([], at(last.kickoff + 21 * day, [noOdds]), first);
+    expect(withFallback).not.toBe(first);
+    expect(withFallback.fallback).toBeDefined();
+    // 4 weeks after the fit: refit
+    const later = model.fit([], at(last.kickoff + 28 * day, [priced]), first);
+    expect(later).not.toBe(first);
+    expect(later.asOf).toBe(last.kickoff + 28 * day);
+  });
 });

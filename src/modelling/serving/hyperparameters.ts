@@ -3,12 +3,14 @@ import type { DixonColesHyperparameters } from '../dixon-coles/model';
 import type { EloHyperparameters } from '../elo/rating';
 import type { OddsPhase } from '../backtest/market-line';
 import type { MarketRatingHyperparameters } from '../market-rating/model';
+import type { PoissonFilterHyperparameters } from '../poisson-filter/model';
 import {
   TUNED_DIXON_COLES,
   TUNED_DIXON_COLES_WINDOW_DAYS,
   TUNED_ELO,
   TUNED_ENSEMBLE_L2,
   TUNED_MARKET_RATING,
+  TUNED_POISSON_FILTER,
 } from '../tuning/defaults';
 
 export const SERVED_MODEL_TYPES = ['elo', 'dixon-coles', 'ensemble'] as const;
@@ -21,6 +23,8 @@ export interface ServedHyperparameters {
   ensemble: { l2: number; market: OddsPhase | 'none' };
   /** Ratings from earlier matches' closing lines: an input of the odds-aware ensemble only. */
   marketRating: MarketRatingHyperparameters;
+  /** Dynamic Poisson ratings: an input of the ensemble (statistical, reads no odds). */
+  poissonFilter: PoissonFilterHyperparameters;
 }
 
 export const DEFAULT_SERVED_HYPERPARAMETERS: ServedHyperparameters = {
@@ -28,12 +32,14 @@ export const DEFAULT_SERVED_HYPERPARAMETERS: ServedHyperparameters = {
   dixonColes: { ...TUNED_DIXON_COLES, windowDays: TUNED_DIXON_COLES_WINDOW_DAYS },
   ensemble: { l2: TUNED_ENSEMBLE_L2, market: 'opening' },
   marketRating: TUNED_MARKET_RATING,
+  poissonFilter: TUNED_POISSON_FILTER,
 };
 
 /** Overrides as an API caller gives them: any subset of each group. */
 export interface HyperparameterOverrides {
   elo?: Partial<EloHyperparameters>;
   marketRating?: Partial<MarketRatingHyperparameters>;
+  poissonFilter?: Partial<PoissonFilterHyperparameters>;
   dixonColes?: Partial<ServedHyperparameters['dixonColes']>;
   ensemble?: Partial<ServedHyperparameters['ensemble']>;
 }
@@ -61,6 +67,7 @@ export function resolveHyperparameters(
     dixonColes: { ...d.dixonColes, ...overrides.dixonColes },
     ensemble: { ...d.ensemble, ...overrides.ensemble },
     marketRating: { ...d.marketRating, ...overrides.marketRating },
+    poissonFilter: { ...d.poissonFilter, ...overrides.poissonFilter },
   };
 }
 

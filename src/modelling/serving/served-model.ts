@@ -9,6 +9,7 @@ import { orderedLogitProbabilities } from '../elo/ordered-logit';
 import { ensembleModel, type EnsembleParameters } from '../ensemble/ensemble-model';
 import { predictMarketRating, type MarketRatingParameters } from '../market-rating/model';
 import { matchResult } from '../markets/markets';
+import { predictPoissonFilter, type PoissonFilterParameters } from '../poisson-filter/model';
 import { conditionOnResult, matrixForResult } from '../markets/outcome-matrix';
 import type { ScoreMatrix } from '../markets/score-matrix';
 import type { MatchInput, OutcomeProbabilities } from '../types';
@@ -17,6 +18,7 @@ import type { ServedHyperparameters, ServedModelType } from './hyperparameters';
 export const ELO_INPUT = 'elo';
 export const DIXON_COLES_INPUT = 'dixon-coles';
 export const MARKET_RATING_INPUT = 'market-rating';
+export const POISSON_FILTER_INPUT = 'poisson-filter';
 
 export interface ServedModelParameters {
   type: ServedModelType;
@@ -28,6 +30,8 @@ export interface ServedModelParameters {
   dixonColes?: Record<string, DixonColesParameters>;
   /** Odds-aware ensembles only: ratings from earlier matches' closing lines. */
   marketRating?: Record<string, MarketRatingParameters>;
+  /** Ensembles trained since the Poisson filter exists: its per-competition ratings. */
+  poissonFilter?: Record<string, PoissonFilterParameters>;
   ensemble?: EnsembleParameters;
   /** Mean goals per competition, for result-only models' score matrices. */
   averageGoals: Record<string, { home: number; away: number }>;
@@ -62,6 +66,7 @@ export interface ServedForecast {
     /** The market line the ensemble read, when it read one. */
     ensembleMarket?: { phase: string; probabilities: OutcomeProbabilities };
     marketRating?: OutcomeProbabilities;
+    poissonFilter?: OutcomeProbabilities;
   };
 }
 
@@ -144,6 +149,13 @@ export function forecastFixture(params: ServedModelParameters, fixture: Fixture)
     [ELO_INPUT]: { probabilities: elo.probabilities },
     [DIXON_COLES_INPUT]: { probabilities: dc.component.probabilities },
   };
+  if (params.ensemble.inputs.includes(POISSON_FILTER_INPUT)) {
+    const filter = params.poissonFilter?.[competition];
+    if (!filter) throw new UnpriceableFixtureError(`no Poisson filter ratings for ${competition}`);
+    inputs[POISSON_FILTER_INPUT] = {
+      probabilities: predictPoissonFilter(filter, fixture).probabilities,
+    };
+  }
   const rating = params.marketRating?.[competition];
   if (params.ensemble.inputs.includes(MARKET_RATING_INPUT)) {
     if (!rating) throw new UnpriceableFixtureError(`no market rating for ${competition}`);
@@ -167,6 +179,9 @@ export function forecastFixture(params: ServedModelParameters, fixture: Fixture)
       dixonColes: dc.component,
       ...(inputs[MARKET_RATING_INPUT]
         ? { marketRating: inputs[MARKET_RATING_INPUT].probabilities }
+        : {}),
+      ...(inputs[POISSON_FILTER_INPUT]
+        ? { poissonFilter: inputs[POISSON_FILTER_INPUT].probabilities }
         : {}),
       ...(marketLine
         ? { ensembleMarket: { phase: market as string, probabilities: marketLine } }

@@ -4,7 +4,7 @@ import { poissonScoreMatrix, totalProbability } from '../markets/score-matrix';
 import { simulateLeague } from '../simulation/league';
 import { toFixture } from '../backtest/backtester';
 import { resolveHyperparameters, SERVED_MODEL_TYPES } from './hyperparameters';
-import { forecastFixture, UnpriceableFixtureError } from './served-model';
+import { forecastFixture, POISSON_FILTER_INPUT, UnpriceableFixtureError } from './served-model';
 import { trainServedModel } from './trainer';
 
 const league = simulateLeague({ seed: 11, teams: 12, seasons: 3 });
@@ -79,6 +79,21 @@ describe('trainServedModel', () => {
     expect(trained.search?.trials.length).toBeGreaterThanOrEqual(3);
     expect([15, 5, 40]).toContain(trained.search?.chosen['elo.k']);
     expect(trained.parameters.hyperparameters.elo.k).toBe(trained.search?.chosen['elo.k']);
+  });
+
+  it('serves the ensemble with the Poisson filter as an input, and needs its ratings to price', () => {
+    const trained = trainServedModel(league.matches, spec('ensemble'));
+    const params = trained.parameters;
+    expect(params.ensemble?.inputs).toContain(POISSON_FILTER_INPUT);
+    expect(params.poissonFilter?.[league.competition].matchCount).toBe(trained.matchesUsed);
+    const fixture = toFixture({ ...league.matches[0], kickoff: asOf + 86_400_000 });
+    const forecast = forecastFixture(params, fixture);
+    const filter = forecast.components.poissonFilter;
+    expect(filter).toBeDefined();
+    expect((filter?.home ?? 0) + (filter?.draw ?? 0) + (filter?.away ?? 0)).toBeCloseTo(1, 12);
+    // Without its ratings, an ensemble that reads the filter cannot price the fixture.
+    const { poissonFilter: _dropped, ...withoutFilter } = params;
+    expect(() => forecastFixture(withoutFilter, fixture)).toThrow(UnpriceableFixtureError);
   });
 
   it('refuses a fixture from a competition it was not trained on', () => {

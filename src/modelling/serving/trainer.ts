@@ -5,8 +5,14 @@
 import { runBacktest, toFixture, type BacktestResult } from '../backtest/backtester';
 import { compareModels, evaluateBacktest, type ModelReport } from '../backtest/evaluate';
 import { marketLineModel } from '../backtest/market-line';
-import { dixonColesModel, eloModel, marketRatingModel } from '../backtest/models';
+import {
+  dixonColesModel,
+  eloModel,
+  marketRatingModel,
+  poissonFilterModel,
+} from '../backtest/models';
 import { fitMarketRating, type MarketRatingParameters } from '../market-rating';
+import { fitPoissonFilter, type PoissonFilterParameters } from '../poisson-filter';
 import { perCompetition } from '../backtest/per-competition';
 import type { BacktestModel, HistoricalPrediction } from '../backtest/types';
 import { fitDixonColes } from '../dixon-coles/fit';
@@ -25,6 +31,7 @@ import {
   DIXON_COLES_INPUT,
   ELO_INPUT,
   MARKET_RATING_INPUT,
+  POISSON_FILTER_INPUT,
   type ServedModelParameters,
 } from './served-model';
 
@@ -91,9 +98,10 @@ function backtestModels(type: ServedModelType, hp: ServedHyperparameters): Backt
       ),
     ];
   }
-  if (!readsMarket(hp)) return [elo, dc, ensembleModel(ensembleSpec(hp))];
+  const filter = perCompetition(poissonFilterModel(hp.poissonFilter, POISSON_FILTER_INPUT));
+  if (!readsMarket(hp)) return [elo, dc, filter, ensembleModel(ensembleSpec(hp))];
   const rating = perCompetition(marketRatingModel(hp.marketRating, MARKET_RATING_INPUT));
-  return [elo, dc, rating, ensembleModel(ensembleSpec(hp))];
+  return [elo, dc, filter, rating, ensembleModel(ensembleSpec(hp))];
 }
 
 /** The odds-aware ensemble also reads the market rating (see README "Prediction models"). */
@@ -103,8 +111,8 @@ function ensembleSpec(hp: ServedHyperparameters) {
   return {
     name: SERVED,
     inputs: readsMarket(hp)
-      ? [ELO_INPUT, DIXON_COLES_INPUT, MARKET_RATING_INPUT]
-      : [ELO_INPUT, DIXON_COLES_INPUT],
+      ? [ELO_INPUT, DIXON_COLES_INPUT, POISSON_FILTER_INPUT, MARKET_RATING_INPUT]
+      : [ELO_INPUT, DIXON_COLES_INPUT, POISSON_FILTER_INPUT],
     l2: hp.ensemble.l2,
     ...(hp.ensemble.market !== 'none' ? { market: hp.ensemble.market } : {}),
   };
@@ -204,14 +212,18 @@ function finalFit(
   const needsElo = spec.type !== 'dixon-coles';
   const needsDc = spec.type !== 'elo';
   const needsRating = spec.type === 'ensemble' && readsMarket(hp);
+  const needsFilter = spec.type === 'ensemble';
   const elo: Record<string, EloParameters> = {};
   const dixonColes: Record<string, DixonColesParameters> = {};
   const marketRating: Record<string, MarketRatingParameters> = {};
+  const poissonFilter: Record<string, PoissonFilterParameters> = {};
   for (const competition of competitions) {
     const matches = byCompetition.get(competition) as MatchInput[];
     if (needsElo) elo[competition] = fitElo(matches, spec.asOf, hp.elo);
     if (needsRating)
       marketRating[competition] = fitMarketRating(matches, spec.asOf, hp.marketRating);
+    if (needsFilter)
+      poissonFilter[competition] = fitPoissonFilter(matches, spec.asOf, hp.poissonFilter);
     if (needsDc) {
       const from = spec.asOf - hp.dixonColes.windowDays * DAY_MS;
       const window = matches.filter((m) => m.kickoff >= from);
@@ -243,6 +255,7 @@ function finalFit(
     ...(needsElo ? { elo } : {}),
     ...(needsDc ? { dixonColes } : {}),
     ...(needsRating ? { marketRating } : {}),
+    ...(needsFilter ? { poissonFilter } : {}),
     ...(ensemble ? { ensemble } : {}),
     averageGoals: averageGoals(training),
     hyperparameters: hp,

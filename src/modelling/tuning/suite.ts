@@ -2,9 +2,15 @@
 import type { DixonColesHyperparameters } from '../dixon-coles/model';
 import type { EloHyperparameters } from '../elo/rating';
 import type { MarketRatingHyperparameters } from '../market-rating/model';
+import type { PoissonFilterHyperparameters } from '../poisson-filter/model';
 import { ensembleModel } from '../ensemble/ensemble-model';
 import { marketLineModel } from '../backtest/market-line';
-import { dixonColesModel, eloModel, marketRatingModel } from '../backtest/models';
+import {
+  dixonColesModel,
+  eloModel,
+  marketRatingModel,
+  poissonFilterModel,
+} from '../backtest/models';
 import { perCompetition } from '../backtest/per-competition';
 import type { BacktestModel } from '../backtest/types';
 import {
@@ -12,13 +18,16 @@ import {
   TUNED_DIXON_COLES_WINDOW_DAYS,
   TUNED_ELO,
   TUNED_ENSEMBLE_L2,
+  TUNED_ENSEMBLE_REFIT_DAYS,
   TUNED_MARKET_RATING,
+  TUNED_POISSON_FILTER,
 } from './defaults';
 
 export const MODEL_NAMES = {
   elo: 'elo',
   slowElo: 'elo-slow',
   dixonColes: 'dixon-coles',
+  poissonFilter: 'poisson-filter',
   marketRating: 'market-rating',
   openingLine: 'opening-line',
   closingLine: 'closing-line',
@@ -33,9 +42,13 @@ export interface SuiteConfig {
   slowElo?: EloHyperparameters;
   dixonColes: DixonColesHyperparameters;
   dixonColesWindowDays: number;
+  /** Dynamic Poisson ratings, a statistical input of every ensemble; undefined: off. */
+  poissonFilter?: PoissonFilterHyperparameters;
   /** Ratings from past closing lines, an input of the market-aware ensembles only; undefined: off. */
   marketRating?: MarketRatingHyperparameters;
   ensembleL2: number;
+  /** Ensembles keep a fit this many days (EnsembleSpec.refitDays); 0 or absent: weekly. */
+  ensembleRefitDays?: number;
   competitionIntercepts: boolean;
   /** Leave out models (e.g. the ensembles while tuning the base models). */
   only?: readonly string[];
@@ -45,8 +58,10 @@ export const DEFAULT_SUITE: SuiteConfig = {
   elo: TUNED_ELO,
   dixonColes: TUNED_DIXON_COLES,
   dixonColesWindowDays: TUNED_DIXON_COLES_WINDOW_DAYS,
+  poissonFilter: TUNED_POISSON_FILTER,
   marketRating: TUNED_MARKET_RATING,
   ensembleL2: TUNED_ENSEMBLE_L2,
+  ensembleRefitDays: TUNED_ENSEMBLE_REFIT_DAYS,
   competitionIntercepts: false,
 };
 
@@ -57,11 +72,14 @@ export const DEFAULT_SUITE: SuiteConfig = {
  */
 export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[] {
   const n = MODEL_NAMES;
-  const stat = config.slowElo ? [n.elo, n.dixonColes, n.slowElo] : [n.elo, n.dixonColes];
+  const stat: string[] = [n.elo, n.dixonColes];
+  if (config.poissonFilter) stat.push(n.poissonFilter);
+  if (config.slowElo) stat.push(n.slowElo);
   const common = {
     inputs: stat,
     l2: config.ensembleL2,
     competitionIntercepts: config.competitionIntercepts,
+    ...(config.ensembleRefitDays ? { refitDays: config.ensembleRefitDays } : {}),
   };
   const withMarket = {
     ...common,
@@ -72,6 +90,9 @@ export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[]
     perCompetition(
       dixonColesModel(config.dixonColes, { windowDays: config.dixonColesWindowDays }, n.dixonColes),
     ),
+    ...(config.poissonFilter
+      ? [perCompetition(poissonFilterModel(config.poissonFilter, n.poissonFilter))]
+      : []),
     ...(config.slowElo ? [perCompetition(eloModel(config.slowElo, n.slowElo))] : []),
     ...(config.marketRating
       ? [perCompetition(marketRatingModel(config.marketRating, n.marketRating))]
