@@ -174,7 +174,13 @@ export class VirtualLeague {
       return { ...base, status: fate.outcome, minute: null, score: null, odds: null };
     }
     if (untilKickoff > 0) {
-      return { ...base, status: 'scheduled', minute: null, score: null, odds: this.prices(fate, now) };
+      return {
+        ...base,
+        status: 'scheduled',
+        minute: null,
+        score: null,
+        odds: this.prices(fate, now),
+      };
     }
     const elapsed = now - fate.kickoff;
     if (elapsed < matchDurationMs) {
@@ -243,7 +249,10 @@ export class VirtualLeague {
   private prices(fate: MatchFate, now: number): VirtualPrices {
     const { publishLeadMs } = this.settings;
     const sincePublished = now - (fate.kickoff - publishLeadMs);
-    const step = Math.min(PRICE_STEPS - 1, Math.floor((sincePublished / publishLeadMs) * PRICE_STEPS));
+    const step = Math.min(
+      PRICE_STEPS - 1,
+      Math.floor((sincePublished / publishLeadMs) * PRICE_STEPS),
+    );
     const w = step / (PRICE_STEPS - 1);
     const blend = (i: 0 | 1) =>
       Math.exp((1 - w) * Math.log(fate.openingRates[i]) + w * Math.log(fate.closingRates[i]));
