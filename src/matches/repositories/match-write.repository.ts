@@ -34,6 +34,13 @@ export interface MatchChanges {
   finishedMatchIds: number[];
 }
 
+/**
+ * A price counts as pre-match while the source and the stored match both say "scheduled"; the
+ * kick-off may be this much in the past by our clock (the source's clock and the poll's
+ * latency differ from ours), never more.
+ */
+const QUOTE_CLOCK_SKEW = '2 minutes';
+
 const utcDay = (date: Date) => date.toISOString().slice(0, 10);
 
 /**
@@ -221,7 +228,7 @@ export class MatchWriteRepository {
   /**
    * Current prices of matches not yet kicked off: a price that differs from the last one seen is
    * appended to odds_movements; the first seen is the opening snapshot (never overwritten), the
-   * latest seen before kick-off the closing one. Prices seen after kick-off are ignored.
+   * latest seen before kick-off the closing one. Prices of a match that has started are ignored.
    */
   private async upsertQuotes(
     rows: ResolvedMatchRow[],
@@ -246,7 +253,10 @@ export class MatchWriteRepository {
         b.source
       from unnest($1::int[], $2::text[], $3::text[], $4::text[])
         as o(ordinal, market, bookmaker, prices)
-      join import_batch b on b.ordinal = o.ordinal and b.kickoff > $5::timestamptz`;
+      join import_batch b on b.ordinal = o.ordinal
+      join matches m on m.id = b.match_id
+      where b.status = 'scheduled' and m.status = 'scheduled'
+        and b.kickoff > $5::timestamptz - interval '${QUOTE_CLOCK_SKEW}'`;
     const moved = await this.client.query(
       `with q as (${quotes})
        insert into odds_movements (match_id, market, bookmaker, source, prices, observed_at)
