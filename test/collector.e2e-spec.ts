@@ -15,6 +15,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const PACE = { kickoffIntervalMs: 400, matchDurationMs: 1500, publishLeadMs: 2000 };
 const ROUND = 10; // 20 teams: 10 matches a round
 
+interface SourceView {
+  id: string;
+  pollsSucceeded: number;
+  lastCounts: { rowsRead: number };
+  breaker: { state: string; consecutiveFailures: number };
+}
+
 interface StoredMatch extends Record<string, unknown> {
   id: number;
   source_key: string;
@@ -296,7 +303,7 @@ describe('collector: the virtual league over HTTP, and sources that fail', () =>
     expect(Number(count)).toBe(0);
 
     const sources = (await testApp.asAdmin({ method: 'GET', url: '/v1/collector/sources' })).json<
-      Array<Record<string, any>>
+      SourceView[]
     >();
     const state = sources.find((s) => s.id === 'broken')!;
     expect(state).toMatchObject({
@@ -334,7 +341,7 @@ describe('collector: the virtual league over HTTP, and sources that fail', () =>
     );
     expect(await poll('broken')).toMatchObject({ outcome: 'succeeded' });
     const sources = (await testApp.asAdmin({ method: 'GET', url: '/v1/collector/sources' })).json<
-      Array<Record<string, any>>
+      SourceView[]
     >();
     expect(sources.find((s) => s.id === 'broken')!.breaker).toMatchObject({
       state: 'closed',
