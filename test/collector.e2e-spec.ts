@@ -374,6 +374,61 @@ describe('collector: the virtual league over HTTP, and sources that fail', () =>
     ).toBeGreaterThan(15);
   });
 
+  it('never moves a finished match back, and announces a corrected result again', async () => {
+    const document = (status: string, home: number, away: number) => ({
+      league: {
+        code: 'generated/virtual-league',
+        name: 'Generated Virtual League',
+        country: 'Generated',
+      },
+      generatedAt: new Date().toISOString(),
+      matches: [
+        {
+          id: 'corrected-1',
+          season: 'virtual-1',
+          round: 1,
+          kickoff: '2026-03-01T15:00:00.000Z',
+          home: 'Correction Town',
+          away: 'Lagging Rovers',
+          status,
+          minute: status === 'live' ? 80 : null,
+          score: { home, away, halfTimeHome: 0, halfTimeAway: 0 },
+          odds: null,
+        },
+      ],
+    });
+    const announced: number[] = [];
+    testApp.app.get(DomainEvents).on('match.finished', ({ matchIds }) => {
+      announced.push(...matchIds);
+    });
+    const stored = async () =>
+      (
+        await query<{ id: number; status: string; home_goals: number; away_goals: number }>(
+          testApp.databaseUrl,
+          `select m.id, m.status::text, m.home_goals, m.away_goals from matches m
+           join match_source_refs r on r.match_id = m.id where r.source_key = 'corrected-1'`,
+        )
+      )[0];
+    const serve = async (status: string, home: number, away: number) => {
+      broken.setHandler((_request, response) => sendJson(response, document(status, home, away)));
+      expect((await poll('broken')).outcome).toBe('succeeded');
+      return stored();
+    };
+    const first = await serve('finished', 1, 0);
+    expect(first).toMatchObject({ status: 'finished', home_goals: 1, away_goals: 0 });
+    // A lagging answer (still live, an older score) changes nothing and announces nothing.
+    expect(await serve('live', 1, 1)).toMatchObject({
+      status: 'finished',
+      home_goals: 1,
+      away_goals: 0,
+    });
+    expect(await serve('scheduled', 0, 0)).toMatchObject({ status: 'finished', home_goals: 1 });
+    expect(announced).toEqual([]);
+    // A corrected result is stored and announced, so its predictions are scored again.
+    expect(await serve('finished', 2, 0)).toMatchObject({ status: 'finished', home_goals: 2 });
+    expect(announced).toEqual([first.id]);
+  });
+
   it('serves no virtual league feed unless switched on (off in tests and production)', async () => {
     const response = await testApp.app.inject({ method: 'GET', url: '/v1/virtual-league/feed' });
     expect(response.statusCode).toBe(404);
