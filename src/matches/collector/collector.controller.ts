@@ -20,7 +20,7 @@ export class CollectorController {
   @ApiOkResponse({ type: [CollectorSourceView] })
   async list(): Promise<CollectorSourceView[]> {
     const configs = new Map(this.collector.sources.map((source) => [source.id, source]));
-    return (await this.collector.states()).map((state) =>
+    return (await this.collector.sourceStates()).map((state) =>
       CollectorSourceView.of(state, configs.get(state.id)),
     );
   }
@@ -32,7 +32,7 @@ export class CollectorController {
   @ApiOkResponse({ type: [PollView] })
   @ApiProblems(400, 404)
   async polls(@Param('id') id: string, @Query() query: PollListQuery): Promise<PollView[]> {
-    if (!(await this.collector.states()).some((state) => state.id === id)) {
+    if (!(await this.collector.sourceStates()).some((state) => state.id === id)) {
       throw new NotFoundProblem('collector source', id);
     }
     return (await this.collector.recentPolls(id, query.limit)).map(PollView.of);

@@ -92,25 +92,23 @@ export class CollectorService implements OnApplicationBootstrap {
     return this.config.collectorSources;
   }
 
+  /**
+   * Declares each source's schedule (every replica does; each tick runs once). Nothing is read
+   * or written in the database here, so the CLI can boot the app to migrate an empty schema.
+   */
   async onApplicationBootstrap(): Promise<void> {
     const sources = this.sources;
-    for (const source of sources) {
-      await nativeQuery(
-        this.em,
-        `insert into collector_sources (id, provider, updated_at) values ($1, $2, now())
-         on conflict (id) do update set provider = excluded.provider`,
-        [source.id, source.provider],
-      );
-    }
-    this.queue.process<{ sourceId: string }, PollResult>(COLLECTOR_QUEUE, ({ data }) =>
-      this.poll(data.sourceId, 'schedule'),
+    this.queue.process<{ sourceId: string }, PollResult | null>(
+      COLLECTOR_QUEUE,
+      async ({ data }) => {
+        if (!sources.some((source) => source.id === data.sourceId)) {
+          // A source removed from the configuration: its schedule goes with it.
+          await this.queue.unschedule(COLLECTOR_QUEUE, jobName(data.sourceId));
+          return null;
+        }
+        return this.poll(data.sourceId, 'schedule');
+      },
     );
-    // Sources no longer configured stop being polled (their history stays).
-    const configured = new Set(sources.map((source) => source.id));
-    for (const state of await this.states()) {
-      if (!configured.has(state.id))
-        await this.queue.unschedule(COLLECTOR_QUEUE, jobName(state.id));
-    }
     for (const source of sources) {
       await this.queue.scheduleEvery(
         COLLECTOR_QUEUE,
@@ -124,6 +122,19 @@ export class CollectorService implements OnApplicationBootstrap {
         `collecting from ${sources.map((s) => `${s.id} (${s.provider}, every ${s.intervalSeconds} s)`).join(', ')}`,
       );
     }
+  }
+
+  /** The state of every configured source (never polled: a fresh state) and of past ones. */
+  async sourceStates(): Promise<CollectorSource[]> {
+    const stored = new Map((await this.states()).map((state) => [state.id, state]));
+    for (const source of this.sources) {
+      if (stored.has(source.id)) continue;
+      const fresh = new CollectorSource();
+      fresh.id = source.id;
+      fresh.provider = source.provider;
+      stored.set(source.id, fresh);
+    }
+    return [...stored.values()].sort((a, b) => a.id.localeCompare(b.id));
   }
 
   /** Every stored source state (configured or not), by id. */
@@ -172,6 +183,12 @@ export class CollectorService implements OnApplicationBootstrap {
       return this.record(source, trigger, startedAt, { outcome: PollOutcome.SkippedBusy });
     }
     try {
+      await nativeQuery(
+        this.em,
+        `insert into collector_sources (id, provider, updated_at) values ($1, $2, now())
+         on conflict (id) do update set provider = excluded.provider`,
+        [source.id, source.provider],
+      );
       const state = await this.em.fork().findOneOrFail(CollectorSource, { id: sourceId });
       const breaker: BreakerStatus = {
         state: state.breakerState,
