@@ -24,6 +24,7 @@ import { FEED_PROVIDER_IMPLEMENTATIONS } from './providers';
 export const COLLECTOR_QUEUE = 'collector-poll';
 /** First key of the per-source advisory locks (the second is the source id's hash). */
 const LOCK_NAMESPACE = 0x0c011ec7;
+const POLL_LOG_RETENTION = '30 days';
 const BREAKER_GAUGE: Record<BreakerState, number> = {
   [BreakerState.Closed]: 0,
   [BreakerState.HalfOpen]: 1,
@@ -316,6 +317,12 @@ export class CollectorService implements OnApplicationBootstrap {
         startedAt,
         durationMs,
       ],
+    );
+    // The poll log is for diagnosis, not history: a month per source is plenty.
+    await nativeQuery(
+      this.em,
+      `delete from collector_polls where source_id = $1 and started_at < now() - interval '${POLL_LOG_RETENTION}'`,
+      [source.id],
     );
     const succeeded = result.outcome === PollOutcome.Succeeded;
     const failed = result.outcome === PollOutcome.Failed;
