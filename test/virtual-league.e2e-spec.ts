@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { VirtualFeedDocument, VirtualLeague } from '../src/matches/virtual-league/virtual-league';
 import { query } from './support/databases';
 import { freePort } from './support/server-process';
 import { startTestApp, TestApp } from './support/test-app';
@@ -80,5 +83,53 @@ describe('virtual league inside the service', () => {
       lastError: null,
       breaker: { state: 'closed' },
     });
+  });
+
+  it('runs as its own process (npm run virtual-league), serving the same league as the core', async () => {
+    const port = await freePort();
+    const settings = {
+      VIRTUAL_LEAGUE_SEED: '77',
+      VIRTUAL_LEAGUE_EPOCH: '2026-01-01T00:00:00Z',
+      VIRTUAL_LEAGUE_KICKOFF_INTERVAL_SECONDS: '240',
+      VIRTUAL_LEAGUE_MATCH_SECONDS: '300',
+      VIRTUAL_LEAGUE_PUBLISH_LEAD_SECONDS: '1800',
+      VIRTUAL_LEAGUE_RETENTION_SECONDS: '7200',
+    };
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', 'src/matches/virtual-league/standalone.ts'],
+      {
+        cwd: path.resolve(__dirname, '..'),
+        env: { PATH: process.env.PATH ?? '', VIRTUAL_LEAGUE_PORT: String(port), ...settings },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    try {
+      let output = '';
+      child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const deadline = Date.now() + 30_000;
+      while (!output.includes('listening on')) {
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`not started: ${output}`);
+        await sleep(50);
+      }
+      const document = await (
+        await fetch(`http://127.0.0.1:${port}/v1/virtual-league/feed`)
+      ).json();
+      const league = new VirtualLeague({
+        seed: 77,
+        epoch: Date.parse(settings.VIRTUAL_LEAGUE_EPOCH),
+        kickoffIntervalMs: 240_000,
+        matchDurationMs: 300_000,
+        publishLeadMs: 1_800_000,
+        retentionMs: 7_200_000,
+      });
+      // Deterministic: the core computes the very same document for the time it was served.
+      expect(document).toEqual(league.feed(Date.parse(document.generatedAt)));
+      expect(document.matches.length).toBeGreaterThan(30);
+      expect((await fetch(`http://127.0.0.1:${port}/elsewhere`)).status).toBe(404);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });
