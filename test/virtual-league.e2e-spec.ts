@@ -113,9 +113,8 @@ describe('virtual league inside the service', () => {
           throw new Error(`not started: ${output}`);
         await sleep(50);
       }
-      const document = await (
-        await fetch(`http://127.0.0.1:${port}/v1/virtual-league/feed`)
-      ).json();
+      const response = await fetch(`http://127.0.0.1:${port}/v1/virtual-league/feed`);
+      const document = (await response.json()) as VirtualFeedDocument;
       const league = new VirtualLeague({
         seed: 77,
         epoch: Date.parse(settings.VIRTUAL_LEAGUE_EPOCH),
