@@ -38,6 +38,9 @@ describe('collector: the virtual league over HTTP, and sources that fail', () =>
   let league: VirtualLeague;
   let feed: FeedServer;
   let broken: FeedServer;
+  let footballData: FeedServer;
+  /** The two files football-data.co.uk serves: the season's results and the upcoming fixtures. */
+  const files = { season: '', fixtures: '' };
   /** Every document the league's HTTP feed answered, in order. */
   const served: VirtualFeedDocument[] = [];
 
@@ -54,10 +57,21 @@ describe('collector: the virtual league over HTTP, and sources that fail', () =>
       sendJson(response, document);
     });
     broken = await startFeedServer((_request, response) => sendJson(response, { matches: [] }));
+    footballData = await startFeedServer((request, response) => {
+      response.writeHead(200, { 'content-type': 'text/csv' });
+      response.end(request.url?.endsWith('fixtures') ? files.fixtures : files.season);
+    });
     testApp = await startTestApp({
       // Long intervals: the test polls by hand, so it knows which document each poll read.
       COLLECTOR_SOURCES: JSON.stringify([
         { id: 'vl', provider: 'virtual-league', url: feed.url, intervalSeconds: 3600, retries: 0 },
+        {
+          id: 'fd',
+          provider: 'football-data-co-uk',
+          url: `${footballData.url}?file=season`,
+          fixturesUrl: `${footballData.url}?file=fixtures`,
+          intervalSeconds: 3600,
+        },
         {
           id: 'broken',
           provider: 'virtual-league',
@@ -84,6 +98,7 @@ describe('collector: the virtual league over HTTP, and sources that fail', () =>
     await testApp?.close();
     await feed?.close();
     await broken?.close();
+    await footballData?.close();
   });
 
   const poll = async (sourceId: string) => {
@@ -427,6 +442,49 @@ describe('collector: the virtual league over HTTP, and sources that fail', () =>
     // A corrected result is stored and announced, so its predictions are scored again.
     expect(await serve('finished', 2, 0)).toMatchObject({ status: 'finished', home_goals: 2 });
     expect(announced).toEqual([first.id]);
+  });
+
+  it('collects football-data.co.uk: fixtures with moving prices from the fixtures file, then the result', async () => {
+    const header = 'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,AvgH,AvgD,AvgA,AvgCH,AvgCD,AvgCA';
+    const fixture = (prices: string) =>
+      `Div,Date,Time,HomeTeam,AwayTeam,AvgH,AvgD,AvgA\nE0,20/12/2036,15:00,Arsenal,Wolves,${prices}\n`;
+    files.season = `${header}\nE0,16/08/2024,20:00,Man United,Fulham,1,0,H,1.68,4.32,5.03,1.60,4.40,5.50\n`;
+    files.fixtures = fixture('1.30,5.50,9.50');
+    expect(await poll('fd')).toMatchObject({ outcome: 'succeeded', attempts: 2 });
+    files.fixtures = fixture('1.25,5.80,10.50');
+    expect((await poll('fd')).outcome).toBe('succeeded');
+    expect((await poll('fd')).outcome).toBe('succeeded'); // unchanged: no new movement
+
+    const odds = () =>
+      query<{ status: string; phase: string; prices: Record<string, number> }>(
+        testApp.databaseUrl,
+        `select m.status::text, o.phase::text, o.prices from matches m
+         join match_source_refs r on r.match_id = m.id
+         left join odds_snapshots o on o.match_id = m.id
+         where r.source = 'football-data.co.uk' and r.source_key like 'E0:2036-12-20:%'
+         order by o.phase`,
+      );
+    expect(await odds()).toEqual([
+      { status: 'scheduled', phase: 'opening', prices: { home: 1.3, draw: 5.5, away: 9.5 } },
+      { status: 'scheduled', phase: 'closing', prices: { home: 1.25, draw: 5.8, away: 10.5 } },
+    ]);
+    const movements = await query<{ prices: Record<string, number> }>(
+      testApp.databaseUrl,
+      `select o.prices from odds_movements o where o.source = 'football-data.co.uk' order by o.id`,
+    );
+    expect(movements.map((m) => m.prices.home)).toEqual([1.3, 1.25]);
+
+    // The match is played: the season file has the result, the fixtures file no longer lists it.
+    files.season += 'E0,20/12/2036,15:00,Arsenal,Wolves,2,1,H,1.30,5.50,9.50,1.25,5.80,10.50\n';
+    files.fixtures = 'Div,Date,Time,HomeTeam,AwayTeam,AvgH,AvgD,AvgA\n';
+    expect((await poll('fd')).outcome).toBe('succeeded');
+    const after = await odds();
+    expect(after.every((row) => row.status === 'finished')).toBe(true);
+    const [{ matches }] = await query<{ matches: string }>(
+      testApp.databaseUrl,
+      "select count(*) as matches from match_source_refs where source = 'football-data.co.uk'",
+    );
+    expect(Number(matches)).toBe(2);
   });
 
   it('serves no virtual league feed unless switched on (off in tests and production)', async () => {
