@@ -65,6 +65,10 @@ describe('access rules: every route has one, and the guard enforces it', () => {
     expect(ruleOf('POST', '/v1/auth/login')).toEqual({ level: 'public' });
     expect(ruleOf('GET', '/v1/matches')).toMatchObject({ level: 'viewer', apiKeyScope: 'read' });
     expect(ruleOf('GET', '/v1/competitions')).toMatchObject({ level: 'viewer' });
+    expect(ruleOf('GET', '/v1/matches/live')).toMatchObject({ level: 'viewer' });
+    expect(ruleOf('GET', '/v1/matches/:id/odds/movements')).toMatchObject({ level: 'viewer' });
+    // Generated data, read by collectors like any public feed.
+    expect(ruleOf('GET', '/v1/virtual-league/feed')).toEqual({ level: 'public' });
     expect(ruleOf('POST', '/v1/me/api-keys')).toMatchObject({ level: 'user', apiKeyScope: null });
     for (const [method, url] of [
       ['POST', '/v1/imports'],
@@ -74,6 +78,9 @@ describe('access rules: every route has one, and the guard enforces it', () => {
       ['GET', '/v1/users'],
       ['GET', '/v1/audit'],
       ['POST', '/v1/invitations'],
+      ['GET', '/v1/collector/sources'],
+      ['GET', '/v1/collector/sources/:id/polls'],
+      ['POST', '/v1/collector/sources/:id/poll'],
     ]) {
       expect([method, url, ruleOf(method, url)?.level]).toEqual([method, url, 'admin']);
     }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import path from 'node:path';
+import { CollectorSourceConfig, parseCollectorSources, SOURCE_DEFAULTS } from './collector-sources';
 import {
   Environment,
   parseApiKeyPlans,
@@ -160,6 +161,53 @@ export class AppConfig {
   }
   get apiKeyCacheMs(): number {
     return this.get('API_KEY_CACHE_SECONDS') * 1000;
+  }
+  /** The built-in virtual league's feed is served here (never in production unless asked). */
+  get virtualLeagueEnabled(): boolean {
+    const setting = this.get('VIRTUAL_LEAGUE');
+    return setting === 'on' || (setting === 'auto' && this.profile === Profile.Development);
+  }
+  get virtualLeague(): {
+    seed: number;
+    epoch: number;
+    kickoffIntervalMs: number;
+    matchDurationMs: number;
+    publishLeadMs: number;
+    retentionMs: number;
+    port: number;
+  } {
+    return {
+      seed: this.get('VIRTUAL_LEAGUE_SEED'),
+      epoch: Date.parse(this.get('VIRTUAL_LEAGUE_EPOCH')),
+      kickoffIntervalMs: this.get('VIRTUAL_LEAGUE_KICKOFF_INTERVAL_SECONDS') * 1000,
+      matchDurationMs: this.get('VIRTUAL_LEAGUE_MATCH_SECONDS') * 1000,
+      publishLeadMs: this.get('VIRTUAL_LEAGUE_PUBLISH_LEAD_SECONDS') * 1000,
+      retentionMs: this.get('VIRTUAL_LEAGUE_RETENTION_SECONDS') * 1000,
+      port: this.get('VIRTUAL_LEAGUE_PORT'),
+    };
+  }
+  /**
+   * The live sources: COLLECTOR_SOURCES, else (development with the virtual league on) this
+   * process's own virtual league feed, so the quick start collects with no internet.
+   */
+  get collectorSources(): CollectorSourceConfig[] {
+    const raw = this.get('COLLECTOR_SOURCES');
+    if (raw) return parseCollectorSources(raw) as CollectorSourceConfig[]; // validated at start
+    if (!this.virtualLeagueEnabled || this.profile !== Profile.Development || !this.servesApi) {
+      return [];
+    }
+    const host = ['0.0.0.0', '::', ''].includes(this.host) ? '127.0.0.1' : this.host;
+    return [
+      {
+        ...SOURCE_DEFAULTS,
+        id: 'virtual-league',
+        provider: 'virtual-league',
+        url: `http://${host.includes(':') ? `[${host}]` : host}:${this.port}/v1/virtual-league/feed`,
+      },
+    ];
+  }
+  get liveCacheSeconds(): number {
+    return this.get('LIVE_CACHE_SECONDS');
   }
   get corsOrigins(): string[] {
     return splitList(this.get('CORS_ORIGINS'));

@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { parseExpression } from 'cron-parser';
 import { isIP } from 'node:net';
+import { parseCollectorSources } from './collector-sources';
 import {
   IsEnum,
   IsIn,
@@ -289,6 +290,71 @@ export class Environment {
   @IsNumber()
   @Min(0)
   DRIFT_RETRAIN_THRESHOLD = 0;
+  /**
+   * Live sources the collector polls, as a JSON array (see docs/COLLECTOR.md). Unset in
+   * development with the virtual league on: the virtual league itself is the live source.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  COLLECTOR_SOURCES?: string;
+
+  /** How long GET /v1/matches/live is served from the cache (a poll that changes matches clears it). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  LIVE_CACHE_SECONDS = 10;
+
+  /** The built-in virtual league's feed (GET /v1/virtual-league/feed): auto = on in development only. */
+  @IsIn(['auto', 'on', 'off'])
+  VIRTUAL_LEAGUE: 'auto' | 'on' | 'off' = 'auto';
+
+  @Transform(toInt)
+  @IsInt()
+  VIRTUAL_LEAGUE_SEED = 2026;
+
+  /** First kick-off of the league's first season (ISO time); the same for every process. */
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, {
+    message: 'VIRTUAL_LEAGUE_EPOCH must be an ISO time such as 2026-01-01T00:00:00Z',
+  })
+  VIRTUAL_LEAGUE_EPOCH = '2026-01-01T00:00:00Z';
+
+  /** Seconds between two kick-offs (fractions allowed, for tests). */
+  @Transform(toFloat)
+  @IsNumber()
+  @Min(0.1)
+  @Max(86400)
+  VIRTUAL_LEAGUE_KICKOFF_INTERVAL_SECONDS = 240;
+
+  /** Real seconds a simulated match lasts. */
+  @Transform(toFloat)
+  @IsNumber()
+  @Min(0.1)
+  @Max(86400)
+  VIRTUAL_LEAGUE_MATCH_SECONDS = 300;
+
+  /** A fixture and its opening odds appear this long before kick-off; prices move until then. */
+  @Transform(toFloat)
+  @IsNumber()
+  @Min(0.1)
+  @Max(604800)
+  VIRTUAL_LEAGUE_PUBLISH_LEAD_SECONDS = 1800;
+
+  /** A result stays in the feed this long after the final whistle. */
+  @Transform(toFloat)
+  @IsNumber()
+  @Min(0)
+  @Max(2592000)
+  VIRTUAL_LEAGUE_RETENTION_SECONDS = 86400;
+
+  /** Port of the stand-alone virtual league (`npm run virtual-league`). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  VIRTUAL_LEAGUE_PORT = 3100;
+
   /** Serve GET /metrics on this port only (kept off the public listener); unset: on PORT. */
   @Transform(toInt)
   @IsOptional()
@@ -369,6 +435,12 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     }
   }
   problems.push(...previousKeyProblems(env, production));
+  if (env.COLLECTOR_SOURCES) {
+    const sources = parseCollectorSources(env.COLLECTOR_SOURCES);
+    if (typeof sources[0] === 'string') {
+      problems.push(...(sources as string[]).map((p) => `COLLECTOR_SOURCES: ${p}`));
+    }
+  }
   if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
     problems.push('ADMIN_EMAIL: set together with ADMIN_PASSWORD, or neither');
   }

@@ -6,15 +6,30 @@ import { ImportsService } from './imports/imports.service';
 import { IngestionService } from './imports/ingestion.service';
 import { DemoDataService } from './demo/demo-data.service';
 import { MatchDataService } from './read/match-data.service';
+import { CollectorController } from './collector/collector.controller';
+import { CollectorService } from './collector/collector.service';
+import { LiveMatchesController } from './live/live-matches.controller';
+import { LiveMatchesService } from './live/live-matches.service';
+import { VirtualLeagueController } from './virtual-league/virtual-league.controller';
+import { VirtualLeagueService } from './virtual-league/virtual-league.service';
 
 @Module({
-  controllers: [CatalogueController, ImportsController],
+  controllers: [
+    LiveMatchesController,
+    CatalogueController,
+    ImportsController,
+    CollectorController,
+    VirtualLeagueController,
+  ],
   providers: [
     CatalogueService,
     IngestionService,
     ImportsService,
     DemoDataService,
     MatchDataService,
+    CollectorService,
+    LiveMatchesService,
+    VirtualLeagueService,
   ],
   exports: [CatalogueService, IngestionService, ImportsService, MatchDataService],
 })

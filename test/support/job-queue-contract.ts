@@ -244,6 +244,25 @@ export function jobQueueContract({ create, timeoutMs = 5000 }: JobQueueContractO
     expect(runs.every((r) => r.endsWith(':tick'))).toBe(true);
   });
 
+  it('runs a job on every tick of an interval, replaced when declared again, until unscheduled', async () => {
+    const q = name();
+    const runs: string[] = [];
+    queue.process<{ task: string }, void>(q, async ({ data }) => {
+      runs.push(data.task);
+    });
+    await queue.scheduleEvery(q, 'interval', 5_000, { task: 'slow' });
+    // Declared again with a shorter interval (as a replica with a newer configuration would).
+    await queue.scheduleEvery(q, 'interval', 300, { task: 'fast' });
+    await waitFor('two runs on the new interval', () => (runs.length >= 2 ? true : undefined));
+    expect(runs.every((task) => task === 'fast')).toBe(true);
+
+    await queue.unschedule(q, 'interval');
+    await sleep(400); // a tick in flight may still complete
+    const after = runs.length;
+    await sleep(900); // three ticks would have run if it were still scheduled
+    expect(runs.length).toBe(after);
+  });
+
   it('answers undefined for an unknown job id', async () => {
     const q = name();
     queue.process(q, async () => 'x');

@@ -105,6 +105,33 @@ export const METRICS = {
     labelNames: ['cache', 'result'],
   }),
 
+  // Live collection (src/matches/collector/collector.service.ts).
+  collectorPolls: spec({
+    type: 'counter',
+    name: 'oracxpred_collector_polls_total',
+    help: 'Polls of live sources by source and outcome (succeeded, failed, skipped-breaker-open, skipped-busy)',
+    labelNames: ['source', 'outcome'],
+  }),
+  collectorPollDuration: spec({
+    type: 'histogram',
+    name: 'oracxpred_collector_poll_duration_seconds',
+    help: 'Time one poll took (fetch with retries, normalisation and storage), by source and outcome',
+    labelNames: ['source', 'outcome'],
+    buckets: HTTP_BUCKETS,
+  }),
+  collectorBreakerState: spec({
+    type: 'gauge',
+    name: 'oracxpred_collector_breaker_state',
+    help: "State of each live source's circuit breaker: 0 closed, 1 half-open, 2 open (read at scrape time, shared by every replica)",
+    labelNames: ['source'],
+  }),
+  collectorLastSuccess: spec({
+    type: 'gauge',
+    name: 'oracxpred_collector_last_success_timestamp_seconds',
+    help: 'Unix time of the last successful poll of each live source (read at scrape time)',
+    labelNames: ['source'],
+  }),
+
   // Predictions and models (issue 4 wires these: see docs/OPERATIONS.md, "Metrics").
   predictionsServed: spec({
     type: 'counter',

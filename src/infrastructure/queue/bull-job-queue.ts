@@ -57,6 +57,27 @@ export class BullJobQueue extends JobQueue {
     });
   }
 
+  async scheduleEvery<T>(queue: string, name: string, everyMs: number, data: T): Promise<void> {
+    const bull = this.queue(queue);
+    for (const job of await bull.getRepeatableJobs()) {
+      if (job.id === name && job.every !== everyMs) await bull.removeRepeatableByKey(job.key);
+    }
+    // As with crons, each tick's job id comes from the schedule and the tick time: one job a tick.
+    await bull.add(data, {
+      repeat: { every: everyMs },
+      jobId: name,
+      removeOnComplete: 100,
+      removeOnFail: 100,
+    });
+  }
+
+  async unschedule(queue: string, name: string): Promise<void> {
+    const bull = this.queue(queue);
+    for (const job of await bull.getRepeatableJobs()) {
+      if (job.id === name) await bull.removeRepeatableByKey(job.key);
+    }
+  }
+
   async status(queue: string, id: string): Promise<JobStatus | undefined> {
     let job = await this.queue(queue).getJob(id);
     if (!job) return undefined;

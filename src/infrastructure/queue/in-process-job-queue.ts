@@ -58,6 +58,29 @@ export class InProcessJobQueue extends JobQueue {
     armNext();
   }
 
+  async scheduleEvery<T>(queue: string, name: string, everyMs: number, data: T): Promise<void> {
+    const scheduleKey = key(queue, name);
+    clearTimeout(this.schedules.get(scheduleKey));
+    const armNext = () => {
+      if (this.closed) return;
+      // Ticks on multiples of the interval, as Bull does.
+      const delay = everyMs - (Date.now() % everyMs);
+      const timer = setTimeout(() => {
+        void this.enqueue(queue, data).catch(() => undefined);
+        armNext();
+      }, delay);
+      timer.unref();
+      this.schedules.set(scheduleKey, timer);
+    };
+    armNext();
+  }
+
+  async unschedule(queue: string, name: string): Promise<void> {
+    const scheduleKey = key(queue, name);
+    clearTimeout(this.schedules.get(scheduleKey));
+    this.schedules.delete(scheduleKey);
+  }
+
   async status(queue: string, id: string): Promise<JobStatus | undefined> {
     const job = this.jobs.get(key(queue, id));
     return job ? { ...job.status } : undefined;

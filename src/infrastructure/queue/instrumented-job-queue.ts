@@ -88,6 +88,14 @@ export class InstrumentedJobQueue extends JobQueue {
     return this.inner.schedule(queue, name, cron, data);
   }
 
+  scheduleEvery<T>(queue: string, name: string, everyMs: number, data: T): Promise<void> {
+    return this.inner.scheduleEvery(queue, name, everyMs, data);
+  }
+
+  unschedule(queue: string, name: string): Promise<void> {
+    return this.inner.unschedule(queue, name);
+  }
+
   counts(queue: string): Promise<Record<JobState, number>> {
     return this.inner.counts(queue);
   }

@@ -48,6 +48,14 @@ export abstract class JobQueue {
    */
   abstract schedule<T>(queue: string, name: string, cron: string, data: T): Promise<void>;
   /**
+   * A repeating job every `everyMs` milliseconds (ticks aligned to multiples of it), with the
+   * same guarantees as schedule: declared by every replica, each tick runs once. Declaring it
+   * again with another interval (or a cron) replaces it.
+   */
+  abstract scheduleEvery<T>(queue: string, name: string, everyMs: number, data: T): Promise<void>;
+  /** Removes a repeating job declared by schedule or scheduleEvery (nothing if there is none). */
+  abstract unschedule(queue: string, name: string): Promise<void>;
+  /**
    * How many jobs of a queue are in each state (all replicas' with Bull). Completed and failed
    * count the finished jobs the backend still keeps, not every job ever run.
    */

@@ -1,4 +1,4 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Opt, PrimaryKeyProp } from '@mikro-orm/core';
 import { Match } from './match.entity';
 
@@ -41,4 +41,36 @@ export class OddsSnapshot {
 
   @Property({ type: 'datetime' })
   capturedAt: Date & Opt = new Date();
+}
+
+/**
+ * Every price a live source showed before kick-off, appended only when it changed since the last
+ * one seen (same match, market, bookmaker, source): the odds' movement, queryable over time.
+ */
+@Entity({ tableName: 'odds_movements' })
+@Index({
+  name: 'odds_movements_key_time_idx',
+  properties: ['match', 'market', 'bookmaker', 'source', 'observedAt'],
+})
+export class OddsMovement {
+  @PrimaryKey({ type: 'bigint' })
+  id!: string;
+
+  @ManyToOne(() => Match, { deleteRule: 'cascade' })
+  match!: Match;
+
+  @Enum({ items: () => OddsMarket, nativeEnumName: 'odds_market' })
+  market!: OddsMarket;
+
+  @Property({ type: 'text' })
+  bookmaker!: string;
+
+  @Property({ type: 'text' })
+  source!: string;
+
+  @Property({ type: 'json' })
+  prices!: Record<string, number>;
+
+  @Property({ type: 'datetime' })
+  observedAt!: Date;
 }

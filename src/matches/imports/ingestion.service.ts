@@ -213,6 +213,7 @@ export class IngestionService {
         awayGoalsHalfTime: record.awayGoalsHalfTime,
         neutral: record.neutral,
         odds: record.odds,
+        quotes: record.quotes,
       });
     }
     await resolver.flush();

@@ -17,6 +17,8 @@ export async function fetchImportSource(
   url: string,
   timeoutMs: number,
   maxBytes: number,
+  /** What the body must be, for the refusal of an HTML page. */
+  expected = 'CSV',
 ): Promise<Buffer> {
   let parsed: URL;
   try {
@@ -47,14 +49,17 @@ export async function fetchImportSource(
   const contentType = response.headers.get('content-type') ?? '';
   if (/text\/html|application\/xhtml/i.test(contentType)) {
     await response.body?.cancel();
-    throw new SourceRefused(url, `the source answered with an HTML page (${contentType}), not CSV`);
+    throw new SourceRefused(
+      url,
+      `the source answered with an HTML page (${contentType}), not ${expected}`,
+    );
   }
   const body = await readLimited(response, maxBytes, url, timeoutMs);
   if (body.length === 0 || body.toString('utf8').trim() === '') {
     throw new SourceRefused(url, 'the source answered with an empty body');
   }
   if (HTML_START.test(body.subarray(0, 512).toString('utf8'))) {
-    throw new SourceRefused(url, 'the source answered with an HTML page, not CSV');
+    throw new SourceRefused(url, `the source answered with an HTML page, not ${expected}`);
   }
   return body;
 }

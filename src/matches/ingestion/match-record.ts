@@ -33,6 +33,18 @@ export interface MatchRecord {
   homeGoalsHalfTime: number | null;
   awayGoalsHalfTime: number | null;
   odds: OddsRecord[];
+  /**
+   * Prices as a live source shows them at the poll (no phase): stored as the movement history,
+   * the opening snapshot (first seen) and the closing one (last seen before kick-off).
+   */
+  quotes?: OddsQuote[];
+}
+
+/** A price seen now, before kick-off; see MatchRecord.quotes. */
+export interface OddsQuote {
+  market: OddsMarket;
+  bookmaker: string;
+  prices: Record<string, number>;
 }
 
 /** A problem with one row: reported to the caller, never silently dropped. */

@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { transitionsSqlValues } from '../ingestion/status-transitions';
 
 /** A parsed row whose competition and teams are resolved to ids, ready to be written. */
 export interface ResolvedMatchRow {
@@ -16,6 +17,8 @@ export interface ResolvedMatchRow {
   awayGoalsHalfTime: number | null;
   neutral: boolean;
   odds: Array<{ market: string; phase: string; bookmaker: string; prices: Record<string, number> }>;
+  /** Prices as the source shows them now (live feeds): see MatchRecord.quotes. */
+  quotes?: Array<{ market: string; bookmaker: string; prices: Record<string, number> }>;
 }
 
 export interface UpsertCounts {
@@ -30,6 +33,13 @@ export interface MatchChanges {
   changedMatchIds: number[];
   finishedMatchIds: number[];
 }
+
+/**
+ * A price counts as pre-match while the source and the stored match both say "scheduled"; the
+ * kick-off may be this much in the past by our clock (the source's clock and the poll's
+ * latency differ from ours), never more.
+ */
+const QUOTE_CLOCK_SKEW = '2 minutes';
 
 const utcDay = (date: Date) => date.toISOString().slice(0, 10);
 
@@ -77,8 +87,8 @@ export class MatchWriteRepository {
          and b.away_team_id = i.away_team_id and b.match_date = i.match_date`,
       [now],
     );
-    // A known result is never overwritten by a source that still lists the match as scheduled;
-    // kick-off, competition and venue follow the source that first reported the match, so two
+    // Status only moves as STATUS_TRANSITIONS allows: a known result is never overwritten by a
+    // source that still lists the match as scheduled or live (a correction stays finished); kick-off, competition and venue follow the source that first reported the match, so two
     // sources with different kick-off times do not flip the match back and forth.
     const updated = await this.client.query(
       `update matches m set
@@ -91,7 +101,7 @@ export class MatchWriteRepository {
          updated_at = $1
        from import_batch b
        where b.match_id = m.id and not b.inserted
-         and (b.status <> 'scheduled' or m.status = 'scheduled')
+         and (m.status::text, b.status) in (values ${transitionsSqlValues()})
          and (m.status::text, m.home_goals, m.away_goals,
               coalesce(b.home_goals_half_time, m.home_goals_half_time),
               coalesce(b.away_goals_half_time, m.away_goals_half_time),
@@ -108,6 +118,7 @@ export class MatchWriteRepository {
       select match_id, source, source_key from import_batch
       on conflict (source, source_key) do nothing`);
     const odds = await this.upsertOdds(rows, now);
+    const quotes = await this.upsertQuotes(rows, now);
     const matchesInserted = inserted.rowCount ?? 0;
     const matchesUpdated = updated.rowCount ?? 0;
     const updatedRows = updated.rows as Array<{ id: number; status: string }>;
@@ -116,10 +127,16 @@ export class MatchWriteRepository {
         matchesInserted,
         matchesUpdated,
         matchesUnchanged: rows.length - matchesInserted - matchesUpdated,
-        oddsWritten: odds.written,
+        oddsWritten: odds.written + quotes.written,
       },
       changes: {
-        changedMatchIds: [...new Set([...updatedRows.map((r) => r.id), ...odds.changedMatchIds])],
+        changedMatchIds: [
+          ...new Set([
+            ...updatedRows.map((r) => r.id),
+            ...odds.changedMatchIds,
+            ...quotes.changedMatchIds,
+          ]),
+        ],
         finishedMatchIds: updatedRows.filter((r) => r.status === 'finished').map((r) => r.id),
       },
     };
@@ -205,6 +222,73 @@ export class MatchWriteRepository {
     return {
       written: (fresh.rowCount ?? 0) + (known.rowCount ?? 0),
       changedMatchIds: (known.rows as Array<{ match_id: number }>).map((r) => r.match_id),
+    };
+  }
+
+  /**
+   * Current prices of matches not yet kicked off: a price that differs from the last one seen is
+   * appended to odds_movements; the first seen is the opening snapshot (never overwritten), the
+   * latest seen before kick-off the closing one. Prices of a match that has started are ignored.
+   */
+  private async upsertQuotes(
+    rows: ResolvedMatchRow[],
+    now: Date,
+  ): Promise<{ written: number; changedMatchIds: number[] }> {
+    const ordinals: number[] = [];
+    const markets: string[] = [];
+    const bookmakers: string[] = [];
+    const prices: string[] = [];
+    rows.forEach((row, ordinal) => {
+      for (const quote of row.quotes ?? []) {
+        ordinals.push(ordinal);
+        markets.push(quote.market);
+        bookmakers.push(quote.bookmaker);
+        prices.push(JSON.stringify(quote.prices));
+      }
+    });
+    if (ordinals.length === 0) return { written: 0, changedMatchIds: [] };
+    const params = [ordinals, markets, bookmakers, prices, now];
+    const quotes = `
+      select b.match_id, o.market::odds_market as market, o.bookmaker, o.prices::jsonb as prices,
+        b.source
+      from unnest($1::int[], $2::text[], $3::text[], $4::text[])
+        as o(ordinal, market, bookmaker, prices)
+      join import_batch b on b.ordinal = o.ordinal
+      join matches m on m.id = b.match_id
+      where b.status = 'scheduled' and m.status = 'scheduled'
+        and b.kickoff > $5::timestamptz - interval '${QUOTE_CLOCK_SKEW}'`;
+    const moved = await this.client.query(
+      `with q as (${quotes})
+       insert into odds_movements (match_id, market, bookmaker, source, prices, observed_at)
+       select q.match_id, q.market, q.bookmaker, q.source, q.prices, $5 from q
+       where q.prices is distinct from (
+         select m.prices from odds_movements m
+         where m.match_id = q.match_id and m.market = q.market and m.bookmaker = q.bookmaker
+           and m.source = q.source
+         order by m.observed_at desc, m.id desc limit 1)
+       returning match_id`,
+      params,
+    );
+    const snapshot = (phase: string, onConflict: string) =>
+      this.client.query(
+        `with q as (${quotes})
+         insert into odds_snapshots (match_id, market, phase, bookmaker, prices, source, captured_at)
+         select q.match_id, q.market, '${phase}'::odds_phase, q.bookmaker, q.prices, q.source, $5
+         from q
+         on conflict (match_id, market, phase, bookmaker, source) ${onConflict}`,
+        params,
+      );
+    const opening = await snapshot('opening', 'do nothing');
+    const closing = await snapshot(
+      'closing',
+      `do update set prices = excluded.prices, captured_at = excluded.captured_at
+       where odds_snapshots.prices is distinct from excluded.prices`,
+    );
+    return {
+      written: (opening.rowCount ?? 0) + (closing.rowCount ?? 0),
+      changedMatchIds: [
+        ...new Set((moved.rows as Array<{ match_id: number }>).map((r) => r.match_id)),
+      ],
     };
   }
 }

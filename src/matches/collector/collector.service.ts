@@ -1,0 +1,405 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { EntityManager, PostgreSqlConnection } from '@mikro-orm/postgresql';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { PoolClient } from 'pg';
+import type { CollectorSourceConfig } from '../../config/collector-sources';
+import { AppConfig } from '../../config/app-config';
+import { NotFoundProblem, ProblemException } from '../../common/problem/problem.exception';
+import { nativeQuery } from '../../infrastructure/database/native-sql';
+import { METRICS } from '../../infrastructure/metrics/metric-catalogue';
+import { MetricsService } from '../../infrastructure/metrics/metrics.service';
+import { JobQueue } from '../../infrastructure/queue/job-queue';
+import {
+  BreakerState,
+  CollectorSource,
+  PollCounts,
+  PollOutcome,
+} from '../entities/collector.entity';
+import { IngestionService } from '../imports/ingestion.service';
+import { fetchImportSource, SourceRefused } from '../imports/source-fetcher';
+import { CircuitBreaker, BreakerStatus } from './circuit-breaker';
+import { FeedProvider, FeedRefused } from './feed-provider';
+import { FEED_PROVIDER_IMPLEMENTATIONS } from './providers';
+
+export const COLLECTOR_QUEUE = 'collector-poll';
+/** First key of the per-source advisory locks (the second is the source id's hash). */
+const LOCK_NAMESPACE = 0x0c011ec7;
+const POLL_LOG_RETENTION = '30 days';
+const BREAKER_GAUGE: Record<BreakerState, number> = {
+  [BreakerState.Closed]: 0,
+  [BreakerState.HalfOpen]: 1,
+  [BreakerState.Open]: 2,
+};
+
+export type PollTrigger = 'schedule' | 'manual';
+
+export interface PollResult {
+  sourceId: string;
+  trigger: PollTrigger;
+  outcome: PollOutcome;
+  reason: string | null;
+  attempts: number;
+  counts: PollCounts | null;
+  startedAt: Date;
+  durationMs: number;
+}
+
+/** The source is being polled by another process (or this one) right now. */
+export class PollInProgress extends ProblemException {
+  constructor(sourceId: string) {
+    super(409, 'poll-in-progress', 'Poll in progress', `source ${sourceId} is being polled now`);
+  }
+}
+
+/**
+ * Polls the configured live sources: each on its own interval as a repeatable job (each tick
+ * runs once whatever the number of worker replicas), one poll of a source at a time across all
+ * processes (a PostgreSQL advisory lock), with a timeout, retries with backoff and a circuit
+ * breaker per source. A poll whose source answers an error, HTML or garbage is recorded as
+ * failed with the reason and stores nothing; a good poll goes through ingestion (idempotent
+ * upsert by source key, status moves, odds movements, match.updated / match.finished events).
+ */
+@Injectable()
+export class CollectorService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(CollectorService.name);
+  private readonly polls;
+  private readonly duration;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly config: AppConfig,
+    private readonly queue: JobQueue,
+    private readonly ingestion: IngestionService,
+    metrics: MetricsService,
+  ) {
+    this.polls = metrics.counter(METRICS.collectorPolls);
+    this.duration = metrics.histogram(METRICS.collectorPollDuration);
+    metrics.gauge(METRICS.collectorBreakerState, async (gauge) => {
+      gauge.reset();
+      for (const state of await this.states()) {
+        gauge.set({ source: state.id }, BREAKER_GAUGE[state.breakerState as BreakerState]);
+      }
+    });
+    metrics.gauge(METRICS.collectorLastSuccess, async (gauge) => {
+      gauge.reset();
+      for (const state of await this.states()) {
+        if (state.lastSuccessAt)
+          gauge.set({ source: state.id }, state.lastSuccessAt.getTime() / 1000);
+      }
+    });
+  }
+
+  get sources(): CollectorSourceConfig[] {
+    return this.config.collectorSources;
+  }
+
+  /**
+   * Declares each source's schedule (every replica does; each tick runs once). Nothing is read
+   * or written in the database here, so the CLI can boot the app to migrate an empty schema.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const sources = this.sources;
+    this.queue.process<{ sourceId: string }, PollResult | null>(
+      COLLECTOR_QUEUE,
+      async ({ data }) => {
+        if (!sources.some((source) => source.id === data.sourceId)) {
+          // A source removed from the configuration: its schedule goes with it.
+          await this.queue.unschedule(COLLECTOR_QUEUE, jobName(data.sourceId));
+          return null;
+        }
+        return this.poll(data.sourceId, 'schedule');
+      },
+    );
+    for (const source of sources) {
+      await this.queue.scheduleEvery(
+        COLLECTOR_QUEUE,
+        jobName(source.id),
+        Math.round(source.intervalSeconds * 1000),
+        { sourceId: source.id },
+      );
+    }
+    if (sources.length > 0) {
+      this.logger.log(
+        `collecting from ${sources.map((s) => `${s.id} (${s.provider}, every ${s.intervalSeconds} s)`).join(', ')}`,
+      );
+    }
+  }
+
+  /** The state of every configured source (never polled: a fresh state) and of past ones. */
+  async sourceStates(): Promise<CollectorSource[]> {
+    const stored = new Map((await this.states()).map((state) => [state.id, state]));
+    for (const source of this.sources) {
+      if (stored.has(source.id)) continue;
+      const fresh = new CollectorSource();
+      fresh.id = source.id;
+      fresh.provider = source.provider;
+      stored.set(source.id, fresh);
+    }
+    return [...stored.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Every stored source state (configured or not), by id. */
+  async states(): Promise<CollectorSource[]> {
+    return this.em.fork().find(CollectorSource, {}, { orderBy: { id: 'asc' } });
+  }
+
+  async recentPolls(sourceId: string, limit: number): Promise<PollResult[]> {
+    const rows = await nativeQuery<{
+      source_id: string;
+      trigger: PollTrigger;
+      outcome: PollOutcome;
+      reason: string | null;
+      attempts: number;
+      counts: PollCounts | null;
+      started_at: Date | string;
+      duration_ms: number;
+    }>(
+      this.em,
+      `select * from collector_polls where source_id = $1 order by started_at desc, id desc limit $2`,
+      [sourceId, limit],
+    );
+    return rows.map((row) => ({
+      sourceId: row.source_id,
+      trigger: row.trigger,
+      outcome: row.outcome,
+      reason: row.reason,
+      attempts: row.attempts,
+      counts: row.counts,
+      startedAt: new Date(row.started_at),
+      durationMs: row.duration_ms,
+    }));
+  }
+
+  /**
+   * Polls one source now. A manual poll of a source being polled elsewhere answers 409; a
+   * scheduled one is recorded as skipped. A manual poll on an open breaker is its trial.
+   */
+  async poll(sourceId: string, trigger: PollTrigger): Promise<PollResult> {
+    const source = this.sources.find((s) => s.id === sourceId);
+    if (!source) throw new NotFoundProblem('collector source', sourceId);
+    const startedAt = new Date();
+    const lock = await this.tryLock(sourceId);
+    if (!lock) {
+      if (trigger === 'manual') throw new PollInProgress(sourceId);
+      return this.record(source, trigger, startedAt, { outcome: PollOutcome.SkippedBusy });
+    }
+    try {
+      await nativeQuery(
+        this.em,
+        `insert into collector_sources (id, provider, updated_at) values ($1, $2, now())
+         on conflict (id) do update set provider = excluded.provider`,
+        [source.id, source.provider],
+      );
+      const state = await this.em.fork().findOneOrFail(CollectorSource, { id: sourceId });
+      const breaker: BreakerStatus = {
+        state: state.breakerState,
+        consecutiveFailures: state.consecutiveFailures,
+        openedAt: state.breakerOpenedAt,
+      };
+      if (!CircuitBreaker.admits(breaker, source.breaker, startedAt, trigger === 'manual')) {
+        return await this.record(source, trigger, startedAt, {
+          outcome: PollOutcome.SkippedBreakerOpen,
+          reason: `circuit breaker open since ${breaker.openedAt?.toISOString()}`,
+        });
+      }
+      const provider = FEED_PROVIDER_IMPLEMENTATIONS[source.provider];
+      let attempts = 0;
+      try {
+        const fetched = await this.fetchAll(provider, source);
+        attempts = fetched.attempts;
+        const parsed = provider.normalise(fetched.bodies, source);
+        const report = await this.ingestion.importParsed(parsed);
+        const { counts } = report;
+        const pollCounts: PollCounts = {
+          rowsRead: counts.rowsRead,
+          matchesInserted: counts.matchesInserted,
+          matchesUpdated: counts.matchesUpdated,
+          matchesUnchanged: counts.matchesUnchanged,
+          oddsWritten: counts.oddsWritten,
+          rowsRejected: counts.rowsRejected,
+        };
+        const firstError = report.issues.find((issue) => issue.severity === 'error');
+        return await this.record(source, trigger, startedAt, {
+          outcome: PollOutcome.Succeeded,
+          attempts,
+          counts: pollCounts,
+          reason: firstError
+            ? `${counts.rowsRejected} row(s) rejected, e.g. row ${firstError.line}: ${firstError.reason}`
+            : null,
+          breaker: CircuitBreaker.afterSuccess(),
+        });
+      } catch (error) {
+        const reason = failureReason(error);
+        if (reason === undefined) throw error;
+        attempts = (error as { attempts?: number }).attempts ?? attempts;
+        this.logger.warn({ source: sourceId, reason }, 'poll failed; nothing stored');
+        return await this.record(source, trigger, startedAt, {
+          outcome: PollOutcome.Failed,
+          attempts,
+          reason,
+          breaker: CircuitBreaker.afterFailure(
+            { ...breaker, state: CircuitBreaker.duringPoll(breaker) },
+            source.breaker,
+            new Date(),
+          ),
+        });
+      }
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** Each URL of the poll, retried with exponential backoff; the poll fails if one cannot be read. */
+  private async fetchAll(
+    provider: FeedProvider,
+    source: CollectorSourceConfig,
+  ): Promise<{ bodies: Buffer[]; attempts: number }> {
+    const bodies: Buffer[] = [];
+    let attempts = 0;
+    for (const url of provider.urls(source)) {
+      for (let attempt = 0; ; attempt++) {
+        attempts += 1;
+        try {
+          bodies.push(
+            await fetchImportSource(
+              url,
+              source.timeoutMs,
+              this.config.importMaxUploadBytes,
+              provider.expects,
+            ),
+          );
+          break;
+        } catch (error) {
+          if (!(error instanceof SourceRefused) || attempt >= source.retries) {
+            throw Object.assign(error as Error, { attempts });
+          }
+          await sleep(source.retryBackoffMs * 2 ** attempt);
+        }
+      }
+    }
+    return { bodies, attempts };
+  }
+
+  private async record(
+    source: CollectorSourceConfig,
+    trigger: PollTrigger,
+    startedAt: Date,
+    result: {
+      outcome: PollOutcome;
+      reason?: string | null;
+      attempts?: number;
+      counts?: PollCounts;
+      breaker?: BreakerStatus;
+    },
+  ): Promise<PollResult> {
+    const durationMs = Date.now() - startedAt.getTime();
+    const polled: PollResult = {
+      sourceId: source.id,
+      trigger,
+      outcome: result.outcome,
+      reason: result.reason ?? null,
+      attempts: result.attempts ?? 0,
+      counts: result.counts ?? null,
+      startedAt,
+      durationMs,
+    };
+    await nativeQuery(
+      this.em,
+      `insert into collector_polls (source_id, trigger, outcome, reason, attempts, counts, started_at, duration_ms)
+       values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        source.id,
+        trigger,
+        polled.outcome,
+        polled.reason,
+        polled.attempts,
+        polled.counts ? JSON.stringify(polled.counts) : null,
+        startedAt,
+        durationMs,
+      ],
+    );
+    // The poll log is for diagnosis, not history: a month per source is plenty.
+    await nativeQuery(
+      this.em,
+      `delete from collector_polls where source_id = $1 and started_at < now() - interval '${POLL_LOG_RETENTION}'`,
+      [source.id],
+    );
+    const succeeded = result.outcome === PollOutcome.Succeeded;
+    const failed = result.outcome === PollOutcome.Failed;
+    if (succeeded || failed) {
+      const breaker = result.breaker!;
+      await nativeQuery(
+        this.em,
+        `update collector_sources set
+           last_poll_at = $2, updated_at = now(),
+           last_success_at = case when $3 then $2 else last_success_at end,
+           last_counts = case when $3 then $4::jsonb else last_counts end,
+           last_error = case when $3 then last_error else $5 end,
+           last_error_at = case when $3 then last_error_at else $2 end,
+           polls_succeeded = polls_succeeded + (case when $3 then 1 else 0 end),
+           polls_failed = polls_failed + (case when $3 then 0 else 1 end),
+           consecutive_failures = $6, breaker_state = $7, breaker_opened_at = $8
+         where id = $1`,
+        [
+          source.id,
+          startedAt,
+          succeeded,
+          polled.counts ? JSON.stringify(polled.counts) : null,
+          polled.reason,
+          breaker.consecutiveFailures,
+          breaker.state,
+          breaker.openedAt,
+        ],
+      );
+    }
+    this.polls.inc({ source: source.id, outcome: result.outcome });
+    this.duration.observe({ source: source.id, outcome: result.outcome }, durationMs / 1000);
+    return polled;
+  }
+
+  /** A session-level advisory lock on a dedicated connection, held for the whole poll. */
+  private async tryLock(sourceId: string): Promise<{ release(): Promise<void> } | undefined> {
+    const pool = await (this.em.getConnection() as PostgreSqlConnection).getNativeClient();
+    const client: PoolClient = await pool.connect();
+    try {
+      const { rows } = await client.query<{ locked: boolean }>(
+        'select pg_try_advisory_lock($1, hashtext($2)) as locked',
+        [LOCK_NAMESPACE, sourceId],
+      );
+      if (!rows[0].locked) {
+        client.release();
+        return undefined;
+      }
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
+    return {
+      release: async () => {
+        try {
+          await client.query('select pg_advisory_unlock($1, hashtext($2))', [
+            LOCK_NAMESPACE,
+            sourceId,
+          ]);
+          client.release();
+        } catch (error) {
+          // Dropping the connection ends the session, and the lock with it.
+          client.release(error as Error);
+        }
+      },
+    };
+  }
+}
+
+function jobName(sourceId: string): string {
+  return `poll:${sourceId}`;
+}
+
+/** Why the source's answer is not data, or undefined for an error of ours (rethrown). */
+function failureReason(error: unknown): string | undefined {
+  if (!(error instanceof SourceRefused) && !(error instanceof FeedRefused)) return undefined;
+  // A body's bytes may be quoted in the reason: keep it printable, storable and short.
+  // eslint-disable-next-line no-control-regex
+  const printable = error.message.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return printable.length > 500 ? `${printable.slice(0, 497)}...` : printable;
+}
