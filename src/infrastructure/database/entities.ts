@@ -18,6 +18,7 @@ import {
   RefreshToken,
   User,
 } from '../../auth/entities';
+import { WebhookDelivery, WebhookSubscription } from '../../webhooks/entities';
 
 /** Every entity the ORM knows; a module adds its entities here. */
 export const ALL_ENTITIES = [
@@ -41,4 +42,6 @@ export const ALL_ENTITIES = [
   Invitation,
   LoginFailure,
   AuditEntry,
+  WebhookSubscription,
+  WebhookDelivery,
 ];
