@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { generatedLeague } from '../src/matches/demo/generated-league';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
+import { WebhookDeliveryService } from '../src/webhooks/webhook-delivery.service';
 import { METRICS } from '../src/infrastructure/metrics/metric-catalogue';
 import { createAccount, expectProblem, PASSWORD } from './support/auth';
 import { query } from './support/databases';
@@ -396,5 +397,29 @@ describe('webhooks (e2e)', () => {
     const [receipt] = receiver.at('/rotated');
     expect(verifySignature(secret, receipt)).toBe(true);
     expect(verifySignature(hook.secret, receipt)).toBe(false);
+  });
+
+  it('deletes finished deliveries older than the retention from the log', async () => {
+    const count = async () =>
+      Number(
+        (
+          await query<{ n: string }>(
+            testApp.databaseUrl,
+            'select count(*) as n from webhook_deliveries',
+          )
+        )[0].n,
+      );
+    const before = await count();
+    const [old] = await query<{ id: string }>(
+      testApp.databaseUrl,
+      `update webhook_deliveries set created_at = now() - interval '31 days'
+        where id = (select id from webhook_deliveries where status = 'delivered' limit 1)
+        returning id`,
+    );
+    expect(await testApp.app.get(WebhookDeliveryService).prune(30)).toBe(1);
+    expect(await count()).toBe(before - 1);
+    expect(
+      await query(testApp.databaseUrl, 'select 1 from webhook_deliveries where id = $1', [old.id]),
+    ).toEqual([]);
   });
 });

@@ -95,6 +95,7 @@ export class AppConfig {
     backoffMs: number;
     disableAfterFailures: number;
     maxPerUser: number;
+    retentionDays: number;
   } {
     return {
       allowHttp: this.get('WEBHOOK_ALLOW_HTTP') === 'true',
@@ -104,6 +105,7 @@ export class AppConfig {
       backoffMs: this.get('WEBHOOK_BACKOFF_MS'),
       disableAfterFailures: this.get('WEBHOOK_DISABLE_AFTER_FAILURES'),
       maxPerUser: this.get('WEBHOOK_MAX_PER_USER'),
+      retentionDays: this.get('WEBHOOK_DELIVERY_RETENTION_DAYS'),
     };
   }
   /** True when this process answers the public API (roles api and all). */

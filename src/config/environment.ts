@@ -328,6 +328,13 @@ export class Environment {
   @Max(1000)
   WEBHOOK_DISABLE_AFTER_FAILURES = 10;
 
+  /** Finished deliveries older than this are deleted by a daily job; 0 = keep them all. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  WEBHOOK_DELIVERY_RETENTION_DAYS = 30;
+
   /** Subscriptions one account may have. */
   @Transform(toInt)
   @IsInt()

@@ -24,6 +24,9 @@ import { WEBHOOK_EVENTS, type DeliveredEvent, type WebhookEnvelope } from './web
 import { sendWebhook, type SendOutcome } from './webhook-sender';
 
 export const WEBHOOK_QUEUE = 'webhooks';
+export const RETENTION_QUEUE = 'webhook-retention';
+const RETENTION_CRON = '23 3 * * *';
+const DAY_MS = 86_400_000;
 /** Deliveries run in parallel: one slow receiver must not hold up the others. */
 const CONCURRENCY = 10;
 
@@ -55,7 +58,7 @@ export class WebhookDeliveryService implements OnModuleInit {
     this.duration = metrics.histogram(METRICS.webhookDeliveryDuration);
   }
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     // Every process listens: the one that did the work (and emitted the event) queues deliveries.
     for (const event of WEBHOOK_EVENTS) {
       this.events.on(event, async (data) => {
@@ -63,6 +66,19 @@ export class WebhookDeliveryService implements OnModuleInit {
       });
     }
     this.queue.process<DeliveryJob, void>(WEBHOOK_QUEUE, (job) => this.deliver(job), CONCURRENCY);
+    const { retentionDays } = this.config.webhooks;
+    if (retentionDays > 0) {
+      this.queue.process(RETENTION_QUEUE, () => this.prune(retentionDays));
+      await this.queue.schedule(RETENTION_QUEUE, 'prune-deliveries', RETENTION_CRON, {});
+    }
+  }
+
+  /** Drops the delivery log's finished entries older than the retention (daily job). */
+  async prune(retentionDays: number): Promise<number> {
+    const before = new Date(Date.now() - retentionDays * DAY_MS);
+    const deleted = await this.em.fork().getRepository(WebhookDelivery).prune(before);
+    if (deleted > 0) this.logger.log({ deleted, before }, 'old webhook deliveries deleted');
+    return deleted;
   }
 
   /** Queues `event` for every active subscription to it; returns the deliveries' ids. */

@@ -14,4 +14,15 @@ export class WebhookDeliveryRepository extends EntityRepository<WebhookDelivery>
     );
     return { items, total };
   }
+
+  /** Deletes finished deliveries created before `before`; returns how many. */
+  async prune(before: Date): Promise<number> {
+    const result = (await this.getEntityManager().execute(
+      `delete from webhook_deliveries
+        where created_at < ? and status in ('delivered', 'failed', 'cancelled')`,
+      [before],
+      'run',
+    )) as { affectedRows: number };
+    return result.affectedRows;
+  }
 }
