@@ -122,7 +122,7 @@ export class WebhookDeliveryService implements OnModuleInit {
     const delivery = await em.findOne(
       WebhookDelivery,
       { id: job.data.deliveryId },
-      { populate: ['subscription'] },
+      { populate: ['subscription'], strategy: 'joined' },
     );
     // Gone with its subscription, or already final (a job re-run after a worker stalled).
     if (!delivery || FINAL_DELIVERY_STATUSES.includes(delivery.status)) return;
@@ -185,7 +185,7 @@ export class WebhookDeliveryService implements OnModuleInit {
       delivery.status = DeliveryStatus.Delivered;
       delivery.deliveredAt = now;
       await em.flush();
-      await subscriptions.resetFailures(subscription.id);
+      if (subscription.consecutiveFailures > 0) await subscriptions.resetFailures(subscription.id);
       this.attempts.inc({ event, outcome: 'delivered' });
       return;
     }

@@ -2,11 +2,15 @@ import { EntityRepository } from '@mikro-orm/postgresql';
 import type { WebhookSubscription } from '../entities/webhook-subscription.entity';
 
 export class WebhookSubscriptionRepository extends EntityRepository<WebhookSubscription> {
-  /** Active subscriptions to `event` whose owner's account is enabled. */
+  /**
+   * Active subscriptions to `event` whose owner's account is enabled and may still use webhooks
+   * (an owner demoted to viewer keeps the subscriptions, which pause until promoted again).
+   */
   async subscriberIds(event: string): Promise<string[]> {
     const rows = await this.getEntityManager().execute<Array<{ id: string }>>(
       `select s.id from webhook_subscriptions s join users u on u.id = s.owner_id
-        where s.disabled_at is null and u.disabled_at is null and s.events @> ?::jsonb`,
+        where s.disabled_at is null and u.disabled_at is null and u.role in ('user', 'admin')
+          and s.events @> ?::jsonb`,
       [JSON.stringify([event])],
     );
     return rows.map((row) => row.id);
