@@ -1,5 +1,9 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
+import { withTimeout } from '../async/with-timeout';
+
+/** A name that takes longer than this to resolve is refused (getaddrinfo has no time limit). */
+const RESOLVE_TIMEOUT_MS = 5000;
 
 /**
  * Outbound-request safety (SSRF): which IP addresses the service may connect to when a URL comes
@@ -179,11 +183,12 @@ export class AddressPolicy {
       addresses = [{ address: literal, family: isIP(literal) === 6 ? 6 : 4 }];
     } else {
       try {
-        addresses = await this.resolve(host);
+        addresses = await withTimeout(this.resolve(host), RESOLVE_TIMEOUT_MS);
       } catch (error) {
+        const code = (error as { code?: string }).code;
         throw new AddressRefused(
           host,
-          `does not resolve (${(error as { code?: string }).code ?? 'DNS error'})`,
+          `does not resolve (${code ?? (error as Error).message ?? 'DNS error'})`,
         );
       }
       if (addresses.length === 0) throw new AddressRefused(host, 'does not resolve');
