@@ -80,7 +80,7 @@ async function main(): Promise<void> {
       new AuditService(orm.em),
       new MetricsService(),
     );
-    await service.onModuleInit();
+    service.onModuleInit();
 
     const rows: Array<Array<string | number>> = [];
     for (const delay of [0, 50]) {

@@ -58,7 +58,7 @@ export class WebhookDeliveryService implements OnModuleInit {
     this.duration = metrics.histogram(METRICS.webhookDeliveryDuration);
   }
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     // Every process listens: the one that did the work (and emitted the event) queues deliveries.
     for (const event of WEBHOOK_EVENTS) {
       this.events.on(event, async (data) => {
@@ -69,7 +69,13 @@ export class WebhookDeliveryService implements OnModuleInit {
     const { retentionDays } = this.config.webhooks;
     if (retentionDays > 0) {
       this.queue.process(RETENTION_QUEUE, () => this.prune(retentionDays));
-      await this.queue.schedule(RETENTION_QUEUE, 'prune-deliveries', RETENTION_CRON, {});
+      // Not awaited: a start must not wait for Redis (readiness reports it); Bull sends the
+      // schedule once connected.
+      void this.queue
+        .schedule(RETENTION_QUEUE, 'prune-deliveries', RETENTION_CRON, {})
+        .catch((error: unknown) =>
+          this.logger.error({ err: error }, 'could not schedule the delivery log clean-up'),
+        );
     }
   }
 
