@@ -14,6 +14,7 @@ import { EventsModule } from './common/events/events.module';
 import { TrainingModule } from './training/training.module';
 import { PredictionsModule } from './predictions/predictions.module';
 import { AuthModule } from './auth/auth.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -29,6 +30,7 @@ import { AuthModule } from './auth/auth.module';
     MatchesModule,
     TrainingModule,
     PredictionsModule,
+    WebhooksModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemFilter },

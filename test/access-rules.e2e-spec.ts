@@ -70,6 +70,24 @@ describe('access rules: every route has one, and the guard enforces it', () => {
     // Generated data, read by collectors like any public feed.
     expect(ruleOf('GET', '/v1/virtual-league/feed')).toEqual({ level: 'public' });
     expect(ruleOf('POST', '/v1/me/api-keys')).toMatchObject({ level: 'user', apiKeyScope: null });
+    // Webhooks: users manage their own (also with a `predict` key); admins everybody's.
+    for (const [method, url] of [
+      ['POST', '/v1/webhooks'],
+      ['GET', '/v1/webhooks'],
+      ['GET', '/v1/webhooks/:id'],
+      ['PATCH', '/v1/webhooks/:id'],
+      ['DELETE', '/v1/webhooks/:id'],
+      ['GET', '/v1/webhooks/:id/deliveries'],
+      ['POST', '/v1/webhooks/:id/ping'],
+      ['POST', '/v1/webhooks/:id/enable'],
+      ['POST', '/v1/webhooks/:id/rotate-secret'],
+    ]) {
+      expect([method, url, ruleOf(method, url)]).toEqual([
+        method,
+        url,
+        expect.objectContaining({ level: 'user', apiKeyScope: 'predict' }),
+      ]);
+    }
     for (const [method, url] of [
       ['POST', '/v1/imports'],
       ['GET', '/v1/imports'],

@@ -88,6 +88,27 @@ export class AppConfig {
       retrainThreshold: this.get('DRIFT_RETRAIN_THRESHOLD'),
     };
   }
+  get webhooks(): {
+    allowHttp: boolean;
+    allowedNetworks: string[];
+    timeoutMs: number;
+    maxAttempts: number;
+    backoffMs: number;
+    disableAfterFailures: number;
+    maxPerUser: number;
+    retentionDays: number;
+  } {
+    return {
+      allowHttp: this.get('WEBHOOK_ALLOW_HTTP') === 'true',
+      allowedNetworks: splitList(this.get('WEBHOOK_ALLOWED_NETWORKS')),
+      timeoutMs: this.get('WEBHOOK_TIMEOUT_MS'),
+      maxAttempts: this.get('WEBHOOK_MAX_ATTEMPTS'),
+      backoffMs: this.get('WEBHOOK_BACKOFF_MS'),
+      disableAfterFailures: this.get('WEBHOOK_DISABLE_AFTER_FAILURES'),
+      maxPerUser: this.get('WEBHOOK_MAX_PER_USER'),
+      retentionDays: this.get('WEBHOOK_DELIVERY_RETENTION_DAYS'),
+    };
+  }
   /** True when this process answers the public API (roles api and all). */
   get servesApi(): boolean {
     return this.role !== 'worker';

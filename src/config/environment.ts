@@ -354,6 +354,58 @@ export class Environment {
   @Min(1)
   @Max(65535)
   VIRTUAL_LEAGUE_PORT = 3100;
+  /** Webhook receivers may use http:// (local development and tests); production needs https. */
+  @IsIn(['true', 'false'])
+  WEBHOOK_ALLOW_HTTP: 'true' | 'false' = 'false';
+
+  /**
+   * Networks (CIDR ranges or addresses, comma-separated) webhook receivers may resolve to even
+   * though they are not public (loopback, private, ...): on-premises receivers, local tests.
+   */
+  @IsString()
+  WEBHOOK_ALLOWED_NETWORKS = '';
+
+  /** Longest wait for a receiver's answer (connect and response). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  WEBHOOK_TIMEOUT_MS = 5000;
+
+  /** Attempts per delivery, the first included; retries back off exponentially. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  WEBHOOK_MAX_ATTEMPTS = 6;
+
+  /** First retry delay; it doubles on each retry (30 s: retries span about 15 minutes). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3600000)
+  WEBHOOK_BACKOFF_MS = 30000;
+
+  /** Consecutive failed deliveries (all attempts spent) after which a subscription is disabled. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WEBHOOK_DISABLE_AFTER_FAILURES = 10;
+
+  /** Finished deliveries older than this are deleted by a daily job; 0 = keep them all. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  WEBHOOK_DELIVERY_RETENTION_DAYS = 30;
+
+  /** Subscriptions one account may have. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WEBHOOK_MAX_PER_USER = 20;
 
   /** Serve GET /metrics on this port only (kept off the public listener); unset: on PORT. */
   @Transform(toInt)
@@ -450,7 +502,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
       `API_KEY_DEFAULT_PLAN: must be one of the plans in API_KEY_PLANS (got "${env.API_KEY_DEFAULT_PLAN}")`,
     );
   }
-  for (const name of ['CORS_ORIGINS', 'TRUSTED_PROXIES'] as const) {
+  for (const name of ['CORS_ORIGINS', 'TRUSTED_PROXIES', 'WEBHOOK_ALLOWED_NETWORKS'] as const) {
     const invalid = listProblem(name, env[name]);
     if (invalid) problems.push(invalid);
   }
@@ -533,7 +585,10 @@ export function splitList(raw: string): string[] {
     .filter((entry) => entry.length > 0);
 }
 
-function listProblem(name: 'CORS_ORIGINS' | 'TRUSTED_PROXIES', raw: string): string | undefined {
+function listProblem(
+  name: 'CORS_ORIGINS' | 'TRUSTED_PROXIES' | 'WEBHOOK_ALLOWED_NETWORKS',
+  raw: string,
+): string | undefined {
   const bad = splitList(raw).filter((entry) =>
     name === 'CORS_ORIGINS' ? !isOrigin(entry) : !isAddressOrRange(entry),
   );

@@ -3,7 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { ReadinessRegistry } from '../infrastructure/health/readiness.registry';
 import { METRICS } from '../infrastructure/metrics/metric-catalogue';
 import { MetricsService } from '../infrastructure/metrics/metrics.service';
-import { DomainEvents } from '../common/events/domain-events';
+import { DomainEvents, type DomainEventMap } from '../common/events/domain-events';
 import { NotFoundProblem, ProblemException } from '../common/problem/problem.exception';
 import {
   fixtureOdds,
@@ -45,6 +45,8 @@ interface MatchMeta {
 
 const META_TTL_MS = 60_000;
 const META_MAX = 50_000;
+/** Match ids per `prediction.updated` event. */
+const ANNOUNCE_BATCH = 500;
 
 /**
  * Serves predictions: picks the version (requested, else champion or sticky challenger), answers
@@ -81,11 +83,55 @@ export class PredictionsService implements OnModuleInit {
         ? { champions: Object.fromEntries(champions) }
         : { champions: 'none yet' };
     });
+    // Cache first, then the announcement: a receiver fetching at once gets the new prediction.
     this.events.on('match.updated', async ({ matchIds }) => {
       for (const id of matchIds) this.meta.delete(id);
       await this.cache.invalidateMatches(matchIds);
+      await this.announce(await this.matchData.upcomingAmong({ matchIds }), {
+        reason: 'match.updated',
+      });
     });
-    this.events.on('model.promoted', () => this.cache.invalidateAll());
+    this.events.on('model.promoted', async (promotion) => {
+      await this.cache.invalidateAll();
+      await this.announcePromotion(promotion);
+    });
+  }
+
+  /**
+   * A new champion changes what its scope serves; a new challenger only for the callers it gets
+   * (AB_CHALLENGER_SHARE). A global model serves the competitions without a champion of their own.
+   */
+  private async announcePromotion(promotion: DomainEventMap['model.promoted']): Promise<void> {
+    if (promotion.alias !== 'champion' && this.config.challengerShare === 0) return;
+    const versionId = promotion.versionId ?? promotion.previousVersionId;
+    if (!versionId) return;
+    const version = await this.registry.get(versionId);
+    const competitions = [];
+    for (const competition of version.competitions) {
+      const serving = await this.registry.servingFor(competition);
+      if (promotion.scope !== 'global' || serving.scope !== competition) {
+        competitions.push(competition);
+      }
+    }
+    if (competitions.length === 0) return;
+    await this.announce(await this.matchData.upcomingAmong({ competitions }), {
+      reason: 'model.promoted',
+      scope: promotion.scope,
+      versionId: promotion.versionId,
+    });
+  }
+
+  /** `prediction.updated` in batches, so one promotion never makes a huge event. */
+  private async announce(
+    matchIds: number[],
+    details: Omit<DomainEventMap['prediction.updated'], 'matchIds'>,
+  ): Promise<void> {
+    for (let start = 0; start < matchIds.length; start += ANNOUNCE_BATCH) {
+      await this.events.emit('prediction.updated', {
+        matchIds: matchIds.slice(start, start + ANNOUNCE_BATCH),
+        ...details,
+      });
+    }
   }
 
   async predict(matchId: number, options: PredictOptions): Promise<PredictionResult> {

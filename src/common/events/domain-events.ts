@@ -6,7 +6,20 @@ export interface DomainEventMap {
   'match.updated': { matchIds: number[] };
   /** Matches that now have a final result (new or corrected). */
   'match.finished': { matchIds: number[] };
+  /** An import run reached its final status (succeeded, rejected, or failed with no retry left). */
   'import.finished': { importRunId: string; outcome: string };
+  /**
+   * Upcoming matches whose served prediction may have changed: their data changed
+   * (`match.updated`) or the champion serving their competition changed (`model.promoted`).
+   * Emitted after the prediction cache dropped them, so a fetch now gets the new prediction.
+   */
+  'prediction.updated': {
+    matchIds: number[];
+    reason: 'match.updated' | 'model.promoted';
+    /** model.promoted: the scope whose alias changed, and the version now serving it. */
+    scope?: string;
+    versionId?: string | null;
+  };
   /** Quick-start demo data was loaded into an empty database. */
   'demo.loaded': { matches: number };
   'training.finished': { trainingRunId: string; status: string; modelVersionId: string | null };

@@ -21,6 +21,7 @@ import {
   RefreshToken,
   User,
 } from '../../auth/entities';
+import { WebhookDelivery, WebhookSubscription } from '../../webhooks/entities';
 
 /** Every entity the ORM knows; a module adds its entities here. */
 export const ALL_ENTITIES = [
@@ -47,4 +48,6 @@ export const ALL_ENTITIES = [
   Invitation,
   LoginFailure,
   AuditEntry,
+  WebhookSubscription,
+  WebhookDelivery,
 ];

@@ -23,6 +23,8 @@ function spec<L extends string>(definition: MetricSpec<L>): MetricSpec<L> {
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Jobs range from milliseconds (small imports) to minutes (training runs). */
 const JOB_BUCKETS = [0.05, 0.25, 1, 5, 15, 60, 300, 900, 3600];
+/** Webhook receivers answer within WEBHOOK_TIMEOUT_MS (5 s by default). */
+const WEBHOOK_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export const METRICS = {
   buildInfo: spec({
@@ -150,5 +152,20 @@ export const METRICS = {
     name: 'oracxpred_champion_backtest_rps',
     help: "Champion model's ranked probability score in its walk-forward backtest: the drift baseline",
     labelNames: ['scope', 'model_version'],
+  }),
+
+  // Webhooks (src/webhooks/webhook-delivery.service.ts): one count per delivery attempt.
+  webhookDeliveries: spec({
+    type: 'counter',
+    name: 'oracxpred_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by event and outcome (delivered, retrying, failed, refused, cancelled)',
+    labelNames: ['event', 'outcome'],
+  }),
+  webhookDeliveryDuration: spec({
+    type: 'histogram',
+    name: 'oracxpred_webhook_delivery_duration_seconds',
+    help: "Time from sending a webhook to the receiver's answer (or the failure), by event and result",
+    labelNames: ['event', 'result'],
+    buckets: WEBHOOK_BUCKETS,
   }),
 } as const;

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { AppConfig } from '../../config/app-config';
+import { DomainEvents } from '../../common/events/domain-events';
 import { NotFoundProblem } from '../../common/problem/problem.exception';
 import { JobContext, JobQueue } from '../../infrastructure/queue/job-queue';
 import { ImportPayload, ImportRun, ImportStatus } from '../entities';
@@ -33,6 +34,7 @@ export class ImportsService implements OnModuleInit {
     private readonly queue: JobQueue,
     private readonly ingestion: IngestionService,
     private readonly config: AppConfig,
+    private readonly events: DomainEvents,
   ) {}
 
   onModuleInit(): void {
@@ -111,6 +113,7 @@ export class ImportsService implements OnModuleInit {
       });
       em.remove(payload);
       await em.flush();
+      await this.events.emit('import.finished', { importRunId: run.id, outcome: run.status });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.logger.error({ err: error, importRunId: run.id }, 'import failed');
@@ -124,6 +127,9 @@ export class ImportsService implements OnModuleInit {
       // A final refusal is never retried: its bytes are not needed any more.
       if (final) em.remove(payload);
       await em.flush();
+      if (final || job.attempt >= job.maxAttempts) {
+        await this.events.emit('import.finished', { importRunId: run.id, outcome: run.status });
+      }
       if (!final) throw error;
     }
   }

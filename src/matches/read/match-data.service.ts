@@ -148,6 +148,11 @@ export class MatchDataService {
     );
   }
 
+  /** The fixtures still to be played among these matches / in these competitions. */
+  upcomingAmong(query: { matchIds?: number[]; competitions?: string[] }): Promise<number[]> {
+    return this.repository.upcomingAmong(query.matchIds ?? null, query.competitions ?? null);
+  }
+
   teams(ids: number[]) {
     return this.repository.teams(ids);
   }

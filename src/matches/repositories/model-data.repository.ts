@@ -141,6 +141,23 @@ export class ModelDataRepository {
     return { ids: rows.map((r) => r.id), total: rows.length > 0 ? Number(rows[0].total) : 0 };
   }
 
+  /**
+   * Ids of the fixtures not yet played (scheduled, kick-off ahead) among `matchIds` and/or in
+   * `competitions` (null: no restriction), soonest first.
+   */
+  async upcomingAmong(matchIds: number[] | null, competitions: string[] | null): Promise<number[]> {
+    const rows = await nativeQuery<{ id: number }>(
+      this.em,
+      `select m.id from matches m join competitions c on c.id = m.competition_id
+       where m.status = 'scheduled' and m.kickoff > now()
+         and ($1::integer[] is null or m.id = any($1))
+         and ($2::text[] is null or c.code = any($2))
+       order by m.kickoff, m.id`,
+      [matchIds, competitions],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Teams with the competition of their latest match (for hypothetical fixtures). */
   teams(ids: number[]) {
     return nativeQuery<{ id: number; name: string; competition: string | null }>(

@@ -1,0 +1,237 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { AppConfig } from '../config/app-config';
+import { DomainEvents } from '../common/events/domain-events';
+import { AddressPolicy, AddressRefused } from '../common/net/address-policy';
+import { METRICS } from '../infrastructure/metrics/metric-catalogue';
+import { MetricsService } from '../infrastructure/metrics/metrics.service';
+import { JobContext, JobQueue } from '../infrastructure/queue/job-queue';
+import { AuditService } from '../auth/audit/audit.service';
+import {
+  DeliveryStatus,
+  FINAL_DELIVERY_STATUSES,
+  WebhookDelivery,
+  WebhookSubscription,
+} from './entities';
+import {
+  DELIVERY_HEADER,
+  EVENT_HEADER,
+  SIGNATURE_HEADER,
+  signWebhook,
+  TIMESTAMP_HEADER,
+} from './signature';
+import { WEBHOOK_EVENTS, type DeliveredEvent, type WebhookEnvelope } from './webhook-events';
+import { sendWebhook, type SendOutcome } from './webhook-sender';
+
+export const WEBHOOK_QUEUE = 'webhooks';
+export const RETENTION_QUEUE = 'webhook-retention';
+const RETENTION_CRON = '23 3 * * *';
+const DAY_MS = 86_400_000;
+/** Deliveries run in parallel: one slow receiver must not hold up the others. */
+const CONCURRENCY = 10;
+
+interface DeliveryJob {
+  deliveryId: string;
+}
+
+/**
+ * Turns domain events into deliveries (one row and one queued job per subscription and event)
+ * and runs the jobs: address check, signed POST, retries with exponential backoff, and the
+ * disabling of a subscription after WEBHOOK_DISABLE_AFTER_FAILURES failed deliveries in a row.
+ */
+@Injectable()
+export class WebhookDeliveryService implements OnModuleInit {
+  private readonly logger = new Logger(WebhookDeliveryService.name);
+  private readonly attempts;
+  private readonly duration;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly queue: JobQueue,
+    private readonly events: DomainEvents,
+    private readonly config: AppConfig,
+    private readonly addresses: AddressPolicy,
+    private readonly audit: AuditService,
+    metrics: MetricsService,
+  ) {
+    this.attempts = metrics.counter(METRICS.webhookDeliveries);
+    this.duration = metrics.histogram(METRICS.webhookDeliveryDuration);
+  }
+
+  onModuleInit(): void {
+    // Every process listens: the one that did the work (and emitted the event) queues deliveries.
+    for (const event of WEBHOOK_EVENTS) {
+      this.events.on(event, async (data) => {
+        await this.publish(event, data);
+      });
+    }
+    this.queue.process<DeliveryJob, void>(WEBHOOK_QUEUE, (job) => this.deliver(job), CONCURRENCY);
+    const { retentionDays } = this.config.webhooks;
+    if (retentionDays > 0) {
+      this.queue.process(RETENTION_QUEUE, () => this.prune(retentionDays));
+      // Not awaited: a start must not wait for Redis (readiness reports it); Bull sends the
+      // schedule once connected.
+      void this.queue
+        .schedule(RETENTION_QUEUE, 'prune-deliveries', RETENTION_CRON, {})
+        .catch((error: unknown) =>
+          this.logger.error({ err: error }, 'could not schedule the delivery log clean-up'),
+        );
+    }
+  }
+
+  /** Drops the delivery log's finished entries older than the retention (daily job). */
+  async prune(retentionDays: number): Promise<number> {
+    const before = new Date(Date.now() - retentionDays * DAY_MS);
+    const deleted = await this.em.fork().getRepository(WebhookDelivery).prune(before);
+    if (deleted > 0) this.logger.log({ deleted, before }, 'old webhook deliveries deleted');
+    return deleted;
+  }
+
+  /** Queues `event` for every active subscription to it; returns the deliveries' ids. */
+  async publish(event: DeliveredEvent, data: unknown, only?: string): Promise<string[]> {
+    const em = this.em.fork();
+    const subscriptionIds = only
+      ? [only]
+      : await em.getRepository(WebhookSubscription).subscriberIds(event);
+    if (subscriptionIds.length === 0) return [];
+    const createdAt = new Date();
+    const deliveries = subscriptionIds.map((subscriptionId) => {
+      const delivery = em.create(WebhookDelivery, {
+        subscription: em.getReference(WebhookSubscription, subscriptionId),
+        event,
+        payload: '',
+        createdAt,
+      });
+      const envelope: WebhookEnvelope = {
+        id: delivery.id,
+        event,
+        createdAt: createdAt.toISOString(),
+        data,
+      };
+      delivery.payload = JSON.stringify(envelope);
+      return delivery;
+    });
+    await em.flush();
+    const { maxAttempts, backoffMs } = this.config.webhooks;
+    for (const delivery of deliveries) {
+      await this.queue.enqueue<DeliveryJob>(
+        WEBHOOK_QUEUE,
+        { deliveryId: delivery.id },
+        { attempts: maxAttempts, backoffMs },
+      );
+    }
+    return deliveries.map((delivery) => delivery.id);
+  }
+
+  private async deliver(job: JobContext<DeliveryJob>): Promise<void> {
+    const em = this.em.fork();
+    const delivery = await em.findOne(
+      WebhookDelivery,
+      { id: job.data.deliveryId },
+      { populate: ['subscription'], strategy: 'joined' },
+    );
+    // Gone with its subscription, or already final (a job re-run after a worker stalled).
+    if (!delivery || FINAL_DELIVERY_STATUSES.includes(delivery.status)) return;
+    const subscription = delivery.subscription;
+    const event = delivery.event;
+    if (subscription.disabledAt) {
+      delivery.status = DeliveryStatus.Cancelled;
+      delivery.lastError = 'not attempted: the subscription is disabled';
+      delivery.nextAttemptAt = null;
+      await em.flush();
+      this.attempts.inc({ event, outcome: 'cancelled' });
+      return;
+    }
+
+    const url = new URL(subscription.url);
+    let outcome: SendOutcome;
+    let refused = false;
+    try {
+      // Checked again at every attempt: DNS may have changed since the subscription was made.
+      const address = await this.addresses.check(url.hostname);
+      const timestamp = Math.floor(Date.now() / 1000);
+      outcome = await sendWebhook(
+        url,
+        address,
+        {
+          [EVENT_HEADER]: event,
+          [DELIVERY_HEADER]: delivery.id,
+          [TIMESTAMP_HEADER]: String(timestamp),
+          [SIGNATURE_HEADER]: signWebhook(subscription.secret, timestamp, delivery.payload),
+        },
+        delivery.payload,
+        this.config.webhooks.timeoutMs,
+      );
+      this.duration.observe(
+        { event, result: outcome.ok ? 'success' : 'failure' },
+        outcome.durationMs / 1000,
+      );
+    } catch (error) {
+      if (!(error instanceof AddressRefused)) throw error;
+      refused = true;
+      outcome = {
+        ok: false,
+        status: null,
+        error: `address refused: ${error.message}`,
+        durationMs: 0,
+      };
+    }
+
+    const now = new Date();
+    Object.assign(delivery, {
+      attempts: job.attempt,
+      lastAttemptAt: now,
+      lastResponseStatus: outcome.status,
+      lastError: outcome.error,
+      lastDurationMs: outcome.durationMs,
+      nextAttemptAt: null,
+    });
+    const subscriptions = em.getRepository(WebhookSubscription);
+    if (outcome.ok) {
+      delivery.status = DeliveryStatus.Delivered;
+      delivery.deliveredAt = now;
+      await em.flush();
+      if (subscription.consecutiveFailures > 0) await subscriptions.resetFailures(subscription.id);
+      this.attempts.inc({ event, outcome: 'delivered' });
+      return;
+    }
+    // A refused address is final at once: retrying would only knock on the same door.
+    if (!refused && job.attempt < job.maxAttempts) {
+      delivery.status = DeliveryStatus.Retrying;
+      delivery.nextAttemptAt = new Date(
+        now.getTime() + this.config.webhooks.backoffMs * 2 ** (job.attempt - 1),
+      );
+      await em.flush();
+      this.attempts.inc({ event, outcome: 'retrying' });
+      throw new Error(`webhook delivery ${delivery.id} failed: ${outcome.error}`);
+    }
+    delivery.status = DeliveryStatus.Failed;
+    await em.flush();
+    this.attempts.inc({ event, outcome: refused ? 'refused' : 'failed' });
+    this.logger.warn(
+      { deliveryId: delivery.id, subscriptionId: subscription.id, event, error: outcome.error },
+      'webhook delivery failed',
+    );
+    await this.countFailure(subscription.id, outcome.error ?? 'failed');
+  }
+
+  /** One more failed delivery in a row; at the configured limit the subscription is disabled. */
+  private async countFailure(subscriptionId: string, lastError: string): Promise<void> {
+    const subscriptions = this.em.fork().getRepository(WebhookSubscription);
+    const failures = await subscriptions.recordFailure(subscriptionId);
+    const limit = this.config.webhooks.disableAfterFailures;
+    if (failures < limit) return;
+    const reason = `${failures} consecutive deliveries failed; the last: ${lastError}`.slice(
+      0,
+      1000,
+    );
+    if (!(await subscriptions.disable(subscriptionId, reason))) return;
+    this.logger.warn({ subscriptionId, failures }, 'webhook subscription disabled');
+    await this.audit.record({
+      action: 'webhook.disable',
+      actor: 'system',
+      target: { webhookId: subscriptionId },
+      details: { consecutiveFailures: failures },
+    });
+  }
+}

@@ -1,0 +1,183 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import { PageQuery } from '../common/http/pagination';
+import { DeliveryStatus, WebhookDelivery, WebhookSubscription } from './entities';
+import { WEBHOOK_EVENTS, type WebhookEvent } from './webhook-events';
+
+const URL_EXAMPLE = 'https://hooks.example.org/oracxpred';
+
+export class CreateWebhookBody {
+  @ApiProperty({
+    example: URL_EXAMPLE,
+    maxLength: 2048,
+    description:
+      'https (http only where WEBHOOK_ALLOW_HTTP is on); its host must resolve to public addresses ' +
+      'unless WEBHOOK_ALLOWED_NETWORKS allows them',
+  })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2048)
+  url!: string;
+
+  @ApiProperty({ enum: WEBHOOK_EVENTS, isArray: true, example: ['match.finished'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(WEBHOOK_EVENTS.length)
+  @ArrayUnique()
+  @IsIn(WEBHOOK_EVENTS, { each: true })
+  events!: WebhookEvent[];
+
+  @ApiPropertyOptional({ example: 'results into our CRM', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  description?: string;
+}
+
+export class UpdateWebhookBody {
+  @ApiPropertyOptional({ example: URL_EXAMPLE, maxLength: 2048 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2048)
+  url?: string;
+
+  @ApiPropertyOptional({ enum: WEBHOOK_EVENTS, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(WEBHOOK_EVENTS.length)
+  @ArrayUnique()
+  @IsIn(WEBHOOK_EVENTS, { each: true })
+  events?: WebhookEvent[];
+
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  description?: string;
+}
+
+export class WebhookListQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: "Admins: only this account's webhooks" })
+  @IsOptional()
+  @IsUUID()
+  ownerId?: string;
+}
+
+export class WebhookView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+  @ApiProperty({ format: 'uuid' })
+  ownerId!: string;
+  @ApiProperty({ example: URL_EXAMPLE })
+  url!: string;
+  @ApiProperty({ enum: WEBHOOK_EVENTS, isArray: true })
+  events!: WebhookEvent[];
+  @ApiProperty({ nullable: true, type: String })
+  description!: string | null;
+  @ApiProperty({ description: 'False once disabled after repeated failures' })
+  active!: boolean;
+  @ApiProperty({ nullable: true, type: Date })
+  disabledAt!: Date | null;
+  @ApiProperty({ nullable: true, type: String, example: null })
+  disabledReason!: string | null;
+  @ApiProperty({ description: 'Deliveries failed for good since the last success' })
+  consecutiveFailures!: number;
+  @ApiProperty()
+  createdAt!: Date;
+  @ApiProperty()
+  secretRotatedAt!: Date;
+
+  static of(subscription: WebhookSubscription): WebhookView {
+    return {
+      id: subscription.id,
+      ownerId: subscription.owner.id,
+      url: subscription.url,
+      events: subscription.events,
+      description: subscription.description,
+      active: subscription.disabledAt === null,
+      disabledAt: subscription.disabledAt,
+      disabledReason: subscription.disabledReason,
+      consecutiveFailures: subscription.consecutiveFailures,
+      createdAt: subscription.createdAt,
+      secretRotatedAt: subscription.secretRotatedAt,
+    };
+  }
+}
+
+export class CreatedWebhookView extends WebhookView {
+  @ApiProperty({
+    example: 'whsec_3q2+7w…',
+    description: 'The signing secret, shown in this response only (rotate it to get a new one)',
+  })
+  secret!: string;
+}
+
+export class WebhookSecretView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+  @ApiProperty({ description: 'The new signing secret, shown this once; the old one stops now' })
+  secret!: string;
+  @ApiProperty()
+  secretRotatedAt!: Date;
+}
+
+export class WebhookDeliveryView {
+  @ApiProperty({ format: 'uuid', description: 'Also the idempotency key (X-OracXPred-Delivery)' })
+  id!: string;
+  @ApiProperty({ example: 'match.finished' })
+  event!: string;
+  @ApiProperty({ enum: DeliveryStatus })
+  status!: DeliveryStatus;
+  @ApiProperty({ description: 'Attempts made so far' })
+  attempts!: number;
+  @ApiProperty({ nullable: true, type: Number, example: 200 })
+  lastResponseStatus!: number | null;
+  @ApiProperty({ nullable: true, type: String, example: null })
+  lastError!: string | null;
+  @ApiProperty({ nullable: true, type: Number })
+  lastDurationMs!: number | null;
+  @ApiProperty()
+  createdAt!: Date;
+  @ApiProperty({ nullable: true, type: Date })
+  lastAttemptAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date, description: 'Approximate time of the next attempt' })
+  nextAttemptAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date })
+  deliveredAt!: Date | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The body sent: {id, event, createdAt, data}',
+  })
+  payload!: Record<string, unknown>;
+
+  static of(delivery: WebhookDelivery): WebhookDeliveryView {
+    return {
+      id: delivery.id,
+      event: delivery.event,
+      status: delivery.status,
+      attempts: delivery.attempts,
+      lastResponseStatus: delivery.lastResponseStatus,
+      lastError: delivery.lastError,
+      lastDurationMs: delivery.lastDurationMs,
+      createdAt: delivery.createdAt,
+      lastAttemptAt: delivery.lastAttemptAt,
+      nextAttemptAt: delivery.nextAttemptAt,
+      deliveredAt: delivery.deliveredAt,
+      payload: JSON.parse(delivery.payload) as Record<string, unknown>,
+    };
+  }
+}

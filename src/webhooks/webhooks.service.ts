@@ -1,0 +1,218 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { AppConfig } from '../config/app-config';
+import type { Principal } from '../common/auth/principal';
+import { AddressPolicy, AddressRefused } from '../common/net/address-policy';
+import {
+  NotFoundProblem,
+  ProblemException,
+  ValidationProblem,
+} from '../common/problem/problem.exception';
+import { AuditService } from '../auth/audit/audit.service';
+import { User } from '../auth/entities/user.entity';
+import { WebhookDelivery, WebhookSubscription } from './entities';
+import { receiverUrlProblem } from './receiver-url';
+import { newWebhookSecret } from './signature';
+import { WebhookDeliveryService } from './webhook-delivery.service';
+import { PING_EVENT, type WebhookEvent } from './webhook-events';
+
+export interface WebhookInput {
+  url: string;
+  events: WebhookEvent[];
+  description?: string | null;
+}
+
+/** Where a change came from, for the audit log. */
+export interface ActionMeta {
+  ip: string;
+  requestId: string;
+}
+
+/**
+ * Subscriptions: users manage their own, admins everybody's. Another user's subscription is
+ * answered with 404, exactly like a missing one, so ids reveal nothing.
+ */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly config: AppConfig,
+    private readonly addresses: AddressPolicy,
+    private readonly deliveries: WebhookDeliveryService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(
+    principal: Principal,
+    input: WebhookInput,
+    meta: ActionMeta,
+  ): Promise<WebhookSubscription> {
+    await this.checkUrl(input.url);
+    const em = this.em.fork();
+    const limit = this.config.webhooks.maxPerUser;
+    if ((await em.count(WebhookSubscription, { owner: principal.userId })) >= limit) {
+      throw new ProblemException(
+        409,
+        'webhook-limit',
+        'Too many webhooks',
+        `an account may have ${limit} webhooks; delete one first`,
+      );
+    }
+    const subscription = em.create(WebhookSubscription, {
+      owner: em.getReference(User, principal.userId),
+      url: input.url,
+      events: [...new Set(input.events)],
+      description: input.description ?? null,
+      secret: newWebhookSecret(),
+    });
+    await em.flush();
+    await this.record('webhook.create', principal, subscription, meta, {
+      events: subscription.events,
+    });
+    return subscription;
+  }
+
+  async list(
+    principal: Principal,
+    ownerId: string | undefined,
+    offset: number,
+    limit: number,
+  ): Promise<{ items: WebhookSubscription[]; total: number }> {
+    // Admins see everybody's (optionally one owner's); anybody else only their own.
+    const owner = principal.role === 'admin' ? (ownerId ?? null) : principal.userId;
+    return this.em.fork().getRepository(WebhookSubscription).page(owner, offset, limit);
+  }
+
+  async get(principal: Principal, id: string): Promise<WebhookSubscription> {
+    return this.visible(this.em.fork(), principal, id);
+  }
+
+  async update(
+    principal: Principal,
+    id: string,
+    input: Partial<WebhookInput>,
+    meta: ActionMeta,
+  ): Promise<WebhookSubscription> {
+    if (input.url !== undefined) await this.checkUrl(input.url);
+    const em = this.em.fork();
+    const subscription = await this.visible(em, principal, id);
+    if (input.url !== undefined) subscription.url = input.url;
+    if (input.events !== undefined) subscription.events = [...new Set(input.events)];
+    if (input.description !== undefined) subscription.description = input.description;
+    await em.flush();
+    await this.record('webhook.update', principal, subscription, meta, {
+      fields: Object.keys(input),
+    });
+    return subscription;
+  }
+
+  async remove(principal: Principal, id: string, meta: ActionMeta): Promise<void> {
+    const em = this.em.fork();
+    const subscription = await this.visible(em, principal, id);
+    em.remove(subscription);
+    await em.flush();
+    await this.record('webhook.delete', principal, subscription, meta);
+  }
+
+  /** Re-enables a disabled subscription (its URL is checked again) with a clean failure count. */
+  async enable(principal: Principal, id: string, meta: ActionMeta): Promise<WebhookSubscription> {
+    const em = this.em.fork();
+    const subscription = await this.visible(em, principal, id);
+    await this.checkUrl(subscription.url);
+    const wasDisabled = subscription.disabledAt !== null;
+    Object.assign(subscription, { disabledAt: null, disabledReason: null, consecutiveFailures: 0 });
+    await em.flush();
+    await this.record('webhook.enable', principal, subscription, meta, { wasDisabled });
+    return subscription;
+  }
+
+  /** A new signing secret, effective at once (also for retries of earlier deliveries). */
+  async rotateSecret(
+    principal: Principal,
+    id: string,
+    meta: ActionMeta,
+  ): Promise<WebhookSubscription> {
+    const em = this.em.fork();
+    const subscription = await this.visible(em, principal, id);
+    subscription.secret = newWebhookSecret();
+    subscription.secretRotatedAt = new Date();
+    await em.flush();
+    await this.record('webhook.rotate-secret', principal, subscription, meta);
+    return subscription;
+  }
+
+  /** Queues a `ping` delivery to the subscription, to test the receiver. */
+  async ping(principal: Principal, id: string): Promise<WebhookDelivery> {
+    const subscription = await this.get(principal, id);
+    if (subscription.disabledAt) {
+      throw new ProblemException(
+        409,
+        'webhook-disabled',
+        'Webhook disabled',
+        `webhook ${id} is disabled (${subscription.disabledReason ?? 'no reason recorded'}); enable it first`,
+      );
+    }
+    const [deliveryId] = await this.deliveries.publish(
+      PING_EVENT,
+      { webhookId: id, message: 'ping from OracXPred' },
+      subscription.id,
+    );
+    return this.em.fork().findOneOrFail(WebhookDelivery, { id: deliveryId });
+  }
+
+  async deliveryLog(
+    principal: Principal,
+    id: string,
+    offset: number,
+    limit: number,
+  ): Promise<{ items: WebhookDelivery[]; total: number }> {
+    const em = this.em.fork();
+    await this.visible(em, principal, id);
+    return em.getRepository(WebhookDelivery).page(id, offset, limit);
+  }
+
+  /** The URL's form, then the addresses its host resolves to (400 naming `url` if refused). */
+  private async checkUrl(raw: string): Promise<void> {
+    const problem = receiverUrlProblem(raw, this.config.webhooks.allowHttp);
+    if (problem) throw new ValidationProblem([{ field: 'url', reason: problem }]);
+    try {
+      await this.addresses.check(new URL(raw).hostname);
+    } catch (error) {
+      if (!(error instanceof AddressRefused)) throw error;
+      throw new ValidationProblem([
+        { field: 'url', reason: `refused: ${error.message} (receivers must be public)` },
+      ]);
+    }
+  }
+
+  private async visible(
+    em: EntityManager,
+    principal: Principal,
+    id: string,
+  ): Promise<WebhookSubscription> {
+    const subscription = await em.findOne(WebhookSubscription, { id });
+    if (
+      !subscription ||
+      (principal.role !== 'admin' && subscription.owner.id !== principal.userId)
+    ) {
+      throw new NotFoundProblem('webhook', id);
+    }
+    return subscription;
+  }
+
+  private record(
+    action: string,
+    actor: Principal,
+    subscription: WebhookSubscription,
+    meta: ActionMeta,
+    details?: Record<string, unknown>,
+  ): Promise<void> {
+    return this.audit.record({
+      action,
+      actor,
+      target: { webhookId: subscription.id, ownerId: subscription.owner.id },
+      details: details ?? null,
+      meta,
+    });
+  }
+}

@@ -1,0 +1,99 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Receipt {
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** The raw body, exactly as received (signatures are over these bytes). */
+  body: string;
+  /** The status this receiver answered. */
+  status: number;
+}
+
+/**
+ * A webhook receiver on 127.0.0.1, as a customer would run one. Each path answers with the
+ * status its behaviour gives for the n-th request to it (1-based); 200 by default.
+ */
+export class WebhookReceiver {
+  readonly receipts: Receipt[] = [];
+  private readonly behaviours = new Map<string, (n: number) => number>();
+  private server?: Server;
+  port = 0;
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const path = request.url ?? '/';
+        const n = this.receipts.filter((r) => r.path === path).length + 1;
+        const status = this.behaviours.get(path)?.(n) ?? 200;
+        this.receipts.push({
+          path,
+          headers: request.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          status,
+        });
+        response.writeHead(status, { 'content-type': 'text/plain' });
+        response.end(status < 300 ? 'ok' : 'receiver unavailable');
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  url(path: string): string {
+    return `http://127.0.0.1:${this.port}${path}`;
+  }
+
+  /** How `path` answers its n-th request. */
+  answer(path: string, behaviour: (n: number) => number): void {
+    this.behaviours.set(path, behaviour);
+  }
+
+  at(path: string): Receipt[] {
+    return this.receipts.filter((r) => r.path === path);
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+/**
+ * What a receiver does before trusting a delivery (the README's recipe, written independently
+ * of the server's code): HMAC-SHA256 over "<timestamp>.<raw body>" with the secret, compared in
+ * constant time, and a timestamp no older than five minutes.
+ */
+export function verifySignature(secret: string, receipt: Receipt): boolean {
+  const timestamp = String(receipt.headers['x-oracxpred-timestamp'] ?? '');
+  const signature = String(receipt.headers['x-oracxpred-signature'] ?? '');
+  if (!/^\d+$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) {
+    return false;
+  }
+  const expected = `sha256=${createHmac('sha256', secret)
+    .update(`${timestamp}.${receipt.body}`)
+    .digest('hex')}`;
+  return (
+    signature.length === expected.length &&
+    timingSafeEqual(Buffer.from(signature), Buffer.from(expected))
+  );
+}
+
+/** Polls `check` until it returns something truthy; fails after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string | (() => string),
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

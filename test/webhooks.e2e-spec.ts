@@ -1,0 +1,425 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { generatedLeague } from '../src/matches/demo/generated-league';
+import { IngestionService } from '../src/matches/imports/ingestion.service';
+import { WebhookDeliveryService } from '../src/webhooks/webhook-delivery.service';
+import { METRICS } from '../src/infrastructure/metrics/metric-catalogue';
+import { createAccount, expectProblem, PASSWORD } from './support/auth';
+import { query } from './support/databases';
+import { uploadImport, waitForImport } from './support/imports';
+import { startTestApp, type Inject, type TestApp } from './support/test-app';
+import { train } from './support/training';
+import { verifySignature, waitFor, WebhookReceiver } from './support/webhook-receiver';
+
+/**
+ * Webhooks end to end against a real receiver on 127.0.0.1 (allowed by WEBHOOK_ALLOWED_NETWORKS):
+ * every event type arrives once and signed, temporary failures are retried, repeated failures
+ * disable the subscription, private addresses are refused, and users only see their own.
+ */
+
+const COMPETITION = 'generated/premier-division';
+const ALL_EVENTS = [
+  'match.finished',
+  'prediction.updated',
+  'model.promoted',
+  'import.finished',
+  'training.finished',
+];
+
+interface Delivery {
+  id: string;
+  event: string;
+  status: string;
+  attempts: number;
+  lastResponseStatus: number | null;
+  lastError: string | null;
+  payload: { id: string; event: string; createdAt: string; data: Record<string, unknown> };
+}
+
+describe('webhooks (e2e)', () => {
+  let testApp: TestApp;
+  let receiver: WebhookReceiver;
+  let asUser: Inject;
+  let asOther: Inject;
+  let userId: string;
+
+  beforeAll(async () => {
+    receiver = await new WebhookReceiver().start();
+    testApp = await startTestApp({
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
+      // Small backoff and limits, so retries and disabling happen within the test.
+      WEBHOOK_MAX_ATTEMPTS: '4',
+      WEBHOOK_BACKOFF_MS: '50',
+      WEBHOOK_DISABLE_AFTER_FAILURES: '2',
+      WEBHOOK_TIMEOUT_MS: '2000',
+      WEBHOOK_MAX_PER_USER: '3',
+    });
+    userId = await createAccount(testApp, 'hooks@oracxpred.test', 'user');
+    await createAccount(testApp, 'other@oracxpred.test', 'user');
+    asUser = testApp.withToken((await testApp.login('hooks@oracxpred.test', PASSWORD)).accessToken);
+    asOther = testApp.withToken(
+      (await testApp.login('other@oracxpred.test', PASSWORD)).accessToken,
+    );
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+    await receiver?.stop();
+  });
+
+  async function subscribe(inject: Inject, url: string, events: string[]) {
+    const response = await inject({
+      method: 'POST',
+      url: '/v1/webhooks',
+      payload: { url, events },
+    });
+    expect({ status: response.statusCode, body: response.json() }).toMatchObject({ status: 201 });
+    return response.json<{ id: string; secret: string; active: boolean; ownerId: string }>();
+  }
+
+  async function deliveries(inject: Inject, id: string): Promise<Delivery[]> {
+    const response = await inject({
+      method: 'GET',
+      url: `/v1/webhooks/${id}/deliveries?pageSize=200`,
+    });
+    expect(response.statusCode).toBe(200);
+    return response.json<Delivery[]>();
+  }
+
+  /** Waits until every delivery of a subscription is final, and returns them. */
+  function settled(inject: Inject, id: string, atLeast = 1): Promise<Delivery[]> {
+    let list: Delivery[] = [];
+    return waitFor(
+      () =>
+        `deliveries of ${id} to settle (last seen: ${JSON.stringify(list.map((d) => [d.event, d.status, d.attempts, d.lastError]))})`,
+      async () => {
+        list = await deliveries(inject, id);
+        const final = ['delivered', 'failed', 'cancelled'];
+        return list.length >= atLeast && list.every((d) => final.includes(d.status)) && list;
+      },
+    );
+  }
+
+  it('delivers each event type once, signed, with the delivery id as idempotency key', async () => {
+    const hook = await subscribe(asUser, receiver.url('/all'), ALL_EVENTS);
+    expect(hook.secret).toMatch(/^whsec_/);
+    // The secret is shown at creation only.
+    const read = await asUser({ method: 'GET', url: `/v1/webhooks/${hook.id}` });
+    expect(read.json()).not.toHaveProperty('secret');
+
+    // A league, then a re-import that moves three fixtures' kick-off (match.updated, hence
+    // prediction.updated for them) and corrects two results (match.finished).
+    const ingestion = testApp.app.get(IngestionService);
+    const league = generatedLeague(new Date());
+    await ingestion.importParsed(league);
+    const fixtures = league.records.filter((r) => r.status === 'scheduled').slice(0, 3);
+    const results = league.records.filter((r) => r.status === 'finished').slice(-2);
+    await ingestion.importParsed({
+      ...league,
+      records: [
+        ...fixtures.map((r) => ({ ...r, kickoff: new Date(r.kickoff.getTime() + 3_600_000) })),
+        ...results.map((r) => ({ ...r, homeGoals: r.homeGoals! + 1, awayGoals: r.awayGoals })),
+      ],
+      rowsRead: 5,
+    });
+    // An uploaded file: import.finished.
+    const upload = await uploadImport(
+      testApp.asAdmin,
+      readFileSync(path.join(__dirname, 'fixtures', 'bad-rows.football-data.csv')),
+      'bad-rows.csv',
+    );
+    const importRun = await waitForImport(testApp.asAdmin, upload.json().id);
+    // A first model: training.finished, model.promoted (champion), prediction.updated again.
+    const run = await train(testApp.asAdmin, {
+      modelType: 'elo',
+      competitions: [COMPETITION],
+      evaluationWeeks: 4,
+    });
+
+    // Six events: two from the re-import, one import, the promotion and its prediction.updated,
+    // and the end of training.
+    const log = await settled(asUser, hook.id, 6);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await deliveries(asUser, hook.id)).toHaveLength(6);
+    expect(log.every((d) => d.status === 'delivered' && d.attempts === 1)).toBe(true);
+    const received = receiver.at('/all');
+    // Once each: one receipt per delivery, no delivery id twice.
+    expect(received).toHaveLength(log.length);
+    const ids = received.map((r) => r.headers['x-oracxpred-delivery']);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(ids)).toEqual(new Set(log.map((d) => d.id)));
+    for (const receipt of received) {
+      expect(verifySignature(hook.secret, receipt)).toBe(true);
+      expect(verifySignature('whsec_not-the-secret', receipt)).toBe(false);
+      const body = JSON.parse(receipt.body);
+      expect(Object.keys(body)).toEqual(['id', 'event', 'createdAt', 'data']);
+      expect(body.id).toBe(receipt.headers['x-oracxpred-delivery']);
+      expect(body.event).toBe(receipt.headers['x-oracxpred-event']);
+      expect(receipt.headers['content-type']).toBe('application/json');
+    }
+    const bodies = received.map((r) => JSON.parse(r.body) as Delivery['payload']);
+    const ofEvent = (event: string) => bodies.filter((b) => b.event === event);
+    expect(new Set(bodies.map((b) => b.event))).toEqual(new Set(ALL_EVENTS));
+
+    expect(ofEvent('import.finished')).toEqual([
+      expect.objectContaining({
+        data: { importRunId: importRun.id, outcome: importRun.status },
+      }),
+    ]);
+    expect(ofEvent('training.finished')).toEqual([
+      expect.objectContaining({
+        data: { trainingRunId: run.id, status: 'succeeded', modelVersionId: run.modelVersionId },
+      }),
+    ]);
+    expect(ofEvent('model.promoted')).toEqual([
+      expect.objectContaining({
+        data: {
+          scope: COMPETITION,
+          alias: 'champion',
+          versionId: run.modelVersionId,
+          previousVersionId: null,
+        },
+      }),
+    ]);
+    const upcoming = (
+      await query<{ id: number }>(
+        testApp.databaseUrl,
+        `select id from matches where status = 'scheduled' and kickoff > now() order by kickoff, id`,
+      )
+    ).map((r) => r.id);
+    expect(upcoming.length).toBeGreaterThan(0);
+    // On the promotion: every upcoming match of the competition, and the version now serving.
+    const promoted = ofEvent('prediction.updated').filter(
+      (b) => b.data.reason === 'model.promoted',
+    );
+    expect(promoted.flatMap((b) => b.data.matchIds as number[])).toEqual(upcoming);
+    expect(promoted[0].data).toMatchObject({
+      scope: COMPETITION,
+      versionId: run.modelVersionId,
+    });
+    // On the re-import: the three moved fixtures (not the corrected results: already played).
+    const changed = ofEvent('prediction.updated').filter((b) => b.data.reason === 'match.updated');
+    const moved = changed.flatMap((b) => b.data.matchIds as number[]);
+    expect(moved).toHaveLength(3);
+    expect(moved.every((id) => upcoming.includes(id))).toBe(true);
+    const finished = ofEvent('match.finished').flatMap((b) => b.data.matchIds as number[]);
+    expect(finished).toHaveLength(2);
+    expect(finished.some((id) => upcoming.includes(id))).toBe(false);
+    // The receiver fetches the new prediction through the API.
+    const prediction = await asUser({
+      method: 'GET',
+      url: `/v1/matches/${upcoming[0]}/prediction`,
+    });
+    expect(prediction.statusCode).toBe(200);
+    expect(prediction.json()).toMatchObject({ model: { versionId: run.modelVersionId } });
+
+    const metrics = (await testApp.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(
+      new RegExp(
+        `${METRICS.webhookDeliveries.name}\\{event="model.promoted",outcome="delivered"\\} 1\\b`,
+      ),
+    );
+    expect(metrics).toContain(`${METRICS.webhookDeliveryDuration.name}_bucket{`);
+  });
+
+  it('gets an event through a receiver that fails its first answers (retries with backoff)', async () => {
+    receiver.answer('/flaky', (n) => (n <= 2 ? 503 : 200));
+    const hook = await subscribe(asUser, receiver.url('/flaky'), ['model.promoted']);
+    const ping = await asUser({ method: 'POST', url: `/v1/webhooks/${hook.id}/ping` });
+    expect(ping.statusCode).toBe(202);
+    expect(ping.json()).toMatchObject({ event: 'ping', status: 'pending', attempts: 0 });
+
+    const [delivery] = await settled(asUser, hook.id);
+    expect(delivery).toMatchObject({
+      id: ping.json().id,
+      status: 'delivered',
+      attempts: 3,
+      lastResponseStatus: 200,
+    });
+    const received = receiver.at('/flaky');
+    expect(received.map((r) => r.status)).toEqual([503, 503, 200]);
+    // Every attempt: the same delivery id and body, freshly signed.
+    expect(new Set(received.map((r) => r.headers['x-oracxpred-delivery']))).toEqual(
+      new Set([delivery.id]),
+    );
+    expect(new Set(received.map((r) => r.body)).size).toBe(1);
+    expect(received.every((r) => verifySignature(hook.secret, r))).toBe(true);
+    const after = await asUser({ method: 'GET', url: `/v1/webhooks/${hook.id}` });
+    expect(after.json()).toMatchObject({ active: true, consecutiveFailures: 0 });
+  });
+
+  it('disables a subscription after repeated failed deliveries, and re-enables it on request', async () => {
+    receiver.answer('/down', () => 500);
+    const hook = await subscribe(testApp.asAdmin, receiver.url('/down'), ['training.finished']);
+    for (let i = 1; i <= 2; i++) {
+      expect(
+        (await testApp.asAdmin({ method: 'POST', url: `/v1/webhooks/${hook.id}/ping` })).statusCode,
+      ).toBe(202);
+      const log = await settled(testApp.asAdmin, hook.id, i);
+      expect(log[0]).toMatchObject({
+        status: 'failed',
+        attempts: 4,
+        lastResponseStatus: 500,
+        lastError: 'HTTP 500: receiver unavailable',
+      });
+    }
+    expect(receiver.at('/down')).toHaveLength(8);
+    const disabled = (
+      await testApp.asAdmin({ method: 'GET', url: `/v1/webhooks/${hook.id}` })
+    ).json();
+    expect(disabled).toMatchObject({ active: false, consecutiveFailures: 2 });
+    expect(disabled.disabledReason).toContain('2 consecutive deliveries failed');
+    expect(disabled.disabledReason).toContain('HTTP 500');
+
+    // Disabled: no more deliveries, not even a ping.
+    const ping = await testApp.asAdmin({ method: 'POST', url: `/v1/webhooks/${hook.id}/ping` });
+    expectProblem(ping, 409);
+    const audit = await testApp.asAdmin({ method: 'GET', url: '/v1/audit?action=webhook.disable' });
+    expect(audit.json()).toEqual([
+      expect.objectContaining({
+        action: 'webhook.disable',
+        actor: expect.objectContaining({ type: 'system' }),
+        target: { webhookId: hook.id },
+      }),
+    ]);
+
+    const enabled = await testApp.asAdmin({
+      method: 'POST',
+      url: `/v1/webhooks/${hook.id}/enable`,
+    });
+    expect(enabled.statusCode).toBe(200);
+    expect(enabled.json()).toMatchObject({
+      active: true,
+      consecutiveFailures: 0,
+      disabledReason: null,
+    });
+  });
+
+  it.each([
+    ['a private IPv4 address', 'http://10.0.0.1/hook', 'private'],
+    ['the cloud metadata address', 'http://169.254.169.254/latest/meta-data', 'link-local'],
+    ['IPv6 loopback', 'http://[::1]:8080/hook', 'loopback'],
+    ['an IPv4-mapped IPv6 private address', 'http://[::ffff:192.168.1.10]/hook', 'private'],
+    ['a unique-local IPv6 address', 'https://[fd00::1]/hook', 'unique-local'],
+    ['a loopback address outside the allow-list', 'http://127.0.0.2/hook', 'loopback'],
+    ['CGNAT', 'https://100.64.1.1/hook', 'carrier-grade NAT'],
+  ])('refuses %s at creation (400 naming the url)', async (_name, url, reason) => {
+    const response = await asUser({
+      method: 'POST',
+      url: '/v1/webhooks',
+      payload: { url, events: ['match.finished'] },
+    });
+    const problem = expectProblem(response, 400);
+    expect(problem.errors).toEqual([{ field: 'url', reason: expect.stringContaining(reason) }]);
+  });
+
+  it.each([
+    [{ url: 'ftp://127.0.0.1/hook', events: ['match.finished'] }, 'url'],
+    [{ url: 'http://user:pw@127.0.0.1/hook', events: ['match.finished'] }, 'url'],
+    [{ url: 'not a url', events: ['match.finished'] }, 'url'],
+    [{ url: 'http://127.0.0.1/hook', events: ['match.started'] }, 'events'],
+    [{ url: 'http://127.0.0.1/hook', events: [] }, 'events'],
+    [{ url: 'http://127.0.0.1/hook', events: ['ping'] }, 'events'],
+    [{ url: 'http://127.0.0.1/hook' }, 'events'],
+  ])('refuses bad input %o (400 naming %s)', async (payload, field) => {
+    const response = await asUser({ method: 'POST', url: '/v1/webhooks', payload });
+    const problem = expectProblem(response, 400);
+    expect(problem.errors?.map((e) => e.field)).toContain(field);
+  });
+
+  it('limits the webhooks of one account (WEBHOOK_MAX_PER_USER)', async () => {
+    for (let i = 0; i < 3; i++)
+      await subscribe(asOther, receiver.url(`/other-${i}`), ['model.promoted']);
+    const fourth = await asOther({
+      method: 'POST',
+      url: '/v1/webhooks',
+      payload: { url: receiver.url('/other-3'), events: ['model.promoted'] },
+    });
+    expectProblem(fourth, 409);
+  });
+
+  it("hides users' webhooks from each other (404), while admins manage all (audited)", async () => {
+    const own = (await asUser({ method: 'GET', url: '/v1/webhooks' })).json<
+      Array<{ id: string; ownerId: string }>
+    >();
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((w) => w.ownerId === userId)).toBe(true);
+    const target = own[0].id;
+
+    const theirs = (await asOther({ method: 'GET', url: '/v1/webhooks' })).json<
+      Array<{ id: string }>
+    >();
+    expect(theirs.map((w) => w.id)).not.toContain(target);
+    for (const [method, url] of [
+      ['GET', `/v1/webhooks/${target}`],
+      ['GET', `/v1/webhooks/${target}/deliveries`],
+      ['DELETE', `/v1/webhooks/${target}`],
+      ['PATCH', `/v1/webhooks/${target}`],
+      ['POST', `/v1/webhooks/${target}/ping`],
+      ['POST', `/v1/webhooks/${target}/rotate-secret`],
+      ['POST', `/v1/webhooks/${target}/enable`],
+    ]) {
+      const response = await asOther({
+        method: method as 'GET',
+        url,
+        ...(method === 'PATCH' ? { payload: { description: 'mine now' } } : {}),
+      });
+      expect([method, url, response.statusCode]).toEqual([method, url, 404]);
+    }
+    // An admin sees everybody's, can filter by owner, and can delete them.
+    const all = (await testApp.asAdmin({ method: 'GET', url: '/v1/webhooks?pageSize=200' })).json<
+      Array<{ id: string }>
+    >();
+    expect(all.map((w) => w.id)).toEqual(expect.arrayContaining([target, theirs[0].id]));
+    const filtered = (
+      await testApp.asAdmin({ method: 'GET', url: `/v1/webhooks?ownerId=${userId}` })
+    ).json<Array<{ ownerId: string }>>();
+    expect(filtered.every((w) => w.ownerId === userId)).toBe(true);
+    const removed = await testApp.asAdmin({ method: 'DELETE', url: `/v1/webhooks/${target}` });
+    expect(removed.statusCode).toBe(204);
+    expect((await asUser({ method: 'GET', url: `/v1/webhooks/${target}` })).statusCode).toBe(404);
+    const audit = await testApp.asAdmin({ method: 'GET', url: '/v1/audit?action=webhook.delete' });
+    expect(audit.json()).toEqual([
+      expect.objectContaining({ target: { webhookId: target, ownerId: userId } }),
+    ]);
+  });
+
+  it('rotates the secret: the new one is shown once and signs the next deliveries', async () => {
+    const hook = await subscribe(asUser, receiver.url('/rotated'), ['model.promoted']);
+    const rotated = await asUser({ method: 'POST', url: `/v1/webhooks/${hook.id}/rotate-secret` });
+    expect(rotated.statusCode).toBe(200);
+    expect(rotated.headers['cache-control']).toBe('no-store');
+    const secret = rotated.json().secret as string;
+    expect(secret).not.toBe(hook.secret);
+    await asUser({ method: 'POST', url: `/v1/webhooks/${hook.id}/ping` });
+    await settled(asUser, hook.id);
+    const [receipt] = receiver.at('/rotated');
+    expect(verifySignature(secret, receipt)).toBe(true);
+    expect(verifySignature(hook.secret, receipt)).toBe(false);
+  });
+
+  it('deletes finished deliveries older than the retention from the log', async () => {
+    const count = async () =>
+      Number(
+        (
+          await query<{ n: string }>(
+            testApp.databaseUrl,
+            'select count(*) as n from webhook_deliveries',
+          )
+        )[0].n,
+      );
+    const before = await count();
+    const [old] = await query<{ id: string }>(
+      testApp.databaseUrl,
+      `update webhook_deliveries set created_at = now() - interval '31 days'
+        where id = (select id from webhook_deliveries where status = 'delivered' limit 1)
+        returning id`,
+    );
+    expect(await testApp.app.get(WebhookDeliveryService).prune(30)).toBe(1);
+    expect(await count()).toBe(before - 1);
+    expect(
+      await query(testApp.databaseUrl, 'select 1 from webhook_deliveries where id = $1', [old.id]),
+    ).toEqual([]);
+  });
+});
