@@ -28,6 +28,8 @@ export class AdminAuditHook implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    // The CLI runs the modules without an HTTP server: nothing to audit there.
+    if (!this.adapterHost.httpAdapter) return;
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     fastify.addHook('onSend', (request, reply, payload, done) => {
       if (!request.auditAsAdmin) return done(null, payload);
