@@ -339,6 +339,17 @@ describe('webhooks (e2e)', () => {
     expectProblem(fourth, 409);
   });
 
+  it("lists an account's own webhooks in its personal data export, without their secrets", async () => {
+    const response = await asOther({ method: 'GET', url: '/v1/me/export' });
+    expect(response.statusCode).toBe(200);
+    const data = response.json<{ webhooks: Array<{ url: string; events: string[] }> }>();
+    expect(data.webhooks.map((w) => w.url).sort()).toEqual(
+      [0, 1, 2].map((i) => receiver.url(`/other-${i}`)),
+    );
+    expect(data.webhooks[0]).toMatchObject({ events: ['model.promoted'], disabledAt: null });
+    expect(JSON.stringify(data)).not.toMatch(/secret/i);
+  });
+
   it("hides users' webhooks from each other (404), while admins manage all (audited)", async () => {
     const own = (await asUser({ method: 'GET', url: '/v1/webhooks' })).json<
       Array<{ id: string; ownerId: string }>

@@ -18,6 +18,7 @@ import { AccessTokens } from './tokens/access-tokens';
 import { AccountsService } from './users/accounts.service';
 import { FirstAdmin } from './users/first-admin';
 import { InvitationsService } from './users/invitations.service';
+import { PersonalDataRegistry } from './users/personal-data.registry';
 import { UsersService } from './users/users.service';
 
 /**
@@ -48,11 +49,12 @@ import { UsersService } from './users/users.service';
     Authenticator,
     AccessGuard,
     FirstAdmin,
+    PersonalDataRegistry,
     // Order matters: rate limits first (even refused calls count), then access rules.
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useExisting: AccessGuard },
     AdminAuditHook,
   ],
-  exports: [AuditService, UsersService, FirstAdmin],
+  exports: [AuditService, UsersService, FirstAdmin, PersonalDataRegistry],
 })
 export class AuthModule {}

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { AppConfig } from '../config/app-config';
 import type { Principal } from '../common/auth/principal';
@@ -10,6 +10,7 @@ import {
 } from '../common/problem/problem.exception';
 import { AuditService } from '../auth/audit/audit.service';
 import { User } from '../auth/entities/user.entity';
+import { PersonalDataRegistry } from '../auth/users/personal-data.registry';
 import { WebhookDelivery, WebhookSubscription } from './entities';
 import { receiverUrlProblem } from './receiver-url';
 import { newWebhookSecret } from './signature';
@@ -33,14 +34,34 @@ export interface ActionMeta {
  * answered with 404, exactly like a missing one, so ids reveal nothing.
  */
 @Injectable()
-export class WebhooksService {
+export class WebhooksService implements OnModuleInit {
   constructor(
     private readonly em: EntityManager,
     private readonly config: AppConfig,
     private readonly addresses: AddressPolicy,
     private readonly deliveries: WebhookDeliveryService,
     private readonly audit: AuditService,
+    private readonly personalData: PersonalDataRegistry,
   ) {}
+
+  onModuleInit(): void {
+    // The account's export lists its subscriptions (never their secrets: those are shown once).
+    this.personalData.register('webhooks', async (userId) =>
+      (
+        await this.em
+          .fork()
+          .find(WebhookSubscription, { owner: userId }, { orderBy: { createdAt: 'asc' } })
+      ).map(({ id, url, events, description, createdAt, disabledAt, disabledReason }) => ({
+        id,
+        url,
+        events,
+        description,
+        createdAt,
+        disabledAt,
+        disabledReason,
+      })),
+    );
+  }
 
   async create(
     principal: Principal,

@@ -8,6 +8,7 @@ import type { User } from '../entities';
 import type { RequestMeta } from '../http/request-meta';
 import { PasswordHasher } from '../passwords/password-hasher';
 import { SessionsService } from '../sessions/sessions.service';
+import { PersonalDataRegistry } from './personal-data.registry';
 import { UsersService } from './users.service';
 
 /** Account use cases that span users, sessions, keys and the audit log (erasure, export). */
@@ -19,15 +20,17 @@ export class AccountsService {
     private readonly apiKeys: ApiKeysService,
     private readonly audit: AuditService,
     private readonly hasher: PasswordHasher,
+    private readonly personalData: PersonalDataRegistry,
   ) {}
 
   /** Everything stored about the account, as JSON (GDPR art. 15 and 20). */
   async export(userId: string) {
     const user = await this.users.get(userId);
-    const [sessions, apiKeys, auditEntries] = await Promise.all([
+    const [sessions, apiKeys, auditEntries, otherSections] = await Promise.all([
       this.sessions.sessionsOf(userId),
       this.apiKeys.list(userId),
       this.audit.ofActor(userId),
+      this.personalData.collect(userId),
     ]);
     return {
       exportedAt: new Date(),
@@ -62,6 +65,7 @@ export class AccountsService {
         ip: row.ip,
         requestId: row.request_id,
       })),
+      ...otherSections,
     };
   }
 
