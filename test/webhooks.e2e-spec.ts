@@ -249,6 +249,35 @@ describe('webhooks (e2e)', () => {
     expect(after.json()).toMatchObject({ active: true, consecutiveFailures: 0 });
   });
 
+  it('queues again, once, a delivery whose job was lost (at-least-once)', async () => {
+    const hook = await subscribe(testApp.asAdmin, receiver.url('/lost'), ['model.promoted']);
+    // A delivery stored ten minutes ago whose job never reached the queue.
+    const [{ id }] = await query<{ id: string }>(
+      testApp.databaseUrl,
+      `insert into webhook_deliveries (id, subscription_id, event, payload, created_at)
+       values (gen_random_uuid(), $1, 'ping', '', now() - interval '10 minutes') returning id`,
+      [hook.id],
+    );
+    await query(
+      testApp.databaseUrl,
+      `update webhook_deliveries
+          set payload = json_build_object('id', id, 'event', 'ping', 'createdAt', created_at, 'data', '{}'::json)::text
+        where id = $1`,
+      [id],
+    );
+    const sweeper = testApp.app.get(WebhookDeliveryService);
+    // Two sweeps before the job runs: the delivery id is the job id, so it is queued once.
+    expect(await sweeper.requeueUnattempted()).toEqual([id]);
+    await sweeper.requeueUnattempted();
+    const [delivery] = await settled(testApp.asAdmin, hook.id);
+    expect(delivery).toMatchObject({ id, status: 'delivered', attempts: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const received = receiver.at('/lost');
+    expect(received.map((r) => r.headers['x-oracxpred-delivery'])).toEqual([id]);
+    expect(verifySignature(hook.secret, received[0])).toBe(true);
+    expect(await sweeper.requeueUnattempted()).toEqual([]);
+  });
+
   it('disables a subscription after repeated failed deliveries, and re-enables it on request', async () => {
     receiver.answer('/down', () => 500);
     const hook = await subscribe(testApp.asAdmin, receiver.url('/down'), ['training.finished']);

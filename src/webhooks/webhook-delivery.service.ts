@@ -26,6 +26,11 @@ import { sendWebhook, type SendOutcome } from './webhook-sender';
 export const WEBHOOK_QUEUE = 'webhooks';
 export const RETENTION_QUEUE = 'webhook-retention';
 const RETENTION_CRON = '23 3 * * *';
+export const REQUEUE_QUEUE = 'webhook-requeue';
+const REQUEUE_CRON = '* * * * *';
+/** A delivery never attempted this long after it was made has lost its job. */
+const UNATTEMPTED_AFTER_MS = 120_000;
+const REQUEUE_BATCH = 500;
 const DAY_MS = 86_400_000;
 /** Deliveries run in parallel: one slow receiver must not hold up the others. */
 const CONCURRENCY = 10;
@@ -66,6 +71,13 @@ export class WebhookDeliveryService implements OnModuleInit {
       });
     }
     this.queue.process<DeliveryJob, void>(WEBHOOK_QUEUE, (job) => this.deliver(job), CONCURRENCY);
+    // At-least-once: deliveries whose job was never queued, or was lost, are queued again.
+    this.queue.process(REQUEUE_QUEUE, () => this.requeueUnattempted());
+    void this.queue
+      .schedule(REQUEUE_QUEUE, 'requeue-deliveries', REQUEUE_CRON, {})
+      .catch((error: unknown) =>
+        this.logger.error({ err: error }, 'could not schedule the delivery requeue'),
+      );
     const { retentionDays } = this.config.webhooks;
     if (retentionDays > 0) {
       this.queue.process(RETENTION_QUEUE, () => this.prune(retentionDays));
@@ -112,15 +124,38 @@ export class WebhookDeliveryService implements OnModuleInit {
       return delivery;
     });
     await em.flush();
-    const { maxAttempts, backoffMs } = this.config.webhooks;
     for (const delivery of deliveries) {
-      await this.queue.enqueue<DeliveryJob>(
-        WEBHOOK_QUEUE,
-        { deliveryId: delivery.id },
-        { attempts: maxAttempts, backoffMs },
-      );
+      try {
+        await this.enqueue(delivery.id);
+      } catch (error) {
+        // Stored as pending: requeueUnattempted() queues it once the queue answers again.
+        this.logger.error({ err: error, deliveryId: delivery.id }, 'could not queue a delivery');
+      }
     }
     return deliveries.map((delivery) => delivery.id);
+  }
+
+  /** Queues the deliveries that were made but never attempted (see REQUEUE_CRON); returns them. */
+  async requeueUnattempted(): Promise<string[]> {
+    const before = new Date(Date.now() - UNATTEMPTED_AFTER_MS);
+    const ids = await this.em
+      .fork()
+      .getRepository(WebhookDelivery)
+      .unattempted(before, REQUEUE_BATCH);
+    // The delivery id is the job id: a job still waiting in a backlog is not queued twice.
+    for (const id of ids) await this.enqueue(id);
+    if (ids.length > 0)
+      this.logger.warn({ deliveries: ids.length }, 'unattempted deliveries queued again');
+    return ids;
+  }
+
+  private enqueue(deliveryId: string): Promise<string> {
+    const { maxAttempts, backoffMs } = this.config.webhooks;
+    return this.queue.enqueue<DeliveryJob>(
+      WEBHOOK_QUEUE,
+      { deliveryId },
+      { attempts: maxAttempts, backoffMs, jobId: deliveryId },
+    );
   }
 
   private async deliver(job: JobContext<DeliveryJob>): Promise<void> {

@@ -232,6 +232,20 @@ export function jobQueueContract({ create, timeoutMs = 5000 }: JobQueueContractO
     expect((await waitForState(q, id, 'completed')).result).toEqual({ early: true });
   });
 
+  it('adds a job with a given id once while that job is still to run', async () => {
+    const q = name();
+    const first = await queue.enqueue(q, { n: 1 }, { jobId: 'same-id' });
+    const second = await queue.enqueue(q, { n: 2 }, { jobId: 'same-id' });
+    expect([first, second]).toEqual(['same-id', 'same-id']);
+    const runs: unknown[] = [];
+    queue.process(q, async ({ data }) => {
+      runs.push(data);
+    });
+    await waitForState(q, 'same-id', 'completed');
+    await sleep(100);
+    expect(runs).toEqual([{ n: 1 }]);
+  });
+
   it('runs a scheduled job on every tick of its cron', async () => {
     const q = name();
     const runs: string[] = [];

@@ -33,6 +33,7 @@ export class BullJobQueue extends JobQueue {
 
   async enqueue<T>(queue: string, data: T, options: EnqueueOptions = {}): Promise<string> {
     const job = await this.queue(queue).add(data, {
+      ...(options.jobId !== undefined ? { jobId: options.jobId } : {}),
       attempts: options.attempts ?? 1,
       backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
       removeOnComplete: 1000,

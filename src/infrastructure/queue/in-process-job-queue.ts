@@ -6,7 +6,7 @@ import { EnqueueOptions, JOB_STATES, JobHandler, JobQueue, JobState, JobStatus }
 interface InProcessJob {
   status: JobStatus;
   data: unknown;
-  options: Required<EnqueueOptions>;
+  options: Required<Pick<EnqueueOptions, 'attempts' | 'backoffMs'>>;
 }
 
 /** Jobs run in this process (no Redis): same semantics as Bull for status, progress, attempts. */
@@ -30,7 +30,9 @@ export class InProcessJobQueue extends JobQueue {
 
   async enqueue<T>(queue: string, data: T, options: EnqueueOptions = {}): Promise<string> {
     if (this.closed) throw new Error('queue is closed');
-    const id = randomUUID();
+    const id = options.jobId ?? randomUUID();
+    const existing = this.jobs.get(key(queue, id));
+    if (existing && !['completed', 'failed'].includes(existing.status.state)) return id;
     this.jobs.set(key(queue, id), {
       status: { id, queue, state: 'waiting', progress: 0, attemptsMade: 0 },
       data,

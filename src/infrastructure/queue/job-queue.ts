@@ -16,6 +16,11 @@ export interface EnqueueOptions {
   attempts?: number;
   /** First retry delay; doubles on each retry (exponential backoff). */
   backoffMs?: number;
+  /**
+   * The job's id. Enqueueing an id whose job is still waiting, delayed or running adds nothing
+   * (idempotent enqueue: a sweeper may re-enqueue work it cannot tell was already queued).
+   */
+  jobId?: string;
 }
 
 export const JOB_STATES = ['waiting', 'active', 'completed', 'failed', 'delayed'] as const;

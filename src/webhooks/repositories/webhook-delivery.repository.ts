@@ -25,4 +25,16 @@ export class WebhookDeliveryRepository extends EntityRepository<WebhookDelivery>
     )) as { affectedRows: number };
     return result.affectedRows;
   }
+
+  /**
+   * Deliveries still pending with no attempt made, created before `before`: their job was never
+   * queued (the queue was unreachable) or was lost with an in-process queue's process.
+   */
+  async unattempted(before: Date, limit: number): Promise<string[]> {
+    const rows = await this.find(
+      { status: 'pending' as WebhookDelivery['status'], attempts: 0, createdAt: { $lt: before } },
+      { fields: ['id'], orderBy: { createdAt: 'asc' }, limit },
+    );
+    return rows.map((row) => row.id);
+  }
 }
