@@ -9,7 +9,7 @@
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { emptyDatabase, sharedDataDir } from './support';
@@ -30,6 +30,36 @@ interface Row {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU time (user + system) the server process spent per request. */
+  serverCpuUs: number;
+  /** CPU time all PostgreSQL processes of this machine spent per request. */
+  postgresCpuUs: number;
+}
+
+/** Linux's clock ticks per second for /proc/<pid>/stat times (USER_HZ; 100 on every x86 kernel). */
+const CLOCK_TICKS = 100;
+
+/** CPU time of a process so far, in ms (user + system, from /proc). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which is in parentheses and may contain spaces).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/** CPU time of every PostgreSQL process of this machine so far, in ms (0 if none is local). */
+function postgresCpuMs(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
+        total += cpuMs(Number(entry));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
 }
 
 /** The V8 flags an api pod runs with: NODE_OPTIONS of the api Deployment (heap sized to the pod). */
@@ -74,15 +104,28 @@ async function waitFor<T>(
   }
 }
 
-async function measure(name: string, options: Parameters<typeof autocannon>[0]): Promise<Row> {
+/**
+ * Requests/s and latency under load, and the CPU time per request of the server and of
+ * PostgreSQL: on a small shared machine, where the load generator competes with the server for
+ * the same cores, CPU per request is the steadier measure of what a request costs.
+ */
+async function measure(
+  name: string,
+  serverPid: number,
+  options: Parameters<typeof autocannon>[0],
+): Promise<Row> {
   await autocannon({ ...options, connections: CONNECTIONS, duration: WARM_UP_S });
+  const [server, postgres] = [cpuMs(serverPid), postgresCpuMs()];
   const result = await autocannon({ ...options, connections: CONNECTIONS, duration: DURATION_S });
+  const requests = Math.max(1, result.requests.total);
   return {
     name,
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
+    serverCpuUs: ((cpuMs(serverPid) - server) * 1000) / requests,
+    postgresCpuUs: ((postgresCpuMs() - postgres) * 1000) / requests,
   };
 }
 
@@ -99,7 +142,11 @@ async function main(): Promise<void> {
     ...process.execArgv,
   ]);
   await new Promise((resolve) => hello.once('message', resolve));
-  rows.push(await measure('bare Fastify hello-world', { url: 'http://127.0.0.1:3901/' }));
+  rows.push(
+    await measure('bare Fastify hello-world', hello.pid as number, {
+      url: 'http://127.0.0.1:3901/',
+    }),
+  );
   hello.kill();
 
   const database = await emptyDatabase();
@@ -153,13 +200,13 @@ async function main(): Promise<void> {
     for (const id of ids) await get(`/v1/matches/${id}/prediction`);
     const body = await (await fetch(`${base}/v1/matches/${ids[0]}/prediction`, { headers })).text();
     rows.push(
-      await measure('prediction, cached', {
+      await measure('prediction, cached', api.pid as number, {
         url: `${base}/v1/matches/${ids[0]}/prediction`,
         headers,
       }),
     );
     rows.push(
-      await measure('prediction, uncached (no-cache)', {
+      await measure('prediction, uncached (no-cache)', api.pid as number, {
         url: base,
         requests: ids.map((id) => ({
           method: 'GET',
@@ -182,16 +229,27 @@ async function main(): Promise<void> {
     rows.splice(
       1,
       0,
-      await measure(`bare Fastify, the same ${(body.length / 1024).toFixed(1)} KB body`, {
-        url: 'http://127.0.0.1:3901/body',
-      }),
+      await measure(
+        `bare Fastify, the same ${(body.length / 1024).toFixed(1)} KB body`,
+        bareBody.pid as number,
+        { url: 'http://127.0.0.1:3901/body' },
+      ),
     );
     await stop(bareBody);
     rmSync(bodyFile, { force: true });
     const bare = rows[0].rps;
     process.stdout.write(
       `\n${formatTable(
-        ['endpoint', 'req/s', 'vs bare', 'p50 ms', 'p99 ms', 'errors'],
+        [
+          'endpoint',
+          'req/s',
+          'vs bare',
+          'p50 ms',
+          'p99 ms',
+          'errors',
+          'server CPU µs/req',
+          'PostgreSQL CPU µs/req',
+        ],
         rows.map((r) => [
           r.name,
           r.rps.toFixed(0),
@@ -199,6 +257,8 @@ async function main(): Promise<void> {
           String(r.p50),
           String(r.p99),
           String(r.errors),
+          r.serverCpuUs.toFixed(0),
+          r.postgresCpuUs.toFixed(0),
         ]),
       )}\n\nAPI process RSS: ${rssAtStart.toFixed(0)} MB when ready, ${rss.toFixed(0)} MB after the run ` +
         `(node ${SERVICE_NODE_FLAGS.join(' ')}, as an api pod runs)\n` +

@@ -232,4 +232,65 @@ describe('predictions API (e2e)', () => {
     const health = (await inject({ url: '/health' })).json();
     expect(JSON.stringify(health)).toContain(challenger);
   });
+
+  it('recomputes (no-cache) from the data as it is now, not from inputs kept earlier', async () => {
+    // The last fixture: one no other test plays or re-prices.
+    const fixture = fixtureIds[fixtureIds.length - 1];
+    const url = `/v1/matches/${fixture}/prediction`;
+    const noCache = { 'cache-control': 'no-cache' };
+    expect((await inject({ url, headers: noCache })).headers['x-cache']).toBe('bypass');
+    const [{ source_key }] = await query<{ source_key: string }>(
+      testApp.databaseUrl,
+      'select source_key from matches where id = $1',
+      [fixture],
+    );
+    const record = league.records.find((r) => r.sourceKey === source_key) as MatchRecord;
+    await ingestion.importParsed({
+      ...league,
+      records: [
+        {
+          ...record,
+          // New opening and closing prices: the document shows the latest phase.
+          odds: [
+            ...record.odds.filter((o) => o.market !== '1x2'),
+            ...(['opening', 'closing'] as const).map((phase) => ({
+              market: '1x2' as const,
+              phase,
+              bookmaker: 'generated-bookmaker',
+              prices: { home: 6.5, draw: 4.2, away: 1.55 },
+            })),
+          ],
+        },
+      ],
+      rowsRead: 1,
+    });
+    const after = await inject({ url, headers: noCache });
+    const shown = after
+      .json<{ odds: Array<{ market: string; outcomes: { away: { price: number } } }> }>()
+      .odds.filter((o) => o.market === '1x2');
+    expect(shown.map((o) => o.outcomes.away.price)).toEqual([1.55]);
+  });
+
+  it('serves a merged team under the team it was merged into (cached predictions dropped)', async () => {
+    const fixture = fixtureIds[fixtureIds.length - 2];
+    const url = `/v1/matches/${fixture}/prediction`;
+    await inject({ url });
+    const before = await inject({ url });
+    expect(before.headers['x-cache']).toBe('hit');
+    const awayId = before.json().explanation.away.id as number;
+    const [{ id: intoTeamId }] = await query<{ id: number }>(
+      testApp.databaseUrl,
+      `select id from teams where id not in ($1, $2) and merged_into_id is null order by id limit 1`,
+      [awayId, before.json().explanation.home.id],
+    );
+    const merged = await inject({
+      method: 'POST',
+      url: `/v1/teams/${awayId}/merge`,
+      payload: { intoTeamId },
+    });
+    expect(merged.statusCode).toBe(200);
+    const after = await inject({ url });
+    expect(after.headers['x-cache']).toBe('miss');
+    expect(after.json().explanation.away.id).toBe(intoTeamId);
+  });
 });

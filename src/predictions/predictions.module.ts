@@ -7,6 +7,7 @@ import { PerformanceController } from './evaluation/performance.controller';
 import { PerformanceService } from './evaluation/performance.service';
 import { LedgerController } from './ledger/ledger.controller';
 import { LedgerService } from './ledger/ledger.service';
+import { FixtureDetailCache } from './fixture-detail-cache';
 import { PredictionCache } from './prediction-cache';
 import { PredictionsController } from './predictions.controller';
 import { PredictionsService } from './predictions.service';
@@ -17,6 +18,7 @@ import { PredictionsService } from './predictions.service';
   providers: [
     PredictionsService,
     PredictionCache,
+    FixtureDetailCache,
     LedgerService,
     EvaluationService,
     PerformanceService,

@@ -15,6 +15,7 @@ import { forecastFixture, UnpriceableFixtureError, type Fixture } from '../model
 import { ModelRegistryService, type ServingVersion } from '../training/model-registry.service';
 import { servesChallenger } from './ab-assignment';
 import { LedgerService } from './ledger/ledger.service';
+import { FixtureDetailCache } from './fixture-detail-cache';
 import { PredictionCache } from './prediction-cache';
 import { buildPrediction, type ServedPrediction } from './prediction-document';
 
@@ -63,6 +64,7 @@ export class PredictionsService implements OnModuleInit {
     private readonly matchData: MatchDataService,
     private readonly registry: ModelRegistryService,
     private readonly cache: PredictionCache,
+    private readonly details: FixtureDetailCache,
     private readonly ledger: LedgerService,
     private readonly config: AppConfig,
     private readonly events: DomainEvents,
@@ -86,10 +88,18 @@ export class PredictionsService implements OnModuleInit {
     // Cache first, then the announcement: a receiver fetching at once gets the new prediction.
     this.events.on('match.updated', async ({ matchIds }) => {
       for (const id of matchIds) this.meta.delete(id);
+      // Inputs first: a prediction recomputed once its cache entry is gone reads the new data.
+      await this.details.invalidate();
       await this.cache.invalidateMatches(matchIds);
       await this.announce(await this.matchData.upcomingAmong({ matchIds }), {
         reason: 'match.updated',
       });
+    });
+    // New matches (imports announce no match.updated for them) change other matches' form.
+    this.events.on('import.finished', () => this.details.invalidate());
+    this.events.on('teams.merged', async () => {
+      await this.details.invalidate();
+      await this.cache.invalidateAll();
     });
     this.events.on('model.promoted', async (promotion) => {
       await this.cache.invalidateAll();
@@ -355,7 +365,7 @@ export class PredictionsService implements OnModuleInit {
   }
 
   private async detailOf(matchId: number): Promise<FixtureDetail> {
-    const detail = await this.matchData.fixture(matchId);
+    const detail = await this.details.get(matchId, (id) => this.matchData.fixture(id));
     if (!detail) throw new NotFoundProblem('match', matchId);
     this.remember(detail);
     return detail;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { DomainEvents } from '../../common/events/domain-events';
 import { NotFoundProblem, ProblemException } from '../../common/problem/problem.exception';
 import type { Page } from '../../common/http/pagination';
 import { Match, Team, TeamAlias } from '../entities';
@@ -10,7 +11,10 @@ import { MatchDetailView, MatchListQuery, MatchView, OddsView } from './match.dt
 /** Read use cases over competitions, teams and matches, and the admin edits of teams. */
 @Injectable()
 export class CatalogueService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly events: DomainEvents,
+  ) {}
 
   async competitions(): Promise<CompetitionView[]> {
     const rows = await this.em.fork().execute<
@@ -124,7 +128,7 @@ export class CatalogueService {
         [{ field: 'intoTeamId', reason: 'must differ from the team being merged' }],
       );
     }
-    return this.em.fork().transactional(async (em) => {
+    const result = await this.em.fork().transactional(async (em) => {
       const [source, target] = await Promise.all([
         em.findOne(Team, { id: teamId }),
         em.findOne(Team, { id: intoTeamId }),
@@ -142,6 +146,8 @@ export class CatalogueService {
       const result = await em.getRepository(Team).mergeTeams(teamId, intoTeamId);
       return { intoTeamId, matchesMoved: result.moved, matchesDeduplicated: result.deduplicated };
     });
+    await this.events.emit('teams.merged', { teamId, intoTeamId });
+    return result;
   }
 
   async matches(query: MatchListQuery): Promise<Page<MatchView>> {
