@@ -124,8 +124,8 @@ async function measure(
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
-    serverCpuUs: ((cpuMs(serverPid) - server) * 1000) / requests,
-    postgresCpuUs: ((postgresCpuMs() - postgres) * 1000) / requests,
+    serverCpuUs: Math.max(0, ((cpuMs(serverPid) - server) * 1000) / requests),
+    postgresCpuUs: Math.max(0, ((postgresCpuMs() - postgres) * 1000) / requests),
   };
 }
 
