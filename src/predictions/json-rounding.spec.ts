@@ -28,6 +28,11 @@ describe('roundedForJson', () => {
     expect(JSON.stringify(roundedForJson(value))).toBe(JSON.stringify(roundTrip(value)));
   });
 
+  it('keeps a "__proto__" key as data, as JSON does', () => {
+    const value = JSON.parse('{"__proto__": {"a": 0.1234567}}') as unknown;
+    expect(JSON.stringify(roundedForJson(value))).toBe('{"__proto__":{"a":0.123457}}');
+  });
+
   it('gives exactly what the JSON round trip gives, on arbitrary JSON-like values', () => {
     const leaf = fc.oneof(
       fc.double(),

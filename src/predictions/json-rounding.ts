@@ -28,7 +28,15 @@ function walk(value: unknown): unknown {
   for (const key of Object.keys(value)) {
     const item = (value as Record<string, unknown>)[key];
     if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-    copy[key] = walk(item);
+    // A "__proto__" key is data in JSON; assigned, it would set the copy's prototype instead.
+    if (key === '__proto__') {
+      Object.defineProperty(copy, key, {
+        value: walk(item),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else copy[key] = walk(item);
   }
   return copy;
 }
