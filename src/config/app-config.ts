@@ -184,6 +184,13 @@ export class AppConfig {
     return this.get('API_KEY_CACHE_SECONDS') * 1000;
   }
   /** The built-in virtual league's feed is served here (never in production unless asked). */
+  /** Results a competition without a champion needs before a first model is trained; 0 = never. */
+  get autoTrainMinMatches(): number {
+    const setting = this.get('AUTO_TRAIN_NEW_COMPETITIONS');
+    const on = setting === 'on' || (setting === 'auto' && this.profile === Profile.Development);
+    return on ? this.get('AUTO_TRAIN_MIN_MATCHES') : 0;
+  }
+
   get virtualLeagueEnabled(): boolean {
     const setting = this.get('VIRTUAL_LEAGUE');
     return setting === 'on' || (setting === 'auto' && this.profile === Profile.Development);

@@ -253,6 +253,19 @@ export class Environment {
   @IsIn(['true', 'false'])
   AUTO_PROMOTE: 'true' | 'false' = 'false';
 
+  /**
+   * Train a first model for a competition no champion covers once it has this many results (a
+   * new league arriving from a live source); auto = on in development only (the quick start's
+   * virtual league), off = never.
+   */
+  @IsIn(['auto', 'on', 'off'])
+  AUTO_TRAIN_NEW_COMPETITIONS: 'auto' | 'on' | 'off' = 'auto';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(20)
+  AUTO_TRAIN_MIN_MATCHES = 100;
+
   /** RPS the challenger must be better by, and the scored matches both need, to auto-promote. */
   @Transform(toFloat)
   @IsNumber()

@@ -54,12 +54,38 @@ export class TrainingService implements OnModuleInit {
 
   onModuleInit(): void {
     this.queue.process<{ trainingRunId: string }, void>(TRAINING_QUEUE, (job) => this.run(job));
+    // A league that arrives from a live source without a model gets one once it has results.
+    const minMatches = this.config.autoTrainMinMatches;
+    if (minMatches > 0) {
+      this.events.on('match.finished', ({ matchIds }) => this.trainUncovered(matchIds, minMatches));
+    }
     // The quick start serves predictions out of the box: a first model on the demo data.
     this.events.on('demo.loaded', async () => {
       if ((await this.em.fork().count(ModelVersion, {})) > 0) return;
       const run = await this.create({ modelType: 'ensemble' }, 'demo-data');
       this.logger.log(`training a first model on the demo data (run ${run.id})`);
     });
+  }
+
+  /** Queues a first model for each competition of these matches that no champion covers. */
+  private async trainUncovered(matchIds: number[], minMatches: number): Promise<void> {
+    for (const { code, finished } of await this.matchData.competitionsWithResults(matchIds)) {
+      if (finished < minMatches || (await this.registry.servingFor(code)).champion) continue;
+      try {
+        const run = await this.create(
+          { modelType: 'ensemble', competitions: [code] },
+          null,
+          'new-competition',
+        );
+        this.logger.log(
+          `${code} has ${finished} results and no model: training one (run ${run.id})`,
+        );
+      } catch (error) {
+        // A run already training the competition is the one we wanted.
+        if (error instanceof ProblemException && error.getStatus() === 409) continue;
+        throw error;
+      }
+    }
   }
 
   async create(

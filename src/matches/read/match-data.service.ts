@@ -157,6 +157,11 @@ export class MatchDataService {
     return this.repository.teams(ids);
   }
 
+  /** The competitions of these matches, each with how many of its matches have a result. */
+  competitionsWithResults(matchIds: number[]): Promise<Array<{ code: string; finished: number }>> {
+    return this.repository.competitionsWithResults(matchIds);
+  }
+
   async competitionCodes(): Promise<string[]> {
     return (await this.repository.competitionCodes()).map((r) => r.code);
   }

@@ -158,6 +158,21 @@ export class ModelDataRepository {
     return rows.map((r) => r.id);
   }
 
+  async competitionsWithResults(
+    matchIds: number[],
+  ): Promise<Array<{ code: string; finished: number }>> {
+    const rows = await nativeQuery<{ code: string; finished: string }>(
+      this.em,
+      `select c.code,
+              (select count(*) from matches f
+                where f.competition_id = c.id and f.home_goals is not null) as finished
+         from competitions c
+        where c.id in (select competition_id from matches where id = any($1))`,
+      [matchIds],
+    );
+    return rows.map((r) => ({ code: r.code, finished: Number(r.finished) }));
+  }
+
   /** Teams with the competition of their latest match (for hypothetical fixtures). */
   teams(ids: number[]) {
     return nativeQuery<{ id: number; name: string; competition: string | null }>(

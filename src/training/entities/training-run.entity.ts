@@ -14,7 +14,8 @@ export enum TrainingStatus {
 export const ACTIVE_TRAINING_STATUSES = [TrainingStatus.Queued, TrainingStatus.Running];
 
 /** What started a run. */
-export type TrainingTrigger = 'api' | 'schedule' | 'drift';
+/** Who asked: an admin, the schedule, drift, or a competition that arrived without a model. */
+export type TrainingTrigger = 'api' | 'schedule' | 'drift' | 'new-competition';
 
 export interface TrainingLogLine {
   at: string;
