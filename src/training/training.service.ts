@@ -1,4 +1,5 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { EntityManager, LockMode, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { AppConfig } from '../config/app-config';
 import { DomainEvents } from '../common/events/domain-events';
@@ -40,7 +41,7 @@ class FinalTrainingError extends Error {}
 
 /** Training runs: validation, queueing (one active run per scope), and the job that trains. */
 @Injectable()
-export class TrainingService implements OnModuleInit {
+export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(TrainingService.name);
 
   constructor(
@@ -50,7 +51,47 @@ export class TrainingService implements OnModuleInit {
     private readonly registry: ModelRegistryService,
     private readonly config: AppConfig,
     private readonly events: DomainEvents,
+    private readonly adapterHost: HttpAdapterHost,
   ) {}
+
+  /** Runs queued before this moment were queued by an earlier process. */
+  private readonly startedAt = new Date();
+
+  /**
+   * With the in-process queue a run's job lives only in the process that queued it: runs an
+   * earlier server process left queued or running would never run, and would block their scope
+   * for good. The server queues them again at start. (Bull keeps jobs in Redis, so this is for
+   * the in-process queue only, and for the server only: a CLI command started beside a running
+   * server must not take over its runs.)
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.queue.backend !== 'in-process' || !this.adapterHost.httpAdapter) return;
+    const em = this.em.fork();
+    const orphans = await em.find(TrainingRun, {
+      status: { $in: ACTIVE_TRAINING_STATUSES },
+      createdAt: { $lt: this.startedAt },
+    });
+    if (orphans.length === 0) return;
+    for (const run of orphans) {
+      run.status = TrainingStatus.Queued;
+      run.progress = 0;
+      run.log = [
+        ...run.log,
+        { at: new Date().toISOString(), message: 'queued again: the process that had it stopped' },
+      ];
+    }
+    await em.flush();
+    for (const run of orphans) await this.enqueue(run.id);
+    this.logger.warn(`queued ${orphans.length} training run(s) left by an earlier process again`);
+  }
+
+  private enqueue(trainingRunId: string): Promise<string> {
+    return this.queue.enqueue(
+      TRAINING_QUEUE,
+      { trainingRunId },
+      { attempts: MAX_ATTEMPTS, backoffMs: 5000 },
+    );
+  }
 
   onModuleInit(): void {
     this.queue.process<{ trainingRunId: string }, void>(TRAINING_QUEUE, (job) => this.run(job));
@@ -149,11 +190,7 @@ export class TrainingService implements OnModuleInit {
         `run ${active?.id ?? '?'} is already training scope ${run.scope}; wait for it or cancel it`,
       );
     }
-    await this.queue.enqueue(
-      TRAINING_QUEUE,
-      { trainingRunId: run.id },
-      { attempts: MAX_ATTEMPTS, backoffMs: 5000 },
-    );
+    await this.enqueue(run.id);
     return run;
   }
 
