@@ -278,6 +278,34 @@ describe('webhooks (e2e)', () => {
     expect(await sweeper.requeueUnattempted()).toEqual([]);
   });
 
+  it('pauses the webhooks of an owner demoted to viewer, and resumes them when promoted again', async () => {
+    const ownerId = await createAccount(testApp, 'demoted@oracxpred.test', 'user');
+    const asOwner = testApp.withToken(
+      (await testApp.login('demoted@oracxpred.test', PASSWORD)).accessToken,
+    );
+    const hook = await subscribe(asOwner, receiver.url('/paused'), ['match.finished']);
+    const setRole = async (role: string) => {
+      const response = await testApp.asAdmin({
+        method: 'PATCH',
+        url: `/v1/users/${ownerId}`,
+        payload: { role },
+      });
+      expect(response.statusCode).toBe(200);
+    };
+    const publisher = testApp.app.get(WebhookDeliveryService);
+
+    await setRole('viewer');
+    await publisher.publish('match.finished', { matchIds: [101] });
+    expect(await deliveries(testApp.asAdmin, hook.id)).toEqual([]);
+
+    await setRole('user');
+    await publisher.publish('match.finished', { matchIds: [102] });
+    const [delivery] = await settled(testApp.asAdmin, hook.id);
+    expect(delivery).toMatchObject({ status: 'delivered', event: 'match.finished' });
+    const received = receiver.at('/paused');
+    expect(received.map((r) => JSON.parse(r.body).data)).toEqual([{ matchIds: [102] }]);
+  });
+
   it('disables a subscription after repeated failed deliveries, and re-enables it on request', async () => {
     receiver.answer('/down', () => 500);
     const hook = await subscribe(testApp.asAdmin, receiver.url('/down'), ['training.finished']);
