@@ -39,7 +39,7 @@ export class FixtureDetailCache {
     return detail;
   }
 
-  /** Every detail stored so far is out of date: stored matches (or teams) changed. */
+  /** Every detail stored so far is out of date: stored matches changed. */
   async invalidate(): Promise<void> {
     await this.store.set(GENERATION_KEY, GENERATION_FIELD, randomUUID(), GENERATION_TTL_SECONDS);
   }

@@ -97,10 +97,6 @@ export class PredictionsService implements OnModuleInit {
     });
     // New matches (imports announce no match.updated for them) change other matches' form.
     this.events.on('import.finished', () => this.details.invalidate());
-    this.events.on('teams.merged', async () => {
-      await this.details.invalidate();
-      await this.cache.invalidateAll();
-    });
     this.events.on('model.promoted', async (promotion) => {
       await this.cache.invalidateAll();
       await this.announcePromotion(promotion);

@@ -8,8 +8,6 @@ export interface DomainEventMap {
   'match.finished': { matchIds: number[] };
   /** An import run reached its final status (succeeded, rejected, or failed with no retry left). */
   'import.finished': { importRunId: string; outcome: string };
-  /** A team was merged into another: its matches now belong to the other team. */
-  'teams.merged': { teamId: number; intoTeamId: number };
   /**
    * Upcoming matches whose served prediction may have changed: their data changed
    * (`match.updated`) or the champion serving their competition changed (`model.promoted`).

@@ -27,28 +27,21 @@ export async function inNativeTransaction<T>(
   }
 }
 
-/** One statement with server-side parameters on the ORM's pool (no unit of work, no hydration). */
+/**
+ * One statement with server-side parameters on the ORM's pool (no unit of work, no hydration).
+ * `prepareAs` names it a prepared statement, which each pooled connection plans once: for hot
+ * read queries whose planning costs more than their execution. The name must be unique to
+ * this SQL text.
+ */
 export async function nativeQuery<T extends object>(
   em: EntityManager,
   sql: string,
   params: unknown[] = [],
+  options: { prepareAs?: string } = {},
 ): Promise<T[]> {
   const pool = await (em.getConnection() as PostgreSqlConnection).getNativeClient();
-  return (await pool.query(sql, params)).rows as T[];
-}
-
-/**
- * Like nativeQuery, as a named prepared statement: each pooled connection plans it once and
- * reuses the plan. For hot read queries whose planning costs more than their execution (the
- * fixture query with its correlated subqueries plans in milliseconds and runs in well under one).
- * `name` must be unique to this SQL text.
- */
-export async function preparedQuery<T extends object>(
-  em: EntityManager,
-  name: string,
-  sql: string,
-  params: unknown[],
-): Promise<T[]> {
-  const pool = await (em.getConnection() as PostgreSqlConnection).getNativeClient();
-  return (await pool.query({ name, text: sql, values: params })).rows as T[];
+  const query = options.prepareAs
+    ? { name: options.prepareAs, text: sql, values: params }
+    : { text: sql, values: params };
+  return (await pool.query(query)).rows as T[];
 }

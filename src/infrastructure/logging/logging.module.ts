@@ -3,20 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import pino, { type Logger as PinoInstance } from 'pino';
 import { AppConfig } from '../../config/app-config';
 import { traceFieldsForLogs } from '../tracing/span-attributes';
-import { requestIdForLogs } from './request-logging';
-
-/** Paths that must never reach a log line in clear. */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'res.headers["set-cookie"]',
-  '*.password',
-  '*.token',
-  '*.refreshToken',
-  '*.secret',
-  '*.apiKey',
-];
+import { REDACTED_PATHS, requestIdForLogs } from './request-logging';
 
 /** The application's one pino instance (bootstrap logs requests through it). */
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');

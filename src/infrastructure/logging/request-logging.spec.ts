@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import pino from 'pino';
 import { Writable } from 'node:stream';
-import { registerRequestLogging, requestIdForLogs } from './request-logging';
+import { REDACTED_PATHS, registerRequestLogging, requestIdForLogs } from './request-logging';
 
 /** A Fastify app whose pino lines are collected as parsed JSON. */
 function appWithLog(level = 'info') {
@@ -12,7 +12,10 @@ function appWithLog(level = 'info') {
       done();
     },
   });
-  const root = pino({ level, mixin: requestIdForLogs }, stream);
+  const root = pino(
+    { level, mixin: requestIdForLogs, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+    stream,
+  );
   const app = Fastify({ genReqId: (req) => String(req.headers['x-request-id'] ?? 'none') });
   registerRequestLogging(app, root);
   app.get('/work', async () => {

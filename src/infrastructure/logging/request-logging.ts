@@ -1,11 +1,20 @@
 import type { FastifyInstance } from 'fastify';
-import type { IncomingHttpHeaders } from 'node:http';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger as PinoInstance } from 'pino';
 
-const REDACTED = '[redacted]';
-/** Request headers that carry credentials; they never reach a log line in clear. */
-const SECRET_HEADERS = new Set(['authorization', 'cookie', 'x-api-key']);
+/** Paths the root logger redacts on every line: credentials never reach a log in clear. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.token',
+  '*.refreshToken',
+  '*.secret',
+  '*.apiKey',
+];
+
 /** Probes and scrapes would drown the request log. */
 const UNLOGGED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 
@@ -20,14 +29,6 @@ const currentRequestId = new AsyncLocalStorage<string>();
 export function requestIdForLogs(): { requestId?: string } {
   const requestId = currentRequestId.getStore();
   return requestId === undefined ? {} : { requestId };
-}
-
-function redactedHeaders(headers: IncomingHttpHeaders): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    copy[name] = SECRET_HEADERS.has(name) ? REDACTED : value;
-  }
-  return copy;
 }
 
 /**
@@ -48,7 +49,8 @@ export function registerRequestLogging(fastify: FastifyInstance, root: PinoInsta
             id: request.id,
             method: request.method,
             url: request.url,
-            headers: redactedHeaders(request.headers),
+            // Credentials are redacted by the logger itself (REDACTED_PATHS).
+            headers: request.headers,
             remoteAddress: request.ip,
           },
           res: { statusCode: reply.statusCode },

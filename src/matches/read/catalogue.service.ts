@@ -128,6 +128,8 @@ export class CatalogueService {
         [{ field: 'intoTeamId', reason: 'must differ from the team being merged' }],
       );
     }
+    // Every match of either team changes: the moved ones change team, the others' form changes.
+    let affected: number[] = [];
     const result = await this.em.fork().transactional(async (em) => {
       const [source, target] = await Promise.all([
         em.findOne(Team, { id: teamId }),
@@ -143,10 +145,21 @@ export class CatalogueService {
           'one of the teams was merged already',
         );
       }
+      const matches = await em.find(
+        Match,
+        {
+          $or: [
+            { homeTeam: { $in: [teamId, intoTeamId] } },
+            { awayTeam: { $in: [teamId, intoTeamId] } },
+          ],
+        },
+        { fields: ['id'] },
+      );
+      affected = matches.map((m) => m.id);
       const result = await em.getRepository(Team).mergeTeams(teamId, intoTeamId);
       return { intoTeamId, matchesMoved: result.moved, matchesDeduplicated: result.deduplicated };
     });
-    await this.events.emit('teams.merged', { teamId, intoTeamId });
+    await this.events.emit('match.updated', { matchIds: affected });
     return result;
   }
 

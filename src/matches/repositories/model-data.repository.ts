@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { nativeQuery, preparedQuery } from '../../infrastructure/database/native-sql';
+import { nativeQuery } from '../../infrastructure/database/native-sql';
 
 export interface TrainingRow {
   id: number;
@@ -97,9 +97,8 @@ export class ModelDataRepository {
 
   async fixture(id: number): Promise<FixtureRow | undefined> {
     // Prepared: served on every uncached prediction, and planning it costs more than running it.
-    const rows = await preparedQuery<FixtureRow>(
+    const rows = await nativeQuery<FixtureRow>(
       this.em,
-      'fixture-detail',
       `select m.id, m.kickoff, m.season, m.status::text as status, m.neutral, m.home_goals,
               m.away_goals, c.code as competition, c.name as competition_name,
               h.id as home_id, h.name as home_name, a.id as away_id, a.name as away_name,
@@ -116,6 +115,7 @@ export class ModelDataRepository {
        join teams a on a.id = m.away_team_id
        where m.id = $1`,
       [id],
+      { prepareAs: 'fixture-detail' },
     );
     return rows[0];
   }
