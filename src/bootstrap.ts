@@ -21,6 +21,7 @@ import { registerMetricsRoute } from './infrastructure/metrics/metrics-endpoint'
 import { MetricsService } from './infrastructure/metrics/metrics.service';
 import { ProxyTrust } from './common/http/proxy-trust';
 import { trackRoutes } from './common/http/route-registry';
+import { CachedPredictionFastPath } from './predictions/cached-prediction-fast-path';
 
 /** Headers browsers may read on cross-origin responses. */
 const EXPOSED_HEADERS = [
@@ -53,9 +54,11 @@ export async function createApp(): Promise<NestFastifyApplication> {
   const config = app.get(AppConfig);
   proxyTrust.configure(config.trustedProxies);
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request, reply) => {
+  // Every hook here is callback-style: an async hook costs a promise per request on every route.
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
     tagActiveSpanWithRequestId(request.id);
+    done();
   });
   registerRequestLogging(fastify, app.get(ROOT_LOGGER));
   registerSecurityHeaders(fastify);
@@ -78,7 +81,10 @@ export async function createApp(): Promise<NestFastifyApplication> {
     limits: { fileSize: config.importMaxUploadBytes, files: 1 },
   });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: undefined });
-  if (config.servesApi) setUpSwagger(app);
+  if (config.servesApi) {
+    app.get(CachedPredictionFastPath).attachTo(fastify);
+    setUpSwagger(app);
+  }
   await app.init();
   return app;
 }

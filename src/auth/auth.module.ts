@@ -11,6 +11,7 @@ import { AuthController } from './http/auth.controller';
 import { InvitationsController, UsersAdminController } from './http/users-admin.controller';
 import { PasswordHasher } from './passwords/password-hasher';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { RateLimiter } from './rate-limit/rate-limiter';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { LoginService } from './sessions/login.service';
 import { SessionsService } from './sessions/sessions.service';
@@ -47,6 +48,7 @@ import { UsersService } from './users/users.service';
     ApiKeysService,
     AuditService,
     Authenticator,
+    RateLimiter,
     AccessGuard,
     FirstAdmin,
     PersonalDataRegistry,
@@ -55,6 +57,14 @@ import { UsersService } from './users/users.service';
     { provide: APP_GUARD, useExisting: AccessGuard },
     AdminAuditHook,
   ],
-  exports: [AuditService, UsersService, FirstAdmin, PersonalDataRegistry],
+  exports: [
+    AuditService,
+    UsersService,
+    FirstAdmin,
+    PersonalDataRegistry,
+    // For routes served before Nest's pipeline (the cached prediction fast path).
+    Authenticator,
+    RateLimiter,
+  ],
 })
 export class AuthModule {}

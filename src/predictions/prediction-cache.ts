@@ -9,28 +9,42 @@ const PREFIX = 'prediction:';
 /**
  * Serialised predictions keyed by match, then model version; the entry is dropped when the
  * match's data changes and everything is dropped on a promotion, so the data version is implied
- * by the key's presence. Counts hits and misses for the hit ratio.
+ * by the key's presence. Counts hits and misses for the hit ratio (see record()).
  */
 @Injectable()
 export class PredictionCache {
   private hits = 0;
   private misses = 0;
-  private readonly requests;
+  private readonly hitCounter;
+  private readonly missCounter;
 
   constructor(
     private readonly store: CacheStore,
     private readonly config: AppConfig,
     metrics: MetricsService,
   ) {
-    this.requests = metrics.counter(METRICS.cacheRequests);
+    const requests = metrics.counter(METRICS.cacheRequests);
+    this.hitCounter = requests.labels({ cache: 'predictions', result: 'hit' });
+    this.missCounter = requests.labels({ cache: 'predictions', result: 'miss' });
   }
 
-  async get(matchId: number, versionId: string): Promise<string | undefined> {
-    const value = await this.store.get(PREFIX + matchId, versionId);
-    if (value === undefined) this.misses++;
-    else this.hits++;
-    this.requests.inc({ cache: 'predictions', result: value === undefined ? 'miss' : 'hit' });
-    return value;
+  get(matchId: number, versionId: string): Promise<string | undefined> {
+    return this.store.get(PREFIX + matchId, versionId);
+  }
+
+  /**
+   * Counts a hit (a prediction served from here) or a miss (one computed because it was not
+   * here; a Cache-Control: no-cache recomputation is neither). Lookups are not counted, since
+   * the route's fast path and the service may look up the same request.
+   */
+  record(result: 'hit' | 'miss'): void {
+    if (result === 'hit') {
+      this.hits++;
+      this.hitCounter.inc();
+    } else {
+      this.misses++;
+      this.missCounter.inc();
+    }
   }
 
   async set(matchId: number, versionId: string, json: string): Promise<void> {

@@ -24,18 +24,8 @@ import {
   UpcomingItemView,
   UpcomingQuery,
 } from './predictions.dto';
+import { bypassesCache, callerKey, setPredictionHeaders } from './prediction-http';
 import { PredictionsService } from './predictions.service';
-
-/** The caller for the sticky A/B split: the API key, else the account, else the address. */
-function callerKey(request: FastifyRequest): string {
-  const principal = request.principal;
-  if (principal?.apiKeyId) return `key:${principal.apiKeyId}`;
-  if (principal) return `user:${principal.userId}`;
-  return `ip:${request.ip}`;
-}
-
-const bypassesCache = (request: FastifyRequest) =>
-  /\bno-cache\b/.test(String(request.headers['cache-control'] ?? ''));
 
 @ApiTags('predictions')
 @Controller({ version: '1' })
@@ -78,12 +68,7 @@ export class PredictionsController {
       bypassCache: bypassesCache(request),
       ...(model ? { versionId: model } : {}),
     });
-    // The stored JSON is sent as it is: no parse and re-serialise on the hot path.
-    void reply
-      .header('content-type', 'application/json; charset=utf-8')
-      .header('x-cache', result.cache)
-      .header('x-model-version', result.versionId)
-      .header('x-model-variant', result.variant);
+    setPredictionHeaders(reply, result);
     return result.json;
   }
 

@@ -7,6 +7,7 @@ import { PerformanceController } from './evaluation/performance.controller';
 import { PerformanceService } from './evaluation/performance.service';
 import { LedgerController } from './ledger/ledger.controller';
 import { LedgerService } from './ledger/ledger.service';
+import { CachedPredictionFastPath } from './cached-prediction-fast-path';
 import { FixtureDetailCache } from './fixture-detail-cache';
 import { PredictionCache } from './prediction-cache';
 import { PredictionsController } from './predictions.controller';
@@ -23,7 +24,8 @@ import { PredictionsService } from './predictions.service';
     EvaluationService,
     PerformanceService,
     ModelOversightService,
+    CachedPredictionFastPath,
   ],
-  exports: [PredictionsService, LedgerService, PerformanceService],
+  exports: [PredictionsService, LedgerService, PerformanceService, CachedPredictionFastPath],
 })
 export class PredictionsModule {}

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { asciiJson } from '../common/http/ascii-json';
 import { ReadinessRegistry } from '../infrastructure/health/readiness.registry';
 import { METRICS } from '../infrastructure/metrics/metric-catalogue';
 import { MetricsService } from '../infrastructure/metrics/metrics.service';
@@ -38,6 +39,13 @@ export interface PredictOptions {
   bypassCache?: boolean;
 }
 
+interface VersionChoice {
+  version: ServingVersion;
+  variant: Variant;
+  /** The other side of the A/B split, frozen alongside. */
+  other?: ServingVersion;
+}
+
 interface MatchMeta {
   competition: string;
   kickoff: number;
@@ -46,6 +54,7 @@ interface MatchMeta {
 
 const META_TTL_MS = 60_000;
 const META_MAX = 50_000;
+const SERVED_COUNTERS_MAX = 1_000;
 /** Match ids per `prediction.updated` event. */
 const ANNOUNCE_BATCH = 500;
 
@@ -59,6 +68,7 @@ export class PredictionsService implements OnModuleInit {
   /** Competition and kick-off per match, so a cache hit needs no database read. */
   private readonly meta = new Map<number, MatchMeta>();
   private readonly served;
+  private readonly servedByVersion = new Map<string, { inc(): void }>();
 
   constructor(
     private readonly matchData: MatchDataService,
@@ -140,6 +150,17 @@ export class PredictionsService implements OnModuleInit {
     }
   }
 
+  /**
+   * The cached prediction when it can be answered from memory and the cache alone (the match's
+   * competition is known here, and the prediction is cached for the version this caller gets);
+   * else undefined, and predict() does the rest. The route's fast path asks this first.
+   */
+  async cached(matchId: number, options: PredictOptions): Promise<PredictionResult | undefined> {
+    const meta = this.freshMeta(matchId);
+    if (!meta || options.bypassCache) return undefined;
+    return this.lookUp(matchId, await this.chooseVersion(meta.competition, options));
+  }
+
   async predict(matchId: number, options: PredictOptions): Promise<PredictionResult> {
     let loaded: FixtureDetail | undefined;
     let meta = this.freshMeta(matchId);
@@ -147,16 +168,18 @@ export class PredictionsService implements OnModuleInit {
       loaded = await this.detailOf(matchId);
       meta = this.remember(loaded);
     }
-    const { version, variant, other } = await this.chooseVersion(meta.competition, options);
-    this.served.inc({ model: version.modelType, model_version: version.id });
+    const choice = await this.chooseVersion(meta.competition, options);
     if (!options.bypassCache) {
-      const cached = await this.cache.get(matchId, version.id);
-      if (cached) return { json: cached, variant, cache: 'hit', versionId: version.id };
+      const hit = await this.lookUp(matchId, choice);
+      if (hit) return hit;
+      this.cache.record('miss');
     }
+    const { version, variant, other } = choice;
+    this.countServed(version);
     const detail = loaded ?? (await this.detailOf(matchId));
     const now = new Date();
     const prediction = await this.compute(detail, version, now);
-    const json = JSON.stringify(prediction);
+    const json = asciiJson(prediction);
     if (now.getTime() < detail.kickoff.getTime()) {
       await this.ledger.freeze(prediction, now);
       // The other side of the A/B split is frozen too, so both are scored on the same matches.
@@ -164,6 +187,28 @@ export class PredictionsService implements OnModuleInit {
     }
     await this.cache.set(matchId, version.id, json);
     return { json, variant, cache: options.bypassCache ? 'bypass' : 'miss', versionId: version.id };
+  }
+
+  private async lookUp(
+    matchId: number,
+    { version, variant }: VersionChoice,
+  ): Promise<PredictionResult | undefined> {
+    const json = await this.cache.get(matchId, version.id);
+    if (json === undefined) return undefined;
+    this.cache.record('hit');
+    this.countServed(version);
+    return { json, variant, cache: 'hit', versionId: version.id };
+  }
+
+  /** predictions_served_total, with the bound counter per version kept (label hashing is per call). */
+  private countServed(version: ServingVersion): void {
+    let counter = this.servedByVersion.get(version.id);
+    if (!counter) {
+      if (this.servedByVersion.size >= SERVED_COUNTERS_MAX) this.servedByVersion.clear();
+      counter = this.served.labels({ model: version.modelType, model_version: version.id });
+      this.servedByVersion.set(version.id, counter);
+    }
+    counter.inc();
   }
 
   /** Predictions of the fixtures not yet played in a window, soonest first. */
@@ -312,7 +357,7 @@ export class PredictionsService implements OnModuleInit {
   private async chooseVersion(
     competition: string,
     options: PredictOptions,
-  ): Promise<{ version: ServingVersion; variant: Variant; other?: ServingVersion }> {
+  ): Promise<VersionChoice> {
     if (options.versionId) {
       const v = await this.registry.get(options.versionId);
       if (!v.competitions.includes(competition)) {

@@ -1,7 +1,7 @@
 import { Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { InjectThrottlerStorage, ThrottlerModule, type ThrottlerStorage } from '@nestjs/throttler';
 import { AppConfig } from '../../config/app-config';
-import { AUTH_THROTTLER } from './rate-limit.guard';
+import { AUTH_THROTTLER } from './rate-limiter';
 import { MemoryThrottlerStorage } from './memory-throttler-storage';
 import { RedisThrottlerStorage } from './redis-throttler-storage';
 
@@ -15,7 +15,7 @@ class RateLimitStorageLifecycle implements OnApplicationShutdown {
 
 /**
  * @nestjs/throttler's storage on Redis when REDIS_URL is set (shared by replicas), else in
- * memory; RateLimitGuard draws on it with the configured budgets.
+ * memory; RateLimiter draws on it with the configured budgets.
  */
 @Module({
   imports: [
@@ -31,7 +31,7 @@ class RateLimitStorageLifecycle implements OnApplicationShutdown {
         );
         return {
           throttlers: [
-            // Declared for the module's sake; RateLimitGuard reads the budgets from the config.
+            // Declared for the module's sake; RateLimiter reads the budgets from the config.
             { name: 'default', ttl: windowMs, limit: anonymous },
             { name: AUTH_THROTTLER, ttl: windowMs, limit: auth },
           ],

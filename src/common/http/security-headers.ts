@@ -19,8 +19,9 @@ const DOCS_CSP =
 
 export function registerSecurityHeaders(fastify: FastifyInstance): void {
   const entries = Object.entries(COMMON_HEADERS);
-  fastify.addHook('onSend', async (request, reply) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     for (const [name, value] of entries) reply.header(name, value);
     reply.header('content-security-policy', request.url.startsWith('/docs') ? DOCS_CSP : API_CSP);
+    done(null, payload);
   });
 }

@@ -64,7 +64,8 @@ export function closeConnectionsWhenShuttingDown(
   fastify: FastifyInstance,
   readiness: ReadinessRegistry,
 ): void {
-  fastify.addHook('onSend', async (_request, reply) => {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (readiness.shuttingDownSince) reply.header('connection', 'close');
+    done(null, payload);
   });
 }

@@ -18,7 +18,7 @@ export function registerHttpMetrics(fastify: FastifyInstance, metrics: MetricsSe
     string,
     { count: Counter.Internal; time: Histogram.Internal<HttpLabel> }
   >();
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const key = `${request.method} ${reply.statusCode} ${route}`;
     let child = children.get(key);
@@ -29,5 +29,6 @@ export function registerHttpMetrics(fastify: FastifyInstance, metrics: MetricsSe
     }
     child.count.inc();
     child.time.observe(reply.elapsedTime / 1000);
+    done();
   });
 }
