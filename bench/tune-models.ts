@@ -173,3 +173,42 @@ search('ensemble', ensembleStart, () =>
     { onStep: log('ensemble (stat + opening RPS)') },
   ),
 );
+
+// Goal-market (over/under 2.5) features of the market-aware ensembles: scored by the sum of the
+// validation RPS of ensemble+opening and ensemble+closing, warm-up from 2013-2014 as in the
+// benchmark (three seasons of walk-forward history before the validation window).
+const GOALS_WARM_UP = '2013-2014';
+search('goals', { marketGoals: DEFAULT_SUITE.marketGoals ?? 'none' }, () =>
+  coordinateSearch(
+    { marketGoals: DEFAULT_SUITE.marketGoals ?? 'none' } as { marketGoals: string },
+    { marketGoals: ['none', 'implied', 'draw-feature', 'both'] },
+    ({ marketGoals }) => {
+      const config: SuiteConfig = {
+        ...DEFAULT_SUITE,
+        ...(marketGoals === 'none' ? { marketGoals: undefined } : { marketGoals }),
+      } as SuiteConfig;
+      const result = runBacktest(matches, modelSuite(config), {
+        predictFrom: start(GOALS_WARM_UP),
+        predictUntil: end,
+      });
+      const r = evaluateBacktest(result, (m) => validation.has(m.season)).overall;
+      const rps = (m: string) => r[m]?.outcomes.rps ?? Number.NaN;
+      console.log(
+        `  goals ${marketGoals}: ` +
+          [
+            MODEL_NAMES.openingLine,
+            MODEL_NAMES.openingGoals,
+            MODEL_NAMES.withOpening,
+            MODEL_NAMES.closingLine,
+            MODEL_NAMES.closingGoals,
+            MODEL_NAMES.withClosing,
+            MODEL_NAMES.statistical,
+          ]
+            .map((m) => `${m} ${rps(m).toFixed(5)}`)
+            .join(', '),
+      );
+      return rps(MODEL_NAMES.withOpening) + rps(MODEL_NAMES.withClosing);
+    },
+    { onStep: log('goals (opening + closing ensemble RPS)'), rounds: 1 },
+  ),
+);

@@ -4,6 +4,7 @@
 // Validation RPS reached: Elo 0.19533, Dixon-Coles 0.19545 (defaults before: 0.19616, 0.19568).
 import type { DixonColesHyperparameters } from '../dixon-coles/model';
 import type { PoissonFilterHyperparameters } from '../poisson-filter/model';
+import type { GoalsFeatures } from '../market-scores/features';
 import { DEFAULT_ELO_HYPERPARAMETERS, type EloHyperparameters } from '../elo/rating';
 import {
   DEFAULT_MARKET_RATING_HYPERPARAMETERS,
@@ -82,3 +83,11 @@ export const TUNED_POISSON_FILTER: PoissonFilterHyperparameters = {
   leagueVariance: 0.001,
   rho: -0.05,
 };
+
+/**
+ * Goal-market features of the market-aware ensembles (TUNE_ONLY=goals, validation window, sum of
+ * ensemble+opening and ensemble+closing RPS): none 0.19092 + 0.18954, goals-implied 1X2 as a
+ * source 0.19090 + 0.18951, logit P(over 2.5) on the draw class 0.19093 + 0.18954, both
+ * 0.19090 + 0.18951. The over/under price says little the 1X2 price does not.
+ */
+export const TUNED_MARKET_GOALS: GoalsFeatures = 'implied';
