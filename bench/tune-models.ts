@@ -212,3 +212,26 @@ search('goals', { marketGoals: DEFAULT_SUITE.marketGoals ?? 'none' }, () =>
     { onStep: log('goals (opening + closing ensemble RPS)'), rounds: 1 },
   ),
 );
+
+// Stacker layout: per-competition home/draw intercepts, scored by the sum of the three
+// ensembles' validation RPS (warm-up from 2013-2014).
+search('stacker', { competitionIntercepts: DEFAULT_SUITE.competitionIntercepts }, () =>
+  coordinateSearch(
+    { competitionIntercepts: DEFAULT_SUITE.competitionIntercepts },
+    { competitionIntercepts: [false, true] },
+    ({ competitionIntercepts }) => {
+      const result = runBacktest(matches, modelSuite({ ...DEFAULT_SUITE, competitionIntercepts }), {
+        predictFrom: start(GOALS_WARM_UP),
+        predictUntil: end,
+      });
+      const r = evaluateBacktest(result, (m) => validation.has(m.season)).overall;
+      const names = [MODEL_NAMES.statistical, MODEL_NAMES.withOpening, MODEL_NAMES.withClosing];
+      console.log(
+        `  intercepts ${competitionIntercepts}: ` +
+          names.map((m) => `${m} ${r[m].outcomes.rps.toFixed(5)}`).join(', '),
+      );
+      return names.reduce((s, m) => s + r[m].outcomes.rps, 0);
+    },
+    { onStep: log('stacker (sum of ensemble RPS)'), rounds: 1 },
+  ),
+);
