@@ -16,6 +16,8 @@ import { loadHistory } from './history-data';
 
 const VALIDATION_SEASONS = ['2016-2017', '2017-2018', '2018-2019'];
 const WARM_UP_SEASON = '2015-2016';
+/** The benchmark's ensembles train on three warm-up seasons of walk-forward history. */
+const ENSEMBLE_WARM_UP = '2013-2014';
 
 const all = loadHistory();
 const start = (s: string) => Math.min(...all.filter((m) => m.season === s).map((m) => m.kickoff));
@@ -108,12 +110,18 @@ const pf = search('pf', pfStart, () =>
   ),
 );
 
-// Market rating: scored by the opening-odds ensemble it feeds (its purpose), on validation only.
+// Market rating: scored by the opening-odds ensemble it feeds (its purpose), on validation only,
+// with the ensembles' three warm-up seasons as in the benchmark.
 const marketStart = DEFAULT_SUITE.marketRating ?? DEFAULT_MARKET_RATING_HYPERPARAMETERS;
 const market = search('market', marketStart, () =>
   coordinateSearch(
     marketStart,
-    { k: [0.2, 0.3, 0.5], goalK: [0, 0.02, 0.05], driftK: [0, 0.1, 0.2], newTeamOffset: [0, -0.3] },
+    {
+      k: [0.2, 0.3, 0.5, 0.7, 1],
+      goalK: [0, 0.02, 0.05],
+      driftK: [0, 0.1, 0.2, 0.3, 0.5],
+      newTeamOffset: [0, -0.3],
+    },
     (marketRating) => {
       const result = runBacktest(
         matches,
@@ -123,11 +131,12 @@ const market = search('market', marketStart, () =>
           only: [
             MODEL_NAMES.elo,
             MODEL_NAMES.dixonColes,
+            MODEL_NAMES.poissonFilter,
             MODEL_NAMES.marketRating,
             MODEL_NAMES.withOpening,
           ],
         }),
-        { predictFrom: start(WARM_UP_SEASON), predictUntil: end },
+        { predictFrom: start(ENSEMBLE_WARM_UP), predictUntil: end },
       );
       return evaluateBacktest(result, (m) => validation.has(m.season)).overall[
         MODEL_NAMES.withOpening
@@ -177,7 +186,6 @@ search('ensemble', ensembleStart, () =>
 // Goal-market (over/under 2.5) features of the market-aware ensembles: scored by the sum of the
 // validation RPS of ensemble+opening and ensemble+closing, warm-up from 2013-2014 as in the
 // benchmark (three seasons of walk-forward history before the validation window).
-const GOALS_WARM_UP = '2013-2014';
 search('goals', { marketGoals: DEFAULT_SUITE.marketGoals ?? 'none' }, () =>
   coordinateSearch(
     { marketGoals: DEFAULT_SUITE.marketGoals ?? 'none' } as { marketGoals: string },
@@ -188,7 +196,7 @@ search('goals', { marketGoals: DEFAULT_SUITE.marketGoals ?? 'none' }, () =>
         ...(marketGoals === 'none' ? { marketGoals: undefined } : { marketGoals }),
       } as SuiteConfig;
       const result = runBacktest(matches, modelSuite(config), {
-        predictFrom: start(GOALS_WARM_UP),
+        predictFrom: start(ENSEMBLE_WARM_UP),
         predictUntil: end,
       });
       const r = evaluateBacktest(result, (m) => validation.has(m.season)).overall;
@@ -221,7 +229,7 @@ search('stacker', { competitionIntercepts: DEFAULT_SUITE.competitionIntercepts }
     { competitionIntercepts: [false, true] },
     ({ competitionIntercepts }) => {
       const result = runBacktest(matches, modelSuite({ ...DEFAULT_SUITE, competitionIntercepts }), {
-        predictFrom: start(GOALS_WARM_UP),
+        predictFrom: start(ENSEMBLE_WARM_UP),
         predictUntil: end,
       });
       const r = evaluateBacktest(result, (m) => validation.has(m.season)).overall;
