@@ -315,38 +315,53 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
         ? [...new Set(context.history.map((h) => h.competition))].sort()
         : [];
       // Warm starts are only valid when the feature layout did not change.
-      const same =
-        previous !== undefined &&
-        previous.competitions.join('\n') === competitions.join('\n') &&
-        previous.goals === goals;
-      const primary = fitOne(
+      const sameCompetitions =
+        previous !== undefined && previous.competitions.join('\n') === competitions.join('\n');
+      const warm = (reads: GoalsFeatures | undefined) =>
+        sameCompetitions && previous?.goals === reads;
+      let readsGoals = goals;
+      let primary = fitOne(
         context.history,
         withMarket ? GOALS : STATISTICAL,
         competitions,
-        same ? previous?.primary : undefined,
+        warm(goals) ? previous?.primary : undefined,
       );
+      // Fewer history rows priced in over/under than the 1X2 market alone has, and too few to
+      // fit (e.g. a service that only recently stores them): read the 1X2 market alone for now.
+      if (goals && primary.rows < minRows) {
+        const market = fitOne(
+          context.history,
+          MARKET,
+          competitions,
+          warm(undefined) ? previous?.primary : undefined,
+        );
+        if (market.rows > primary.rows) {
+          primary = market;
+          readsGoals = undefined;
+        }
+      }
       const fallback = withMarket
         ? tier(
             !context.fixtures.every(hasMarket),
             context,
             STATISTICAL,
             competitions,
-            same ? previous?.fallback : undefined,
+            sameCompetitions ? previous?.fallback : undefined,
           )
         : undefined;
-      const marketOnly = goals
+      const marketOnly = readsGoals
         ? tier(
             !context.fixtures.every((f) => !hasMarket(f) || hasGoals(f)),
             context,
             MARKET,
             competitions,
-            same ? previous?.marketOnly : undefined,
+            warm(readsGoals) ? previous?.marketOnly : undefined,
           )
         : undefined;
       return {
         inputs: [...spec.inputs],
         ...(spec.market ? { market: spec.market } : {}),
-        ...(goals ? { goals } : {}),
+        ...(readsGoals ? { goals: readsGoals } : {}),
         competitions,
         primary: primary.logit,
         ...(marketOnly ? { marketOnly } : {}),

@@ -169,6 +169,25 @@ describe('ensemble with goal-market features', () => {
     },
   );
 
+  it('reads the 1X2 market alone while too few history rows have over/under prices', () => {
+    // Only the last few weeks are priced in over/under: fewer rows than minTrainingRows.
+    const late = matches[matches.length - 30].kickoff;
+    const sparse = matches.map((m) =>
+      m.kickoff >= late ? m : { ...m, odds: { ...m.odds, ou25: undefined } },
+    );
+    const withGoals = ensembleModel({ name: 'g', ...spec, goals: 'implied' });
+    const plain = ensembleModel({ name: 'p', ...spec });
+    const result = runBacktest(sparse, [base, withGoals, plain], {
+      predictFrom,
+      predictUntil: Infinity,
+    });
+    for (const m of result.matches.filter((r) => r.kickoff < late)) {
+      expect(m.byModel.g.probabilities).toEqual(m.byModel.p.probabilities);
+    }
+    const last = result.fits.filter((f) => f.model === 'g').at(-1);
+    expect(last?.historyCount).toBeGreaterThan(50);
+  });
+
   it('parameters stored before goal features existed still predict (1X2-only market logit)', () => {
     const plain = ensembleModel({ name: 'p', ...spec });
     const result = runBacktest(matches, [base, plain], { predictFrom, predictUntil: Infinity });
