@@ -28,6 +28,29 @@ function prices(row: Row, phase: 'open' | 'close') {
   return home && draw && away ? { home, draw, away } : undefined;
 }
 
+function pair<K extends string>(
+  row: Row,
+  phase: 'open' | 'close',
+  columns: Record<K, string>,
+): Record<K, number> | undefined {
+  const out = {} as Record<K, number>;
+  for (const [key, column] of Object.entries(columns) as [K, string][]) {
+    const v = num(row[`${column}_${phase}`]);
+    if (!v) return undefined;
+    out[key] = v;
+  }
+  return out;
+}
+
+/** One goals market's prices for both phases, undefined when neither phase is quoted. */
+function goalsMarket<K extends string>(row: Row, columns: Record<K, string>) {
+  const opening = pair(row, 'open', columns);
+  const closing = pair(row, 'close', columns);
+  return opening || closing
+    ? { ...(opening ? { opening } : {}), ...(closing ? { closing } : {}) }
+    : undefined;
+}
+
 /** Season '2019-2020' -> '2019-20' style labels are kept as in the file. */
 export function loadHistory(dir = HISTORY_DIR): MatchInput[] {
   if (!existsSync(dir)) {
@@ -50,6 +73,14 @@ export function loadHistory(dir = HISTORY_DIR): MatchInput[] {
       const competition = `${row.country}/${row.league}`;
       const opening = prices(row, 'open');
       const closing = prices(row, 'close');
+      const ou25 = goalsMarket(row, { over: 'over_2.5', under: 'under_2.5' });
+      const btts = goalsMarket(row, { yes: 'bts_yes', no: 'bts_no' });
+      const odds = {
+        ...(opening ? { opening } : {}),
+        ...(closing ? { closing } : {}),
+        ...(ou25 ? { ou25 } : {}),
+        ...(btts ? { btts } : {}),
+      };
       const homeGoals = num(row.FTHG);
       const awayGoals = num(row.FTAG);
       matches.push({
@@ -61,9 +92,7 @@ export function loadHistory(dir = HISTORY_DIR): MatchInput[] {
         season: row.Season,
         neutral: false,
         ...(homeGoals !== undefined && awayGoals !== undefined ? { homeGoals, awayGoals } : {}),
-        ...(opening || closing
-          ? { odds: { ...(opening ? { opening } : {}), ...(closing ? { closing } : {}) } }
-          : {}),
+        ...(Object.keys(odds).length > 0 ? { odds } : {}),
       });
     }
   }

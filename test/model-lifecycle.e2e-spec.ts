@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
+import { fixtureOdds, MatchDataService } from '../src/matches/read/match-data.service';
 import type { ModelVersionView } from '../src/training/model.dto';
 import { HISTORY_FILES, sharedDataPath } from './fixtures/shared-data';
 import { query } from './support/databases';
@@ -35,6 +36,26 @@ describe('model lifecycle (e2e)', () => {
 
   afterAll(async () => {
     await testApp?.close();
+  });
+
+  it('gives the models the stored over/under 2.5 and BTTS prices per phase, as served', async () => {
+    const data = testApp.app.get(MatchDataService);
+    const matches = await data.trainingMatches({
+      competitions: [PREMIER_LEAGUE],
+      from: new Date('2023-08-01T00:00:00Z'),
+      to: new Date('2023-09-01T00:00:00Z'),
+    });
+    expect(matches.length).toBeGreaterThan(10);
+    for (const m of matches) {
+      const odds = m.odds;
+      expect(odds?.ou25?.opening?.over).toBeGreaterThan(1);
+      expect(odds?.ou25?.closing?.under).toBeGreaterThan(1);
+      expect(odds?.btts?.opening?.yes).toBeGreaterThan(1);
+      expect(odds?.btts?.closing?.no).toBeGreaterThan(1);
+      // The prediction path reads the same prices from the fixture's stored odds.
+      const detail = await data.fixture(Number(m.id));
+      expect(fixtureOdds(detail?.odds ?? [])).toEqual(odds);
+    }
   });
 
   it('refuses bad training requests with the field and the reason', async () => {
@@ -143,6 +164,10 @@ describe('model lifecycle (e2e)', () => {
     expect(version.scope).toBe('global');
     expect(version.competitions).toHaveLength(HISTORY_FILES.length);
     expect(version.aliases).toEqual(['champion']);
+    // It also reads the goals-implied 1X2 of the opening over/under prices.
+    expect(version.hyperparameters).toMatchObject({
+      ensemble: { market: 'opening', goals: 'implied' },
+    });
     const evaluation = version.evaluation as {
       model: { outcomes: { rps: number } };
       openingLine: { outcomes: { rps: number } };

@@ -7,6 +7,7 @@ export * from './odds';
 export * from './simulation';
 export * from './elo';
 export * from './market-rating';
+export * from './market-scores';
 export * from './poisson-filter';
 export * from './metrics';
 export * from './backtest';

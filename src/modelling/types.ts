@@ -16,11 +16,25 @@ export interface MatchInput {
   /** Full-time goals; undefined for fixtures not yet played. */
   homeGoals?: number;
   awayGoals?: number;
-  /** Market 1X2 decimal odds when known. */
+  /** Market decimal odds when known: 1X2 per phase, and the goals markets per phase. */
   odds?: {
     opening?: { home: number; draw: number; away: number };
     closing?: { home: number; draw: number; away: number };
+    /** Over / under 2.5 goals. */
+    ou25?: { opening?: OverUnderPrices; closing?: OverUnderPrices };
+    /** Both teams to score. */
+    btts?: { opening?: BothTeamsToScorePrices; closing?: BothTeamsToScorePrices };
   };
+}
+
+export interface OverUnderPrices {
+  over: number;
+  under: number;
+}
+
+export interface BothTeamsToScorePrices {
+  yes: number;
+  no: number;
 }
 
 /** Probabilities of home win / draw / away win; always non-negative and summing to 1. */

@@ -120,6 +120,14 @@ export class EnsembleHyperparametersDto {
   @IsOptional()
   @IsIn(['opening', 'closing', 'none'])
   market?: 'opening' | 'closing' | 'none';
+  @ApiPropertyOptional({
+    enum: ['implied', 'draw-feature', 'both', 'none'],
+    description:
+      "What the ensemble reads from the same phase's over/under 2.5 price: 'implied' pools the 1X2 the goal total implies, 'draw-feature' adds logit P(over 2.5) to the draw",
+  })
+  @IsOptional()
+  @IsIn(['implied', 'draw-feature', 'both', 'none'])
+  goals?: 'implied' | 'draw-feature' | 'both' | 'none';
 }
 
 export class HyperparametersDto {

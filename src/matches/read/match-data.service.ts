@@ -55,6 +55,36 @@ const prices1x2 = (p: Record<string, number> | null) =>
     ? { home: p.home, draw: p.draw, away: p.away }
     : undefined;
 
+const pricesOu25 = (p: Record<string, number> | null | undefined) =>
+  p && p.over > 1 && p.under > 1 ? { over: p.over, under: p.under } : undefined;
+
+const pricesBtts = (p: Record<string, number> | null | undefined) =>
+  p && p.yes > 1 && p.no > 1 ? { yes: p.yes, no: p.no } : undefined;
+
+type Phased<T> = { opening?: T; closing?: T };
+
+function phased<T>(opening: T | undefined, closing: T | undefined): Phased<T> | undefined {
+  return opening || closing
+    ? { ...(opening ? { opening } : {}), ...(closing ? { closing } : {}) }
+    : undefined;
+}
+
+/** The models' odds: 1X2 per phase plus the goals markets, undefined when nothing is priced. */
+function modelOdds(
+  oneXTwo: Phased<{ home: number; draw: number; away: number }> | undefined,
+  ou25: MatchInputOdds['ou25'],
+  btts: MatchInputOdds['btts'],
+): MatchInput['odds'] {
+  const odds: MatchInputOdds = {
+    ...oneXTwo,
+    ...(ou25 ? { ou25 } : {}),
+    ...(btts ? { btts } : {}),
+  };
+  return Object.keys(odds).length > 0 ? odds : undefined;
+}
+
+type MatchInputOdds = NonNullable<MatchInput['odds']>;
+
 function formOf(teamId: number, rows: FixtureRow['home_form']): FormEntry[] {
   return (rows ?? []).map((r) => {
     const home = r.home_team_id === teamId;
@@ -88,8 +118,11 @@ export class MatchDataService {
       query.matchIds ?? null,
     );
     return rows.map((r) => {
-      const opening = prices1x2(r.opening);
-      const closing = prices1x2(r.closing);
+      const odds = modelOdds(
+        phased(prices1x2(r.opening), prices1x2(r.closing)),
+        phased(pricesOu25(r.ou25_opening), pricesOu25(r.ou25_closing)),
+        phased(pricesBtts(r.btts_opening), pricesBtts(r.btts_closing)),
+      );
       return {
         id: String(r.id),
         kickoff: new Date(r.kickoff).getTime(),
@@ -100,9 +133,7 @@ export class MatchDataService {
         neutral: r.neutral,
         homeGoals: r.home_goals,
         awayGoals: r.away_goals,
-        ...(opening || closing
-          ? { odds: { ...(opening ? { opening } : {}), ...(closing ? { closing } : {}) } }
-          : {}),
+        ...(odds ? { odds } : {}),
       };
     });
   }
@@ -167,16 +198,18 @@ export class MatchDataService {
   }
 }
 
-/** The 1X2 prices of a stored odds list, preferring the market average, for the models. */
+/**
+ * The prices of a stored odds list the models read (1X2, over/under 2.5, both teams to score per
+ * phase), preferring the market average, as the training loader picks them.
+ */
 export function fixtureOdds(odds: StoredOdds[]): MatchInput['odds'] {
-  const pick = (phase: string) => {
-    const candidates = odds.filter((o) => o.market === '1x2' && o.phase === phase);
-    const chosen = candidates.find((o) => o.bookmaker === 'market-average') ?? candidates[0];
-    return chosen ? prices1x2(chosen.prices) : undefined;
+  const pick = (market: string, phase: string) => {
+    const candidates = odds.filter((o) => o.market === market && o.phase === phase);
+    return (candidates.find((o) => o.bookmaker === 'market-average') ?? candidates[0])?.prices;
   };
-  const opening = pick('opening');
-  const closing = pick('closing');
-  return opening || closing
-    ? { ...(opening ? { opening } : {}), ...(closing ? { closing } : {}) }
-    : undefined;
+  return modelOdds(
+    phased(prices1x2(pick('1x2', 'opening') ?? null), prices1x2(pick('1x2', 'closing') ?? null)),
+    phased(pricesOu25(pick('ou25', 'opening')), pricesOu25(pick('ou25', 'closing'))),
+    phased(pricesBtts(pick('btts', 'opening')), pricesBtts(pick('btts', 'closing'))),
+  );
 }

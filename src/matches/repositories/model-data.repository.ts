@@ -13,6 +13,10 @@ export interface TrainingRow {
   away_goals: number;
   opening: Record<string, number> | null;
   closing: Record<string, number> | null;
+  ou25_opening: Record<string, number> | null;
+  ou25_closing: Record<string, number> | null;
+  btts_opening: Record<string, number> | null;
+  btts_closing: Record<string, number> | null;
 }
 
 export interface FixtureRow {
@@ -50,12 +54,13 @@ export interface FormRow {
 }
 
 /** The market average where a source gives one, else any bookmaker (stable order). */
-const ONE_X_TWO = (phase: string) => `
+const PRICES = (market: string, phase: string, alias: string) => `
   left join lateral (
     select o.prices from odds_snapshots o
-    where o.match_id = m.id and o.market = '1x2' and o.phase = '${phase}'
+    where o.match_id = m.id and o.market = '${market}' and o.phase = '${phase}'
     order by (o.bookmaker = 'market-average') desc, o.bookmaker, o.source limit 1
-  ) ${phase} on true`;
+  ) ${alias} on true`;
+const ONE_X_TWO = (phase: string) => PRICES('1x2', phase, phase);
 
 const FORM = (team: string) => `
   (select json_agg(f order by f.kickoff desc) from (
@@ -82,9 +87,13 @@ export class ModelDataRepository {
     return nativeQuery<TrainingRow>(
       this.em,
       `select m.id, m.kickoff, m.home_team_id, m.away_team_id, c.code as competition, m.season,
-              m.neutral, m.home_goals, m.away_goals, opening.prices as opening, closing.prices as closing
+              m.neutral, m.home_goals, m.away_goals, opening.prices as opening, closing.prices as closing,
+              ou25_opening.prices as ou25_opening, ou25_closing.prices as ou25_closing,
+              btts_opening.prices as btts_opening, btts_closing.prices as btts_closing
        from matches m join competitions c on c.id = m.competition_id
        ${ONE_X_TWO('opening')} ${ONE_X_TWO('closing')}
+       ${PRICES('ou25', 'opening', 'ou25_opening')} ${PRICES('ou25', 'closing', 'ou25_closing')}
+       ${PRICES('btts', 'opening', 'btts_opening')} ${PRICES('btts', 'closing', 'btts_closing')}
        where m.status = 'finished' and m.home_goals is not null and m.away_goals is not null
          and ($1::text[] is null or c.code = any($1))
          and ($2::timestamptz is null or m.kickoff >= $2)

@@ -58,11 +58,24 @@ export interface BacktestResult {
   totalMs: number;
 }
 
+/** A copy of a phase-keyed price object with every level frozen. */
+function freezePhases<T extends object>(phases: T): T {
+  return Object.freeze(
+    Object.fromEntries(
+      Object.entries(phases)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, Object.freeze({ ...(v as object) })]),
+    ),
+  ) as T;
+}
+
 function deepFreezeMatch(m: MatchInput): MatchInput {
   const odds = m.odds
     ? Object.freeze({
         ...(m.odds.opening ? { opening: Object.freeze({ ...m.odds.opening }) } : {}),
         ...(m.odds.closing ? { closing: Object.freeze({ ...m.odds.closing }) } : {}),
+        ...(m.odds.ou25 ? { ou25: freezePhases(m.odds.ou25) } : {}),
+        ...(m.odds.btts ? { btts: freezePhases(m.odds.btts) } : {}),
       })
     : undefined;
   return Object.freeze({ ...m, ...(odds ? { odds } : {}) });

@@ -2,8 +2,11 @@
 // when asked for and available, the market's margin-free (Shin) probabilities. It is trained only
 // on the backtester's walk-forward history, i.e. on predictions each made before its match was
 // played, so training inputs are distributed like prediction-time inputs. Fixtures without the
-// requested odds fall back to a statistical-only logit trained on the same history.
+// requested odds fall back to a statistical-only logit trained on the same history. With `goals`,
+// the market's over/under 2.5 price adds goal-market features (see GoalsFeatures); fixtures
+// priced in 1X2 but not in over/under use a market logit without them.
 import { marketProbabilities, type OddsPhase } from '../backtest/market-line';
+import { marketGoalsFeatures, type GoalsFeatures } from '../market-scores/features';
 import type {
   BacktestModel,
   FitContext,
@@ -35,6 +38,8 @@ export interface EnsembleSpec {
   inputs: readonly string[];
   /** Market line used as extra features when the fixture has those odds. */
   market?: OddsPhase;
+  /** Features from the same phase's over/under 2.5 price (only with `market`). */
+  goals?: GoalsFeatures;
   /** Strength of the pull towards equal-weight logarithmic pooling. */
   l2: number;
   structure?: EnsembleStructure;
@@ -56,9 +61,13 @@ type Logit =
 export interface EnsembleParameters {
   inputs: string[];
   market?: OddsPhase;
+  /** The goal-market features the primary logit reads (absent in parameters stored before). */
+  goals?: GoalsFeatures;
   competitions: string[];
-  /** Uses the market when the spec has one. */
+  /** Uses the market (and the goal market with `goals`) when the spec has one. */
   primary: Logit;
+  /** With `goals`: the market logit for fixtures without over/under prices. */
+  marketOnly?: Logit;
   /** Statistical-only logit for fixtures without the market's odds. */
   fallback?: Logit;
   trainingRows: number;
@@ -71,12 +80,31 @@ const DAY_MS = 86_400_000;
 const CLASSES = ['home', 'draw', 'away'] as const;
 const LABEL = { home: 0, draw: 1, away: 2 } as const;
 
-/** Per-source log-probabilities [source][class], or undefined when a source is missing. */
+/** Which features a logit reads: the market line, and the goal market on top of it. */
+interface Variant {
+  market: boolean;
+  goals: GoalsFeatures | undefined;
+}
+
+/** Number of sources (log-probability blocks) and of extra class-specific columns. */
+function shape(spec: EnsembleSpec, variant: Variant): { sources: number; extras: number } {
+  const goalsSources = variant.goals === 'implied' || variant.goals === 'both' ? 1 : 0;
+  const extras = variant.goals === 'draw-feature' || variant.goals === 'both' ? 1 : 0;
+  return {
+    sources: spec.inputs.length + (variant.market ? 1 : 0) + goalsSources,
+    extras,
+  };
+}
+
+/**
+ * Per-source log-probabilities [source][class] followed by the extra columns [extra][class],
+ * or undefined when a source is missing.
+ */
 function sourceLogs(
   spec: EnsembleSpec,
   fixture: Fixture,
   predictions: Readonly<Record<string, Prediction>>,
-  withMarket: boolean,
+  variant: Variant,
 ): Float64Array | undefined {
   const blocks: OutcomeProbabilities[] = [];
   for (const name of spec.inputs) {
@@ -84,41 +112,62 @@ function sourceLogs(
     if (!p) return undefined;
     blocks.push(p.probabilities);
   }
-  if (withMarket) {
+  if (variant.market) {
     const market = marketProbabilities(fixture, spec.market as OddsPhase);
     if (!market) return undefined;
     blocks.push(market);
   }
-  const out = new Float64Array(blocks.length * 3);
+  let extra: OutcomeProbabilities | undefined;
+  if (variant.goals) {
+    const goals = marketGoalsFeatures(fixture, spec.market as OddsPhase);
+    if (!goals) return undefined;
+    if (variant.goals === 'implied' || variant.goals === 'both') blocks.push(goals.implied);
+    if (variant.goals === 'draw-feature' || variant.goals === 'both') {
+      extra = { home: 0, draw: goals.overLogit, away: 0 };
+    }
+  }
+  const out = new Float64Array(blocks.length * 3 + (extra ? 3 : 0));
   blocks.forEach((b, m) =>
     CLASSES.forEach((c, k) => (out[m * 3 + k] = Math.log(Math.max(b[c], LOG_FLOOR)))),
   );
+  if (extra) {
+    const e = extra;
+    CLASSES.forEach((c, k) => (out[blocks.length * 3 + k] = e[c]));
+  }
   return out;
 }
 
 /** Feature layout shared by fit and predict. */
 class Layout {
   readonly sources: number;
+  /** Class-specific columns after the sources' log-probabilities (weights start at 0). */
+  readonly extras: number;
   readonly competitionIndex: Map<string, number>;
   constructor(
     readonly structure: EnsembleStructure,
-    sources: number,
+    shape: { sources: number; extras: number },
     readonly competitions: readonly string[],
   ) {
-    this.sources = sources;
+    this.sources = shape.sources;
+    this.extras = shape.extras;
     this.competitionIndex = new Map(competitions.map((c, i) => [c, i]));
+  }
+
+  /** Log-probability and extra columns per class. */
+  private get columns(): number {
+    return this.sources + this.extras;
   }
 
   /** pooled: features per class; full: features per row. */
   get featureCount(): number {
     const C = this.competitions.length;
-    return this.structure === 'pooled' ? this.sources + 2 * C : 3 * this.sources + C;
+    return this.structure === 'pooled' ? this.columns + 2 * C : 3 * this.columns + C;
   }
 
   /** Writes one row's features (pooled: 3 * featureCount values, class-major). */
   write(out: Float64Array, offset: number, logs: Float64Array, competition: string): void {
     const F = this.featureCount;
-    const M = this.sources;
+    const M = this.columns;
     const c = this.competitionIndex.get(competition);
     if (this.structure === 'pooled') {
       for (let k = 0; k < 3; k++) {
@@ -167,16 +216,20 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
   const minRows = spec.minTrainingRows ?? DEFAULT_MIN_TRAINING_ROWS;
   const structure = spec.structure ?? 'pooled';
   const withMarket = spec.market !== undefined;
+  const goals = withMarket ? spec.goals : undefined;
+  const phase = spec.market as OddsPhase;
+  const STATISTICAL: Variant = { market: false, goals: undefined };
+  const MARKET: Variant = { market: true, goals: undefined };
+  const GOALS: Variant = { market: true, goals };
   // History rows are frozen and reused every week: cache their log-probabilities by identity.
-  const caches = [
-    new WeakMap<HistoricalPrediction, Float64Array | null>(),
-    new WeakMap<HistoricalPrediction, Float64Array | null>(),
-  ];
-  const cachedLogs = (h: HistoricalPrediction, market: boolean) => {
-    const cache = caches[market ? 1 : 0];
+  const caches = new Map<string, WeakMap<HistoricalPrediction, Float64Array | null>>();
+  const cachedLogs = (h: HistoricalPrediction, variant: Variant) => {
+    const key = `${variant.market}/${variant.goals ?? ''}`;
+    let cache = caches.get(key);
+    if (!cache) caches.set(key, (cache = new WeakMap()));
     let logs = cache.get(h);
     if (logs === undefined) {
-      logs = sourceLogs(spec, h.fixture, h.predictions, market) ?? null;
+      logs = sourceLogs(spec, h.fixture, h.predictions, variant) ?? null;
       cache.set(h, logs);
     }
     return logs;
@@ -184,18 +237,18 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
 
   const fitOne = (
     history: readonly HistoricalPrediction[],
-    market: boolean,
+    variant: Variant,
     competitions: readonly string[],
     previous: Logit | undefined,
   ): { logit: Logit; rows: number } => {
-    const layout = new Layout(structure, spec.inputs.length + (market ? 1 : 0), competitions);
+    const layout = new Layout(structure, shape(spec, variant), competitions);
     const prior = layout.prior();
     const size = layout.rowSize();
     const features = new Float64Array(history.length * size);
     const labels = new Uint8Array(history.length);
     let rows = 0;
     for (const h of history) {
-      const logs = cachedLogs(h, market);
+      const logs = cachedLogs(h, variant);
       if (!logs) continue;
       layout.write(features, rows * size, logs, h.competition);
       labels[rows++] = LABEL[h.outcome];
@@ -225,13 +278,33 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
     return { logit: { kind: 'full', model }, rows };
   };
 
+  const hasMarket = (f: Fixture) => marketProbabilities(f, phase) !== undefined;
+  const hasGoals = (f: Fixture) => hasMarket(f) && marketGoalsFeatures(f, phase) !== undefined;
+
   const refitMs = (spec.refitDays ?? 0) * DAY_MS;
-  /** A previous fit young enough to keep, with the fallback this week's fixtures need. */
+  /** A previous fit young enough to keep, with the fallbacks this week's fixtures need. */
   const isFresh = (previous: EnsembleParameters, context: FitContext): boolean => {
     if (context.asOf - previous.asOf >= refitMs || previous.trainingRows < minRows) return false;
-    if (!withMarket || previous.fallback) return true;
-    return context.fixtures.every((f) => marketProbabilities(f, spec.market as OddsPhase));
+    if (!withMarket) return true;
+    if (!previous.fallback && !context.fixtures.every(hasMarket)) return false;
+    if (
+      goals &&
+      !previous.marketOnly &&
+      !context.fixtures.every((f) => !hasMarket(f) || hasGoals(f))
+    )
+      return false;
+    return true;
   };
+
+  /** Fits a lower tier when some fixture needs it, else keeps the previous one if compatible. */
+  const tier = (
+    needed: boolean,
+    context: FitContext,
+    variant: Variant,
+    competitions: readonly string[],
+    previous: Logit | undefined,
+  ): Logit | undefined =>
+    needed ? fitOne(context.history, variant, competitions, previous).logit : previous;
 
   return {
     name: spec.name,
@@ -242,52 +315,81 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
         ? [...new Set(context.history.map((h) => h.competition))].sort()
         : [];
       // Warm starts are only valid when the feature layout did not change.
-      const same =
+      const sameCompetitions =
         previous !== undefined && previous.competitions.join('\n') === competitions.join('\n');
-      const primary = fitOne(
+      const warm = (reads: GoalsFeatures | undefined) =>
+        sameCompetitions && previous?.goals === reads;
+      let readsGoals = goals;
+      let primary = fitOne(
         context.history,
-        withMarket,
+        withMarket ? GOALS : STATISTICAL,
         competitions,
-        same ? previous?.primary : undefined,
+        warm(goals) ? previous?.primary : undefined,
       );
-      let fallback: Logit | undefined;
-      if (withMarket) {
-        const needed = context.fixtures.some(
-          (f) => !marketProbabilities(f, spec.market as OddsPhase),
+      // Fewer history rows priced in over/under than the 1X2 market alone has, and too few to
+      // fit (e.g. a service that only recently stores them): read the 1X2 market alone for now.
+      if (goals && primary.rows < minRows) {
+        const market = fitOne(
+          context.history,
+          MARKET,
+          competitions,
+          warm(undefined) ? previous?.primary : undefined,
         );
-        fallback = needed
-          ? fitOne(context.history, false, competitions, same ? previous?.fallback : undefined)
-              .logit
-          : same
-            ? previous?.fallback
-            : undefined;
+        if (market.rows > primary.rows) {
+          primary = market;
+          readsGoals = undefined;
+        }
       }
+      const fallback = withMarket
+        ? tier(
+            !context.fixtures.every(hasMarket),
+            context,
+            STATISTICAL,
+            competitions,
+            sameCompetitions ? previous?.fallback : undefined,
+          )
+        : undefined;
+      const marketOnly = readsGoals
+        ? tier(
+            !context.fixtures.every((f) => !hasMarket(f) || hasGoals(f)),
+            context,
+            MARKET,
+            competitions,
+            warm(readsGoals) ? previous?.marketOnly : undefined,
+          )
+        : undefined;
       return {
         inputs: [...spec.inputs],
         ...(spec.market ? { market: spec.market } : {}),
+        ...(readsGoals ? { goals: readsGoals } : {}),
         competitions,
         primary: primary.logit,
+        ...(marketOnly ? { marketOnly } : {}),
         ...(fallback ? { fallback } : {}),
         trainingRows: primary.rows,
         asOf: context.asOf,
       };
     },
     predict(params, fixture, inputs) {
-      const attempt = (logit: Logit | undefined, market: boolean) => {
+      const attempt = (logit: Logit | undefined, variant: Variant) => {
         if (!logit) return undefined;
-        const logs = sourceLogs(spec, fixture, inputs, market);
+        const logs = sourceLogs(spec, fixture, inputs, variant);
         if (!logs) return undefined;
-        const layout = new Layout(
-          structure,
-          spec.inputs.length + (market ? 1 : 0),
-          params.competitions,
-        );
+        const layout = new Layout(structure, shape(spec, variant), params.competitions);
         const x = new Float64Array(layout.rowSize());
         layout.write(x, 0, logs, fixture.competition);
         return { probabilities: probabilities(logit, x) };
       };
-      if (!withMarket) return attempt(params.primary, false);
-      return attempt(params.primary, true) ?? attempt(params.fallback, false);
+      if (!withMarket) return attempt(params.primary, STATISTICAL);
+      // Parameters stored without `goals` were fitted on the 1X2 market alone.
+      const stored: Variant = { market: true, goals: params.goals };
+      if (!stored.goals)
+        return attempt(params.primary, MARKET) ?? attempt(params.fallback, STATISTICAL);
+      return (
+        attempt(params.primary, stored) ??
+        attempt(params.marketOnly, MARKET) ??
+        attempt(params.fallback, STATISTICAL)
+      );
     },
   };
 }

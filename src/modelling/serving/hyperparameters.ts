@@ -4,11 +4,13 @@ import type { EloHyperparameters } from '../elo/rating';
 import type { OddsPhase } from '../backtest/market-line';
 import type { MarketRatingHyperparameters } from '../market-rating/model';
 import type { PoissonFilterHyperparameters } from '../poisson-filter/model';
+import type { GoalsFeatures } from '../market-scores/features';
 import {
   TUNED_DIXON_COLES,
   TUNED_DIXON_COLES_WINDOW_DAYS,
   TUNED_ELO,
   TUNED_ENSEMBLE_L2,
+  TUNED_MARKET_GOALS,
   TUNED_MARKET_RATING,
   TUNED_POISSON_FILTER,
 } from '../tuning/defaults';
@@ -19,8 +21,11 @@ export type ServedModelType = (typeof SERVED_MODEL_TYPES)[number];
 export interface ServedHyperparameters {
   elo: EloHyperparameters;
   dixonColes: DixonColesHyperparameters & { windowDays: number };
-  /** The stacked ensemble: pull towards equal weights, and which market line it reads. */
-  ensemble: { l2: number; market: OddsPhase | 'none' };
+  /**
+   * The stacked ensemble: pull towards equal weights, which market line it reads, and what it
+   * reads from the same phase's over/under 2.5 price (absent in settings stored before: none).
+   */
+  ensemble: { l2: number; market: OddsPhase | 'none'; goals?: GoalsFeatures | 'none' };
   /** Ratings from earlier matches' closing lines: an input of the odds-aware ensemble only. */
   marketRating: MarketRatingHyperparameters;
   /** Dynamic Poisson ratings: an input of the ensemble (statistical, reads no odds). */
@@ -30,7 +35,7 @@ export interface ServedHyperparameters {
 export const DEFAULT_SERVED_HYPERPARAMETERS: ServedHyperparameters = {
   elo: TUNED_ELO,
   dixonColes: { ...TUNED_DIXON_COLES, windowDays: TUNED_DIXON_COLES_WINDOW_DAYS },
-  ensemble: { l2: TUNED_ENSEMBLE_L2, market: 'opening' },
+  ensemble: { l2: TUNED_ENSEMBLE_L2, market: 'opening', goals: TUNED_MARKET_GOALS },
   marketRating: TUNED_MARKET_RATING,
   poissonFilter: TUNED_POISSON_FILTER,
 };

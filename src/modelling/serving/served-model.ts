@@ -1,6 +1,8 @@
 // A trained model as the service stores and serves it: plain JSON parameters, and one function
 // that turns them and a fixture into a full score matrix plus the components that explain it.
-import { marketProbabilities } from '../backtest/market-line';
+import { marketProbabilities, type OddsPhase } from '../backtest/market-line';
+import { marketGoalsFeatures } from '../market-scores/features';
+import { marketScoreMatrix, marketScoreSummary, solveMarketScores } from '../market-scores/model';
 import type { Fixture, Prediction } from '../backtest/types';
 import { expectedGoals, dixonColesScoreMatrix } from '../dixon-coles/model';
 import type { DixonColesParameters } from '../dixon-coles/model';
@@ -8,7 +10,7 @@ import { EloState, DIFFERENCE_SCALE, type EloParameters } from '../elo/fit';
 import { orderedLogitProbabilities } from '../elo/ordered-logit';
 import { ensembleModel, type EnsembleParameters } from '../ensemble/ensemble-model';
 import { predictMarketRating, type MarketRatingParameters } from '../market-rating/model';
-import { matchResult } from '../markets/markets';
+import { allMarkets, matchResult } from '../markets/markets';
 import { predictPoissonFilter, type PoissonFilterParameters } from '../poisson-filter/model';
 import { conditionOnResult, matrixForResult } from '../markets/outcome-matrix';
 import type { ScoreMatrix } from '../markets/score-matrix';
@@ -67,6 +69,38 @@ export interface ServedForecast {
     ensembleMarket?: { phase: string; probabilities: OutcomeProbabilities };
     marketRating?: OutcomeProbabilities;
     poissonFilter?: OutcomeProbabilities;
+    /** The market's score model for the phase the ensemble reads (1X2 and over/under priced). */
+    marketGoals?: MarketGoalsComponent;
+  };
+}
+
+export interface MarketGoalsComponent {
+  phase: string;
+  /** Margin-free P(over 2.5) of the over/under price. */
+  over25: number;
+  /** The 1X2 the goal total implies (what the ensemble pools when it reads goals). */
+  goalsImplied: OutcomeProbabilities;
+  /** Poisson means and draw inflation reproducing the 1X2 and over/under prices. */
+  expectedGoals?: { home: number; away: number };
+  /** P(both teams score) of that score model. */
+  btts?: number;
+}
+
+function marketGoalsComponent(
+  fixture: Fixture,
+  phase: OddsPhase,
+): MarketGoalsComponent | undefined {
+  const goals = marketGoalsFeatures(fixture, phase);
+  const result = marketProbabilities(fixture, phase);
+  if (!goals || !result) return undefined;
+  const exact = solveMarketScores(result, goals.over);
+  const matrix = exact ? marketScoreMatrix(exact) : undefined;
+  return {
+    phase,
+    over25: goals.over,
+    goalsImplied: goals.implied,
+    ...(matrix ? { expectedGoals: allMarkets(matrix).expectedGoals } : {}),
+    ...(exact ? { btts: marketScoreSummary(exact).btts } : {}),
   };
 }
 
@@ -162,15 +196,18 @@ export function forecastFixture(params: ServedModelParameters, fixture: Fixture)
     inputs[MARKET_RATING_INPUT] = { probabilities: predictMarketRating(rating, fixture) };
   }
   const market = params.ensemble.market;
+  const goals = params.ensemble.goals;
   const ensemble = ensembleModel({
     name: 'ensemble',
     inputs: params.ensemble.inputs,
     l2: params.hyperparameters.ensemble.l2,
     ...(market ? { market } : {}),
+    ...(goals ? { goals } : {}),
   });
   const prediction = ensemble.predict(params.ensemble, fixture, inputs);
   if (!prediction) throw new UnpriceableFixtureError('the ensemble could not price the fixture');
   const marketLine = market ? marketProbabilities(fixture, market) : undefined;
+  const marketGoals = market ? marketGoalsComponent(fixture, market) : undefined;
   return {
     matrix: conditionOnResult(dc.matrix, prediction.probabilities),
     result: prediction.probabilities,
@@ -186,6 +223,7 @@ export function forecastFixture(params: ServedModelParameters, fixture: Fixture)
       ...(marketLine
         ? { ensembleMarket: { phase: market as string, probabilities: marketLine } }
         : {}),
+      ...(marketGoals ? { marketGoals } : {}),
     },
   };
 }

@@ -6,6 +6,7 @@ import { toFixture } from '../backtest/backtester';
 import { resolveHyperparameters, SERVED_MODEL_TYPES } from './hyperparameters';
 import { forecastFixture, POISSON_FILTER_INPUT, UnpriceableFixtureError } from './served-model';
 import { trainServedModel } from './trainer';
+import { ensembleModel } from '../ensemble/ensemble-model';
 
 const league = simulateLeague({ seed: 11, teams: 12, seasons: 3 });
 const lastKickoff = Math.max(...league.matches.map((m) => m.kickoff));
@@ -94,6 +95,60 @@ describe('trainServedModel', () => {
     // Without its ratings, an ensemble that reads the filter cannot price the fixture.
     const { poissonFilter: _dropped, ...withoutFilter } = params;
     expect(() => forecastFixture(withoutFilter, fixture)).toThrow(UnpriceableFixtureError);
+  });
+
+  it('serves the over/under-aware ensemble the benchmark runs, with 1X2-only and no-odds tiers', () => {
+    // The simulated league's over/under prices as the service's loader gives them.
+    const matches = league.matches.map((m) => ({ ...m, odds: { ...m.odds, ou25: m.overUnder25 } }));
+    const trained = trainServedModel(matches, spec('ensemble'));
+    const params = trained.parameters;
+    expect(params.hyperparameters.ensemble.goals).toBe('implied');
+    expect(params.ensemble?.goals).toBe('implied');
+    expect(params.ensemble?.marketOnly).toBeDefined();
+    expect(params.ensemble?.fallback).toBeDefined();
+    const next = matches[matches.length - 1];
+    const fixture = toFixture({ ...next, kickoff: asOf + 86_400_000 });
+    const forecast = forecastFixture(params, fixture);
+    const goals = forecast.components.marketGoals;
+    expect(goals?.phase).toBe('opening');
+    expect(goals?.over25).toBeGreaterThan(0);
+    expect(goals?.btts).toBeGreaterThan(0);
+    // The same parameters through the backtest's ensemble code path give the same 1X2.
+    const ensemble = params.ensemble as NonNullable<typeof params.ensemble>;
+    const model = ensembleModel({
+      name: 'x',
+      inputs: ensemble.inputs,
+      l2: 0.001,
+      market: 'opening',
+      goals: 'implied',
+    });
+    const inputs = Object.fromEntries(
+      Object.entries({
+        elo: forecast.components.elo?.probabilities,
+        'dixon-coles': forecast.components.dixonColes?.probabilities,
+        'poisson-filter': forecast.components.poissonFilter,
+        'market-rating': forecast.components.marketRating,
+      })
+        .filter(([name, p]) => p && ensemble.inputs.includes(name))
+        .map(([name, p]) => [name, { probabilities: p as NonNullable<typeof p> }]),
+    );
+    expect(model.predict(ensemble, fixture, inputs)?.probabilities).toEqual(forecast.result);
+    // Without over/under prices: the 1X2-only tier; without odds: the statistical one.
+    const oneXTwo = toFixture({ ...fixture, odds: { opening: next.odds.opening } });
+    const noOdds = toFixture({ ...fixture, odds: undefined });
+    expect(forecastFixture(params, oneXTwo).components.marketGoals).toBeUndefined();
+    expect(forecastFixture(params, oneXTwo).result).not.toEqual(forecast.result);
+    expect(forecastFixture(params, noOdds).result).not.toEqual(
+      forecastFixture(params, oneXTwo).result,
+    );
+    // Settings stored before goal features (no `goals`) train and serve the 1X2-only ensemble.
+    const { goals: _none, ...oldEnsemble } = resolveHyperparameters().ensemble;
+    const old = trainServedModel(matches, {
+      ...spec('ensemble'),
+      hyperparameters: { ...resolveHyperparameters(), ensemble: oldEnsemble },
+    });
+    expect(old.parameters.ensemble?.goals).toBeUndefined();
+    expect(forecastFixture(old.parameters, fixture).components.marketGoals).toBeDefined();
   });
 
   it('refuses a fixture from a competition it was not trained on', () => {

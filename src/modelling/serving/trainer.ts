@@ -115,6 +115,9 @@ function ensembleSpec(hp: ServedHyperparameters) {
       : [ELO_INPUT, DIXON_COLES_INPUT, POISSON_FILTER_INPUT],
     l2: hp.ensemble.l2,
     ...(hp.ensemble.market !== 'none' ? { market: hp.ensemble.market } : {}),
+    ...(readsMarket(hp) && hp.ensemble.goals && hp.ensemble.goals !== 'none'
+      ? { goals: hp.ensemble.goals }
+      : {}),
   };
 }
 
@@ -235,14 +238,22 @@ function finalFit(
   if (spec.type === 'ensemble') {
     const byId = new Map(training.map((m) => [m.id, m]));
     const history = historyOf(evaluation, byId);
-    // A fixture without odds in the context makes the fit include the statistical fallback,
-    // which fixtures without stored odds need at prediction time.
-    const withoutOdds = toFixture({ ...training[training.length - 1], odds: undefined });
+    // Fixtures without odds, and with 1X2 but no over/under prices, in the context make the fit
+    // include the fallbacks that fixtures without those stored prices need at prediction time.
+    const last = training[training.length - 1];
+    const withoutOdds = toFixture({ ...last, odds: undefined });
+    const oneXTwoOnly = toFixture({
+      ...last,
+      odds: {
+        opening: { home: 2.5, draw: 3.2, away: 2.9 },
+        closing: { home: 2.5, draw: 3.2, away: 2.9 },
+      },
+    });
     ensemble = ensembleModel(ensembleSpec(hp)).fit(
       [],
       {
         asOf: spec.asOf,
-        fixtures: [withoutOdds],
+        fixtures: [withoutOdds, oneXTwoOnly],
         history,
       },
       undefined,

@@ -4,6 +4,7 @@
 // Validation RPS reached: Elo 0.19533, Dixon-Coles 0.19545 (defaults before: 0.19616, 0.19568).
 import type { DixonColesHyperparameters } from '../dixon-coles/model';
 import type { PoissonFilterHyperparameters } from '../poisson-filter/model';
+import type { GoalsFeatures } from '../market-scores/features';
 import { DEFAULT_ELO_HYPERPARAMETERS, type EloHyperparameters } from '../elo/rating';
 import {
   DEFAULT_MARKET_RATING_HYPERPARAMETERS,
@@ -43,6 +44,14 @@ export const TUNED_DIXON_COLES_WINDOW_DAYS = 1500;
  */
 export const TUNED_ENSEMBLE_L2 = 0.001;
 
+/*
+ * Per-competition home/draw intercepts in the stackers (SuiteConfig.competitionIntercepts,
+ * TUNE_ONLY=stacker): worse on validation, ensemble-stat / +opening / +closing 0.19459 / 0.19097
+ * / 0.18958 with them vs 0.19452 / 0.19090 / 0.18951 without. A team-specific home advantage in
+ * the Poisson filter (a per-team state on the home rate and, negated, the away rate; prior
+ * variance 0.0005..0.008) made the filter worse at every size: 0.19453..0.19547 vs 0.19448.
+ */
+
 /**
  * The ensembles refit every 4 weeks instead of weekly: on the validation window the same RPS
  * (ensemble-stat 0.19461, ensemble+opening 0.19103 either way) at a quarter of the stacking cost,
@@ -55,7 +64,9 @@ export const TUNED_ENSEMBLE_REFIT_DAYS = 28;
  * Market rating (ratings from past closing lines), an input of the market-aware ensembles only.
  * Grid k 0.2..0.5, goalK 0..0.05, driftK 0..0.2, newTeamOffset 0/-0.3, scored by the validation
  * RPS of ensemble+opening: 0.19109 at the defaults, 0.19103 here (the ensemble without the market
- * rating: 0.19142; the opening line alone 0.19140).
+ * rating: 0.19142; the opening line alone 0.19140). Re-checked with the Poisson filter, the goal
+ * market and three warm-up seasons, grid widened to k 0.7/1 and driftK 0.3/0.5: 0.19090 here,
+ * k 0.7 0.19100, k 1 0.19131, driftK 0.3 0.19089, 0.5 0.19090 (a tie, kept as is).
  */
 export const TUNED_MARKET_RATING: MarketRatingHyperparameters = {
   ...DEFAULT_MARKET_RATING_HYPERPARAMETERS,
@@ -82,3 +93,11 @@ export const TUNED_POISSON_FILTER: PoissonFilterHyperparameters = {
   leagueVariance: 0.001,
   rho: -0.05,
 };
+
+/**
+ * Goal-market features of the market-aware ensembles (TUNE_ONLY=goals, validation window, sum of
+ * ensemble+opening and ensemble+closing RPS): none 0.19092 + 0.18954, goals-implied 1X2 as a
+ * source 0.19090 + 0.18951, logit P(over 2.5) on the draw class 0.19093 + 0.18954, both
+ * 0.19090 + 0.18951. The over/under price says little the 1X2 price does not.
+ */
+export const TUNED_MARKET_GOALS: GoalsFeatures = 'implied';

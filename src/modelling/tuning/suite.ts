@@ -5,6 +5,7 @@ import type { MarketRatingHyperparameters } from '../market-rating/model';
 import type { PoissonFilterHyperparameters } from '../poisson-filter/model';
 import { ensembleModel } from '../ensemble/ensemble-model';
 import { marketLineModel } from '../backtest/market-line';
+import { goalsImpliedModel, type GoalsFeatures } from '../market-scores/features';
 import {
   dixonColesModel,
   eloModel,
@@ -19,6 +20,7 @@ import {
   TUNED_ELO,
   TUNED_ENSEMBLE_L2,
   TUNED_ENSEMBLE_REFIT_DAYS,
+  TUNED_MARKET_GOALS,
   TUNED_MARKET_RATING,
   TUNED_POISSON_FILTER,
 } from './defaults';
@@ -31,6 +33,8 @@ export const MODEL_NAMES = {
   marketRating: 'market-rating',
   openingLine: 'opening-line',
   closingLine: 'closing-line',
+  openingGoals: 'goals-implied-open',
+  closingGoals: 'goals-implied-close',
   statistical: 'ensemble-stat',
   withOpening: 'ensemble+opening',
   withClosing: 'ensemble+closing',
@@ -50,6 +54,8 @@ export interface SuiteConfig {
   /** Ensembles keep a fit this many days (EnsembleSpec.refitDays); 0 or absent: weekly. */
   ensembleRefitDays?: number;
   competitionIntercepts: boolean;
+  /** Goal-market (over/under 2.5) features of the market-aware ensembles; undefined: none. */
+  marketGoals?: GoalsFeatures;
   /** Leave out models (e.g. the ensembles while tuning the base models). */
   only?: readonly string[];
 }
@@ -63,6 +69,7 @@ export const DEFAULT_SUITE: SuiteConfig = {
   ensembleL2: TUNED_ENSEMBLE_L2,
   ensembleRefitDays: TUNED_ENSEMBLE_REFIT_DAYS,
   competitionIntercepts: false,
+  marketGoals: TUNED_MARKET_GOALS,
 };
 
 /**
@@ -84,6 +91,7 @@ export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[]
   const withMarket = {
     ...common,
     inputs: config.marketRating ? [...stat, n.marketRating] : stat,
+    ...(config.marketGoals ? { goals: config.marketGoals } : {}),
   };
   const all: BacktestModel[] = [
     perCompetition(eloModel(config.elo, n.elo)),
@@ -99,6 +107,8 @@ export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[]
       : []),
     marketLineModel('opening', n.openingLine),
     marketLineModel('closing', n.closingLine),
+    goalsImpliedModel('opening', n.openingGoals),
+    goalsImpliedModel('closing', n.closingGoals),
     ensembleModel({ name: n.statistical, ...common }),
     ensembleModel({ name: n.withOpening, ...withMarket, market: 'opening' }),
     ensembleModel({ name: n.withClosing, ...withMarket, market: 'closing' }),
