@@ -14,9 +14,10 @@ import { train } from './support/training';
  */
 
 const PREMIER_LEAGUE = 'england/premier-league';
-const FIXTURE_HEADER = 'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,AvgH,AvgD,AvgA';
-const FIXTURE = 'E0,10/01/2027,15:00,Arsenal,Chelsea,,,,,,,2.10,3.40,3.60';
-const RESULT = 'E0,10/01/2027,15:00,Arsenal,Chelsea,2,1,H,1,0,H,2.10,3.40,3.60';
+const FIXTURE_HEADER =
+  'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,AvgH,AvgD,AvgA,Avg>2.5,Avg<2.5';
+const FIXTURE = 'E0,10/01/2027,15:00,Arsenal,Chelsea,,,,,,,2.10,3.40,3.60,1.80,2.05';
+const RESULT = 'E0,10/01/2027,15:00,Arsenal,Chelsea,2,1,H,1,0,H,2.10,3.40,3.60,1.80,2.05';
 
 describe('model lifecycle (e2e)', () => {
   let testApp: TestApp;
@@ -340,5 +341,21 @@ describe('model lifecycle (e2e)', () => {
     );
     const tampered = (await inject({ url: '/v1/ledger/verify' })).json();
     expect(tampered).toMatchObject({ valid: false, entries: 1, broken: { seq: '2' } });
+  });
+
+  // Last: a prediction served before kick-off would add a ledger entry the tests above count.
+  it("shows what the ensemble pooled, the over/under price's goals-implied 1X2 included", async () => {
+    const pooled = await inject({
+      url: `/v1/matches/${fixtureId}/prediction?model=${versions.ensemble.id}`,
+    });
+    const components = pooled.json<{
+      explanation: { components: Record<string, { home: number; draw: number; away: number }> };
+    }>().explanation.components;
+    expect(Object.keys(components)).toEqual(
+      expect.arrayContaining(['elo', 'dixonColes', 'openingLine', 'openingGoalsImplied']),
+    );
+    const implied = components.openingGoalsImplied;
+    expect(implied.home + implied.draw + implied.away).toBeCloseTo(1, 5);
+    expect(implied).not.toEqual(components.openingLine);
   });
 });

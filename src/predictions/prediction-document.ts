@@ -165,7 +165,8 @@ export function buildPrediction(
   const markets = allMarkets(forecast.matrix);
   // The 1X2 is the model's own (identical to the matrix's up to rounding, by construction).
   markets.matchResult = forecast.result;
-  const { elo, dixonColes, ensembleMarket, marketRating, poissonFilter } = forecast.components;
+  const { elo, dixonColes, ensembleMarket, marketRating, poissonFilter, marketGoals } =
+    forecast.components;
   const components: Record<string, OutcomeProbabilities> = {};
   if (model.modelType === 'ensemble') {
     if (elo) components.elo = elo.probabilities;
@@ -173,6 +174,8 @@ export function buildPrediction(
     if (poissonFilter) components.poissonFilter = poissonFilter;
     if (marketRating) components.marketRating = marketRating;
     if (ensembleMarket) components[`${ensembleMarket.phase}Line`] = ensembleMarket.probabilities;
+    // The 1X2 the market's goal total implies: what the ensemble pools from the over/under price.
+    if (marketGoals) components[`${marketGoals.phase}GoalsImplied`] = marketGoals.goalsImplied;
   }
   const team = (side: 'home' | 'away'): TeamExplanation => {
     const t = side === 'home' ? detail.homeTeam : detail.awayTeam;
