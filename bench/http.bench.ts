@@ -165,6 +165,10 @@ async function main(): Promise<void> {
         ADMIN_PASSWORD: ADMIN.password,
         // The benchmark measures the service, not the per-account rate limit.
         RATE_LIMIT_USER: '1000000000',
+        // The measured process serves, as an api pod does; collecting is a worker's job (in
+        // development the virtual league would otherwise be polled, and each import it brings
+        // starts a new generation of the prediction inputs cache mid-run).
+        ...(demoData === 'off' ? { VIRTUAL_LEAGUE: 'off' } : {}),
       },
       execArgv,
     );

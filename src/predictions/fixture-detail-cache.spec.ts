@@ -42,6 +42,19 @@ describe('FixtureDetailCache', () => {
     expect(second?.kickoff.toISOString()).toBe('2026-11-22T15:00:00.000Z');
   });
 
+  it('shares stored details with other processes, revived with kick-off a Date', async () => {
+    const store = new MemoryCacheStore();
+    await new FixtureDetailCache(store).get(7, async (id) => detail(id));
+    const loads: number[] = [];
+    const shared = await new FixtureDetailCache(store).get(7, async (id) => {
+      loads.push(id);
+      return detail(id);
+    });
+    expect(loads).toEqual([]);
+    expect(shared).toEqual(detail(7));
+    expect(shared?.kickoff).toBeInstanceOf(Date);
+  });
+
   it('reads every detail again after an invalidation (any stored match changed)', async () => {
     const store = new MemoryCacheStore();
     const cache = new FixtureDetailCache(store);

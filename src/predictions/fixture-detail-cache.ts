@@ -8,6 +8,8 @@ const GENERATION_FIELD = 'current';
 const GENERATION_TTL_SECONDS = 7 * 86_400;
 const DETAILS_PREFIX = 'fixture-detail:';
 const DETAILS_TTL_SECONDS = 600;
+/** Parsed details kept in this process (per generation); past it, the map starts again. */
+const PARSED_MAX = 5_000;
 
 /**
  * The inputs of a prediction (a match with its odds and both sides' form), kept between
@@ -22,20 +24,37 @@ const DETAILS_TTL_SECONDS = 600;
  */
 @Injectable()
 export class FixtureDetailCache {
+  /**
+   * The current generation's details already parsed here, so a recompute skips JSON.parse as
+   * well (a tenth of its CPU). Read-only to callers; dropped when the generation moves on.
+   */
+  private parsed = { generation: '', details: new Map<number, FixtureDetail>() };
+
   constructor(private readonly store: CacheStore) {}
 
   async get(
     matchId: number,
     load: (matchId: number) => Promise<FixtureDetail | undefined>,
   ): Promise<FixtureDetail | undefined> {
-    const key = DETAILS_PREFIX + (await this.generation());
+    const generation = await this.generation();
+    if (this.parsed.generation !== generation) this.parsed = { generation, details: new Map() };
+    const known = this.parsed.details.get(matchId);
+    if (known) return known;
+    const key = DETAILS_PREFIX + generation;
     const cached = await this.store.get(key, String(matchId));
-    if (cached !== undefined) return revive(cached);
+    if (cached !== undefined) return this.keep(generation, revive(cached));
     // Read after the generation: a change committed meanwhile starts a newer generation, so
     // what is stored below can only be served to readers of the generation it was read under.
     const detail = await load(matchId);
-    if (detail)
-      await this.store.set(key, String(matchId), JSON.stringify(detail), DETAILS_TTL_SECONDS);
+    if (!detail) return undefined;
+    await this.store.set(key, String(matchId), JSON.stringify(detail), DETAILS_TTL_SECONDS);
+    return this.keep(generation, detail);
+  }
+
+  private keep(generation: string, detail: FixtureDetail): FixtureDetail {
+    if (this.parsed.generation !== generation) return detail;
+    if (this.parsed.details.size >= PARSED_MAX) this.parsed.details.clear();
+    this.parsed.details.set(detail.id, detail);
     return detail;
   }
 

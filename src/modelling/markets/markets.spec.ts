@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   ASIAN_HANDICAP_LINES,
   allMarkets,
@@ -177,5 +178,57 @@ describe('market consistency on a realistic matrix', () => {
       expect(homeProfit).toBeCloseTo(0, 10);
       expect(awayProfit).toBeCloseTo(0, 10);
     }
+  });
+});
+
+describe('markets read cell by cell (reference) and from goal differences agree', () => {
+  const cells = (m: ScoreMatrix) =>
+    m.p.flatMap((row, home) => row.map((probability, away) => ({ home, away, probability })));
+  const matrices = fc
+    .tuple(
+      fc.integer({ min: 1, max: 6 }),
+      fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 49, maxLength: 49 }),
+    )
+    .filter(([, weights]) => weights.some((w) => w > 0))
+    // Small integer weights make ties between cells common, so the tie order is exercised.
+    .map(([maxGoals, weights]) => createScoreMatrix(maxGoals, (h, a) => weights[h * 7 + a]));
+
+  it('ranks correct scores as a full sort does', () => {
+    fc.assert(
+      fc.property(matrices, fc.integer({ min: 1, max: 12 }), (m, top) => {
+        const sorted = cells(m)
+          .sort(
+            (x, y) =>
+              y.probability - x.probability ||
+              x.home + x.away - (y.home + y.away) ||
+              x.home - y.home,
+          )
+          .slice(0, top);
+        expect(correctScores(m, top)).toEqual(sorted);
+      }),
+    );
+  });
+
+  it('prices every Asian handicap line as summing the cells does', () => {
+    fc.assert(
+      fc.property(matrices, fc.constantFrom(...ASIAN_HANDICAP_LINES), (m, line) => {
+        const side = (l: number) => {
+          const sum = (keep: (margin: number) => boolean) =>
+            cells(m)
+              .filter((c) => keep(c.home - c.away + l))
+              .reduce((total, c) => total + c.probability, 0);
+          return { win: sum((d) => d > 0), push: sum((d) => d === 0), loss: sum((d) => d < 0) };
+        };
+        const ah = asianHandicap(m, line);
+        const whole = Math.round(line * 2) === line * 2;
+        const lower = side(whole ? line : line - 0.25);
+        const upper = side(whole ? line : line + 0.25);
+        expect(ah.win).toBeCloseTo(lower.win, 12);
+        expect(ah.loss).toBeCloseTo(upper.loss, 12);
+        expect(ah.push).toBeCloseTo(whole ? lower.push : 0, 12);
+        expect(ah.halfWin).toBeCloseTo(whole ? 0 : upper.win - lower.win, 12);
+        expect(ah.halfLoss).toBeCloseTo(whole ? 0 : lower.loss - upper.loss, 12);
+      }),
+    );
   });
 });

@@ -122,23 +122,39 @@ export function bothTeamsToScore(m: ScoreMatrix): BothTeamsToScore {
   return { yes: 1 - no, no };
 }
 
+/** P(home goals - away goals = d), at index d + maxGoals: every handicap line reads from it. */
+function goalDifferences(m: ScoreMatrix): Float64Array {
+  const differences = new Float64Array(2 * m.maxGoals + 1);
+  for (let h = 0; h <= m.maxGoals; h++) {
+    const row = m.p[h];
+    for (let a = 0; a <= m.maxGoals; a++) differences[h - a + m.maxGoals] += row[a];
+  }
+  return differences;
+}
+
 /** Win/push/loss probabilities of a whole or half line from the home side. */
-function simpleHandicap(m: ScoreMatrix, line: number): { win: number; push: number; loss: number } {
+function simpleHandicap(
+  differences: Float64Array,
+  maxGoals: number,
+  line: number,
+): { win: number; push: number; loss: number } {
   let win = 0;
   let push = 0;
   let loss = 0;
-  for (let h = 0; h <= m.maxGoals; h++) {
-    for (let a = 0; a <= m.maxGoals; a++) {
-      const margin = h - a + line;
-      if (margin > 0) win += m.p[h][a];
-      else if (margin < 0) loss += m.p[h][a];
-      else push += m.p[h][a];
-    }
+  for (let i = 0; i < differences.length; i++) {
+    const margin = i - maxGoals + line;
+    if (margin > 0) win += differences[i];
+    else if (margin < 0) loss += differences[i];
+    else push += differences[i];
   }
   return { win, push, loss };
 }
 
-export function asianHandicap(m: ScoreMatrix, line: number): AsianHandicap {
+export function asianHandicap(
+  m: ScoreMatrix,
+  line: number,
+  differences = goalDifferences(m),
+): AsianHandicap {
   if (!Number.isFinite(line) || Math.round(line * 4) !== line * 4) {
     throw new RangeError(`Asian handicap line must be a multiple of 0.25, got ${line}`);
   }
@@ -148,12 +164,12 @@ export function asianHandicap(m: ScoreMatrix, line: number): AsianHandicap {
   let halfLoss = 0;
   let loss: number;
   if (Math.round(line * 2) === line * 2) {
-    ({ win, push, loss } = simpleHandicap(m, line));
+    ({ win, push, loss } = simpleHandicap(differences, m.maxGoals, line));
   } else {
     // Quarter line: half the stake on line - 0.25 and half on line + 0.25. Goal differences are
     // integers, so one half can never win while the other loses.
-    const lower = simpleHandicap(m, line - 0.25);
-    const upper = simpleHandicap(m, line + 0.25);
+    const lower = simpleHandicap(differences, m.maxGoals, line - 0.25);
+    const upper = simpleHandicap(differences, m.maxGoals, line + 0.25);
     win = lower.win; // both halves win
     loss = upper.loss; // both halves lose
     halfWin = upper.win - lower.win; // upper wins, lower pushes
@@ -176,15 +192,25 @@ export function asianHandicap(m: ScoreMatrix, line: number): AsianHandicap {
 
 /** The `top` most likely exact scores, most likely first (ties: fewer goals, then home first). */
 export function correctScores(m: ScoreMatrix, top = 10): CorrectScore[] {
-  const all: CorrectScore[] = [];
+  // Insertion into a short ranked list: a full sort of every cell cost more than the rest.
+  const best: CorrectScore[] = [];
   for (let h = 0; h <= m.maxGoals; h++) {
-    for (let a = 0; a <= m.maxGoals; a++) all.push({ home: h, away: a, probability: m.p[h][a] });
+    for (let a = 0; a <= m.maxGoals; a++) {
+      const score = { home: h, away: a, probability: m.p[h][a] };
+      if (best.length === top && !ranksBefore(score, best[top - 1])) continue;
+      let i = Math.min(best.length, top - 1);
+      while (i > 0 && ranksBefore(score, best[i - 1])) i--;
+      best.splice(i, 0, score);
+      if (best.length > top) best.pop();
+    }
   }
-  all.sort(
-    (x, y) =>
-      y.probability - x.probability || x.home + x.away - (y.home + y.away) || x.home - y.home,
+  return best;
+}
+
+function ranksBefore(x: CorrectScore, y: CorrectScore): boolean {
+  return (
+    (y.probability - x.probability || x.home + x.away - (y.home + y.away) || x.home - y.home) < 0
   );
-  return all.slice(0, top);
 }
 
 export function expectedGoalsFromMatrix(m: ScoreMatrix): ExpectedGoals {
@@ -201,13 +227,14 @@ export function expectedGoalsFromMatrix(m: ScoreMatrix): ExpectedGoals {
 
 /** Every market at once; the full matrix itself is the complete correct-score market. */
 export function allMarkets(m: ScoreMatrix, topCorrectScores = 10): Markets {
+  const differences = goalDifferences(m);
   return {
     matchResult: matchResult(m),
     doubleChance: doubleChance(m),
     drawNoBet: drawNoBet(m),
     overUnder: TOTAL_GOALS_LINES.map((line) => overUnder(m, line)),
     bothTeamsToScore: bothTeamsToScore(m),
-    asianHandicap: ASIAN_HANDICAP_LINES.map((line) => asianHandicap(m, line)),
+    asianHandicap: ASIAN_HANDICAP_LINES.map((line) => asianHandicap(m, line, differences)),
     correctScore: correctScores(m, topCorrectScores),
     expectedGoals: expectedGoalsFromMatrix(m),
   };
