@@ -9,6 +9,7 @@ function cli(
   databaseUrl: string,
   args: string[],
   stdin = '',
+  env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -22,7 +23,7 @@ function cli(
       ],
       {
         cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: databaseUrl },
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: databaseUrl, ...env },
         stdio: ['pipe', 'pipe', 'pipe'],
       },
     );
@@ -99,3 +100,30 @@ describe('first admin from the CLI (npm run cli -- create-admin)', () => {
     expect(result.stderr).toContain('--email');
   });
 });
+
+// Real Redis only: without REDIS_URL the suite reports itself skipped, saying why.
+const redisUrl = process.env.REDIS_URL;
+const describeWithRedis = redisUrl ? describe : describe.skip;
+
+describeWithRedis(
+  redisUrl ? 'the CLI with Redis' : 'the CLI with Redis (skipped: REDIS_URL not set)',
+  () => {
+    let database: { url: string; drop: () => Promise<void> };
+
+    beforeAll(async () => {
+      database = await createTestDatabase();
+    });
+    afterAll(() => database?.drop());
+
+    // The CLI refuses to run with job workers (it checks its own configuration), so a setting
+    // applied after the configuration was read would fail here, every time.
+    it('only enqueues, like an api replica: migrate runs no job workers', async () => {
+      const env = { REDIS_URL: redisUrl!, QUEUE_PREFIX: `cli-${process.pid}` };
+      for (const run of [1, 2]) {
+        const result = await cli(database.url, ['migrate'], '', env);
+        expect({ run, code: result.code, stderr: result.stderr }).toMatchObject({ code: 0 });
+        expect(result.stdout).toMatch(/migration\(s\) applied; the schema is up to date/);
+      }
+    });
+  },
+);

@@ -1,3 +1,6 @@
+// First: the CLI's settings must be in the environment before the configuration is read, which
+// happens as soon as the application module is loaded (below).
+import './environment';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { MikroORM } from '@mikro-orm/postgresql';
@@ -11,6 +14,8 @@ import { DemoDataService } from '../matches/demo/demo-data.service';
 import type { ImportReport } from '../matches/imports/import-report';
 import { FirstAdmin } from '../auth/users/first-admin';
 import { randomBytes } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+import { parseArgs, type ParsedArgs } from './arguments';
 
 const USAGE = `Usage:
   npm run cli -- import <path|url> [--format football-data-co-uk|history|international] [--strict]
@@ -21,47 +26,18 @@ const USAGE = `Usage:
                                     create an admin account; without --password-stdin a strong
                                     password is generated and printed once`;
 
-interface ParsedArgs {
-  command?: string;
-  positional: string[];
-  flags: Record<string, string | true>;
-}
-
-const BOOLEAN_FLAGS = ['--strict', '--password-stdin'];
-
-function parseArgs(argv: string[]): ParsedArgs {
-  const positional: string[] = [];
-  const flags: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) positional.push(arg);
-    else if (arg.includes('='))
-      flags[arg.slice(2, arg.indexOf('='))] = arg.slice(arg.indexOf('=') + 1);
-    else if (
-      argv[i + 1] !== undefined &&
-      !argv[i + 1].startsWith('--') &&
-      !BOOLEAN_FLAGS.includes(arg)
-    )
-      flags[arg.slice(2)] = argv[++i];
-    else flags[arg.slice(2)] = true;
-  }
-  return { command: positional.shift(), positional, flags };
-}
-
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   if (!args.command || args.flags.help) {
     process.stdout.write(`${USAGE}\n`);
     return args.command ? 0 : 2;
   }
-  // The CLI never loads demo data by itself, and keeps its logs to warnings.
-  process.env.DEMO_DATA = args.command === 'demo' ? 'auto' : 'off';
-  process.env.LOG_LEVEL ??= 'warn';
-  // The CLI never runs queued jobs (a migration Job must not pick up imports): with Redis it
-  // only enqueues, like an api replica.
-  if (process.env.REDIS_URL) process.env.ORACXPRED_ROLE = 'api';
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
   try {
+    // A CLI that ran queued jobs could take an import or a training run and exit in its middle.
+    if (process.env.REDIS_URL && app.get(AppConfig).runsJobs) {
+      throw new Error('the CLI must not run queued jobs: ./environment was not applied first');
+    }
     switch (args.command) {
       case 'import':
         return await importCommand(app.get(IngestionService), app.get(ImportsService), args);
