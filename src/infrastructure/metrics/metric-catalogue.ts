@@ -103,7 +103,7 @@ export const METRICS = {
   cacheRequests: spec({
     type: 'counter',
     name: 'oracxpred_cache_requests_total',
-    help: 'Cache look-ups by cache and result (hit or miss)',
+    help: 'Requests answered from a cache (hit) or computed because it did not hold them (miss)',
     labelNames: ['cache', 'result'],
   }),
 
