@@ -9,7 +9,8 @@ import { AccessTokens } from '../tokens/access-tokens';
 export type Authentication =
   { principal: Principal; failure?: undefined } | { principal?: undefined; failure?: string };
 
-const AUTHENTICATION = Symbol('authentication');
+/** The request's authentication, memoised on it (declared on every request: see bootstrap). */
+export const AUTHENTICATION = Symbol('authentication');
 type MemoisedRequest = FastifyRequest & { [AUTHENTICATION]?: Promise<Authentication> };
 
 const BEARER = /^Bearer +([\w-]+\.[\w-]+\.[\w-]+)$/i;

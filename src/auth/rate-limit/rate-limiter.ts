@@ -19,8 +19,9 @@ const HEADERS: Record<string, ReturnType<typeof headerNames>> = {
   [AUTH_THROTTLER]: headerNames(`-${AUTH_THROTTLER}`),
 };
 
-const DRAWS = Symbol('rate-limit draws');
-type MemoisedRequest = FastifyRequest & { [DRAWS]?: Promise<Draw[]> };
+/** The request's rate-limit count, memoised on it (declared on every request: see bootstrap). */
+export const RATE_LIMIT_DRAWS = Symbol('rate-limit draws');
+type MemoisedRequest = FastifyRequest & { [RATE_LIMIT_DRAWS]?: Promise<Draw[]> };
 
 /** One budget's count after this request. */
 interface Draw {
@@ -62,7 +63,7 @@ export class RateLimiter {
   ): Promise<ProblemException | undefined> {
     // Kept on the request itself, like the authentication: cheaper than a WeakMap entry.
     const memo = request as MemoisedRequest;
-    const draws = (memo[DRAWS] ??= this.count(request, authRoute));
+    const draws = (memo[RATE_LIMIT_DRAWS] ??= this.count(request, authRoute));
     let breach: ProblemException | undefined;
     for (const draw of await draws) {
       const names = HEADERS[draw.throttler];
