@@ -59,8 +59,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   proxyTrust.configure(config.trustedProxies);
   const fastify = app.getHttpAdapter().getInstance();
   // Every property the service sets on a request, present on each from its creation: requests
-  // of one shape keep property reads monomorphic in Fastify's code and ours (adding them later,
-  // on some requests only, cost more CPU on a cached prediction than the whole cache lookup).
+  // of one shape keep property reads monomorphic in Fastify's code and ours (Fastify's advice).
   for (const property of REQUEST_PROPERTIES) fastify.decorateRequest(property, undefined);
   // Every hook here is callback-style: an async hook costs a promise per request on every route.
   fastify.addHook('onRequest', (request, reply, done) => {
