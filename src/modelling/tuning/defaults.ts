@@ -31,7 +31,12 @@ export const TUNED_ELO: EloHyperparameters = {
  * 0.19449..0.19456; adding a slow filter (daily variance 0, season variance 0.005) 0.19447. The
  * market-aware ensembles gained nothing from them (ensemble+opening 0.19090 -> 0.19088), so they
  * do not read them. (A slow Elo alone, k 5, was tried before with one warm-up season: validation
- * 0.19493 -> 0.19479, test 0.20003 -> 0.20001.)
+ * 0.19493 -> 0.19479, test 0.20003 -> 0.20001.) Not kept, on top of these four (validation):
+ * a Poisson filter with a fast league level and home advantage (league variance 0.004) 0.19447,
+ * an Elo without the goal-difference multiplier 0.19447, a short-memory Dixon-Coles (xi 0.005,
+ * 500-day window) 0.19448. The last one is 0.19978 -> 0.19954 on the test window, almost all of it
+ * in 2019-2020 and 2020-2021 (no crowds: it follows the home advantage's drop), which the
+ * validation seasons cannot show; it would need a reason other than the test window to add it.
  */
 export const TUNED_TIMESCALES: Timescales = {
   elo: { 'elo-slow': { k: 6 }, 'elo-fast': { k: 30 } },
