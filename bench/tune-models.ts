@@ -9,6 +9,7 @@ import {
   modelSuite,
   type SuiteConfig,
 } from '../src/modelling/tuning/suite';
+import { timescaleInputs, type Timescales } from '../src/modelling/backtest/models';
 import { DEFAULT_MARKET_RATING_HYPERPARAMETERS } from '../src/modelling/market-rating/model';
 import { DEFAULT_POISSON_FILTER_HYPERPARAMETERS } from '../src/modelling/poisson-filter/model';
 import type { MatchInput } from '../src/modelling/types';
@@ -166,8 +167,10 @@ search('ensemble', ensembleStart, () =>
         ensembleL2,
         only: [
           MODEL_NAMES.elo,
-          MODEL_NAMES.slowElo,
           MODEL_NAMES.dixonColes,
+          MODEL_NAMES.poissonFilter,
+          MODEL_NAMES.marketRating,
+          ...(tuned.timescales ? timescaleInputs(tuned.timescales) : []),
           MODEL_NAMES.statistical,
           MODEL_NAMES.withOpening,
         ],
@@ -241,5 +244,48 @@ search('stacker', { competitionIntercepts: DEFAULT_SUITE.competitionIntercepts }
       return names.reduce((s, m) => s + r[m].outcomes.rps, 0);
     },
     { onStep: log('stacker (sum of ensemble RPS)'), rounds: 1 },
+  ),
+);
+
+// Time-scale variants read by the statistical ensemble (TUNE_ONLY=timescales): none, a slow and a
+// fast Elo, and those with two faster Poisson filters; validation RPS of ensemble-stat, warm-up
+// from 2013-2014 as in the benchmark.
+const TIMESCALE_CHOICES: Record<string, Timescales | undefined> = {
+  none: undefined,
+  elo: { elo: { 'elo-slow': { k: 6 }, 'elo-fast': { k: 30 } }, poissonFilter: {} },
+  'elo+filter': DEFAULT_SUITE.timescales,
+  'elo+filter+slow-filter': DEFAULT_SUITE.timescales && {
+    elo: DEFAULT_SUITE.timescales.elo,
+    poissonFilter: {
+      ...DEFAULT_SUITE.timescales.poissonFilter,
+      'poisson-filter-slow': { dailyVariance: 0, seasonVariance: 0.005 },
+    },
+  },
+};
+search('timescales', { timescales: 'elo+filter' }, () =>
+  coordinateSearch(
+    { timescales: 'elo+filter' },
+    { timescales: Object.keys(TIMESCALE_CHOICES) },
+    ({ timescales }) => {
+      const config: SuiteConfig = {
+        ...DEFAULT_SUITE,
+        timescales: TIMESCALE_CHOICES[timescales],
+        only: [
+          MODEL_NAMES.elo,
+          MODEL_NAMES.dixonColes,
+          MODEL_NAMES.poissonFilter,
+          ...timescaleInputs(TIMESCALE_CHOICES[timescales] ?? { elo: {}, poissonFilter: {} }),
+          MODEL_NAMES.statistical,
+        ],
+      };
+      const result = runBacktest(matches, modelSuite(config), {
+        predictFrom: start(ENSEMBLE_WARM_UP),
+        predictUntil: end,
+      });
+      return evaluateBacktest(result, (m) => validation.has(m.season)).overall[
+        MODEL_NAMES.statistical
+      ].outcomes.rps;
+    },
+    { onStep: log('timescales (ensemble-stat RPS)'), rounds: 1 },
   ),
 );

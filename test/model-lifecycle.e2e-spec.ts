@@ -358,4 +358,52 @@ describe('model lifecycle (e2e)', () => {
     expect(implied.home + implied.draw + implied.away).toBeCloseTo(1, 5);
     expect(implied).not.toEqual(components.openingLine);
   });
+
+  it('trains the statistical ensemble with the time-scale variants bench:models runs', async () => {
+    const invalid = await inject({
+      method: 'POST',
+      url: '/v1/training-runs',
+      payload: {
+        modelType: 'ensemble',
+        competitions: [PREMIER_LEAGUE],
+        hyperparameters: { ensemble: { market: 'none', timescales: 'weekly' } },
+      },
+    });
+    expect(invalid.statusCode).toBe(400);
+    const run = await train(inject, {
+      modelType: 'ensemble',
+      competitions: [PREMIER_LEAGUE],
+      hyperparameters: { ensemble: { market: 'none' } },
+    });
+    const version = (
+      await inject({ url: `/v1/models/${run.modelVersionId}` })
+    ).json<ModelVersionView>();
+    expect(version.hyperparameters).toMatchObject({
+      ensemble: { market: 'none', timescales: 'multi' },
+    });
+    const parameters = version.parameters as {
+      ensemble: { inputs: string[] };
+      timescales: { elo: Record<string, unknown>; poissonFilter: Record<string, unknown> };
+    };
+    expect(parameters.ensemble.inputs).toEqual([
+      'elo',
+      'dixon-coles',
+      'poisson-filter',
+      'elo-slow',
+      'elo-fast',
+      'poisson-filter-fast',
+      'poisson-filter-faster',
+    ]);
+    expect(Object.keys(parameters.timescales.poissonFilter)).toEqual([
+      'poisson-filter-fast',
+      'poisson-filter-faster',
+    ]);
+    const served = await inject({
+      url: `/v1/matches/${fixtureId}/prediction?model=${version.id}`,
+    });
+    expect(served.statusCode).toBe(200);
+    expect(served.headers['x-model-version']).toBe(version.id);
+    const r = served.json().markets.matchResult;
+    expect(r.home + r.draw + r.away).toBeCloseTo(1, 5);
+  });
 });

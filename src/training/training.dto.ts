@@ -128,6 +128,14 @@ export class EnsembleHyperparametersDto {
   @IsOptional()
   @IsIn(['implied', 'draw-feature', 'both', 'none'])
   goals?: 'implied' | 'draw-feature' | 'both' | 'none';
+  @ApiPropertyOptional({
+    enum: ['multi', 'none'],
+    description:
+      "'multi': the statistical ensemble (market 'none') also reads a slow and a fast Elo and two faster Poisson filters; ensembles reading a market line ignore it",
+  })
+  @IsOptional()
+  @IsIn(['multi', 'none'])
+  timescales?: 'multi' | 'none';
 }
 
 export class HyperparametersDto {

@@ -22,6 +22,7 @@ import {
   type PoissonFilterParameters,
 } from '../poisson-filter/model';
 import type { MatchInput } from '../types';
+import { perCompetition } from './per-competition';
 import type { BacktestModel } from './types';
 
 const DAY_MS = 86_400_000;
@@ -97,4 +98,37 @@ export function poissonFilterModel(
       return { probabilities, over25, btts };
     },
   };
+}
+
+/**
+ * Second time scales of the cheap rating families, as extra inputs of the statistical ensemble:
+ * each named variant is the base model's hyperparameters with a few overridden (e.g. Elo with a
+ * higher or lower k, a Poisson filter with more volatility). Their own forecasts are worse than the
+ * tuned compromise, but a stack that sees a fast and a slow memory side by side can weigh a team's
+ * recent form against its long-run strength.
+ */
+export interface Timescales {
+  elo: Readonly<Record<string, Partial<EloHyperparameters>>>;
+  poissonFilter: Readonly<Record<string, Partial<PoissonFilterHyperparameters>>>;
+}
+
+/** The variants' input names, Elo ones first, in a fixed order. */
+export function timescaleInputs(timescales: Timescales): string[] {
+  return [...Object.keys(timescales.elo), ...Object.keys(timescales.poissonFilter)];
+}
+
+/** The variants as per-competition backtest models named by their input names. */
+export function timescaleModels(
+  elo: EloHyperparameters,
+  filter: PoissonFilterHyperparameters,
+  timescales: Timescales,
+): BacktestModel[] {
+  return [
+    ...Object.entries(timescales.elo).map(([name, o]) =>
+      perCompetition(eloModel({ ...elo, ...o }, name)),
+    ),
+    ...Object.entries(timescales.poissonFilter).map(([name, o]) =>
+      perCompetition(poissonFilterModel({ ...filter, ...o }, name)),
+    ),
+  ];
 }

@@ -159,24 +159,23 @@ function extend<T extends Float64Array | Uint8Array>(
   return copy;
 }
 
-/** Whether `previous` is a fit of the same hyperparameters on exactly the first part of `played`. */
-function continuable(
+const isPlayed = (m: MatchInput) => m.homeGoals !== undefined && m.awayGoals !== undefined;
+
+/** Whether `previous` is an earlier fit of the same hyperparameters made in this process. */
+function resumable(
   previous: EloParameters | undefined,
-  played: readonly MatchInput[],
   asOf: number,
   hp: EloHyperparameters,
 ): previous is EloParameters {
   if (!previous || previous.asOf > asOf || !records.has(previous)) return false;
-  if (JSON.stringify(previous.hyperparameters) !== JSON.stringify(hp)) return false;
-  let before = 0;
-  for (const m of played) if (m.kickoff < previous.asOf) before++;
-  return before === previous.matchCount;
+  return JSON.stringify(previous.hyperparameters) === JSON.stringify(hp);
 }
 
 /**
  * Replays the finished matches with kickoff < asOf. `previous` (an earlier fit) warm-starts the
- * ordered logit, and when it is an earlier fit of the same data made in this process, the replay
- * continues from its state instead of starting over: the result is identical, only cheaper.
+ * ordered logit, and when it is an earlier fit of the same data made in this process (the same
+ * number of finished matches before its asOf), the replay continues from its state instead of
+ * starting over: the result is identical, only cheaper.
  */
 export function fitElo(
   matches: readonly MatchInput[],
@@ -184,16 +183,26 @@ export function fitElo(
   hp: EloHyperparameters,
   previous?: EloParameters,
 ): EloParameters {
-  const played = matches.filter(
-    (m) => m.kickoff < asOf && m.homeGoals !== undefined && m.awayGoals !== undefined,
-  );
-  const resume = continuable(previous, played, asOf, hp);
-  const state = resume ? EloState.from(previous) : new EloState(hp);
-  const since = resume ? previous.asOf : Number.NEGATIVE_INFINITY;
-  const replay = played.filter((m) => m.kickoff >= since).sort(byKickoff);
-  const start = resume ? previous.matchCount : 0;
+  // One pass: the matches since the previous fit, and how many finished matches came before it.
+  let resume = resumable(previous, asOf, hp);
+  const since = resume ? (previous as EloParameters).asOf : Number.NEGATIVE_INFINITY;
+  let before = 0;
+  let replay: MatchInput[] = [];
+  for (const m of matches) {
+    if (m.kickoff >= asOf || !isPlayed(m)) continue;
+    if (m.kickoff < since) before++;
+    else replay.push(m);
+  }
+  if (resume && before !== (previous as EloParameters).matchCount) {
+    resume = false;
+    replay = matches.filter((m) => m.kickoff < asOf && isPlayed(m));
+  }
+  replay.sort(byKickoff);
+  const from = resume ? previous : undefined;
+  const state = from ? EloState.from(from) : new EloState(hp);
+  const start = from ? from.matchCount : 0;
   const n = start + replay.length;
-  const earlier = resume ? (records.get(previous) as ReplayRecord) : undefined;
+  const earlier = from ? (records.get(from) as ReplayRecord) : undefined;
   const inPlace =
     earlier !== undefined &&
     earlier.buffer.used === earlier.length &&

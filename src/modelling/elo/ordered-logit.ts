@@ -50,8 +50,10 @@ export function fitOrderedLogit(
   const objective = (p: Float64Array, grad: Float64Array): number => {
     const c1 = p[0];
     const gap = Math.exp(p[1]);
-    const c2 = c1 + gap;
     const slope = p[2];
+    // One exponential per row: with E = exp(x - c1), s1 = 1 / (1 + E) and
+    // s2 = sigmoid(c2 - x) = 1 / (1 + E * exp(-gap)).
+    const shrink = Math.exp(-gap);
     let value = 0;
     let gC1 = 0;
     let gGap = 0;
@@ -60,8 +62,9 @@ export function fitOrderedLogit(
       const w = weights[i];
       if (w === 0) continue;
       const d = differences[i];
-      const s1 = sigmoid(c1 - slope * d);
-      const s2 = sigmoid(c2 - slope * d);
+      const e = Math.exp(slope * d - c1);
+      const s1 = 1 / (1 + e);
+      const s2 = 1 / (1 + e * shrink);
       // dz1, dz2: derivatives of the negative log-likelihood wrt z1 = c1 - x and z2 = c2 - x.
       let dz1 = 0;
       let dz2 = 0;

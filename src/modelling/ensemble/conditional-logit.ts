@@ -48,8 +48,6 @@ export function fitConditionalLogit(
   const { features, labels, rows } = data;
   if (rows === 0) return start;
   const logits = new Float64Array(3);
-  const p = new Float64Array(3);
-  const expected = new Float64Array(J);
   // x = [beta_0..beta_{J-1}, bias_home, bias_draw]
   const objective = (x: Float64Array, grad: Float64Array): number => {
     grad.fill(0);
@@ -68,20 +66,19 @@ export function fitConditionalLogit(
       const e1 = Math.exp(logits[1] - max);
       const e2 = Math.exp(logits[2] - max);
       const sum = e0 + e1 + e2;
-      p[0] = e0 / sum;
-      p[1] = e1 / sum;
-      p[2] = e2 / sum;
       const y = labels[i];
-      value -= Math.log(Math.max(p[y], 1e-300));
-      expected.fill(0);
-      for (let k = 0; k < 3; k++) {
-        const off = base + k * J;
-        for (let j = 0; j < J; j++) expected[j] += p[k] * features[off + j];
+      // Residuals p_k - [k = y]: the gradient is sum_k r_k * z[k] in one pass over the features.
+      const r0 = e0 / sum - (y === 0 ? 1 : 0);
+      const r1 = e1 / sum - (y === 1 ? 1 : 0);
+      const r2 = e2 / sum - (y === 2 ? 1 : 0);
+      value -= Math.log(Math.max((y === 0 ? e0 : y === 1 ? e1 : e2) / sum, 1e-300));
+      const off1 = base + J;
+      const off2 = base + 2 * J;
+      for (let j = 0; j < J; j++) {
+        grad[j] += r0 * features[base + j] + r1 * features[off1 + j] + r2 * features[off2 + j];
       }
-      const offY = base + y * J;
-      for (let j = 0; j < J; j++) grad[j] += expected[j] - features[offY + j];
-      grad[J] += p[0] - (y === 0 ? 1 : 0);
-      grad[J + 1] += p[1] - (y === 1 ? 1 : 0);
+      grad[J] += r0;
+      grad[J + 1] += r1;
     }
     value /= rows;
     for (let j = 0; j < J + 2; j++) grad[j] /= rows;

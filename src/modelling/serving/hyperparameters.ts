@@ -24,8 +24,16 @@ export interface ServedHyperparameters {
   /**
    * The stacked ensemble: pull towards equal weights, which market line it reads, and what it
    * reads from the same phase's over/under 2.5 price (absent in settings stored before: none).
+   * `timescales` 'multi': the statistical ensemble (market 'none') also reads Elo and Poisson-filter
+   * variants at other time scales (TUNED_TIMESCALES; absent in settings stored before: none);
+   * ensembles that read a market line ignore it.
    */
-  ensemble: { l2: number; market: OddsPhase | 'none'; goals?: GoalsFeatures | 'none' };
+  ensemble: {
+    l2: number;
+    market: OddsPhase | 'none';
+    goals?: GoalsFeatures | 'none';
+    timescales?: 'multi' | 'none';
+  };
   /** Ratings from earlier matches' closing lines: an input of the odds-aware ensemble only. */
   marketRating: MarketRatingHyperparameters;
   /** Dynamic Poisson ratings: an input of the ensemble (statistical, reads no odds). */
@@ -35,7 +43,12 @@ export interface ServedHyperparameters {
 export const DEFAULT_SERVED_HYPERPARAMETERS: ServedHyperparameters = {
   elo: TUNED_ELO,
   dixonColes: { ...TUNED_DIXON_COLES, windowDays: TUNED_DIXON_COLES_WINDOW_DAYS },
-  ensemble: { l2: TUNED_ENSEMBLE_L2, market: 'opening', goals: TUNED_MARKET_GOALS },
+  ensemble: {
+    l2: TUNED_ENSEMBLE_L2,
+    market: 'opening',
+    goals: TUNED_MARKET_GOALS,
+    timescales: 'multi',
+  },
   marketRating: TUNED_MARKET_RATING,
   poissonFilter: TUNED_POISSON_FILTER,
 };

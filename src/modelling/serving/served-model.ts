@@ -34,6 +34,14 @@ export interface ServedModelParameters {
   marketRating?: Record<string, MarketRatingParameters>;
   /** Ensembles trained since the Poisson filter exists: its per-competition ratings. */
   poissonFilter?: Record<string, PoissonFilterParameters>;
+  /**
+   * Statistical ensembles reading variants at other time scales: per input name (an entry of
+   * ensemble.inputs), per competition; each fit carries its own hyperparameters.
+   */
+  timescales?: {
+    elo: Record<string, Record<string, EloParameters>>;
+    poissonFilter: Record<string, Record<string, PoissonFilterParameters>>;
+  };
   ensemble?: EnsembleParameters;
   /** Mean goals per competition, for result-only models' score matrices. */
   averageGoals: Record<string, { home: number; away: number }>;
@@ -189,6 +197,18 @@ export function forecastFixture(params: ServedModelParameters, fixture: Fixture)
     inputs[POISSON_FILTER_INPUT] = {
       probabilities: predictPoissonFilter(filter, fixture).probabilities,
     };
+  }
+  for (const [name, fits] of Object.entries(params.timescales?.elo ?? {})) {
+    if (!params.ensemble.inputs.includes(name)) continue;
+    const fit = fits[competition];
+    if (!fit) throw new UnpriceableFixtureError(`no ${name} ratings for ${competition}`);
+    inputs[name] = { probabilities: eloComponent(fit, fixture).probabilities };
+  }
+  for (const [name, fits] of Object.entries(params.timescales?.poissonFilter ?? {})) {
+    if (!params.ensemble.inputs.includes(name)) continue;
+    const fit = fits[competition];
+    if (!fit) throw new UnpriceableFixtureError(`no ${name} ratings for ${competition}`);
+    inputs[name] = { probabilities: predictPoissonFilter(fit, fixture).probabilities };
   }
   const rating = params.marketRating?.[competition];
   if (params.ensemble.inputs.includes(MARKET_RATING_INPUT)) {

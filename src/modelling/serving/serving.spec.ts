@@ -7,6 +7,9 @@ import { resolveHyperparameters, SERVED_MODEL_TYPES } from './hyperparameters';
 import { forecastFixture, POISSON_FILTER_INPUT, UnpriceableFixtureError } from './served-model';
 import { trainServedModel } from './trainer';
 import { ensembleModel } from '../ensemble/ensemble-model';
+import { eloModel, poissonFilterModel } from '../backtest/models';
+import { DEFAULT_SUITE, MODEL_NAMES, modelSuite } from '../tuning/suite';
+import { TUNED_TIMESCALES } from '../tuning/defaults';
 
 const league = simulateLeague({ seed: 11, teams: 12, seasons: 3 });
 const lastKickoff = Math.max(...league.matches.map((m) => m.kickoff));
@@ -149,6 +152,77 @@ describe('trainServedModel', () => {
     });
     expect(old.parameters.ensemble?.goals).toBeUndefined();
     expect(forecastFixture(old.parameters, fixture).components.marketGoals).toBeDefined();
+  });
+
+  it('serves the statistical ensemble with the time-scale variants bench:models runs', () => {
+    const hp = resolveHyperparameters({ ensemble: { market: 'none' } });
+    expect(hp.ensemble.timescales).toBe('multi');
+    const trained = trainServedModel(league.matches, { ...spec('ensemble'), hyperparameters: hp });
+    const params = trained.parameters;
+    const ensemble = params.ensemble as NonNullable<typeof params.ensemble>;
+    // The same inputs, in the same order, as the benchmark's ensemble-stat.
+    const benchmarked = modelSuite(DEFAULT_SUITE).find((m) => m.name === MODEL_NAMES.statistical);
+    expect(ensemble.inputs).toEqual(benchmarked?.inputs);
+    expect(ensemble.inputs).toEqual([
+      'elo',
+      'dixon-coles',
+      'poisson-filter',
+      'elo-slow',
+      'elo-fast',
+      'poisson-filter-fast',
+      'poisson-filter-faster',
+    ]);
+    const c = league.competition;
+    const slow = params.timescales?.elo['elo-slow'][c];
+    const faster = params.timescales?.poissonFilter['poisson-filter-faster'][c];
+    expect(slow?.hyperparameters).toEqual({ ...hp.elo, ...TUNED_TIMESCALES.elo['elo-slow'] });
+    expect(faster?.hyperparameters).toEqual({
+      ...hp.poissonFilter,
+      ...TUNED_TIMESCALES.poissonFilter['poisson-filter-faster'],
+    });
+    expect(slow?.matchCount).toBe(trained.matchesUsed);
+
+    // forecastFixture gives what the backtest's adapters and ensemble give with the same fits.
+    const fixture = toFixture({ ...league.matches[0], kickoff: asOf + 86_400_000 });
+    const forecast = forecastFixture(params, fixture);
+    const inputs: Record<string, { probabilities: typeof forecast.result }> = {
+      elo: { probabilities: forecast.components.elo?.probabilities as typeof forecast.result },
+      'dixon-coles': {
+        probabilities: forecast.components.dixonColes?.probabilities as typeof forecast.result,
+      },
+      'poisson-filter': {
+        probabilities: forecast.components.poissonFilter as typeof forecast.result,
+      },
+    };
+    for (const [name, fits] of Object.entries(params.timescales?.elo ?? {})) {
+      const p = eloModel(fits[c].hyperparameters, name).predict(fits[c], fixture, {});
+      inputs[name] = { probabilities: p?.probabilities as typeof forecast.result };
+    }
+    for (const [name, fits] of Object.entries(params.timescales?.poissonFilter ?? {})) {
+      const p = poissonFilterModel(fits[c].hyperparameters, name).predict(fits[c], fixture, {});
+      inputs[name] = { probabilities: p?.probabilities as typeof forecast.result };
+    }
+    const model = ensembleModel({ name: 'x', inputs: ensemble.inputs, l2: hp.ensemble.l2 });
+    expect(model.predict(ensemble, fixture, inputs)?.probabilities).toEqual(forecast.result);
+
+    // Without a variant's fits the ensemble cannot price; settings without `timescales` (stored
+    // before it existed) or with 'none' train the three-input statistical ensemble.
+    const { timescales: _dropped, ...withoutVariants } = params;
+    expect(() => forecastFixture(withoutVariants, fixture)).toThrow(UnpriceableFixtureError);
+    const { timescales: _none, ...oldEnsemble } = hp.ensemble;
+    for (const ensembleSettings of [oldEnsemble, { ...hp.ensemble, timescales: 'none' as const }]) {
+      const old = trainServedModel(league.matches, {
+        ...spec('ensemble'),
+        hyperparameters: { ...hp, ensemble: ensembleSettings },
+      });
+      expect(old.parameters.ensemble?.inputs).toEqual(['elo', 'dixon-coles', 'poisson-filter']);
+      expect(old.parameters.timescales).toBeUndefined();
+      expect(forecastFixture(old.parameters, fixture).result.home).toBeGreaterThan(0);
+    }
+    // Ensembles that read a market line do not read the variants.
+    const market = trainServedModel(league.matches, spec('ensemble')).parameters;
+    expect(market.timescales).toBeUndefined();
+    expect(market.ensemble?.inputs).not.toContain('elo-slow');
   });
 
   it('refuses a fixture from a competition it was not trained on', () => {

@@ -10,7 +10,11 @@ import {
   eloModel,
   marketRatingModel,
   poissonFilterModel,
+  timescaleInputs,
+  timescaleModels,
+  type Timescales,
 } from '../backtest/models';
+import { TUNED_TIMESCALES } from '../tuning/defaults';
 import { fitMarketRating, type MarketRatingParameters } from '../market-rating';
 import { fitPoissonFilter, type PoissonFilterParameters } from '../poisson-filter';
 import { perCompetition } from '../backtest/per-competition';
@@ -99,7 +103,16 @@ function backtestModels(type: ServedModelType, hp: ServedHyperparameters): Backt
     ];
   }
   const filter = perCompetition(poissonFilterModel(hp.poissonFilter, POISSON_FILTER_INPUT));
-  if (!readsMarket(hp)) return [elo, dc, filter, ensembleModel(ensembleSpec(hp))];
+  if (!readsMarket(hp)) {
+    const variants = timescalesOf(hp);
+    return [
+      elo,
+      dc,
+      filter,
+      ...(variants ? timescaleModels(hp.elo, hp.poissonFilter, variants) : []),
+      ensembleModel(ensembleSpec(hp)),
+    ];
+  }
   const rating = perCompetition(marketRatingModel(hp.marketRating, MARKET_RATING_INPUT));
   return [elo, dc, filter, rating, ensembleModel(ensembleSpec(hp))];
 }
@@ -107,12 +120,22 @@ function backtestModels(type: ServedModelType, hp: ServedHyperparameters): Backt
 /** The odds-aware ensemble also reads the market rating (see README "Prediction models"). */
 const readsMarket = (hp: ServedHyperparameters) => hp.ensemble.market !== 'none';
 
+/** The time-scale variants the statistical ensemble reads (as bench:models' ensemble-stat). */
+function timescalesOf(hp: ServedHyperparameters): Timescales | undefined {
+  return !readsMarket(hp) && hp.ensemble.timescales === 'multi' ? TUNED_TIMESCALES : undefined;
+}
+
 function ensembleSpec(hp: ServedHyperparameters) {
   return {
     name: SERVED,
     inputs: readsMarket(hp)
       ? [ELO_INPUT, DIXON_COLES_INPUT, POISSON_FILTER_INPUT, MARKET_RATING_INPUT]
-      : [ELO_INPUT, DIXON_COLES_INPUT, POISSON_FILTER_INPUT],
+      : [
+          ELO_INPUT,
+          DIXON_COLES_INPUT,
+          POISSON_FILTER_INPUT,
+          ...timescaleInputs(timescalesOf(hp) ?? { elo: {}, poissonFilter: {} }),
+        ],
     l2: hp.ensemble.l2,
     ...(hp.ensemble.market !== 'none' ? { market: hp.ensemble.market } : {}),
     ...(readsMarket(hp) && hp.ensemble.goals && hp.ensemble.goals !== 'none'
@@ -220,6 +243,11 @@ function finalFit(
   const dixonColes: Record<string, DixonColesParameters> = {};
   const marketRating: Record<string, MarketRatingParameters> = {};
   const poissonFilter: Record<string, PoissonFilterParameters> = {};
+  const variants = spec.type === 'ensemble' ? timescalesOf(hp) : undefined;
+  const eloTimescales: Record<string, Record<string, EloParameters>> = {};
+  const filterTimescales: Record<string, Record<string, PoissonFilterParameters>> = {};
+  for (const name of Object.keys(variants?.elo ?? {})) eloTimescales[name] = {};
+  for (const name of Object.keys(variants?.poissonFilter ?? {})) filterTimescales[name] = {};
   for (const competition of competitions) {
     const matches = byCompetition.get(competition) as MatchInput[];
     if (needsElo) elo[competition] = fitElo(matches, spec.asOf, hp.elo);
@@ -227,6 +255,14 @@ function finalFit(
       marketRating[competition] = fitMarketRating(matches, spec.asOf, hp.marketRating);
     if (needsFilter)
       poissonFilter[competition] = fitPoissonFilter(matches, spec.asOf, hp.poissonFilter);
+    for (const [name, o] of Object.entries(variants?.elo ?? {}))
+      eloTimescales[name][competition] = fitElo(matches, spec.asOf, { ...hp.elo, ...o });
+    for (const [name, o] of Object.entries(variants?.poissonFilter ?? {})) {
+      filterTimescales[name][competition] = fitPoissonFilter(matches, spec.asOf, {
+        ...hp.poissonFilter,
+        ...o,
+      });
+    }
     if (needsDc) {
       const from = spec.asOf - hp.dixonColes.windowDays * DAY_MS;
       const window = matches.filter((m) => m.kickoff >= from);
@@ -267,6 +303,7 @@ function finalFit(
     ...(needsDc ? { dixonColes } : {}),
     ...(needsRating ? { marketRating } : {}),
     ...(needsFilter ? { poissonFilter } : {}),
+    ...(variants ? { timescales: { elo: eloTimescales, poissonFilter: filterTimescales } } : {}),
     ...(ensemble ? { ensemble } : {}),
     averageGoals: averageGoals(training),
     hyperparameters: hp,

@@ -5,6 +5,7 @@
 import type { DixonColesHyperparameters } from '../dixon-coles/model';
 import type { PoissonFilterHyperparameters } from '../poisson-filter/model';
 import type { GoalsFeatures } from '../market-scores/features';
+import type { Timescales } from '../backtest/models';
 import { DEFAULT_ELO_HYPERPARAMETERS, type EloHyperparameters } from '../elo/rating';
 import {
   DEFAULT_MARKET_RATING_HYPERPARAMETERS,
@@ -23,13 +24,27 @@ export const TUNED_ELO: EloHyperparameters = {
 };
 
 /**
- * A slow-moving Elo (k = 5) used only as a third ensemble input, next to TUNED_ELO: it adds a
- * long-memory view of team strength. Chosen on the validation window (ensemble-stat RPS 0.19479
- * with it vs 0.19493 without; k = 8: 0.19485; a fast k = 30/40 Elo or a short-memory
- * Dixon-Coles, xi 0.004: 0.19496/0.19497, no gain). Off in DEFAULT_SUITE: on the test window it
- * moved ensemble-stat only 0.20003 -> 0.20001 (noise) for ~25% more backtest time.
+ * Second time scales as extra inputs of the statistical ensemble only (SuiteConfig.timescales;
+ * Elo variants are TUNED_ELO, filter variants TUNED_POISSON_FILTER, with these overrides). Chosen
+ * on the validation window (ensemble-stat RPS, three warm-up seasons): 0.19452 without them,
+ * 0.19446 with all four; a slow and a fast Elo alone (k 6 and 30) 0.19449; each variant alone
+ * 0.19449..0.19456; adding a slow filter (daily variance 0, season variance 0.005) 0.19447. The
+ * market-aware ensembles gained nothing from them (ensemble+opening 0.19090 -> 0.19088), so they
+ * do not read them. (A slow Elo alone, k 5, was tried before with one warm-up season: validation
+ * 0.19493 -> 0.19479, test 0.20003 -> 0.20001.) Not kept, on top of these four (validation):
+ * a Poisson filter with a fast league level and home advantage (league variance 0.004) 0.19447,
+ * an Elo without the goal-difference multiplier 0.19447, a short-memory Dixon-Coles (xi 0.005,
+ * 500-day window) 0.19448. The last one is 0.19978 -> 0.19954 on the test window, almost all of it
+ * in 2019-2020 and 2020-2021 (no crowds: it follows the home advantage's drop), which the
+ * validation seasons cannot show; it would need a reason other than the test window to add it.
  */
-export const TUNED_SLOW_ELO: EloHyperparameters = { ...TUNED_ELO, k: 5 };
+export const TUNED_TIMESCALES: Timescales = {
+  elo: { 'elo-slow': { k: 6 }, 'elo-fast': { k: 30 } },
+  poissonFilter: {
+    'poisson-filter-fast': { dailyVariance: 0.00004 },
+    'poisson-filter-faster': { dailyVariance: 0.00015, seasonVariance: 0.02 },
+  },
+};
 
 /** Grid: xi 0.001..0.003 per day, ridge 0.3..10, window 730..1500 days. */
 export const TUNED_DIXON_COLES: DixonColesHyperparameters = { xi: 0.0015, ridge: 3 };

@@ -11,6 +11,9 @@ import {
   eloModel,
   marketRatingModel,
   poissonFilterModel,
+  timescaleInputs,
+  timescaleModels,
+  type Timescales,
 } from '../backtest/models';
 import { perCompetition } from '../backtest/per-competition';
 import type { BacktestModel } from '../backtest/types';
@@ -23,11 +26,11 @@ import {
   TUNED_MARKET_GOALS,
   TUNED_MARKET_RATING,
   TUNED_POISSON_FILTER,
+  TUNED_TIMESCALES,
 } from './defaults';
 
 export const MODEL_NAMES = {
   elo: 'elo',
-  slowElo: 'elo-slow',
   dixonColes: 'dixon-coles',
   poissonFilter: 'poisson-filter',
   marketRating: 'market-rating',
@@ -42,12 +45,15 @@ export const MODEL_NAMES = {
 
 export interface SuiteConfig {
   elo: EloHyperparameters;
-  /** A second, slow Elo fed only to the ensembles (TUNED_SLOW_ELO); off by default. */
-  slowElo?: EloHyperparameters;
   dixonColes: DixonColesHyperparameters;
   dixonColesWindowDays: number;
   /** Dynamic Poisson ratings, a statistical input of every ensemble; undefined: off. */
   poissonFilter?: PoissonFilterHyperparameters;
+  /**
+   * Elo and Poisson-filter variants at other time scales, extra inputs of the statistical
+   * ensemble only (TUNED_TIMESCALES); the filter variants need `poissonFilter`. Undefined: off.
+   */
+  timescales?: Timescales;
   /** Ratings from past closing lines, an input of the market-aware ensembles only; undefined: off. */
   marketRating?: MarketRatingHyperparameters;
   ensembleL2: number;
@@ -70,10 +76,11 @@ export const DEFAULT_SUITE: SuiteConfig = {
   ensembleRefitDays: TUNED_ENSEMBLE_REFIT_DAYS,
   competitionIntercepts: false,
   marketGoals: TUNED_MARKET_GOALS,
+  timescales: TUNED_TIMESCALES,
 };
 
 /**
- * Elo, Dixon-Coles (and optionally a slow Elo) per competition, the market rating, the two market
+ * Elo, Dixon-Coles, the Poisson filter (and their variants at other time scales) per competition, the market rating, the two market
  * lines, three stacked ensembles. The statistical ensemble never sees a price: the market rating
  * (built on earlier matches' odds) feeds only the ensembles that are given the fixture's odds.
  */
@@ -81,7 +88,10 @@ export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[]
   const n = MODEL_NAMES;
   const stat: string[] = [n.elo, n.dixonColes];
   if (config.poissonFilter) stat.push(n.poissonFilter);
-  if (config.slowElo) stat.push(n.slowElo);
+  const timescales: Timescales | undefined = config.timescales && {
+    elo: config.timescales.elo,
+    poissonFilter: config.poissonFilter ? config.timescales.poissonFilter : {},
+  };
   const common = {
     inputs: stat,
     l2: config.ensembleL2,
@@ -101,7 +111,9 @@ export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[]
     ...(config.poissonFilter
       ? [perCompetition(poissonFilterModel(config.poissonFilter, n.poissonFilter))]
       : []),
-    ...(config.slowElo ? [perCompetition(eloModel(config.slowElo, n.slowElo))] : []),
+    ...(timescales
+      ? timescaleModels(config.elo, config.poissonFilter ?? TUNED_POISSON_FILTER, timescales)
+      : []),
     ...(config.marketRating
       ? [perCompetition(marketRatingModel(config.marketRating, n.marketRating))]
       : []),
@@ -109,7 +121,11 @@ export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[]
     marketLineModel('closing', n.closingLine),
     goalsImpliedModel('opening', n.openingGoals),
     goalsImpliedModel('closing', n.closingGoals),
-    ensembleModel({ name: n.statistical, ...common }),
+    ensembleModel({
+      name: n.statistical,
+      ...common,
+      inputs: timescales ? [...stat, ...timescaleInputs(timescales)] : stat,
+    }),
     ensembleModel({ name: n.withOpening, ...withMarket, market: 'opening' }),
     ensembleModel({ name: n.withClosing, ...withMarket, market: 'closing' }),
   ];
