@@ -453,18 +453,85 @@ describe('webhooks (e2e)', () => {
     ]);
   });
 
-  it('rotates the secret: the new one is shown once and signs the next deliveries', async () => {
+  it('rotates the secret: the new one is shown once; the old one signs too for a day', async () => {
     const hook = await subscribe(asUser, receiver.url('/rotated'), ['model.promoted']);
     const rotated = await asUser({ method: 'POST', url: `/v1/webhooks/${hook.id}/rotate-secret` });
     expect(rotated.statusCode).toBe(200);
     expect(rotated.headers['cache-control']).toBe('no-store');
-    const secret = rotated.json().secret as string;
+    const { secret, secretRotatedAt, previousSecretExpiresAt } = rotated.json<{
+      secret: string;
+      secretRotatedAt: string;
+      previousSecretExpiresAt: string;
+    }>();
     expect(secret).not.toBe(hook.secret);
+    expect(Date.parse(previousSecretExpiresAt) - Date.parse(secretRotatedAt)).toBe(86_400_000);
     await asUser({ method: 'POST', url: `/v1/webhooks/${hook.id}/ping` });
     await settled(asUser, hook.id);
     const [receipt] = receiver.at('/rotated');
+    // A receiver still on the old secret and one already on the new both accept it.
     expect(verifySignature(secret, receipt)).toBe(true);
+    expect(verifySignature(hook.secret, receipt)).toBe(true);
+    expect(String(receipt.headers['x-oracxpred-signature']).split(',')).toHaveLength(2);
+    const audit = await testApp.asAdmin({
+      url: `/v1/audit?action=webhook.rotate-secret`,
+    });
+    expect(audit.json()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          target: expect.objectContaining({ webhookId: hook.id }),
+          details: { overlapSeconds: 86_400 },
+        }),
+      ]),
+    );
+    // Within WEBHOOK_MAX_PER_USER for the tests after this one.
+    await asUser({ method: 'DELETE', url: `/v1/webhooks/${hook.id}` });
+  });
+
+  it('rotates with no overlap (a leaked secret): only the new secret signs', async () => {
+    const hook = await subscribe(asUser, receiver.url('/rotated-now'), ['model.promoted']);
+    const refused = await asUser({
+      method: 'POST',
+      url: `/v1/webhooks/${hook.id}/rotate-secret`,
+      payload: { overlapSeconds: -1 },
+    });
+    expect(expectProblem(refused, 400).errors).toEqual([
+      expect.objectContaining({ field: 'overlapSeconds' }),
+    ]);
+    const rotated = await asUser({
+      method: 'POST',
+      url: `/v1/webhooks/${hook.id}/rotate-secret`,
+      payload: { overlapSeconds: 0 },
+    });
+    expect(rotated.json()).toMatchObject({ previousSecretExpiresAt: null });
+    await asUser({ method: 'POST', url: `/v1/webhooks/${hook.id}/ping` });
+    await settled(asUser, hook.id);
+    const [receipt] = receiver.at('/rotated-now');
+    expect(verifySignature(rotated.json().secret, receipt)).toBe(true);
     expect(verifySignature(hook.secret, receipt)).toBe(false);
+    // Within WEBHOOK_MAX_PER_USER for the tests after this one.
+    await asUser({ method: 'DELETE', url: `/v1/webhooks/${hook.id}` });
+  });
+
+  it('stops signing with the previous secret once its overlap has ended', async () => {
+    const hook = await subscribe(asUser, receiver.url('/rotated-expired'), ['model.promoted']);
+    const rotated = await asUser({
+      method: 'POST',
+      url: `/v1/webhooks/${hook.id}/rotate-secret`,
+      payload: { overlapSeconds: 3600 },
+    });
+    await query(
+      testApp.databaseUrl,
+      `update webhook_subscriptions set previous_secret_expires_at = now() - interval '1 second'
+        where id = $1`,
+      [hook.id],
+    );
+    await asUser({ method: 'POST', url: `/v1/webhooks/${hook.id}/ping` });
+    await settled(asUser, hook.id);
+    const [receipt] = receiver.at('/rotated-expired');
+    expect(verifySignature(rotated.json().secret, receipt)).toBe(true);
+    expect(verifySignature(hook.secret, receipt)).toBe(false);
+    // Within WEBHOOK_MAX_PER_USER for the tests after this one.
+    await asUser({ method: 'DELETE', url: `/v1/webhooks/${hook.id}` });
   });
 
   it('deletes finished deliveries older than the retention from the log', async () => {

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { newWebhookSecret, signWebhook, verifyWebhook } from './signature';
+import { newWebhookSecret, signatureHeader, signWebhook, verifyWebhook } from './signature';
 
 describe('webhook signatures', () => {
   const secret = 'whsec_test-secret';
@@ -45,6 +45,20 @@ describe('webhook signatures', () => {
         input.now as number,
       ),
     ).toBe(false);
+  });
+
+  it('lists one signature per secret after a rotation; either secret verifies the request', () => {
+    const header = signatureHeader([secret, 'whsec_previous'], 1700000000, body);
+    expect(header).toBe(
+      `${signWebhook(secret, 1700000000, body)},${signWebhook('whsec_previous', 1700000000, body)}`,
+    );
+    const check = (key: string) =>
+      verifyWebhook(key, { signature: header, timestamp: '1700000000' }, body, 300, 1700000000);
+    expect([check(secret), check('whsec_previous'), check('whsec_other')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
   });
 
   it('generates distinct, prefixed secrets with 256 bits of randomness', () => {

@@ -20,8 +20,21 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
 }
 
 /**
- * What a receiver does (README, "Webhooks"): recompute the signature over the raw body, compare
- * in constant time, and refuse timestamps older than the tolerance.
+ * The X-OracXPred-Signature value: one signature per secret, comma-separated. After a rotation
+ * the previous secret signs too until its overlap ends, so receivers can switch without a gap.
+ */
+export function signatureHeader(
+  secrets: readonly string[],
+  timestamp: number,
+  body: string,
+): string {
+  return secrets.map((secret) => signWebhook(secret, timestamp, body)).join(',');
+}
+
+/**
+ * What a receiver does (README, "Webhooks"): recompute the signature over the raw body, accept
+ * it if any listed signature matches (compared in constant time), and refuse timestamps older
+ * than the tolerance.
  */
 export function verifyWebhook(
   secret: string,
@@ -34,6 +47,8 @@ export function verifyWebhook(
   if (!headers.signature || !Number.isInteger(timestamp)) return false;
   if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) return false;
   const expected = Buffer.from(signWebhook(secret, timestamp, body));
-  const given = Buffer.from(headers.signature);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return headers.signature.split(',').some((listed) => {
+    const given = Buffer.from(listed.trim());
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
 }

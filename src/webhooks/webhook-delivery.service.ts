@@ -17,7 +17,7 @@ import {
   DELIVERY_HEADER,
   EVENT_HEADER,
   SIGNATURE_HEADER,
-  signWebhook,
+  signatureHeader,
   TIMESTAMP_HEADER,
 } from './signature';
 import { WEBHOOK_EVENTS, type DeliveredEvent, type WebhookEnvelope } from './webhook-events';
@@ -192,7 +192,11 @@ export class WebhookDeliveryService implements OnModuleInit {
           [EVENT_HEADER]: event,
           [DELIVERY_HEADER]: delivery.id,
           [TIMESTAMP_HEADER]: String(timestamp),
-          [SIGNATURE_HEADER]: signWebhook(subscription.secret, timestamp, delivery.payload),
+          [SIGNATURE_HEADER]: signatureHeader(
+            subscription.signingSecrets(),
+            timestamp,
+            delivery.payload,
+          ),
         },
         delivery.payload,
         this.config.webhooks.timeoutMs,

@@ -29,6 +29,8 @@ import { ApiProblems } from '../common/problem/api-problems.decorator';
 import {
   CreatedWebhookView,
   CreateWebhookBody,
+  DEFAULT_SECRET_OVERLAP_SECONDS,
+  RotateSecretBody,
   UpdateWebhookBody,
   WebhookDeliveryView,
   WebhookListQuery,
@@ -147,19 +149,30 @@ export class WebhooksController {
   @Post(':id/rotate-secret')
   @HttpCode(200)
   @Header('cache-control', 'no-store')
-  @ApiOperation({ summary: 'Replace the signing secret: the new one is in this response only' })
+  @ApiOperation({
+    summary: 'Replace the signing secret: the new one is in this response only',
+    description:
+      'The new secret signs from now on. The old one keeps signing alongside it for `overlapSeconds` (default a day), so a receiver can switch without rejecting deliveries; `overlapSeconds: 0` stops it at once.',
+  })
   @ApiOkResponse({ type: WebhookSecretView })
   @ApiProblems(400, 404)
   async rotateSecret(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: RotateSecretBody,
     @Req() request: FastifyRequest,
   ): Promise<WebhookSecretView> {
-    const subscription = await this.webhooks.rotateSecret(principal, id, meta(request));
+    const subscription = await this.webhooks.rotateSecret(
+      principal,
+      id,
+      body.overlapSeconds ?? DEFAULT_SECRET_OVERLAP_SECONDS,
+      meta(request),
+    );
     return {
       id: subscription.id,
       secret: subscription.secret,
       secretRotatedAt: subscription.secretRotatedAt,
+      previousSecretExpiresAt: subscription.previousSecretExpiresAt,
     };
   }
 

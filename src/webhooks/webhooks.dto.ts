@@ -5,10 +5,13 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
+  IsInt,
   IsOptional,
   IsString,
   IsUUID,
+  Max,
   MaxLength,
+  Min,
   MinLength,
 } from 'class-validator';
 import { PageQuery } from '../common/http/pagination';
@@ -125,13 +128,37 @@ export class CreatedWebhookView extends WebhookView {
   secret!: string;
 }
 
+/** A day: long enough to roll a receiver's configuration out; 0 stops the old secret at once. */
+export const DEFAULT_SECRET_OVERLAP_SECONDS = 86_400;
+
+export class RotateSecretBody {
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 7 * 86_400,
+    default: DEFAULT_SECRET_OVERLAP_SECONDS,
+    description:
+      'How long the old secret keeps signing deliveries alongside the new one (X-OracXPred-Signature then lists both); 0 stops it now, e.g. after a leak',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(7 * 86_400)
+  overlapSeconds?: number;
+}
+
 export class WebhookSecretView {
   @ApiProperty({ format: 'uuid' })
   id!: string;
-  @ApiProperty({ description: 'The new signing secret, shown this once; the old one stops now' })
+  @ApiProperty({ description: 'The new signing secret, shown this once' })
   secret!: string;
   @ApiProperty()
   secretRotatedAt!: Date;
+  @ApiProperty({
+    nullable: true,
+    type: Date,
+    description: 'Until when the old secret also signs deliveries; null: it stopped now',
+  })
+  previousSecretExpiresAt!: Date | null;
 }
 
 export class WebhookDeliveryView {

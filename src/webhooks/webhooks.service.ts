@@ -147,18 +147,29 @@ export class WebhooksService implements OnModuleInit {
     return subscription;
   }
 
-  /** A new signing secret, effective at once (also for retries of earlier deliveries). */
+  /**
+   * A new signing secret, used at once (also for retries of earlier deliveries). The old one
+   * keeps signing alongside it for `overlapSeconds` (0: it stops now, e.g. after a leak), so the
+   * receiver can switch without rejecting deliveries meanwhile.
+   */
   async rotateSecret(
     principal: Principal,
     id: string,
+    overlapSeconds: number,
     meta: ActionMeta,
   ): Promise<WebhookSubscription> {
     const em = this.em.fork();
     const subscription = await this.visible(em, principal, id);
-    subscription.secret = newWebhookSecret();
-    subscription.secretRotatedAt = new Date();
+    const now = new Date();
+    Object.assign(subscription, {
+      previousSecret: overlapSeconds > 0 ? subscription.secret : null,
+      previousSecretExpiresAt:
+        overlapSeconds > 0 ? new Date(now.getTime() + overlapSeconds * 1000) : null,
+      secret: newWebhookSecret(),
+      secretRotatedAt: now,
+    });
     await em.flush();
-    await this.record('webhook.rotate-secret', principal, subscription, meta);
+    await this.record('webhook.rotate-secret', principal, subscription, meta, { overlapSeconds });
     return subscription;
   }
 

@@ -1,6 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 
 export interface Receipt {
   path: string;
@@ -62,24 +63,23 @@ export class WebhookReceiver {
   }
 }
 
+type Verify = (secret: string, headers: IncomingHttpHeaders, rawBody: string) => boolean;
+
 /**
- * What a receiver does before trusting a delivery (the README's recipe, written independently
- * of the server's code): HMAC-SHA256 over "<timestamp>.<raw body>" with the secret, compared in
- * constant time, and a timestamp no older than five minutes.
+ * What a receiver does before trusting a delivery: the README's own code ("Verifying a
+ * delivery"), run as printed, so the documented recipe is the one the tests prove.
  */
+const readmeVerify: Verify = (() => {
+  const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('**Verifying a delivery**'));
+  const code = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!code) throw new Error('README.md: no js block under "Verifying a delivery"');
+  // Evaluated on purpose: the README's snippet itself.
+  return new Function('require', `${code}\nreturn verify;`)(require) as Verify;
+})();
+
 export function verifySignature(secret: string, receipt: Receipt): boolean {
-  const timestamp = String(receipt.headers['x-oracxpred-timestamp'] ?? '');
-  const signature = String(receipt.headers['x-oracxpred-signature'] ?? '');
-  if (!/^\d+$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) {
-    return false;
-  }
-  const expected = `sha256=${createHmac('sha256', secret)
-    .update(`${timestamp}.${receipt.body}`)
-    .digest('hex')}`;
-  return (
-    signature.length === expected.length &&
-    timingSafeEqual(Buffer.from(signature), Buffer.from(expected))
-  );
+  return readmeVerify(secret, receipt.headers, receipt.body);
 }
 
 /** Polls `check` until it returns something truthy; fails after `timeoutMs`. */

@@ -49,4 +49,20 @@ export class WebhookSubscription {
 
   @Property({ type: 'datetime' })
   secretRotatedAt: Date & Opt = new Date();
+
+  /** The secret before the last rotation: it signs deliveries too until previousSecretExpiresAt. */
+  @Property({ type: 'text', nullable: true })
+  previousSecret: string | null = null;
+
+  @Property({ type: 'datetime', nullable: true })
+  previousSecretExpiresAt: Date | null = null;
+
+  /** The secrets that sign a delivery sent at `now`: the current one, then the previous one. */
+  signingSecrets(now = new Date()): string[] {
+    const previousValid =
+      this.previousSecret !== null &&
+      this.previousSecretExpiresAt !== null &&
+      this.previousSecretExpiresAt.getTime() > now.getTime();
+    return previousValid ? [this.secret, this.previousSecret!] : [this.secret];
+  }
 }
