@@ -465,6 +465,9 @@ describe('webhooks (e2e)', () => {
     }>();
     expect(secret).not.toBe(hook.secret);
     expect(Date.parse(previousSecretExpiresAt) - Date.parse(secretRotatedAt)).toBe(86_400_000);
+    const shown = await asUser({ url: `/v1/webhooks/${hook.id}` });
+    expect(shown.json()).toMatchObject({ secretRotatedAt, previousSecretExpiresAt });
+    expect(shown.body).not.toContain(hook.secret);
     await asUser({ method: 'POST', url: `/v1/webhooks/${hook.id}/ping` });
     await settled(asUser, hook.id);
     const [receipt] = receiver.at('/rotated');

@@ -102,6 +102,12 @@ export class WebhookView {
   createdAt!: Date;
   @ApiProperty()
   secretRotatedAt!: Date;
+  @ApiProperty({
+    nullable: true,
+    type: Date,
+    description: 'While in the future, the previous secret also signs deliveries',
+  })
+  previousSecretExpiresAt!: Date | null;
 
   static of(subscription: WebhookSubscription): WebhookView {
     return {
@@ -116,6 +122,7 @@ export class WebhookView {
       consecutiveFailures: subscription.consecutiveFailures,
       createdAt: subscription.createdAt,
       secretRotatedAt: subscription.secretRotatedAt,
+      previousSecretExpiresAt: subscription.previousSecretExpiresAt,
     };
   }
 }
