@@ -192,6 +192,12 @@ async function main(): Promise<void> {
       const aliases = await get<Array<{ champion: string | null }>>('/v1/models/aliases');
       return aliases.some((a) => a.champion) ? true : undefined;
     });
+    // Then until no training is queued or running: the measured process would take over such
+    // runs (an in-process queue resumes them) and their CPU would count as the API's.
+    await waitFor('training runs to finish', async () => {
+      const runs = await get<Array<{ status: string }>>('/v1/training-runs?pageSize=100');
+      return runs.every((r) => r.status !== 'queued' && r.status !== 'running') ? true : undefined;
+    });
     await stop(api);
     api = service('off', SERVICE_NODE_FLAGS);
     headers = { authorization: `Bearer ${await signIn()}` };
