@@ -396,6 +396,23 @@ describe('webhooks (e2e)', () => {
     expectProblem(fourth, 409);
   });
 
+  it('holds the limit when one account creates webhooks concurrently', async () => {
+    await createAccount(testApp, 'racer@example.org', 'user');
+    const asRacer = testApp.withToken(
+      (await testApp.login('racer@example.org', PASSWORD)).accessToken,
+    );
+    const responses = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map((i) =>
+        asRacer({
+          method: 'POST',
+          url: '/v1/webhooks',
+          payload: { url: receiver.url(`/racer-${i}`), events: ['model.promoted'] },
+        }),
+      ),
+    );
+    expect(responses.map((r) => r.statusCode).sort()).toEqual([201, 201, 201, 409, 409, 409]);
+  });
+
   it("lists an account's own webhooks in its personal data export, without their secrets", async () => {
     const response = await asOther({ method: 'GET', url: '/v1/me/export' });
     expect(response.statusCode).toBe(200);

@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { AppConfig } from '../config/app-config';
 import type { Principal } from '../common/auth/principal';
@@ -69,24 +70,27 @@ export class WebhooksService implements OnModuleInit {
     meta: ActionMeta,
   ): Promise<WebhookSubscription> {
     await this.checkUrl(input.url);
-    const em = this.em.fork();
     const limit = this.config.webhooks.maxPerUser;
-    if ((await em.count(WebhookSubscription, { owner: principal.userId })) >= limit) {
-      throw new ProblemException(
-        409,
-        'webhook-limit',
-        'Too many webhooks',
-        `an account may have ${limit} webhooks; delete one first`,
-      );
-    }
-    const subscription = em.create(WebhookSubscription, {
-      owner: em.getReference(User, principal.userId),
-      url: input.url,
-      events: [...new Set(input.events)],
-      description: input.description ?? null,
-      secret: newWebhookSecret(),
+    const subscription = await this.em.fork().transactional(async (tx) => {
+      // The owner's row locked: an account's concurrent creations count one after another, so
+      // none can pass the limit together.
+      await tx.findOneOrFail(User, principal.userId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if ((await tx.count(WebhookSubscription, { owner: principal.userId })) >= limit) {
+        throw new ProblemException(
+          409,
+          'webhook-limit',
+          'Too many webhooks',
+          `an account may have ${limit} webhooks; delete one first`,
+        );
+      }
+      return tx.create(WebhookSubscription, {
+        owner: tx.getReference(User, principal.userId),
+        url: input.url,
+        events: [...new Set(input.events)],
+        description: input.description ?? null,
+        secret: newWebhookSecret(),
+      });
     });
-    await em.flush();
     await this.record('webhook.create', principal, subscription, meta, {
       events: subscription.events,
     });
