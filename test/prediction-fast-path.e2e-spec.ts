@@ -85,14 +85,21 @@ describe('cached prediction fast path (e2e)', () => {
   });
 
   it('sends ASCII JSON: non-ASCII text escaped, the same value once parsed', async () => {
-    const response = await asUser({ url: url(fixtureIds[0]) });
-    expect(response.headers['x-cache']).toBe('hit');
-    expect(/^[\x20-\x7e]*$/.test(response.body)).toBe(true);
-    // The summary reads "expected goals 1.23–1.05" (an en dash), escaped on the wire.
-    expect(response.body).toContain('\\u2013');
-    expect(response.json<{ explanation: { summary: string } }>().explanation.summary).toMatch(
-      /expected goals [\d.]+–[\d.]+/,
+    // A team with an accented name (set before its fixture's inputs are first read).
+    const [{ name }] = await query<{ name: string }>(
+      testApp.databaseUrl,
+      `update teams set name = 'Atlético ' || name
+        where id = (select home_team_id from matches where id = $1) returning name`,
+      [fixtureIds[3]],
     );
+    for (const cache of ['miss', 'hit']) {
+      const response = await asUser({ url: url(fixtureIds[3]) });
+      expect(response.headers['x-cache']).toBe(cache);
+      expect(/^[\x20-\x7e]*$/.test(response.body)).toBe(true);
+      expect(response.body).toContain('Atl\\u00e9tico');
+      const prediction = response.json<{ match: { homeTeam: { name: string } } }>();
+      expect(prediction.match.homeTeam.name).toBe(name);
+    }
   });
 
   it('counts every request once against the caller, hit or not, and the guard answers the 429', async () => {

@@ -153,7 +153,7 @@ function summary(detail: FixtureDetail, markets: Markets): string {
     r.home >= r.away
       ? `${detail.homeTeam.name} are favourites at ${pct(r.home)}`
       : `${detail.awayTeam.name} are favourites at ${pct(r.away)}`;
-  return `${favourite} (draw ${pct(r.draw)}); expected goals ${xg.home.toFixed(2)}–${xg.away.toFixed(2)}.`;
+  return `${favourite} (draw ${pct(r.draw)}); expected goals ${xg.home.toFixed(2)}-${xg.away.toFixed(2)}.`;
 }
 
 export function buildPrediction(

@@ -59,7 +59,7 @@ export class PredictionView {
     description:
       "Each team's rating / attack / defence and last five results, home advantage, components",
     example: {
-      summary: 'Arsenal are favourites at 51% (draw 25%); expected goals 1.72–1.08.',
+      summary: 'Arsenal are favourites at 51% (draw 25%); expected goals 1.72-1.08.',
       home: {
         id: 12,
         name: 'Arsenal',

@@ -10,7 +10,7 @@ import { EloState, DIFFERENCE_SCALE, type EloParameters } from '../elo/fit';
 import { orderedLogitProbabilities } from '../elo/ordered-logit';
 import { ensembleModel, type EnsembleParameters } from '../ensemble/ensemble-model';
 import { predictMarketRating, type MarketRatingParameters } from '../market-rating/model';
-import { allMarkets, matchResult } from '../markets/markets';
+import { expectedGoalsFromMatrix, matchResult } from '../markets/markets';
 import { predictPoissonFilter, type PoissonFilterParameters } from '../poisson-filter/model';
 import { conditionOnResult, matrixForResult } from '../markets/outcome-matrix';
 import type { ScoreMatrix } from '../markets/score-matrix';
@@ -107,7 +107,7 @@ function marketGoalsComponent(
     phase,
     over25: goals.over,
     goalsImplied: goals.implied,
-    ...(matrix ? { expectedGoals: allMarkets(matrix).expectedGoals } : {}),
+    ...(matrix ? { expectedGoals: expectedGoalsFromMatrix(matrix) } : {}),
     ...(exact ? { btts: marketScoreSummary(exact).btts } : {}),
   };
 }
