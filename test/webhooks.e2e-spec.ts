@@ -470,9 +470,27 @@ describe('webhooks (e2e)', () => {
     ]);
   });
 
+  /** POST rotate-secret for the hook (body optional). */
+  const rotate = (hookId: string, payload?: object) =>
+    asUser({
+      method: 'POST',
+      url: `/v1/webhooks/${hookId}/rotate-secret`,
+      ...(payload ? { payload } : {}),
+    });
+
+  /** Pings the hook and returns what its receiver path got; then deletes the hook (the tests
+   * after these stay within WEBHOOK_MAX_PER_USER). */
+  async function pingThenDelete(hookId: string, path: string) {
+    await asUser({ method: 'POST', url: `/v1/webhooks/${hookId}/ping` });
+    await settled(asUser, hookId);
+    const [receipt] = receiver.at(path);
+    await asUser({ method: 'DELETE', url: `/v1/webhooks/${hookId}` });
+    return receipt;
+  }
+
   it('rotates the secret: the new one is shown once; the old one signs too for a day', async () => {
     const hook = await subscribe(asUser, receiver.url('/rotated'), ['model.promoted']);
-    const rotated = await asUser({ method: 'POST', url: `/v1/webhooks/${hook.id}/rotate-secret` });
+    const rotated = await rotate(hook.id);
     expect(rotated.statusCode).toBe(200);
     expect(rotated.headers['cache-control']).toBe('no-store');
     const { secret, secretRotatedAt, previousSecretExpiresAt } = rotated.json<{
@@ -485,9 +503,7 @@ describe('webhooks (e2e)', () => {
     const shown = await asUser({ url: `/v1/webhooks/${hook.id}` });
     expect(shown.json()).toMatchObject({ secretRotatedAt, previousSecretExpiresAt });
     expect(shown.body).not.toContain(hook.secret);
-    await asUser({ method: 'POST', url: `/v1/webhooks/${hook.id}/ping` });
-    await settled(asUser, hook.id);
-    const [receipt] = receiver.at('/rotated');
+    const receipt = await pingThenDelete(hook.id, '/rotated');
     // A receiver still on the old secret and one already on the new both accept it.
     expect(verifySignature(secret, receipt)).toBe(true);
     expect(verifySignature(hook.secret, receipt)).toBe(true);
@@ -503,55 +519,33 @@ describe('webhooks (e2e)', () => {
         }),
       ]),
     );
-    // Within WEBHOOK_MAX_PER_USER for the tests after this one.
-    await asUser({ method: 'DELETE', url: `/v1/webhooks/${hook.id}` });
   });
 
   it('rotates with no overlap (a leaked secret): only the new secret signs', async () => {
     const hook = await subscribe(asUser, receiver.url('/rotated-now'), ['model.promoted']);
-    const refused = await asUser({
-      method: 'POST',
-      url: `/v1/webhooks/${hook.id}/rotate-secret`,
-      payload: { overlapSeconds: -1 },
-    });
+    const refused = await rotate(hook.id, { overlapSeconds: -1 });
     expect(expectProblem(refused, 400).errors).toEqual([
       expect.objectContaining({ field: 'overlapSeconds' }),
     ]);
-    const rotated = await asUser({
-      method: 'POST',
-      url: `/v1/webhooks/${hook.id}/rotate-secret`,
-      payload: { overlapSeconds: 0 },
-    });
+    const rotated = await rotate(hook.id, { overlapSeconds: 0 });
     expect(rotated.json()).toMatchObject({ previousSecretExpiresAt: null });
-    await asUser({ method: 'POST', url: `/v1/webhooks/${hook.id}/ping` });
-    await settled(asUser, hook.id);
-    const [receipt] = receiver.at('/rotated-now');
+    const receipt = await pingThenDelete(hook.id, '/rotated-now');
     expect(verifySignature(rotated.json().secret, receipt)).toBe(true);
     expect(verifySignature(hook.secret, receipt)).toBe(false);
-    // Within WEBHOOK_MAX_PER_USER for the tests after this one.
-    await asUser({ method: 'DELETE', url: `/v1/webhooks/${hook.id}` });
   });
 
   it('stops signing with the previous secret once its overlap has ended', async () => {
     const hook = await subscribe(asUser, receiver.url('/rotated-expired'), ['model.promoted']);
-    const rotated = await asUser({
-      method: 'POST',
-      url: `/v1/webhooks/${hook.id}/rotate-secret`,
-      payload: { overlapSeconds: 3600 },
-    });
+    const rotated = await rotate(hook.id, { overlapSeconds: 3600 });
     await query(
       testApp.databaseUrl,
       `update webhook_subscriptions set previous_secret_expires_at = now() - interval '1 second'
         where id = $1`,
       [hook.id],
     );
-    await asUser({ method: 'POST', url: `/v1/webhooks/${hook.id}/ping` });
-    await settled(asUser, hook.id);
-    const [receipt] = receiver.at('/rotated-expired');
+    const receipt = await pingThenDelete(hook.id, '/rotated-expired');
     expect(verifySignature(rotated.json().secret, receipt)).toBe(true);
     expect(verifySignature(hook.secret, receipt)).toBe(false);
-    // Within WEBHOOK_MAX_PER_USER for the tests after this one.
-    await asUser({ method: 'DELETE', url: `/v1/webhooks/${hook.id}` });
   });
 
   it('deletes finished deliveries older than the retention from the log', async () => {

@@ -183,7 +183,6 @@ export class AppConfig {
   get apiKeyCacheMs(): number {
     return this.get('API_KEY_CACHE_SECONDS') * 1000;
   }
-  /** The built-in virtual league's feed is served here (never in production unless asked). */
   /** Results a competition without a champion needs before a first model is trained; 0 = never. */
   get autoTrainMinMatches(): number {
     const setting = this.get('AUTO_TRAIN_NEW_COMPETITIONS');
@@ -191,6 +190,7 @@ export class AppConfig {
     return on ? this.get('AUTO_TRAIN_MIN_MATCHES') : 0;
   }
 
+  /** The built-in virtual league's feed is served here (never in production unless asked). */
   get virtualLeagueEnabled(): boolean {
     const setting = this.get('VIRTUAL_LEAGUE');
     return setting === 'on' || (setting === 'auto' && this.profile === Profile.Development);

@@ -124,6 +124,18 @@ describe('ensemble with goal-market features', () => {
   const predictFrom = matches[Math.floor(matches.length / 3)].kickoff;
   const base: BacktestModel<null> = { ...marketLineModel('opening'), name: 'base' };
   const spec = { inputs: ['base'], l2: 0.001, minTrainingRows: 50, market: 'opening' as const };
+  const byId = new Map(matches.map((m) => [m.id, m]));
+  /** The backtest's walk-forward predictions of `base`, as the ensemble's fit reads them. */
+  const historyOf = (result: ReturnType<typeof runBacktest>) =>
+    result.matches.map((r) => ({
+      matchId: r.matchId,
+      kickoff: r.kickoff,
+      competition: r.competition,
+      season: r.season,
+      outcome: r.outcome,
+      fixture: byId.get(r.matchId) as Fixture,
+      predictions: { base: r.byModel.base },
+    }));
 
   it.each(['implied', 'draw-feature', 'both'] as const)(
     '%s: uses the goal market when priced, else the 1X2-only market logit, else statistics',
@@ -134,16 +146,7 @@ describe('ensemble with goal-market features', () => {
         predictFrom,
         predictUntil: Infinity,
       });
-      const byId = new Map(matches.map((m) => [m.id, m]));
-      const history = result.matches.map((r) => ({
-        matchId: r.matchId,
-        kickoff: r.kickoff,
-        competition: r.competition,
-        season: r.season,
-        outcome: r.outcome,
-        fixture: byId.get(r.matchId) as Fixture,
-        predictions: { base: r.byModel.base },
-      }));
+      const history = historyOf(result);
       const last = matches[matches.length - 1];
       const next = last.kickoff + 86_400_000;
       const priced: Fixture = { ...last, kickoff: next };
@@ -193,15 +196,7 @@ describe('ensemble with goal-market features', () => {
     const result = runBacktest(matches, [base, plain], { predictFrom, predictUntil: Infinity });
     const last = matches[matches.length - 1];
     const fixture: Fixture = { ...last, kickoff: last.kickoff + 86_400_000 };
-    const history = result.matches.map((r) => ({
-      matchId: r.matchId,
-      kickoff: r.kickoff,
-      competition: r.competition,
-      season: r.season,
-      outcome: r.outcome,
-      fixture: matches.find((m) => m.id === r.matchId) as Fixture,
-      predictions: { base: r.byModel.base },
-    }));
+    const history = historyOf(result);
     const stored = plain.fit(
       [],
       { asOf: fixture.kickoff, fixtures: [fixture], history },
