@@ -76,12 +76,13 @@ module.exports = {
     },
     {
       name: 'no-circular',
-      severity: 'warn',
+      severity: 'error',
       comment:
         'This dependency is part of a circular relationship. Nest tolerates some cycles via forwardRef, ' +
-        'but they usually mean a module has more than one responsibility.',
+        'but they usually mean a module has more than one responsibility. Cycles closed only by ' +
+        "type imports (an entity and its custom repository, MikroORM's pattern) do not exist at run time.",
       from: {},
-      to: { circular: true },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
     {
       name: 'not-to-unresolvable',

@@ -1,6 +1,6 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
 import type { ApiKeyScope, Role } from '../../common/auth/roles';
-import { ApiKey } from '../entities/api-key.entity';
+import type { ApiKey } from '../entities/api-key.entity';
 
 export interface ApiKeyOwner {
   keyId: string;

@@ -1,5 +1,5 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
-import { AuditEntry, type AuditOutcome } from '../entities/audit-entry.entity';
+import type { AuditEntry, AuditOutcome } from '../entities/audit-entry.entity';
 
 export interface AuditFilter {
   actorId?: string;

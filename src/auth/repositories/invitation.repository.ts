@@ -1,5 +1,5 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
-import { Invitation } from '../entities/invitation.entity';
+import type { Invitation } from '../entities/invitation.entity';
 
 export class InvitationRepository extends EntityRepository<Invitation> {
   /** Accepts the live invitation with this hash for `email`; false when there is none. */

@@ -1,5 +1,5 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
-import { LoginFailure } from '../entities/login-failure.entity';
+import type { LoginFailure } from '../entities/login-failure.entity';
 
 export interface FailureState {
   key: string;

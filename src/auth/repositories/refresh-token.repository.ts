@@ -1,5 +1,5 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
-import { RefreshToken } from '../entities';
+import type { RefreshToken } from '../entities';
 
 export interface SessionRow {
   familyId: string;

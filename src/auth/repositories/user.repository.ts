@@ -1,7 +1,7 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { Role } from '../../common/auth/roles';
-import { User } from '../entities/user.entity';
+import type { User } from '../entities/user.entity';
 
 export interface UserFilter {
   role?: Role;

@@ -3,7 +3,7 @@ import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/po
 import { DomainEvents } from '../../common/events/domain-events';
 import { NotFoundProblem, ProblemException } from '../../common/problem/problem.exception';
 import type { Page } from '../../common/http/pagination';
-import { Match, Team, TeamAlias } from '../entities';
+import { Match, OddsSnapshot, Team, TeamAlias } from '../entities';
 import { CURATED_TEAM_ALIASES, normaliseTeamName } from '../ingestion/team-names';
 import { CompetitionView, MergeResultView, TeamListQuery, TeamView } from './team.dto';
 import { MatchDetailView, MatchListQuery, MatchView, OddsView } from './match.dto';
@@ -44,7 +44,8 @@ export class CatalogueService {
   }
 
   async teams(query: TeamListQuery): Promise<Page<TeamView>> {
-    const repository = this.em.fork().getRepository(Team);
+    const em = this.em.fork();
+    const repository = em.getRepository(Team);
     const normalised = query.search ? normaliseTeamName(query.search) : undefined;
     const { items, total } = await repository.search(
       query.search,
@@ -52,7 +53,10 @@ export class CatalogueService {
       (query.page - 1) * query.pageSize,
       query.pageSize,
     );
-    const aliases = await repository.aliasesOf(items.map((t) => t.id));
+    const aliases = await aliasesOf(
+      em,
+      items.map((t) => t.id),
+    );
     return {
       items: items.map((team) => toTeamView(team, aliases)),
       page: query.page,
@@ -62,10 +66,10 @@ export class CatalogueService {
   }
 
   async team(id: number): Promise<TeamView> {
-    const repository = this.em.fork().getRepository(Team);
-    const team = await repository.findOne({ id });
+    const em = this.em.fork();
+    const team = await em.findOne(Team, { id });
     if (!team) throw new NotFoundProblem('team', id);
-    return toTeamView(team, await repository.aliasesOf([id]));
+    return toTeamView(team, await aliasesOf(em, [id]));
   }
 
   async addAlias(teamId: number, alias: string): Promise<TeamView> {
@@ -182,10 +186,26 @@ export class CatalogueService {
   }
 
   async match(id: number): Promise<MatchDetailView> {
-    const found = await this.em.fork().getRepository(Match).findWithOdds(id);
-    if (!found) throw new NotFoundProblem('match', id);
-    return { ...MatchView.of(found.match), odds: found.odds.map(OddsView.of) };
+    const em = this.em.fork();
+    const match = await em.findOne(
+      Match,
+      { id },
+      { populate: ['competition', 'homeTeam', 'awayTeam'] },
+    );
+    if (!match) throw new NotFoundProblem('match', id);
+    const odds = await em.find(
+      OddsSnapshot,
+      { match: id },
+      { orderBy: { market: 'asc', phase: 'asc', source: 'asc', bookmaker: 'asc' } },
+    );
+    return { ...MatchView.of(match), odds: odds.map(OddsView.of) };
   }
+}
+
+/** The aliases of these teams, oldest first. */
+async function aliasesOf(em: EntityManager, teamIds: number[]): Promise<TeamAlias[]> {
+  if (teamIds.length === 0) return [];
+  return em.find(TeamAlias, { team: { $in: teamIds } }, { orderBy: { id: 'asc' } });
 }
 
 function toTeamView(team: Team, aliases: TeamAlias[]): TeamView {

@@ -1,6 +1,6 @@
 import { EntityRepository, QueryOrder } from '@mikro-orm/postgresql';
 import type { FilterQuery } from '@mikro-orm/core';
-import { Match, MatchStatus, OddsSnapshot } from '../entities';
+import type { Match, MatchStatus } from '../entities';
 
 export interface MatchFilter {
   competition?: string;
@@ -41,16 +41,5 @@ export class MatchRepository extends EntityRepository<Match> {
       limit: filter.limit,
     });
     return { items, total };
-  }
-
-  async findWithOdds(id: number): Promise<{ match: Match; odds: OddsSnapshot[] } | null> {
-    const match = await this.findOne({ id }, { populate: ['competition', 'homeTeam', 'awayTeam'] });
-    if (!match) return null;
-    const odds = await this.getEntityManager().find(
-      OddsSnapshot,
-      { match: id },
-      { orderBy: { market: 'asc', phase: 'asc', source: 'asc', bookmaker: 'asc' } },
-    );
-    return { match, odds };
   }
 }

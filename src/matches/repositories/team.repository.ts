@@ -1,5 +1,5 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
-import { Team, TeamAlias } from '../entities';
+import type { Team } from '../entities';
 
 /** Team queries and the merge of a duplicate team into the real one. */
 export class TeamRepository extends EntityRepository<Team> {
@@ -27,15 +27,6 @@ export class TeamRepository extends EntityRepository<Team> {
       .limit(limit)
       .getResultList();
     return { items, total };
-  }
-
-  async aliasesOf(teamIds: number[]): Promise<TeamAlias[]> {
-    if (teamIds.length === 0) return [];
-    return this.getEntityManager().find(
-      TeamAlias,
-      { team: { $in: teamIds } },
-      { orderBy: { id: 'asc' } },
-    );
   }
 
   /**
