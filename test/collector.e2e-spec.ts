@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import {
   VirtualFeedDocument,
@@ -41,6 +42,10 @@ describe('collector: the virtual league over HTTP, and sources that fail', () =>
   let footballData: FeedServer;
   /** The two files football-data.co.uk serves: the season's results and the upcoming fixtures. */
   const files = { season: '', fixtures: '' };
+  /** Whether the football-data stand-in sends ETags (and answers 304 to a matching If-None-Match). */
+  let sendEtags = false;
+  /** What the football-data stand-in was asked, and what it answered. */
+  const footballDataRequests: Array<{ file: string; ifNoneMatch?: string; status: number }> = [];
   /** Every document the league's HTTP feed answered, in order. */
   const served: VirtualFeedDocument[] = [];
 
@@ -58,8 +63,16 @@ describe('collector: the virtual league over HTTP, and sources that fail', () =>
     });
     broken = await startFeedServer((_request, response) => sendJson(response, { matches: [] }));
     footballData = await startFeedServer((request, response) => {
-      response.writeHead(200, { 'content-type': 'text/csv' });
-      response.end(request.url?.endsWith('fixtures') ? files.fixtures : files.season);
+      const file = request.url?.endsWith('fixtures') ? 'fixtures' : 'season';
+      const etag = `"${createHash('sha256').update(files[file]).digest('hex').slice(0, 16)}"`;
+      const ifNoneMatch = request.headers['if-none-match'];
+      const status = sendEtags && ifNoneMatch === etag ? 304 : 200;
+      footballDataRequests.push({ file, ifNoneMatch, status });
+      response.writeHead(status, {
+        'content-type': 'text/csv',
+        ...(sendEtags ? { etag } : {}),
+      });
+      response.end(status === 304 ? undefined : files[file]);
     });
     testApp = await startTestApp({
       // Long intervals: the test polls by hand, so it knows which document each poll read.
@@ -453,7 +466,8 @@ describe('collector: the virtual league over HTTP, and sources that fail', () =>
     expect(await poll('fd')).toMatchObject({ outcome: 'succeeded', attempts: 2 });
     files.fixtures = fixture('1.25,5.80,10.50');
     expect((await poll('fd')).outcome).toBe('succeeded');
-    expect((await poll('fd')).outcome).toBe('succeeded'); // unchanged: no new movement
+    // The same bytes again (the source sends no validators): nothing is parsed or written.
+    expect(await poll('fd')).toMatchObject({ outcome: 'unchanged', attempts: 2 });
 
     const odds = () =>
       query<{ status: string; phase: string; prices: Record<string, number> }>(
@@ -485,6 +499,57 @@ describe('collector: the virtual league over HTTP, and sources that fail', () =>
       "select count(*) as matches from match_source_refs where source = 'football-data.co.uk'",
     );
     expect(Number(matches)).toBe(2);
+  });
+
+  it('reads a source again only when it changed: 304 to its validators, or the same bytes', async () => {
+    const sources = async () =>
+      (await testApp.asAdmin({ url: '/v1/collector/sources' })).json<
+        Array<SourceView & { pollsSucceeded: number; lastCounts: Record<string, number> }>
+      >();
+    const fd = async () => (await sources()).find((source) => source.id === 'fd')!;
+    const before = await fd();
+    const asked = () => footballDataRequests.splice(0);
+    asked();
+
+    // The source starts sending ETags: same bytes, so unchanged, and its ETags are kept.
+    sendEtags = true;
+    expect(await poll('fd')).toMatchObject({ outcome: 'unchanged', attempts: 2 });
+    expect(asked().map((r) => r.status)).toEqual([200, 200]);
+    // Next time the poll asks conditionally and the source answers 304 without a body.
+    expect(await poll('fd')).toMatchObject({ outcome: 'unchanged', attempts: 2 });
+    const conditional = asked();
+    expect(conditional.map((r) => r.status)).toEqual([304, 304]);
+    expect(conditional.every((r) => r.ifNoneMatch?.startsWith('"'))).toBe(true);
+    const unchanged = await fd();
+    expect(unchanged.pollsSucceeded).toBe(before.pollsSucceeded + 2);
+    expect(unchanged.lastCounts).toEqual(before.lastCounts);
+    expect(unchanged.breaker).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
+
+    // One file changes: the provider reads both files together, so the one that answered 304
+    // is read again without conditions.
+    files.fixtures =
+      'Div,Date,Time,HomeTeam,AwayTeam,AvgH,AvgD,AvgA\nE0,27/12/2036,15:00,Wolves,Arsenal,4.10,3.60,1.90\n';
+    expect(await poll('fd')).toMatchObject({ outcome: 'succeeded', attempts: 3 });
+    expect(asked().map((r) => `${r.file} ${r.status}`)).toEqual([
+      'season 304',
+      'fixtures 200',
+      'season 200',
+    ]);
+    const [{ stored }] = await query<{ stored: string }>(
+      testApp.databaseUrl,
+      `select count(*) as stored from match_source_refs
+       where source = 'football-data.co.uk' and source_key like 'E0:2036-12-27:%'`,
+    );
+    expect(Number(stored)).toBe(1);
+    expect((await fd()).lastCounts).toMatchObject({ rowsRead: 3, matchesInserted: 1 });
+
+    const metrics = parseSamples(
+      (await testApp.app.inject({ method: 'GET', url: '/metrics' })).body,
+    );
+    expect(
+      valueOf(metrics, 'oracxpred_collector_polls_total', { source: 'fd', outcome: 'unchanged' }),
+    ).toBe(3);
+    sendEtags = false;
   });
 
   it('serves no virtual league feed unless switched on (off in tests and production)', async () => {

@@ -111,7 +111,7 @@ export const METRICS = {
   collectorPolls: spec({
     type: 'counter',
     name: 'oracxpred_collector_polls_total',
-    help: 'Polls of live sources by source and outcome (succeeded, failed, skipped-breaker-open, skipped-busy)',
+    help: 'Polls of live sources by source and outcome (succeeded, unchanged, failed, skipped-breaker-open, skipped-busy)',
     labelNames: ['source', 'outcome'],
   }),
   collectorPollDuration: spec({

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EntityManager, PostgreSqlConnection } from '@mikro-orm/postgresql';
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PoolClient } from 'pg';
 import type { CollectorSourceConfig } from '../../config/collector-sources';
@@ -12,11 +13,13 @@ import { JobQueue } from '../../infrastructure/queue/job-queue';
 import {
   BreakerState,
   CollectorSource,
+  FeedValidator,
+  FeedValidators,
   PollCounts,
   PollOutcome,
 } from '../entities/collector.entity';
 import { IngestionService } from '../imports/ingestion.service';
-import { fetchImportSource, SourceRefused } from '../imports/source-fetcher';
+import { ConditionalFetch, fetchSource, SourceRefused } from '../imports/source-fetcher';
 import { CircuitBreaker, BreakerStatus } from './circuit-breaker';
 import { FeedProvider, FeedRefused } from './feed-provider';
 import { FEED_PROVIDER_IMPLEMENTATIONS } from './providers';
@@ -205,8 +208,20 @@ export class CollectorService implements OnApplicationBootstrap {
       const provider = FEED_PROVIDER_IMPLEMENTATIONS[source.provider];
       let attempts = 0;
       try {
-        const fetched = await this.fetchAll(provider, source);
+        const configuration = configurationOf(source);
+        const stored =
+          state.feedValidators?.configuration === configuration ? state.feedValidators.urls : {};
+        const fetched = await this.fetchAll(provider, source, stored);
         attempts = fetched.attempts;
+        const validators = { configuration, urls: fetched.validators };
+        if (!fetched.bodies) {
+          return await this.record(source, trigger, startedAt, {
+            outcome: PollOutcome.Unchanged,
+            attempts,
+            breaker: CircuitBreaker.afterSuccess(),
+            validators,
+          });
+        }
         const parsed = provider.normalise(fetched.bodies, source);
         const report = await this.ingestion.importParsed(parsed);
         const { counts } = report;
@@ -227,6 +242,7 @@ export class CollectorService implements OnApplicationBootstrap {
             ? `${counts.rowsRejected} row(s) rejected, e.g. row ${firstError.line}: ${firstError.reason}`
             : null,
           breaker: CircuitBreaker.afterSuccess(),
+          validators,
         });
       } catch (error) {
         const reason = failureReason(error);
@@ -249,35 +265,76 @@ export class CollectorService implements OnApplicationBootstrap {
     }
   }
 
-  /** Each URL of the poll, retried with exponential backoff; the poll fails if one cannot be read. */
+  /**
+   * Each URL of the poll, conditional on what the last stored poll read. When every URL answers
+   * 304 or the same bytes, the poll has nothing new (`bodies` undefined). Otherwise the provider
+   * gets every body, since it may read them together: a URL that answered 304 is read again.
+   */
   private async fetchAll(
     provider: FeedProvider,
     source: CollectorSourceConfig,
-  ): Promise<{ bodies: Buffer[]; attempts: number }> {
+    stored: Record<string, FeedValidator>,
+  ): Promise<{
+    bodies?: Buffer[];
+    validators: Record<string, FeedValidator>;
+    attempts: number;
+  }> {
+    const urls = provider.urls(source);
+    const tally = { attempts: 0 };
+    const fetch = (url: string, conditional: boolean) =>
+      this.fetchWithRetries(provider, source, url, conditional ? stored[url] : undefined, tally);
+    const fetched: ConditionalFetch[] = [];
+    for (const url of urls) fetched.push(await fetch(url, true));
+    const read = urls.map((url, i) => {
+      const f = fetched[i];
+      return f.notModified ? stored[url] : { ...f.validators, sha256: sha256(f.body) };
+    });
+    const validators = () => Object.fromEntries(urls.map((url, i) => [url, read[i]]));
+    if (read.every((validator, i) => validator.sha256 === stored[urls[i]]?.sha256)) {
+      // Kept with the validators just received: a source that starts sending an ETag gets 304s.
+      return { validators: validators(), attempts: tally.attempts };
+    }
     const bodies: Buffer[] = [];
-    let attempts = 0;
-    for (const url of provider.urls(source)) {
-      for (let attempt = 0; ; attempt++) {
-        attempts += 1;
-        try {
-          bodies.push(
-            await fetchImportSource(
-              url,
-              source.timeoutMs,
-              this.config.importMaxUploadBytes,
-              provider.expects,
-            ),
-          );
-          break;
-        } catch (error) {
-          if (!(error instanceof SourceRefused) || attempt >= source.retries) {
-            throw Object.assign(error as Error, { attempts });
-          }
-          await sleep(source.retryBackoffMs * 2 ** attempt);
+    for (const [i, url] of urls.entries()) {
+      let f = fetched[i];
+      if (f.notModified) {
+        f = await fetch(url, false);
+        if (f.notModified) throw new SourceRefused(url, 'HTTP 304 to an unconditional request');
+        read[i] = { ...f.validators, sha256: sha256(f.body) };
+      }
+      bodies.push(f.body);
+    }
+    return { bodies, validators: validators(), attempts: tally.attempts };
+  }
+
+  /**
+   * One URL, retried with exponential backoff; the poll fails if it cannot be read. Attempts are
+   * counted in `tally` across the poll's URLs, and a failure carries the count.
+   */
+  private async fetchWithRetries(
+    provider: FeedProvider,
+    source: CollectorSourceConfig,
+    url: string,
+    stored: FeedValidator | undefined,
+    tally: { attempts: number },
+  ): Promise<ConditionalFetch> {
+    for (let attempt = 0; ; attempt++) {
+      tally.attempts += 1;
+      try {
+        return await fetchSource(
+          url,
+          source.timeoutMs,
+          this.config.importMaxUploadBytes,
+          provider.expects,
+          stored,
+        );
+      } catch (error) {
+        if (!(error instanceof SourceRefused) || attempt >= source.retries) {
+          throw Object.assign(error as Error, { attempts: tally.attempts });
         }
+        await sleep(source.retryBackoffMs * 2 ** attempt);
       }
     }
-    return { bodies, attempts };
   }
 
   private async record(
@@ -290,6 +347,8 @@ export class CollectorService implements OnApplicationBootstrap {
       attempts?: number;
       counts?: PollCounts;
       breaker?: BreakerStatus;
+      /** What the stored data was read from (a failed poll keeps the last ones). */
+      validators?: FeedValidators;
     },
   ): Promise<PollResult> {
     const durationMs = Date.now() - startedAt.getTime();
@@ -324,7 +383,9 @@ export class CollectorService implements OnApplicationBootstrap {
       `delete from collector_polls where source_id = $1 and started_at < now() - interval '${POLL_LOG_RETENTION}'`,
       [source.id],
     );
-    const succeeded = result.outcome === PollOutcome.Succeeded;
+    // An unchanged source answered: a success for the breaker and the staleness alert.
+    const succeeded =
+      result.outcome === PollOutcome.Succeeded || result.outcome === PollOutcome.Unchanged;
     const failed = result.outcome === PollOutcome.Failed;
     if (succeeded || failed) {
       const breaker = result.breaker!;
@@ -333,7 +394,8 @@ export class CollectorService implements OnApplicationBootstrap {
         `update collector_sources set
            last_poll_at = $2, updated_at = now(),
            last_success_at = case when $3 then $2 else last_success_at end,
-           last_counts = case when $3 then $4::jsonb else last_counts end,
+           last_counts = coalesce($4::jsonb, last_counts),
+           feed_validators = coalesce($9::jsonb, feed_validators),
            last_error = case when $3 then last_error else $5 end,
            last_error_at = case when $3 then last_error_at else $2 end,
            polls_succeeded = polls_succeeded + (case when $3 then 1 else 0 end),
@@ -349,6 +411,7 @@ export class CollectorService implements OnApplicationBootstrap {
           breaker.consecutiveFailures,
           breaker.state,
           breaker.openedAt,
+          result.validators ? JSON.stringify(result.validators) : null,
         ],
       );
     }
@@ -402,4 +465,13 @@ function failureReason(error: unknown): string | undefined {
   // eslint-disable-next-line no-control-regex
   const printable = error.message.replace(/[\u0000-\u001f\u007f]/g, '?');
   return printable.length > 500 ? `${printable.slice(0, 497)}...` : printable;
+}
+
+function sha256(body: Buffer): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
+/** A fingerprint of the source's configuration: stored validators hold only under the same one. */
+function configurationOf(source: CollectorSourceConfig): string {
+  return createHash('sha256').update(JSON.stringify(source)).digest('hex');
 }

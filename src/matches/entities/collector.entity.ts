@@ -14,6 +14,11 @@ export enum PollOutcome {
   SkippedBreakerOpen = 'skipped-breaker-open',
   /** Another process was polling the source: this poll did not run. */
   SkippedBusy = 'skipped-busy',
+  /**
+   * The source answered, with what the last successful poll already stored (HTTP 304, or the
+   * same bytes): nothing was parsed or written. A success for the breaker.
+   */
+  Unchanged = 'unchanged',
 }
 
 export interface PollCounts {
@@ -23,6 +28,20 @@ export interface PollCounts {
   matchesUnchanged: number;
   oddsWritten: number;
   rowsRejected: number;
+}
+
+/** What identifies a feed body already stored, per URL, for conditional requests. */
+export interface FeedValidator {
+  etag?: string;
+  lastModified?: string;
+  /** SHA-256 of the body (hex): a source without validators still answers the same bytes. */
+  sha256: string;
+}
+
+export interface FeedValidators {
+  /** Of the source's configuration when stored: a changed configuration reads everything again. */
+  configuration: string;
+  urls: Record<string, FeedValidator>;
 }
 
 /**
@@ -64,9 +83,13 @@ export class CollectorSource {
   @Property({ type: 'int', default: 0 })
   pollsFailed: number & Opt = 0;
 
-  /** Counts of the last successful poll. */
+  /** Counts of the last poll that stored something. */
   @Property({ type: 'json', nullable: true })
   lastCounts: PollCounts | null = null;
+
+  /** The bodies the last poll that stored something read (see FeedValidators). */
+  @Property({ type: 'json', nullable: true })
+  feedValidators: FeedValidators | null = null;
 
   @Property({ type: 'datetime' })
   updatedAt: Date & Opt = new Date();

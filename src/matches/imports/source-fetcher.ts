@@ -9,6 +9,16 @@ export class SourceRefused extends ProblemException {
 
 const HTML_START = /^\s*(<!doctype html|<html|<head|<body)/i;
 
+/** HTTP validators of a body (ETag, Last-Modified), for a conditional request next time. */
+export interface HttpValidators {
+  etag?: string;
+  lastModified?: string;
+}
+
+/** A body, or `notModified` when a conditional request was answered 304. */
+export type ConditionalFetch =
+  { notModified: true } | { notModified: false; body: Buffer; validators: HttpValidators };
+
 /**
  * Downloads an import source. An error status, an HTML page or an empty body is refused before
  * anything is parsed: a popular scraper once stored a 503 page as data.
@@ -20,6 +30,23 @@ export async function fetchImportSource(
   /** What the body must be, for the refusal of an HTML page. */
   expected = 'CSV',
 ): Promise<Buffer> {
+  const fetched = await fetchSource(url, timeoutMs, maxBytes, expected);
+  if (fetched.notModified) throw new SourceRefused(url, 'HTTP 304 to an unconditional request');
+  return fetched.body;
+}
+
+/**
+ * fetchImportSource's download with the same refusals, made conditional (If-None-Match,
+ * If-Modified-Since) when validators of a body already stored are given: a source that has not
+ * changed answers 304 and sends nothing.
+ */
+export async function fetchSource(
+  url: string,
+  timeoutMs: number,
+  maxBytes: number,
+  expected: string,
+  stored?: HttpValidators,
+): Promise<ConditionalFetch> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -31,13 +58,21 @@ export async function fetchImportSource(
   }
   let response: Response;
   try {
-    response = await fetch(parsed, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
+    response = await fetch(parsed, {
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'follow',
+      headers: conditionalHeaders(stored),
+    });
   } catch (error) {
     const reason =
       (error as Error).name === 'TimeoutError'
         ? `no answer within ${timeoutMs} ms`
         : 'could not connect';
     throw new SourceRefused(url, reason);
+  }
+  if (response.status === 304 && stored && (stored.etag || stored.lastModified)) {
+    await response.body?.cancel();
+    return { notModified: true };
   }
   if (!response.ok) {
     await response.body?.cancel();
@@ -61,7 +96,20 @@ export async function fetchImportSource(
   if (HTML_START.test(body.subarray(0, 512).toString('utf8'))) {
     throw new SourceRefused(url, `the source answered with an HTML page, not ${expected}`);
   }
-  return body;
+  const etag = response.headers.get('etag') ?? undefined;
+  const lastModified = response.headers.get('last-modified') ?? undefined;
+  return {
+    notModified: false,
+    body,
+    validators: { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) },
+  };
+}
+
+function conditionalHeaders(stored: HttpValidators | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (stored?.etag) headers['if-none-match'] = stored.etag;
+  if (stored?.lastModified) headers['if-modified-since'] = stored.lastModified;
+  return headers;
 }
 
 async function readLimited(
