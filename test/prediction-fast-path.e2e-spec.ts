@@ -67,6 +67,7 @@ describe('cached prediction fast path (e2e)', () => {
     expect(hit.body).toBe(miss.body);
     const sameHeaders = [
       'content-type',
+      'etag',
       'x-model-version',
       'x-model-variant',
       'x-ratelimit-limit',
@@ -82,6 +83,41 @@ describe('cached prediction fast path (e2e)', () => {
     );
     expect(hit.headers['x-request-id']).toEqual(expect.any(String));
     expect(hit.headers['x-request-id']).not.toBe(miss.headers['x-request-id']);
+  });
+
+  it('answers 304 with no body to a caller holding the current ETag, on the fast path and the controller', async () => {
+    const id = fixtureIds[4];
+    const first = await asUser({ url: url(id) });
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[\w-]{22}"$/);
+    const calls = serveHit.mock.calls.length;
+    const conditional = (headers: Record<string, string>, path = url(id)) =>
+      asUser({ url: path, headers });
+    const variants = [
+      { 'if-none-match': etag },
+      { 'if-none-match': `"other", W/${etag}` },
+      { 'if-none-match': '*' },
+    ];
+    for (const headers of variants) {
+      const response = await conditional(headers);
+      expect([headers, response.statusCode, response.body]).toEqual([headers, 304, '']);
+      expect(response.headers.etag).toBe(etag);
+      expect(response.headers['content-length']).toBeUndefined();
+    }
+    // The controller's answer to the same condition (?model= always takes the full route).
+    const viaController = await conditional(
+      { 'if-none-match': etag },
+      `${url(id)}?model=${versionId}`,
+    );
+    expect([viaController.statusCode, viaController.body]).toEqual([304, '']);
+    expect(await answeredSince(calls)).toEqual([true, true, true, false]);
+    // A tag that is not current gets the prediction.
+    const stale = await conditional({ 'if-none-match': '"not-the-current-one-00"' });
+    expect([stale.statusCode, stale.headers.etag, stale.body]).toEqual([200, etag, first.body]);
+    // A recomputation that serialises differently (its computedAt) is a new version of it.
+    const recomputed = await conditional({ 'if-none-match': etag, 'cache-control': 'no-cache' });
+    expect(recomputed.statusCode).toBe(200);
+    expect(recomputed.headers.etag).not.toBe(etag);
   });
 
   it('sends ASCII JSON: non-ASCII text escaped, the same value once parsed', async () => {

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandle
 import { ACCESS_RULE, decideAccess, type AccessRule } from '../common/auth/access-rule';
 import { Authenticator } from '../auth/access/authenticator';
 import { RateLimiter } from '../auth/rate-limit/rate-limiter';
-import { bypassesCache, callerKey, setPredictionHeaders } from './prediction-http';
+import { bypassesCache, callerKey, sendPrediction } from './prediction-http';
 import { PredictionsController } from './predictions.controller';
 import { PredictionsService } from './predictions.service';
 
@@ -66,8 +66,7 @@ export class CachedPredictionFastPath {
     });
     if (!result) return false;
     request.principal = principal;
-    setPredictionHeaders(reply, result);
-    void reply.send(result.json);
+    sendPrediction(request, reply, result);
     return true;
   }
 }

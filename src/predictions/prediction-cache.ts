@@ -1,10 +1,28 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { CacheStore } from '../infrastructure/cache/cache-store';
 import { AppConfig } from '../config/app-config';
 import { METRICS } from '../infrastructure/metrics/metric-catalogue';
 import { MetricsService } from '../infrastructure/metrics/metrics.service';
 
-const PREFIX = 'prediction:';
+/** v2: the entity tag is stored in front of the JSON (entries of the older layout are ignored). */
+const PREFIX = 'prediction:v2:';
+
+/** A serialised prediction and its entity tag (RFC 9110 ETag), cached together. */
+export interface CachedPrediction {
+  json: string;
+  etag: string;
+}
+
+/** `"` + 22 base64url characters of the JSON's SHA-256 + `"`: fixed length, so it slices off. */
+const ETAG_LENGTH = 24;
+
+export function entityTag(json: string): string {
+  return `"${createHash('sha256')
+    .update(json)
+    .digest('base64url')
+    .slice(0, ETAG_LENGTH - 2)}"`;
+}
 
 /**
  * Serialised predictions keyed by match, then model version; the entry is dropped when the
@@ -28,8 +46,11 @@ export class PredictionCache {
     this.missCounter = requests.labels({ cache: 'predictions', result: 'miss' });
   }
 
-  get(matchId: number, versionId: string): Promise<string | undefined> {
-    return this.store.get(PREFIX + matchId, versionId);
+  async get(matchId: number, versionId: string): Promise<CachedPrediction | undefined> {
+    const value = await this.store.get(PREFIX + matchId, versionId);
+    return value === undefined
+      ? undefined
+      : { etag: value.slice(0, ETAG_LENGTH), json: value.slice(ETAG_LENGTH) };
   }
 
   /**
@@ -47,9 +68,10 @@ export class PredictionCache {
     }
   }
 
-  async set(matchId: number, versionId: string, json: string): Promise<void> {
+  async set(matchId: number, versionId: string, prediction: CachedPrediction): Promise<void> {
     const ttl = this.config.predictionCacheTtlSeconds;
-    if (ttl > 0) await this.store.set(PREFIX + matchId, versionId, json, ttl);
+    if (ttl > 0)
+      await this.store.set(PREFIX + matchId, versionId, prediction.etag + prediction.json, ttl);
   }
 
   async invalidateMatches(matchIds: number[]): Promise<void> {

@@ -13,11 +13,31 @@ export function bypassesCache(request: FastifyRequest): boolean {
   return cacheControl !== undefined && /\bno-cache\b/.test(String(cacheControl));
 }
 
-/** The stored JSON is sent as it is (no parse and re-serialise), with how it was served. */
-export function setPredictionHeaders(reply: FastifyReply, result: PredictionResult): void {
+/**
+ * Sends a prediction with how it was served: the stored JSON as it is (no parse and
+ * re-serialise), or 304 with no body when the caller already holds it (If-None-Match).
+ */
+export function sendPrediction(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  result: PredictionResult,
+): void {
   void reply
     .header('content-type', 'application/json; charset=utf-8')
+    .header('etag', result.etag)
     .header('x-cache', result.cache)
     .header('x-model-version', result.versionId)
     .header('x-model-variant', result.variant);
+  if (holds(request, result.etag)) void reply.code(304).send();
+  else void reply.send(result.json);
+}
+
+/** Whether If-None-Match names this entity tag, or any (weak comparison, RFC 9110 13.1.2). */
+function holds(request: FastifyRequest, etag: string): boolean {
+  const header = request.headers['if-none-match'];
+  if (header === undefined) return false;
+  return header.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed === etag || trimmed === `W/${etag}`;
+  });
 }

@@ -11,7 +11,14 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setPageHeaders } from '../common/http/pagination';
 import { ApiProblems } from '../common/problem/api-problems.decorator';
@@ -24,7 +31,7 @@ import {
   UpcomingItemView,
   UpcomingQuery,
 } from './predictions.dto';
-import { bypassesCache, callerKey, setPredictionHeaders } from './prediction-http';
+import { bypassesCache, callerKey, sendPrediction } from './prediction-http';
 import { PredictionsService } from './predictions.service';
 
 @ApiTags('predictions')
@@ -41,7 +48,8 @@ export class PredictionsController {
       "Served by the champion of the match's competition (else the global champion), or `?model=`. " +
       'The first prediction each model version serves before kick-off is frozen in the public ledger. ' +
       "Responses are cached until the match's data or the champion changes; `Cache-Control: no-cache` recomputes. " +
-      'Headers: `X-Cache` (hit/miss/bypass), `X-Model-Version`, `X-Model-Variant` (champion/challenger/requested).',
+      'Headers: `ETag`, `X-Cache` (hit/miss/bypass), `X-Model-Version`, `X-Model-Variant` (champion/challenger/requested). ' +
+      'A request whose `If-None-Match` names the current ETag is answered 304 with no body.',
   })
   @ApiQuery({
     name: 'model',
@@ -54,22 +62,28 @@ export class PredictionsController {
     required: false,
     description: '"no-cache" recomputes the prediction',
   })
+  @ApiHeader({
+    name: 'If-None-Match',
+    required: false,
+    description: 'The ETag of a prediction already held: 304 (no body) while it is current',
+  })
   @ApiOkResponse({ type: PredictionView })
+  @ApiResponse({ status: 304, description: 'Not modified: the ETag in If-None-Match is current' })
   @ApiProblems(400, 404, 422)
   async prediction(
     @Param('id', ParseIntPipe) id: number,
     // A single cheap pipe rather than a validated DTO: this is the hottest route.
     @Query('model', new ParseUUIDPipe({ optional: true })) model: string | undefined,
     @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string> {
+    // Sent here, not by Nest: Nest would set its 200 over a 304.
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const result = await this.predictions.predict(id, {
       callerKey: callerKey(request),
       bypassCache: bypassesCache(request),
       ...(model ? { versionId: model } : {}),
     });
-    setPredictionHeaders(reply, result);
-    return result.json;
+    sendPrediction(request, reply, result);
   }
 
   @Get('predictions')

@@ -17,7 +17,7 @@ import { ModelRegistryService, type ServingVersion } from '../training/model-reg
 import { servesChallenger } from './ab-assignment';
 import { LedgerService } from './ledger/ledger.service';
 import { FixtureDetailCache } from './fixture-detail-cache';
-import { PredictionCache } from './prediction-cache';
+import { entityTag, PredictionCache } from './prediction-cache';
 import { buildPrediction, type ServedPrediction } from './prediction-document';
 
 export type Variant = 'champion' | 'challenger' | 'requested';
@@ -25,6 +25,8 @@ export type Variant = 'champion' | 'challenger' | 'requested';
 export interface PredictionResult {
   /** The serialised prediction, exactly as cached and frozen. */
   json: string;
+  /** Its entity tag (ETag): the same JSON, the same tag. */
+  etag: string;
   variant: Variant;
   cache: 'hit' | 'miss' | 'bypass';
   versionId: string;
@@ -180,24 +182,31 @@ export class PredictionsService implements OnModuleInit {
     const now = new Date();
     const prediction = await this.compute(detail, version, now);
     const json = asciiJson(prediction);
+    const etag = entityTag(json);
     if (now.getTime() < detail.kickoff.getTime()) {
       await this.ledger.freeze(prediction, now);
       // The other side of the A/B split is frozen too, so both are scored on the same matches.
       if (other) await this.ledger.freeze(await this.compute(detail, other, now), now);
     }
-    await this.cache.set(matchId, version.id, json);
-    return { json, variant, cache: options.bypassCache ? 'bypass' : 'miss', versionId: version.id };
+    await this.cache.set(matchId, version.id, { json, etag });
+    return {
+      json,
+      etag,
+      variant,
+      cache: options.bypassCache ? 'bypass' : 'miss',
+      versionId: version.id,
+    };
   }
 
   private async lookUp(
     matchId: number,
     { version, variant }: VersionChoice,
   ): Promise<PredictionResult | undefined> {
-    const json = await this.cache.get(matchId, version.id);
-    if (json === undefined) return undefined;
+    const cached = await this.cache.get(matchId, version.id);
+    if (cached === undefined) return undefined;
     this.cache.record('hit');
     this.countServed(version);
-    return { json, variant, cache: 'hit', versionId: version.id };
+    return { ...cached, variant, cache: 'hit', versionId: version.id };
   }
 
   /** predictions_served_total, with the bound counter per version kept (label hashing is per call). */
