@@ -75,6 +75,16 @@ export const TUNED_ENSEMBLE_L2 = 0.001;
  */
 export const TUNED_ENSEMBLE_REFIT_DAYS = 28;
 
+/*
+ * Recency weights on the stackers' training rows (weight 0.5^(age / half-life), so weights and
+ * intercepts would follow drifts): worse on validation at every half-life, ensemble-stat /
+ * +opening / +closing 0.19446 / 0.19090 / 0.18951 unweighted, half-life 1460 days 0.19448 /
+ * 0.19092 / 0.18953, 730 0.19449 / 0.19095 / 0.18956, 365 0.19452 / 0.19100 / 0.18961, 180
+ * 0.19456 / 0.19110 / 0.18971. On the test window 730 days gave 0.19972 / 0.19643 / 0.19402 and
+ * 365 0.19968 / 0.19645 / 0.19404 (vs 0.19978 / 0.19643 / 0.19403): the statistical stack's
+ * test gain is the no-crowd seasons again, which validation cannot show.
+ */
+
 /**
  * Market rating (ratings from past closing lines), an input of the market-aware ensembles only.
  * Grid k 0.2..0.5, goalK 0..0.05, driftK 0..0.2, newTeamOffset 0/-0.3, scored by the validation
