@@ -4,6 +4,10 @@
 // Validation RPS reached: Elo 0.19533, Dixon-Coles 0.19545 (defaults before: 0.19616, 0.19568).
 import type { DixonColesHyperparameters } from '../dixon-coles/model';
 import type { PoissonFilterHyperparameters } from '../poisson-filter/model';
+import {
+  DEFAULT_PI_RATING_HYPERPARAMETERS,
+  type PiRatingHyperparameters,
+} from '../pi-rating/model';
 import type { GoalsFeatures } from '../market-scores/features';
 import type { Timescales } from '../backtest/models';
 import { DEFAULT_ELO_HYPERPARAMETERS, type EloHyperparameters } from '../elo/rating';
@@ -44,6 +48,26 @@ export const TUNED_TIMESCALES: Timescales = {
     'poisson-filter-fast': { dailyVariance: 0.00004 },
     'poisson-filter-faster': { dailyVariance: 0.00015, seasonVariance: 0.02 },
   },
+};
+
+/**
+ * Pi-ratings (Constantinou & Fenton 2013), an input of the statistical ensemble only. Own
+ * validation RPS: the paper's lambda 0.035, gamma 0.7 0.19554; gamma 0.5 / 0.9 / 0.95 / 1
+ * 0.19564 / 0.19515 / 0.19492 / 0.19480 (separate home and away ratings lose: at gamma 1 they move
+ * together, a single goal-difference rating), lambda 0.025 / 0.045 0.19476 / 0.19510, promoted
+ * sides -0.5 0.19467. Ensemble-stat on validation 0.19446 -> 0.19436 (flat at 0.19436..0.19441
+ * for lambda 0.025..0.045, new-team rating -0.15..-0.5, gamma 0.9..1; by season 0.19182 / 0.19456
+ * / 0.19701 -> 0.19190 / 0.19438 / 0.19682), on the test window 0.19978 -> 0.19979 (no gain there).
+ * TUNE_ONLY=pi (ensemble-stat over the grid): 0.19435..0.19445, best lambda 0.045 with new-team
+ * rating -0.15 at 0.19435, a tie with the paper's lambda kept here (0.19436).
+ * The market-aware ensembles gain nothing from it (validation +opening 0.19090 -> 0.19091,
+ * +closing 0.18951 -> 0.18952), so they do not read it.
+ */
+export const TUNED_PI_RATING: PiRatingHyperparameters = {
+  ...DEFAULT_PI_RATING_HYPERPARAMETERS,
+  learningRate: 0.035,
+  crossLearningRate: 1,
+  newTeamRating: -0.3,
 };
 
 /** Grid: xi 0.001..0.003 per day, ridge 0.3..10, window 730..1500 days. */
