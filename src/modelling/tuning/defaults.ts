@@ -70,6 +70,22 @@ export const TUNED_PI_RATING: PiRatingHyperparameters = {
   newTeamRating: -0.3,
 };
 
+/*
+ * Not kept, on top of the pi-ratings (validation ensemble-stat / +opening / +closing 0.19436 /
+ * 0.19090 / 0.18951), each as a pseudo-source of the stacks (class log-probabilities that carry a
+ * feature, so the stack learns one weight for it):
+ * - match stakes from the table (Goddard & Asimakopoulos 2004): +1 on the class of the side that
+ *   can still reach the top 6 or drop into the bottom 3 against one that can do neither, all
+ *   ensembles 0.19442 / 0.19092 / 0.18951 (top 4: 0.19438 / 0.19096 / 0.18957, ensemble-stat
+ *   only 0.19438); test 0.19977 / 0.19645 / 0.19404 (vs 0.19979 / 0.19643 / 0.19403);
+ * - team draw propensity (draw share of each side's last 38 or 76 matches, shrunk to the league's
+ *   with 20 or 40 pseudo-matches) on the draw class: 0.19437 / 0.19090..0.19091 / 0.18952.
+ * A second, slower or faster market rating (k 0.1 / 0.2 / 0.2 and 0.7) in the market-aware
+ * ensembles: 0.19089 / 0.19089 / 0.19090 (+opening), a tie; on the test window k 0.2 gave
+ * +opening 0.19635 vs 0.19643, which the validation window does not support. Stacker l2 re-checked
+ * with the pi-ratings: 0 gives 0.19437 / 0.19088 / 0.18952, 0.003 0.19440 / 0.19096 / 0.18957.
+ */
+
 /** Grid: xi 0.001..0.003 per day, ridge 0.3..10, window 730..1500 days. */
 export const TUNED_DIXON_COLES: DixonColesHyperparameters = { xi: 0.0015, ridge: 3 };
 
