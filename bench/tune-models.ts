@@ -12,6 +12,7 @@ import {
 import { timescaleInputs, type Timescales } from '../src/modelling/backtest/models';
 import { DEFAULT_MARKET_RATING_HYPERPARAMETERS } from '../src/modelling/market-rating/model';
 import { DEFAULT_POISSON_FILTER_HYPERPARAMETERS } from '../src/modelling/poisson-filter/model';
+import { DEFAULT_PI_RATING_HYPERPARAMETERS } from '../src/modelling/pi-rating/model';
 import type { MatchInput } from '../src/modelling/types';
 import { loadHistory } from './history-data';
 
@@ -37,7 +38,8 @@ function validationRps(config: SuiteConfig, model: string, from: string): number
 const log = (what: string) => (s: { params: object; score: number }) =>
   console.log(`${what} ${s.score.toFixed(5)} ${JSON.stringify(s.params)}`);
 
-// TUNE_ONLY=elo|dc|market|ensemble runs one search; the others keep the current defaults.
+// TUNE_ONLY=elo|dc|pf|market|ensemble|goals|stacker|timescales|pi runs one search; the others
+// keep the current defaults.
 const ONLY = process.env.TUNE_ONLY;
 function search<P extends object>(name: string, start: P, run: () => SearchStep<P>): SearchStep<P> {
   if (ONLY && ONLY !== name) return { params: start, score: Number.NaN };
@@ -287,5 +289,29 @@ search('timescales', { timescales: 'elo+filter' }, () =>
       ].outcomes.rps;
     },
     { onStep: log('timescales (ensemble-stat RPS)'), rounds: 1 },
+  ),
+);
+
+// Pi-ratings read by the statistical ensemble (TUNE_ONLY=pi): scored by the validation RPS of
+// ensemble-stat, warm-up from 2013-2014 as in the benchmark.
+const piStart = DEFAULT_SUITE.piRating ?? DEFAULT_PI_RATING_HYPERPARAMETERS;
+search('pi', piStart, () =>
+  coordinateSearch(
+    piStart,
+    {
+      learningRate: [0.025, 0.035, 0.045],
+      crossLearningRate: [0.7, 0.9, 1],
+      newTeamRating: [-0.5, -0.3, -0.15],
+    },
+    (piRating) => {
+      const result = runBacktest(matches, modelSuite({ ...DEFAULT_SUITE, piRating }), {
+        predictFrom: start(ENSEMBLE_WARM_UP),
+        predictUntil: end,
+      });
+      const r = evaluateBacktest(result, (m) => validation.has(m.season)).overall;
+      console.log(`  pi-rating alone ${r[MODEL_NAMES.piRating].outcomes.rps.toFixed(5)}`);
+      return r[MODEL_NAMES.statistical].outcomes.rps;
+    },
+    { onStep: log('pi-rating (ensemble-stat RPS)'), rounds: 1 },
   ),
 );

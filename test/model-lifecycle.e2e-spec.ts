@@ -389,6 +389,7 @@ describe('model lifecycle (e2e)', () => {
       'elo',
       'dixon-coles',
       'poisson-filter',
+      'pi-rating',
       'elo-slow',
       'elo-fast',
       'poisson-filter-fast',

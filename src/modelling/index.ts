@@ -9,6 +9,7 @@ export * from './elo';
 export * from './market-rating';
 export * from './market-scores';
 export * from './poisson-filter';
+export * from './pi-rating';
 export * from './metrics';
 export * from './backtest';
 export * from './ensemble';

@@ -21,6 +21,12 @@ import {
   type PoissonFilterHyperparameters,
   type PoissonFilterParameters,
 } from '../poisson-filter/model';
+import { fitPiRating } from '../pi-rating/fit';
+import {
+  predictPiRating,
+  type PiRatingHyperparameters,
+  type PiRatingParameters,
+} from '../pi-rating/model';
 import type { MatchInput } from '../types';
 import { perCompetition } from './per-competition';
 import type { BacktestModel } from './types';
@@ -97,6 +103,18 @@ export function poissonFilterModel(
       const { probabilities, over25, btts } = predictPoissonFilter(params, fixture);
       return { probabilities, over25, btts };
     },
+  };
+}
+
+/** Pi-ratings (separate home and away ratings per team). */
+export function piRatingModel(
+  hp: PiRatingHyperparameters,
+  name = 'pi-rating',
+): BacktestModel<PiRatingParameters> {
+  return {
+    name,
+    fit: (training, context, previous) => fitPiRating(training, context.asOf, hp, previous),
+    predict: (params, fixture) => ({ probabilities: predictPiRating(params, fixture) }),
   };
 }
 

@@ -4,6 +4,7 @@ import type { EloHyperparameters } from '../elo/rating';
 import type { OddsPhase } from '../backtest/market-line';
 import type { MarketRatingHyperparameters } from '../market-rating/model';
 import type { PoissonFilterHyperparameters } from '../poisson-filter/model';
+import type { PiRatingHyperparameters } from '../pi-rating/model';
 import type { GoalsFeatures } from '../market-scores/features';
 import {
   TUNED_DIXON_COLES,
@@ -12,6 +13,7 @@ import {
   TUNED_ENSEMBLE_L2,
   TUNED_MARKET_GOALS,
   TUNED_MARKET_RATING,
+  TUNED_PI_RATING,
   TUNED_POISSON_FILTER,
 } from '../tuning/defaults';
 
@@ -25,8 +27,8 @@ export interface ServedHyperparameters {
    * The stacked ensemble: pull towards equal weights, which market line it reads, and what it
    * reads from the same phase's over/under 2.5 price (absent in settings stored before: none).
    * `timescales` 'multi': the statistical ensemble (market 'none') also reads Elo and Poisson-filter
-   * variants at other time scales (TUNED_TIMESCALES; absent in settings stored before: none);
-   * ensembles that read a market line ignore it.
+   * variants at other time scales (TUNED_TIMESCALES) and pi-ratings, as bench:models' ensemble-stat
+   * (absent in settings stored before: none); ensembles that read a market line ignore it.
    */
   ensemble: {
     l2: number;
@@ -38,6 +40,8 @@ export interface ServedHyperparameters {
   marketRating: MarketRatingHyperparameters;
   /** Dynamic Poisson ratings: an input of the ensemble (statistical, reads no odds). */
   poissonFilter: PoissonFilterHyperparameters;
+  /** Pi-ratings: an input of the statistical ensemble with timescales 'multi'. */
+  piRating: PiRatingHyperparameters;
 }
 
 export const DEFAULT_SERVED_HYPERPARAMETERS: ServedHyperparameters = {
@@ -51,6 +55,7 @@ export const DEFAULT_SERVED_HYPERPARAMETERS: ServedHyperparameters = {
   },
   marketRating: TUNED_MARKET_RATING,
   poissonFilter: TUNED_POISSON_FILTER,
+  piRating: TUNED_PI_RATING,
 };
 
 /** Overrides as an API caller gives them: any subset of each group. */
@@ -58,6 +63,7 @@ export interface HyperparameterOverrides {
   elo?: Partial<EloHyperparameters>;
   marketRating?: Partial<MarketRatingHyperparameters>;
   poissonFilter?: Partial<PoissonFilterHyperparameters>;
+  piRating?: Partial<PiRatingHyperparameters>;
   dixonColes?: Partial<ServedHyperparameters['dixonColes']>;
   ensemble?: Partial<ServedHyperparameters['ensemble']>;
 }
@@ -86,6 +92,7 @@ export function resolveHyperparameters(
     ensemble: { ...d.ensemble, ...overrides.ensemble },
     marketRating: { ...d.marketRating, ...overrides.marketRating },
     poissonFilter: { ...d.poissonFilter, ...overrides.poissonFilter },
+    piRating: { ...d.piRating, ...overrides.piRating },
   };
 }
 

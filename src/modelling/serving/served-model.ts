@@ -12,6 +12,7 @@ import { ensembleModel, type EnsembleParameters } from '../ensemble/ensemble-mod
 import { predictMarketRating, type MarketRatingParameters } from '../market-rating/model';
 import { expectedGoalsFromMatrix, matchResult } from '../markets/markets';
 import { predictPoissonFilter, type PoissonFilterParameters } from '../poisson-filter/model';
+import { predictPiRating, type PiRatingParameters } from '../pi-rating/model';
 import { conditionOnResult, matrixForResult } from '../markets/outcome-matrix';
 import type { ScoreMatrix } from '../markets/score-matrix';
 import type { MatchInput, OutcomeProbabilities } from '../types';
@@ -21,6 +22,7 @@ export const ELO_INPUT = 'elo';
 export const DIXON_COLES_INPUT = 'dixon-coles';
 export const MARKET_RATING_INPUT = 'market-rating';
 export const POISSON_FILTER_INPUT = 'poisson-filter';
+export const PI_RATING_INPUT = 'pi-rating';
 
 export interface ServedModelParameters {
   type: ServedModelType;
@@ -34,6 +36,8 @@ export interface ServedModelParameters {
   marketRating?: Record<string, MarketRatingParameters>;
   /** Ensembles trained since the Poisson filter exists: its per-competition ratings. */
   poissonFilter?: Record<string, PoissonFilterParameters>;
+  /** Statistical ensembles that read pi-ratings (an entry of ensemble.inputs): per competition. */
+  piRating?: Record<string, PiRatingParameters>;
   /**
    * Statistical ensembles reading variants at other time scales: per input name (an entry of
    * ensemble.inputs), per competition; each fit carries its own hyperparameters.
@@ -77,6 +81,7 @@ export interface ServedForecast {
     ensembleMarket?: { phase: string; probabilities: OutcomeProbabilities };
     marketRating?: OutcomeProbabilities;
     poissonFilter?: OutcomeProbabilities;
+    piRating?: OutcomeProbabilities;
     /** The market's score model for the phase the ensemble reads (1X2 and over/under priced). */
     marketGoals?: MarketGoalsComponent;
   };
@@ -198,6 +203,11 @@ export function forecastFixture(params: ServedModelParameters, fixture: Fixture)
       probabilities: predictPoissonFilter(filter, fixture).probabilities,
     };
   }
+  if (params.ensemble.inputs.includes(PI_RATING_INPUT)) {
+    const pi = params.piRating?.[competition];
+    if (!pi) throw new UnpriceableFixtureError(`no pi-ratings for ${competition}`);
+    inputs[PI_RATING_INPUT] = { probabilities: predictPiRating(pi, fixture) };
+  }
   for (const [name, fits] of Object.entries(params.timescales?.elo ?? {})) {
     if (!params.ensemble.inputs.includes(name)) continue;
     const fit = fits[competition];
@@ -240,6 +250,7 @@ export function forecastFixture(params: ServedModelParameters, fixture: Fixture)
       ...(inputs[POISSON_FILTER_INPUT]
         ? { poissonFilter: inputs[POISSON_FILTER_INPUT].probabilities }
         : {}),
+      ...(inputs[PI_RATING_INPUT] ? { piRating: inputs[PI_RATING_INPUT].probabilities } : {}),
       ...(marketLine
         ? { ensembleMarket: { phase: market as string, probabilities: marketLine } }
         : {}),

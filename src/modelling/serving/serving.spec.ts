@@ -7,7 +7,8 @@ import { resolveHyperparameters, SERVED_MODEL_TYPES } from './hyperparameters';
 import { forecastFixture, POISSON_FILTER_INPUT, UnpriceableFixtureError } from './served-model';
 import { trainServedModel } from './trainer';
 import { ensembleModel } from '../ensemble/ensemble-model';
-import { eloModel, poissonFilterModel } from '../backtest/models';
+import { eloModel, piRatingModel, poissonFilterModel } from '../backtest/models';
+import type { PiRatingParameters } from '../pi-rating/model';
 import { DEFAULT_SUITE, MODEL_NAMES, modelSuite } from '../tuning/suite';
 import { TUNED_TIMESCALES } from '../tuning/defaults';
 
@@ -167,6 +168,7 @@ describe('trainServedModel', () => {
       'elo',
       'dixon-coles',
       'poisson-filter',
+      'pi-rating',
       'elo-slow',
       'elo-fast',
       'poisson-filter-fast',
@@ -181,6 +183,9 @@ describe('trainServedModel', () => {
       ...TUNED_TIMESCALES.poissonFilter['poisson-filter-faster'],
     });
     expect(slow?.matchCount).toBe(trained.matchesUsed);
+    const pi = params.piRating?.[c];
+    expect(pi?.hyperparameters).toEqual(hp.piRating);
+    expect(pi?.matchCount).toBe(trained.matchesUsed);
 
     // forecastFixture gives what the backtest's adapters and ensemble give with the same fits.
     const fixture = toFixture({ ...league.matches[0], kickoff: asOf + 86_400_000 });
@@ -193,7 +198,12 @@ describe('trainServedModel', () => {
       'poisson-filter': {
         probabilities: forecast.components.poissonFilter as typeof forecast.result,
       },
+      'pi-rating': {
+        probabilities: piRatingModel(hp.piRating).predict(pi as PiRatingParameters, fixture, {})
+          ?.probabilities as typeof forecast.result,
+      },
     };
+    expect(forecast.components.piRating).toEqual(inputs['pi-rating'].probabilities);
     for (const [name, fits] of Object.entries(params.timescales?.elo ?? {})) {
       const p = eloModel(fits[c].hyperparameters, name).predict(fits[c], fixture, {});
       inputs[name] = { probabilities: p?.probabilities as typeof forecast.result };
@@ -209,6 +219,8 @@ describe('trainServedModel', () => {
     // before it existed) or with 'none' train the three-input statistical ensemble.
     const { timescales: _dropped, ...withoutVariants } = params;
     expect(() => forecastFixture(withoutVariants, fixture)).toThrow(UnpriceableFixtureError);
+    const { piRating: _noPi, ...withoutPi } = params;
+    expect(() => forecastFixture(withoutPi, fixture)).toThrow(UnpriceableFixtureError);
     const { timescales: _none, ...oldEnsemble } = hp.ensemble;
     for (const ensembleSettings of [oldEnsemble, { ...hp.ensemble, timescales: 'none' as const }]) {
       const old = trainServedModel(league.matches, {
@@ -217,11 +229,13 @@ describe('trainServedModel', () => {
       });
       expect(old.parameters.ensemble?.inputs).toEqual(['elo', 'dixon-coles', 'poisson-filter']);
       expect(old.parameters.timescales).toBeUndefined();
+      expect(old.parameters.piRating).toBeUndefined();
       expect(forecastFixture(old.parameters, fixture).result.home).toBeGreaterThan(0);
     }
     // Ensembles that read a market line do not read the variants.
     const market = trainServedModel(league.matches, spec('ensemble')).parameters;
     expect(market.timescales).toBeUndefined();
+    expect(market.piRating).toBeUndefined();
     expect(market.ensemble?.inputs).not.toContain('elo-slow');
   });
 

@@ -9,6 +9,7 @@ import {
   dixonColesModel,
   eloModel,
   marketRatingModel,
+  piRatingModel,
   poissonFilterModel,
   timescaleInputs,
   timescaleModels,
@@ -17,6 +18,7 @@ import {
 import { TUNED_TIMESCALES } from '../tuning/defaults';
 import { fitMarketRating, type MarketRatingParameters } from '../market-rating';
 import { fitPoissonFilter, type PoissonFilterParameters } from '../poisson-filter';
+import { fitPiRating, type PiRatingParameters } from '../pi-rating';
 import { perCompetition } from '../backtest/per-competition';
 import type { BacktestModel, HistoricalPrediction } from '../backtest/types';
 import { fitDixonColes } from '../dixon-coles/fit';
@@ -35,6 +37,7 @@ import {
   DIXON_COLES_INPUT,
   ELO_INPUT,
   MARKET_RATING_INPUT,
+  PI_RATING_INPUT,
   POISSON_FILTER_INPUT,
   type ServedModelParameters,
 } from './served-model';
@@ -109,6 +112,7 @@ function backtestModels(type: ServedModelType, hp: ServedHyperparameters): Backt
       elo,
       dc,
       filter,
+      ...(readsPiRating(hp) ? [perCompetition(piRatingModel(hp.piRating, PI_RATING_INPUT))] : []),
       ...(variants ? timescaleModels(hp.elo, hp.poissonFilter, variants) : []),
       ensembleModel(ensembleSpec(hp)),
     ];
@@ -125,6 +129,9 @@ function timescalesOf(hp: ServedHyperparameters): Timescales | undefined {
   return !readsMarket(hp) && hp.ensemble.timescales === 'multi' ? TUNED_TIMESCALES : undefined;
 }
 
+/** Pi-ratings: read by the statistical ensemble with the variants, as bench:models' ensemble-stat. */
+const readsPiRating = (hp: ServedHyperparameters) => timescalesOf(hp) !== undefined;
+
 function ensembleSpec(hp: ServedHyperparameters) {
   return {
     name: SERVED,
@@ -134,6 +141,7 @@ function ensembleSpec(hp: ServedHyperparameters) {
           ELO_INPUT,
           DIXON_COLES_INPUT,
           POISSON_FILTER_INPUT,
+          ...(readsPiRating(hp) ? [PI_RATING_INPUT] : []),
           ...timescaleInputs(timescalesOf(hp) ?? { elo: {}, poissonFilter: {} }),
         ],
     l2: hp.ensemble.l2,
@@ -243,6 +251,8 @@ function finalFit(
   const dixonColes: Record<string, DixonColesParameters> = {};
   const marketRating: Record<string, MarketRatingParameters> = {};
   const poissonFilter: Record<string, PoissonFilterParameters> = {};
+  const needsPi = spec.type === 'ensemble' && readsPiRating(hp);
+  const piRating: Record<string, PiRatingParameters> = {};
   const variants = spec.type === 'ensemble' ? timescalesOf(hp) : undefined;
   const eloTimescales: Record<string, Record<string, EloParameters>> = {};
   const filterTimescales: Record<string, Record<string, PoissonFilterParameters>> = {};
@@ -255,6 +265,7 @@ function finalFit(
       marketRating[competition] = fitMarketRating(matches, spec.asOf, hp.marketRating);
     if (needsFilter)
       poissonFilter[competition] = fitPoissonFilter(matches, spec.asOf, hp.poissonFilter);
+    if (needsPi) piRating[competition] = fitPiRating(matches, spec.asOf, hp.piRating);
     for (const [name, o] of Object.entries(variants?.elo ?? {}))
       eloTimescales[name][competition] = fitElo(matches, spec.asOf, { ...hp.elo, ...o });
     for (const [name, o] of Object.entries(variants?.poissonFilter ?? {})) {
@@ -303,6 +314,7 @@ function finalFit(
     ...(needsDc ? { dixonColes } : {}),
     ...(needsRating ? { marketRating } : {}),
     ...(needsFilter ? { poissonFilter } : {}),
+    ...(needsPi ? { piRating } : {}),
     ...(variants ? { timescales: { elo: eloTimescales, poissonFilter: filterTimescales } } : {}),
     ...(ensemble ? { ensemble } : {}),
     averageGoals: averageGoals(training),

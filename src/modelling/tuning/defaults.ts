@@ -4,6 +4,10 @@
 // Validation RPS reached: Elo 0.19533, Dixon-Coles 0.19545 (defaults before: 0.19616, 0.19568).
 import type { DixonColesHyperparameters } from '../dixon-coles/model';
 import type { PoissonFilterHyperparameters } from '../poisson-filter/model';
+import {
+  DEFAULT_PI_RATING_HYPERPARAMETERS,
+  type PiRatingHyperparameters,
+} from '../pi-rating/model';
 import type { GoalsFeatures } from '../market-scores/features';
 import type { Timescales } from '../backtest/models';
 import { DEFAULT_ELO_HYPERPARAMETERS, type EloHyperparameters } from '../elo/rating';
@@ -46,6 +50,42 @@ export const TUNED_TIMESCALES: Timescales = {
   },
 };
 
+/**
+ * Pi-ratings (Constantinou & Fenton 2013), an input of the statistical ensemble only. Own
+ * validation RPS: the paper's lambda 0.035, gamma 0.7 0.19554; gamma 0.5 / 0.9 / 0.95 / 1
+ * 0.19564 / 0.19515 / 0.19492 / 0.19480 (separate home and away ratings lose: at gamma 1 they move
+ * together, a single goal-difference rating), lambda 0.025 / 0.045 0.19476 / 0.19510, promoted
+ * sides -0.5 0.19467. Ensemble-stat on validation 0.19446 -> 0.19436 (flat at 0.19436..0.19441
+ * for lambda 0.025..0.045, new-team rating -0.15..-0.5, gamma 0.9..1; by season 0.19182 / 0.19456
+ * / 0.19701 -> 0.19190 / 0.19438 / 0.19682), on the test window 0.19978 -> 0.19979 (no gain there).
+ * TUNE_ONLY=pi (ensemble-stat over the grid): 0.19435..0.19445, best lambda 0.045 with new-team
+ * rating -0.15 at 0.19435, a tie with the paper's lambda kept here (0.19436).
+ * The market-aware ensembles gain nothing from it (validation +opening 0.19090 -> 0.19091,
+ * +closing 0.18951 -> 0.18952), so they do not read it.
+ */
+export const TUNED_PI_RATING: PiRatingHyperparameters = {
+  ...DEFAULT_PI_RATING_HYPERPARAMETERS,
+  learningRate: 0.035,
+  crossLearningRate: 1,
+  newTeamRating: -0.3,
+};
+
+/*
+ * Not kept, on top of the pi-ratings (validation ensemble-stat / +opening / +closing 0.19436 /
+ * 0.19090 / 0.18951), each as a pseudo-source of the stacks (class log-probabilities that carry a
+ * feature, so the stack learns one weight for it):
+ * - match stakes from the table (Goddard & Asimakopoulos 2004): +1 on the class of the side that
+ *   can still reach the top 6 or drop into the bottom 3 against one that can do neither, all
+ *   ensembles 0.19442 / 0.19092 / 0.18951 (top 4: 0.19438 / 0.19096 / 0.18957, ensemble-stat
+ *   only 0.19438); test 0.19977 / 0.19645 / 0.19404 (vs 0.19979 / 0.19643 / 0.19403);
+ * - team draw propensity (draw share of each side's last 38 or 76 matches, shrunk to the league's
+ *   with 20 or 40 pseudo-matches) on the draw class: 0.19437 / 0.19090..0.19091 / 0.18952.
+ * A second, slower or faster market rating (k 0.1 / 0.2 / 0.2 and 0.7) in the market-aware
+ * ensembles: 0.19089 / 0.19089 / 0.19090 (+opening), a tie; on the test window k 0.2 gave
+ * +opening 0.19635 vs 0.19643, which the validation window does not support. Stacker l2 re-checked
+ * with the pi-ratings: 0 gives 0.19437 / 0.19088 / 0.18952, 0.003 0.19440 / 0.19096 / 0.18957.
+ */
+
 /** Grid: xi 0.001..0.003 per day, ridge 0.3..10, window 730..1500 days. */
 export const TUNED_DIXON_COLES: DixonColesHyperparameters = { xi: 0.0015, ridge: 3 };
 
@@ -74,6 +114,16 @@ export const TUNED_ENSEMBLE_L2 = 0.001;
  * 0.19452 and 0.19092 (validation seasons 2016-2017..2018-2019, warm-up from 2013-2014).
  */
 export const TUNED_ENSEMBLE_REFIT_DAYS = 28;
+
+/*
+ * Recency weights on the stackers' training rows (weight 0.5^(age / half-life), so weights and
+ * intercepts would follow drifts): worse on validation at every half-life, ensemble-stat /
+ * +opening / +closing 0.19446 / 0.19090 / 0.18951 unweighted, half-life 1460 days 0.19448 /
+ * 0.19092 / 0.18953, 730 0.19449 / 0.19095 / 0.18956, 365 0.19452 / 0.19100 / 0.18961, 180
+ * 0.19456 / 0.19110 / 0.18971. On the test window 730 days gave 0.19972 / 0.19643 / 0.19402 and
+ * 365 0.19968 / 0.19645 / 0.19404 (vs 0.19978 / 0.19643 / 0.19403): the statistical stack's
+ * test gain is the no-crowd seasons again, which validation cannot show.
+ */
 
 /**
  * Market rating (ratings from past closing lines), an input of the market-aware ensembles only.

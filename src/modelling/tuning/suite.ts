@@ -3,6 +3,7 @@ import type { DixonColesHyperparameters } from '../dixon-coles/model';
 import type { EloHyperparameters } from '../elo/rating';
 import type { MarketRatingHyperparameters } from '../market-rating/model';
 import type { PoissonFilterHyperparameters } from '../poisson-filter/model';
+import type { PiRatingHyperparameters } from '../pi-rating/model';
 import { ensembleModel } from '../ensemble/ensemble-model';
 import { marketLineModel } from '../backtest/market-line';
 import { goalsImpliedModel, type GoalsFeatures } from '../market-scores/features';
@@ -10,6 +11,7 @@ import {
   dixonColesModel,
   eloModel,
   marketRatingModel,
+  piRatingModel,
   poissonFilterModel,
   timescaleInputs,
   timescaleModels,
@@ -25,6 +27,7 @@ import {
   TUNED_ENSEMBLE_REFIT_DAYS,
   TUNED_MARKET_GOALS,
   TUNED_MARKET_RATING,
+  TUNED_PI_RATING,
   TUNED_POISSON_FILTER,
   TUNED_TIMESCALES,
 } from './defaults';
@@ -33,6 +36,7 @@ export const MODEL_NAMES = {
   elo: 'elo',
   dixonColes: 'dixon-coles',
   poissonFilter: 'poisson-filter',
+  piRating: 'pi-rating',
   marketRating: 'market-rating',
   openingLine: 'opening-line',
   closingLine: 'closing-line',
@@ -54,6 +58,12 @@ export interface SuiteConfig {
    * ensemble only (TUNED_TIMESCALES); the filter variants need `poissonFilter`. Undefined: off.
    */
   timescales?: Timescales;
+  /**
+   * Pi-ratings, an input of the statistical ensemble (TUNED_PI_RATING), and with
+   * `piRatingInMarket` of the market-aware ones too. Undefined: off.
+   */
+  piRating?: PiRatingHyperparameters;
+  piRatingInMarket?: boolean;
   /** Ratings from past closing lines, an input of the market-aware ensembles only; undefined: off. */
   marketRating?: MarketRatingHyperparameters;
   ensembleL2: number;
@@ -77,17 +87,20 @@ export const DEFAULT_SUITE: SuiteConfig = {
   competitionIntercepts: false,
   marketGoals: TUNED_MARKET_GOALS,
   timescales: TUNED_TIMESCALES,
+  piRating: TUNED_PI_RATING,
 };
 
 /**
- * Elo, Dixon-Coles, the Poisson filter (and their variants at other time scales) per competition, the market rating, the two market
- * lines, three stacked ensembles. The statistical ensemble never sees a price: the market rating
+ * Elo, Dixon-Coles, the Poisson filter (and their variants at other time scales), pi-ratings per
+ * competition, the market rating, the two market lines, three stacked ensembles. The statistical ensemble never sees a price: the market rating
  * (built on earlier matches' odds) feeds only the ensembles that are given the fixture's odds.
  */
 export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[] {
   const n = MODEL_NAMES;
   const stat: string[] = [n.elo, n.dixonColes];
   if (config.poissonFilter) stat.push(n.poissonFilter);
+  const pi = config.piRating ? [n.piRating] : [];
+  const marketStat = config.piRatingInMarket ? [...stat, ...pi] : stat;
   const timescales: Timescales | undefined = config.timescales && {
     elo: config.timescales.elo,
     poissonFilter: config.poissonFilter ? config.timescales.poissonFilter : {},
@@ -100,7 +113,7 @@ export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[]
   };
   const withMarket = {
     ...common,
-    inputs: config.marketRating ? [...stat, n.marketRating] : stat,
+    inputs: config.marketRating ? [...marketStat, n.marketRating] : marketStat,
     ...(config.marketGoals ? { goals: config.marketGoals } : {}),
   };
   const all: BacktestModel[] = [
@@ -114,6 +127,7 @@ export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[]
     ...(timescales
       ? timescaleModels(config.elo, config.poissonFilter ?? TUNED_POISSON_FILTER, timescales)
       : []),
+    ...(config.piRating ? [perCompetition(piRatingModel(config.piRating, n.piRating))] : []),
     ...(config.marketRating
       ? [perCompetition(marketRatingModel(config.marketRating, n.marketRating))]
       : []),
@@ -124,7 +138,7 @@ export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[]
     ensembleModel({
       name: n.statistical,
       ...common,
-      inputs: timescales ? [...stat, ...timescaleInputs(timescales)] : stat,
+      inputs: [...stat, ...pi, ...(timescales ? timescaleInputs(timescales) : [])],
     }),
     ensembleModel({ name: n.withOpening, ...withMarket, market: 'opening' }),
     ensembleModel({ name: n.withClosing, ...withMarket, market: 'closing' }),
