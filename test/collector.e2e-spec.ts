@@ -520,6 +520,13 @@ describe('collector: the virtual league over HTTP, and sources that fail', () =>
     const conditional = asked();
     expect(conditional.map((r) => r.status)).toEqual([304, 304]);
     expect(conditional.every((r) => r.ifNoneMatch?.startsWith('"'))).toBe(true);
+    // Validators are kept by position: a feed URL (which may carry an API key) is not stored.
+    const [{ validators }] = await query<{ validators: string }>(
+      testApp.databaseUrl,
+      "select feed_validators::text as validators from collector_sources where id = 'fd'",
+    );
+    expect(validators).toMatch(/"etag"/);
+    expect(validators).not.toContain(new URL(footballData.url).host);
     const unchanged = await fd();
     expect(unchanged.pollsSucceeded).toBe(before.pollsSucceeded + 2);
     expect(unchanged.lastCounts).toEqual(before.lastCounts);

@@ -210,10 +210,10 @@ export class CollectorService implements OnApplicationBootstrap {
       try {
         const configuration = configurationOf(source);
         const stored =
-          state.feedValidators?.configuration === configuration ? state.feedValidators.urls : {};
+          state.feedValidators?.configuration === configuration ? state.feedValidators.bodies : [];
         const fetched = await this.fetchAll(provider, source, stored);
         attempts = fetched.attempts;
-        const validators = { configuration, urls: fetched.validators };
+        const validators = { configuration, bodies: fetched.validators };
         if (!fetched.bodies) {
           return await this.record(source, trigger, startedAt, {
             outcome: PollOutcome.Unchanged,
@@ -273,38 +273,32 @@ export class CollectorService implements OnApplicationBootstrap {
   private async fetchAll(
     provider: FeedProvider,
     source: CollectorSourceConfig,
-    stored: Record<string, FeedValidator>,
-  ): Promise<{
-    bodies?: Buffer[];
-    validators: Record<string, FeedValidator>;
-    attempts: number;
-  }> {
+    stored: FeedValidator[],
+  ): Promise<{ bodies?: Buffer[]; validators: FeedValidator[]; attempts: number }> {
     const urls = provider.urls(source);
     const tally = { attempts: 0 };
-    const fetch = (url: string, conditional: boolean) =>
-      this.fetchWithRetries(provider, source, url, conditional ? stored[url] : undefined, tally);
+    const fetch = (i: number, conditional: boolean) =>
+      this.fetchWithRetries(provider, source, urls[i], conditional ? stored[i] : undefined, tally);
     const fetched: ConditionalFetch[] = [];
-    for (const url of urls) fetched.push(await fetch(url, true));
-    const read = urls.map((url, i) => {
-      const f = fetched[i];
-      return f.notModified ? stored[url] : { ...f.validators, sha256: sha256(f.body) };
-    });
-    const validators = () => Object.fromEntries(urls.map((url, i) => [url, read[i]]));
-    if (read.every((validator, i) => validator.sha256 === stored[urls[i]]?.sha256)) {
+    for (const i of urls.keys()) fetched.push(await fetch(i, true));
+    const read = fetched.map((f, i) =>
+      f.notModified ? stored[i] : { ...f.validators, sha256: sha256(f.body) },
+    );
+    if (read.every((validator, i) => validator.sha256 === stored[i]?.sha256)) {
       // Kept with the validators just received: a source that starts sending an ETag gets 304s.
-      return { validators: validators(), attempts: tally.attempts };
+      return { validators: read, attempts: tally.attempts };
     }
     const bodies: Buffer[] = [];
-    for (const [i, url] of urls.entries()) {
+    for (const i of urls.keys()) {
       let f = fetched[i];
       if (f.notModified) {
-        f = await fetch(url, false);
-        if (f.notModified) throw new SourceRefused(url, 'HTTP 304 to an unconditional request');
+        f = await fetch(i, false);
+        if (f.notModified) throw new SourceRefused(urls[i], 'HTTP 304 to an unconditional request');
         read[i] = { ...f.validators, sha256: sha256(f.body) };
       }
       bodies.push(f.body);
     }
-    return { bodies, validators: validators(), attempts: tally.attempts };
+    return { bodies, validators: read, attempts: tally.attempts };
   }
 
   /**

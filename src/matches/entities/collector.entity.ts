@@ -41,7 +41,11 @@ export interface FeedValidator {
 export interface FeedValidators {
   /** Of the source's configuration when stored: a changed configuration reads everything again. */
   configuration: string;
-  urls: Record<string, FeedValidator>;
+  /**
+   * One per URL of the poll, in the provider's order (by position, not by URL: a feed URL may
+   * carry an API key, which has no business in the database).
+   */
+  bodies: FeedValidator[];
 }
 
 /**
