@@ -1,6 +1,5 @@
 import { pearsonCorrelation } from '../metrics/correlation';
 import { simulateLeague } from '../simulation/league';
-import type { MatchInput } from '../types';
 import { fitPiRating } from './fit';
 import {
   DEFAULT_PI_RATING_HYPERPARAMETERS,
@@ -10,29 +9,10 @@ import {
   ratingGoals,
   type PiRatingHyperparameters,
 } from './model';
+import { matchInput as match } from '../match-input.spec-support';
 
 const DAY = 86_400_000;
 const hp = DEFAULT_PI_RATING_HYPERPARAMETERS;
-
-function match(
-  id: string,
-  day: number,
-  homeTeam: string,
-  awayTeam: string,
-  goals?: [number, number],
-  season = '2020-2021',
-): MatchInput {
-  return {
-    id,
-    kickoff: day * DAY,
-    homeTeam,
-    awayTeam,
-    competition: 'C',
-    season,
-    neutral: false,
-    ...(goals ? { homeGoals: goals[0], awayGoals: goals[1] } : {}),
-  };
-}
 
 describe('pi-rating update rules', () => {
   it('maps ratings to goals as sign(r) * (10^(|r| / 3) - 1)', () => {

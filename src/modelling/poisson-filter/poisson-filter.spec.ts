@@ -1,6 +1,5 @@
 import { pearsonCorrelation } from '../metrics/correlation';
 import { simulateLeague } from '../simulation/league';
-import type { MatchInput } from '../types';
 import { fitPoissonFilter } from './fit';
 import {
   DEFAULT_POISSON_FILTER_HYPERPARAMETERS,
@@ -9,6 +8,7 @@ import {
   type PoissonFilterHyperparameters,
   type PoissonFilterParameters,
 } from './model';
+import { matchInput as match } from '../match-input.spec-support';
 
 const DAY = 86_400_000;
 const hp = DEFAULT_POISSON_FILTER_HYPERPARAMETERS;
@@ -17,26 +17,6 @@ const mean = (x: number[]) => x.reduce((s, v) => s + v, 0) / x.length;
 const centred = (x: number[]) => x.map((v) => v - mean(x));
 const meanAbsoluteError = (x: number[], y: number[]) =>
   x.reduce((s, v, i) => s + Math.abs(v - y[i]), 0) / x.length;
-
-function match(
-  id: string,
-  day: number,
-  homeTeam: string,
-  awayTeam: string,
-  goals?: [number, number],
-  season = '2020-2021',
-): MatchInput {
-  return {
-    id,
-    kickoff: day * DAY,
-    homeTeam,
-    awayTeam,
-    competition: 'C',
-    season,
-    neutral: false,
-    ...(goals ? { homeGoals: goals[0], awayGoals: goals[1] } : {}),
-  };
-}
 
 describe('Poisson rating filter: parameter recovery on a simulated league', () => {
   // Static true strengths: a filter with a small random-walk variance should settle near them.
