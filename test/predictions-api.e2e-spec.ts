@@ -108,6 +108,11 @@ describe('predictions API (e2e)', () => {
     expect(response.headers.link).toContain('rel="next"');
     const kickoffs = items.map((i) => Date.parse(i.prediction.match.kickoff));
     expect([...kickoffs].sort((a, b) => a - b)).toEqual(kickoffs);
+    // Each item is the prediction the match's own route serves (the same cached document).
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    const single = await inject({ url: `/v1/matches/${items[0].matchId}/prediction` });
+    expect(single.headers['x-cache']).toBe('hit');
+    expect(items[0].prediction).toEqual(single.json());
   });
 
   it('predicts hypothetical fixtures, at a neutral venue too, and refuses bad ones', async () => {

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { asciiJson } from '../common/http/ascii-json';
 import type { PredictionResult } from './predictions.service';
 
 /** The caller for the sticky A/B split: the API key, else the account, else the address. */
@@ -40,4 +41,19 @@ function holds(request: FastifyRequest, etag: string): boolean {
     const trimmed = tag.trim();
     return trimmed === '*' || trimmed === etag || trimmed === `W/${etag}`;
   });
+}
+
+/**
+ * A page of upcoming predictions as JSON ([{matchId, prediction} | {matchId, unavailable}]),
+ * each stored prediction spliced in as it is: no parse and re-serialise per item.
+ */
+export function upcomingPageJson(
+  items: ReadonlyArray<{ matchId: number; json?: string; unavailable?: string }>,
+): string {
+  const parts = items.map((item) =>
+    item.json === undefined
+      ? asciiJson({ matchId: item.matchId, unavailable: item.unavailable })
+      : `{"matchId":${item.matchId},"prediction":${item.json}}`,
+  );
+  return `[${parts.join(',')}]`;
 }

@@ -31,7 +31,7 @@ import {
   UpcomingItemView,
   UpcomingQuery,
 } from './predictions.dto';
-import { bypassesCache, callerKey, sendPrediction } from './prediction-http';
+import { bypassesCache, callerKey, sendPrediction, upcomingPageJson } from './prediction-http';
 import { PredictionsService } from './predictions.service';
 
 @ApiTags('predictions')
@@ -97,7 +97,7 @@ export class PredictionsController {
     @Query() query: UpcomingQuery,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<UpcomingItemView[]> {
+  ): Promise<string> {
     const { items, total } = await this.predictions.upcoming({
       ...(query.competition ? { competition: query.competition } : {}),
       ...(query.from ? { from: new Date(query.from) } : {}),
@@ -107,7 +107,8 @@ export class PredictionsController {
       callerKey: callerKey(request),
     });
     setPageHeaders(request, reply, { items, total, page: query.page, pageSize: query.pageSize });
-    return items as UpcomingItemView[];
+    void reply.header('content-type', 'application/json; charset=utf-8');
+    return upcomingPageJson(items);
   }
 
   @Post('predictions/simulate')

@@ -229,7 +229,8 @@ export class PredictionsService implements OnModuleInit {
     limit: number;
     callerKey: string;
   }): Promise<{
-    items: Array<{ matchId: number; prediction?: ServedPrediction; unavailable?: string }>;
+    /** Each fixture's served JSON (as cached and frozen), or why there is none. */
+    items: Array<{ matchId: number; json?: string; unavailable?: string }>;
     total: number;
   }> {
     const { ids, total } = await this.matchData.upcomingIds({
@@ -243,7 +244,7 @@ export class PredictionsService implements OnModuleInit {
     for (const matchId of ids) {
       try {
         const result = await this.predict(matchId, { callerKey: query.callerKey });
-        items.push({ matchId, prediction: JSON.parse(result.json) as ServedPrediction });
+        items.push({ matchId, json: result.json });
       } catch (error) {
         if (!(error instanceof ProblemException)) throw error;
         items.push({ matchId, unavailable: error.message });
