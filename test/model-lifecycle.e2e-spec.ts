@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
 import { fixtureOdds, MatchDataService } from '../src/matches/read/match-data.service';
 import type { ModelVersionView } from '../src/training/model.dto';
@@ -6,6 +7,18 @@ import { HISTORY_FILES, sharedDataPath } from './fixtures/shared-data';
 import { query } from './support/databases';
 import { startTestApp, type Inject, TestApp } from './support/test-app';
 import { train } from './support/training';
+
+/** The README's own ledger check ("Verifying the ledger yourself"), run as printed. */
+const readmeVerifyLedger = (() => {
+  const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('**Verifying the ledger yourself**'));
+  const code = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!code) throw new Error('README.md: no js block under "Verifying the ledger yourself"');
+  // Evaluated on purpose: the README's snippet itself.
+  return new Function('require', `${code}\nreturn verifyLedger;`)(require) as (
+    ndjson: string,
+  ) => Record<string, unknown>;
+})();
 
 /**
  * The whole model lifecycle on the real history: train each model type, promote, predict a
@@ -325,6 +338,46 @@ describe('model lifecycle (e2e)', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0].score).toMatchObject({ homeGoals: 2, awayGoals: 1, outcome: 'home' });
     expect(lines[1].previousHash).toBe(lines[0].hash);
+
+    // Anyone can check an export with the README's code alone: the chain, then every score.
+    expect(readmeVerifyLedger(exported.body)).toEqual({
+      valid: true,
+      entries: 2,
+      lastHash: verified.lastHash,
+    });
+    type Line = {
+      seq: string;
+      prediction: { markets: { matchResult: { home: number } } };
+      score: { rps: number; awayGoals: number };
+    };
+    const altered = (seq: number, change: (entry: Line) => void) =>
+      lines
+        .map((line) => {
+          const copy = structuredClone(line) as Line;
+          if (Number(copy.seq) === seq) change(copy);
+          return JSON.stringify(copy);
+        })
+        .join('\n');
+    expect(
+      readmeVerifyLedger(altered(2, (e) => (e.prediction.markets.matchResult.home += 0.01))),
+    ).toEqual({ valid: false, seq: '2', reason: 'the hash chain is broken here' });
+    expect(readmeVerifyLedger(altered(1, (e) => (e.score.rps -= 0.01)))).toEqual({
+      valid: false,
+      seq: '1',
+      reason: "its rps is not the prediction's",
+    });
+    expect(readmeVerifyLedger(altered(1, (e) => (e.score.awayGoals = 3)))).toMatchObject({
+      valid: false,
+      seq: '1',
+    });
+    expect(
+      readmeVerifyLedger(
+        lines
+          .slice(1)
+          .map((l) => JSON.stringify(l))
+          .join('\n'),
+      ),
+    ).toEqual({ valid: false, seq: lines[1].seq, reason: 'the hash chain is broken here' });
 
     // The database itself refuses edits...
     await expect(
