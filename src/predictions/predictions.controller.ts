@@ -20,7 +20,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { setPageHeaders } from '../common/http/pagination';
+import { setPageHeaders, pageOffset } from '../common/http/pagination';
 import { ApiProblems } from '../common/problem/api-problems.decorator';
 import { AdminRoute, UserRoute, ViewerRoute } from '../common/auth/access.decorators';
 import {
@@ -102,7 +102,7 @@ export class PredictionsController {
       ...(query.competition ? { competition: query.competition } : {}),
       ...(query.from ? { from: new Date(query.from) } : {}),
       ...(query.to ? { to: new Date(query.to) } : {}),
-      offset: (query.page - 1) * query.pageSize,
+      offset: pageOffset(query),
       limit: query.pageSize,
       callerKey: callerKey(request),
     });

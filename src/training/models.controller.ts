@@ -13,7 +13,7 @@ import {
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../common/http/actor';
-import { setPageHeaders } from '../common/http/pagination';
+import { setPageHeaders, pageOffset } from '../common/http/pagination';
 import { ApiProblems } from '../common/problem/api-problems.decorator';
 import { AdminRoute, ViewerRoute } from '../common/auth/access.decorators';
 import {
@@ -42,7 +42,7 @@ export class ModelsController {
   ): Promise<ModelVersionView[]> {
     const { items, total } = await this.registry.list(
       { scope: query.scope, modelType: query.modelType },
-      (query.page - 1) * query.pageSize,
+      pageOffset(query),
       query.pageSize,
     );
     setPageHeaders(request, reply, { items, total, page: query.page, pageSize: query.pageSize });

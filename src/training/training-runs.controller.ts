@@ -14,7 +14,7 @@ import {
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../common/http/actor';
-import { PageQuery, setPageHeaders } from '../common/http/pagination';
+import { PageQuery, setPageHeaders, pageOffset } from '../common/http/pagination';
 import { ApiProblems } from '../common/problem/api-problems.decorator';
 import { AdminRoute } from '../common/auth/access.decorators';
 import { CreateTrainingRunBody, TrainingRunView } from './training.dto';
@@ -54,10 +54,7 @@ export class TrainingRunsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TrainingRunView[]> {
-    const { items, total } = await this.training.list(
-      (query.page - 1) * query.pageSize,
-      query.pageSize,
-    );
+    const { items, total } = await this.training.list(pageOffset(query), query.pageSize);
     setPageHeaders(request, reply, { items, total, page: query.page, pageSize: query.pageSize });
     return items.map(TrainingRunView.of);
   }

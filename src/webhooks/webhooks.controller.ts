@@ -24,7 +24,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UserRoute } from '../common/auth/access.decorators';
 import { CurrentPrincipal, type Principal } from '../common/auth/principal';
-import { PageQuery, setPageHeaders } from '../common/http/pagination';
+import { PageQuery, setPageHeaders, pageOffset } from '../common/http/pagination';
 import { ApiProblems } from '../common/problem/api-problems.decorator';
 import {
   CreatedWebhookView,
@@ -87,7 +87,7 @@ export class WebhooksController {
     const { items, total } = await this.webhooks.list(
       principal,
       query.ownerId,
-      (query.page - 1) * query.pageSize,
+      pageOffset(query),
       query.pageSize,
     );
     setPageHeaders(request, reply, { items, total, page: query.page, pageSize: query.pageSize });
@@ -204,7 +204,7 @@ export class WebhooksController {
     const { items, total } = await this.webhooks.deliveryLog(
       principal,
       id,
-      (query.page - 1) * query.pageSize,
+      pageOffset(query),
       query.pageSize,
     );
     setPageHeaders(request, reply, { items, total, page: query.page, pageSize: query.pageSize });

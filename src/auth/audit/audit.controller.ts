@@ -2,7 +2,7 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminRoute } from '../../common/auth/access.decorators';
-import { setPageHeaders } from '../../common/http/pagination';
+import { setPageHeaders, pageOffset } from '../../common/http/pagination';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { AuditEntryView, AuditQuery } from './audit.dto';
 import { AuditService } from './audit.service';
@@ -28,7 +28,7 @@ export class AuditController {
       outcome: query.outcome,
       from: query.from,
       to: query.to,
-      offset: (query.page - 1) * query.pageSize,
+      offset: pageOffset(query),
       limit: query.pageSize,
     });
     setPageHeaders(request, reply, {

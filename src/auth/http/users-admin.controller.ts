@@ -23,7 +23,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminRoute } from '../../common/auth/access.decorators';
 import { CurrentPrincipal, type Principal } from '../../common/auth/principal';
-import { PageQuery, setPageHeaders } from '../../common/http/pagination';
+import { PageQuery, setPageHeaders, pageOffset } from '../../common/http/pagination';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { ValidationProblem } from '../../common/problem/problem.exception';
 import { ApiKeysService } from '../api-keys/api-keys.service';
@@ -65,7 +65,7 @@ export class UsersAdminController {
     const page = await this.users.list({
       role: query.role,
       email: query.email,
-      offset: (query.page - 1) * query.pageSize,
+      offset: pageOffset(query),
       limit: query.pageSize,
     });
     setPageHeaders(request, reply, page);

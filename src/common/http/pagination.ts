@@ -22,6 +22,11 @@ export class PageQuery {
   pageSize = 50;
 }
 
+/** The number of items before the requested page. */
+export function pageOffset(query: PageQuery): number {
+  return (query.page - 1) * query.pageSize;
+}
+
 export interface Page<T> {
   items: T[];
   page: number;

@@ -22,7 +22,7 @@ import {
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { PageQuery, setPageHeaders } from '../../common/http/pagination';
+import { PageQuery, setPageHeaders, pageOffset } from '../../common/http/pagination';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { ProblemException, ValidationProblem } from '../../common/problem/problem.exception';
 import { toInvalidFields } from '../../common/problem/validation';
@@ -81,10 +81,7 @@ export class ImportsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ImportRunView[]> {
-    const { items, total } = await this.imports.list(
-      (query.page - 1) * query.pageSize,
-      query.pageSize,
-    );
+    const { items, total } = await this.imports.list(pageOffset(query), query.pageSize);
     setPageHeaders(request, reply, { items, total, page: query.page, pageSize: query.pageSize });
     return items.map(ImportRunView.of);
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { DomainEvents } from '../../common/events/domain-events';
 import { NotFoundProblem, ProblemException } from '../../common/problem/problem.exception';
-import type { Page } from '../../common/http/pagination';
+import { pageOffset, type Page } from '../../common/http/pagination';
 import { Match, OddsSnapshot, Team, TeamAlias } from '../entities';
 import { CURATED_TEAM_ALIASES, normaliseTeamName } from '../ingestion/team-names';
 import { CompetitionView, MergeResultView, TeamListQuery, TeamView } from './team.dto';
@@ -50,7 +50,7 @@ export class CatalogueService {
     const { items, total } = await repository.search(
       query.search,
       normalised,
-      (query.page - 1) * query.pageSize,
+      pageOffset(query),
       query.pageSize,
     );
     const aliases = await aliasesOf(
@@ -179,7 +179,7 @@ export class CatalogueService {
         from: query.from,
         to: query.to,
         sort: query.sort,
-        offset: (query.page - 1) * query.pageSize,
+        offset: pageOffset(query),
         limit: query.pageSize,
       });
     return { items: items.map(MatchView.of), page: query.page, pageSize: query.pageSize, total };
