@@ -19,7 +19,7 @@ import {
   PollOutcome,
 } from '../entities/collector.entity';
 import { IngestionService } from '../imports/ingestion.service';
-import { ConditionalFetch, fetchSource, SourceRefused } from '../imports/source-fetcher';
+import { bodyOf, ConditionalFetch, fetchSource, SourceRefused } from '../imports/source-fetcher';
 import { CircuitBreaker, BreakerStatus } from './circuit-breaker';
 import { FeedProvider, FeedRefused } from './feed-provider';
 import { FEED_PROVIDER_IMPLEMENTATIONS } from './providers';
@@ -289,14 +289,14 @@ export class CollectorService implements OnApplicationBootstrap {
       return { validators: read, attempts: tally.attempts };
     }
     const bodies: Buffer[] = [];
-    for (const i of urls.keys()) {
-      let f = fetched[i];
-      if (f.notModified) {
-        f = await fetch(i, false);
-        if (f.notModified) throw new SourceRefused(urls[i], 'HTTP 304 to an unconditional request');
-        read[i] = { ...f.validators, sha256: sha256(f.body) };
+    for (const [i, f] of fetched.entries()) {
+      if (!f.notModified) {
+        bodies.push(f.body);
+        continue;
       }
-      bodies.push(f.body);
+      const again = bodyOf(urls[i], await fetch(i, false));
+      read[i] = { ...again.validators, sha256: sha256(again.body) };
+      bodies.push(again.body);
     }
     return { bodies, validators: read, attempts: tally.attempts };
   }

@@ -30,9 +30,16 @@ export async function fetchImportSource(
   /** What the body must be, for the refusal of an HTML page. */
   expected = 'CSV',
 ): Promise<Buffer> {
-  const fetched = await fetchSource(url, timeoutMs, maxBytes, expected);
+  return bodyOf(url, await fetchSource(url, timeoutMs, maxBytes, expected)).body;
+}
+
+/** The answer to an unconditional request: a 304 can only answer a conditional one. */
+export function bodyOf(
+  url: string,
+  fetched: ConditionalFetch,
+): { body: Buffer; validators: HttpValidators } {
   if (fetched.notModified) throw new SourceRefused(url, 'HTTP 304 to an unconditional request');
-  return fetched.body;
+  return fetched;
 }
 
 /**
