@@ -2,6 +2,7 @@ import { pearsonCorrelation } from '../metrics/correlation';
 import { rankedProbabilityScore, outcomeOf } from '../metrics/scores';
 import { createRng, simulateLeague } from '../simulation';
 import type { MatchInput } from '../types';
+import { matchInput } from '../match-input.spec-support';
 import { fitElo, type EloParameters } from './fit';
 import { fitOrderedLogit, orderedLogitProbabilities } from './ordered-logit';
 import { EloPredictor } from './predictor';
@@ -16,27 +17,16 @@ import {
 const DAY = 86_400_000;
 const hp: EloHyperparameters = { ...DEFAULT_ELO_HYPERPARAMETERS, logitBurnInMatches: 0 };
 
-function match(
+/** A played match of competition 'C' (the shared builder, with goals as two arguments). */
+const match = (
   id: number,
   day: number,
   homeTeam: string,
   awayTeam: string,
   homeGoals: number,
   awayGoals: number,
-  season = '2020-2021',
-): MatchInput {
-  return {
-    id: String(id),
-    kickoff: day * DAY,
-    homeTeam,
-    awayTeam,
-    competition: 'C',
-    season,
-    neutral: false,
-    homeGoals,
-    awayGoals,
-  };
-}
+  season?: string,
+): MatchInput => matchInput(String(id), day, homeTeam, awayTeam, [homeGoals, awayGoals], season);
 
 describe('Elo update rules', () => {
   it('expected score and goal-difference multipliers', () => {

@@ -1,6 +1,7 @@
 import { pearsonCorrelation } from '../metrics/correlation';
 import { simulateLeague } from '../simulation';
 import type { MatchInput } from '../types';
+import { matchInput } from '../match-input.spec-support';
 import { fitMarketRating, marketSupremacy } from './fit';
 import {
   DEFAULT_DRAW_CURVE,
@@ -24,15 +25,7 @@ function priced(
   opening?: { home: number; draw: number; away: number },
 ): MatchInput {
   return {
-    id,
-    kickoff: day * DAY,
-    homeTeam,
-    awayTeam,
-    competition: 'C',
-    season: '2020-2021',
-    neutral: false,
-    homeGoals: goals[0],
-    awayGoals: goals[1],
+    ...matchInput(id, day, homeTeam, awayTeam, goals),
     ...(closing || opening
       ? { odds: { ...(closing ? { closing } : {}), ...(opening ? { opening } : {}) } }
       : {}),
