@@ -59,11 +59,10 @@ export interface SuiteConfig {
    */
   timescales?: Timescales;
   /**
-   * Pi-ratings, an input of the statistical ensemble (TUNED_PI_RATING), and with
-   * `piRatingInMarket` of the market-aware ones too. Undefined: off.
+   * Pi-ratings, an input of the statistical ensemble only (TUNED_PI_RATING; the market-aware ones
+   * gained nothing from them on validation). Undefined: off.
    */
   piRating?: PiRatingHyperparameters;
-  piRatingInMarket?: boolean;
   /** Ratings from past closing lines, an input of the market-aware ensembles only; undefined: off. */
   marketRating?: MarketRatingHyperparameters;
   ensembleL2: number;
@@ -100,7 +99,6 @@ export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[]
   const stat: string[] = [n.elo, n.dixonColes];
   if (config.poissonFilter) stat.push(n.poissonFilter);
   const pi = config.piRating ? [n.piRating] : [];
-  const marketStat = config.piRatingInMarket ? [...stat, ...pi] : stat;
   const timescales: Timescales | undefined = config.timescales && {
     elo: config.timescales.elo,
     poissonFilter: config.poissonFilter ? config.timescales.poissonFilter : {},
@@ -113,7 +111,7 @@ export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[]
   };
   const withMarket = {
     ...common,
-    inputs: config.marketRating ? [...marketStat, n.marketRating] : marketStat,
+    inputs: config.marketRating ? [...stat, n.marketRating] : stat,
     ...(config.marketGoals ? { goals: config.marketGoals } : {}),
   };
   const all: BacktestModel[] = [
