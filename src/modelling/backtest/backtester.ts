@@ -9,6 +9,7 @@ import { outcomeOf, type Outcome } from '../metrics/scores';
 import type { MatchInput } from '../types';
 import type { BacktestModel, Fixture, HistoricalPrediction, Prediction } from './types';
 import { weekStart } from './weeks';
+import { byKickoff, isFinished } from '../match-order';
 
 export interface BacktestOptions {
   /** Predict finished matches with predictFrom <= kickoff < predictUntil. */
@@ -124,8 +125,6 @@ function checkModelOrder(models: readonly BacktestModel[]): void {
   }
 }
 
-const isFinished = (m: MatchInput) => m.homeGoals !== undefined && m.awayGoals !== undefined;
-
 export function runBacktest(
   matches: readonly MatchInput[],
   models: readonly BacktestModel[],
@@ -133,11 +132,7 @@ export function runBacktest(
 ): BacktestResult {
   const started = performance.now();
   checkModelOrder(models);
-  const sorted: readonly MatchInput[] = Object.freeze(
-    matches
-      .map(deepFreezeMatch)
-      .sort((a, b) => a.kickoff - b.kickoff || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-  );
+  const sorted: readonly MatchInput[] = Object.freeze(matches.map(deepFreezeMatch).sort(byKickoff));
 
   const weeks = new Map<number, MatchInput[]>();
   for (const m of sorted) {

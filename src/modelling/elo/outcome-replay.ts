@@ -3,6 +3,7 @@
 // kept so that the next week's fit continues from them instead of replaying every season again.
 import type { MatchInput } from '../types';
 import { fitOrderedLogit, type OrderedLogit, type OrderedLogitData } from './ordered-logit';
+import { byKickoff, isFinished } from '../match-order';
 
 const DAY_MS = 86_400_000;
 
@@ -13,13 +14,6 @@ export interface ReplayedFit {
   /** Finished matches replayed. */
   matchCount: number;
 }
-
-/** Kick-off order, ties by id. */
-function byKickoff(a: MatchInput, b: MatchInput): number {
-  return a.kickoff - b.kickoff || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-const isPlayed = (m: MatchInput) => m.homeGoals !== undefined && m.awayGoals !== undefined;
 
 /**
  * The finished matches with kickoff < asOf to replay, in kick-off order. When `previous` is an
@@ -42,13 +36,13 @@ export function planReplay<P extends ReplayedFit>(
   let before = 0;
   const later: MatchInput[] = [];
   for (const m of matches) {
-    if (m.kickoff >= asOf || !isPlayed(m)) continue;
+    if (m.kickoff >= asOf || !isFinished(m)) continue;
     if (m.kickoff < since) before++;
     else later.push(m);
   }
   if (resumable && before === previous.matchCount)
     return { from: previous, replay: later.sort(byKickoff) };
-  const replay = resumable ? matches.filter((m) => m.kickoff < asOf && isPlayed(m)) : later;
+  const replay = resumable ? matches.filter((m) => m.kickoff < asOf && isFinished(m)) : later;
   return { replay: replay.sort(byKickoff) };
 }
 

@@ -11,18 +11,13 @@ import {
   type MarketRatingParameters,
   type MarketRatingTeam,
 } from './model';
+import { byKickoff, isFinished } from '../match-order';
 
 /** Priced matches needed before the draw curve is estimated rather than the default. */
 const MIN_PRICED_FOR_DRAW_CURVE = 50;
 /** Pseudo-observations of DEFAULT_KAPPA (in units of d^2) that steady kappa on little data. */
 const KAPPA_PRIOR_WEIGHT = 10;
 const DRAW_RIDGE = 1e-6;
-
-const isFinished = (m: MatchInput) => m.homeGoals !== undefined && m.awayGoals !== undefined;
-
-function byKickoff(a: MatchInput, b: MatchInput): number {
-  return a.kickoff - b.kickoff || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
 
 /** ln(P(home) / P(away)) after multiplicative margin removal; undefined for missing/rejected prices. */
 export function marketSupremacy(

@@ -10,14 +10,9 @@ import {
   type PoissonFilterParameters,
   type PoissonFilterTeam,
 } from './model';
+import { byKickoff, isFinished } from '../match-order';
 
 const DAY_MS = 86_400_000;
-
-const isFinished = (m: MatchInput) => m.homeGoals !== undefined && m.awayGoals !== undefined;
-
-function byKickoff(a: MatchInput, b: MatchInput): number {
-  return a.kickoff - b.kickoff || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
 
 function sameHyperparameters(a: PoissonFilterHyperparameters, b: PoissonFilterHyperparameters) {
   return (Object.keys(a) as (keyof PoissonFilterHyperparameters)[]).every((k) => a[k] === b[k]);

@@ -41,6 +41,7 @@ import {
   POISSON_FILTER_INPUT,
   type ServedModelParameters,
 } from './served-model';
+import { byKickoff, isFinished } from '../match-order';
 
 const WEEK_MS = 7 * 86_400_000;
 const DAY_MS = 86_400_000;
@@ -89,8 +90,6 @@ export interface TrainedModel {
   search?: { trials: SearchTrial[]; chosen: Record<string, number> };
   matchesUsed: number;
 }
-
-const isFinished = (m: MatchInput) => m.homeGoals !== undefined && m.awayGoals !== undefined;
 
 function backtestModels(type: ServedModelType, hp: ServedHyperparameters): BacktestModel[] {
   const elo = perCompetition(eloModel(hp.elo, ELO_INPUT));
@@ -324,9 +323,7 @@ function finalFit(
 
 /** Training matches: finished, before asOf, sorted by kick-off then id (a stable order). */
 export function trainingMatches(matches: readonly MatchInput[], asOf: number): MatchInput[] {
-  return matches
-    .filter((m) => isFinished(m) && m.kickoff < asOf)
-    .sort((a, b) => a.kickoff - b.kickoff || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return matches.filter((m) => isFinished(m) && m.kickoff < asOf).sort(byKickoff);
 }
 
 export function trainServedModel(
