@@ -305,9 +305,8 @@ async function main(): Promise<void> {
         `(node ${SERVICE_NODE_FLAGS.join(' ')}, as an api pod runs)\n` +
         `"vs bare": against the mean of the two hello-world rows measured around the cached ones\n` +
         `targets: cached >= 50% of bare with p99 <= 15 ms; uncached >= 2,000 req/s; RSS < 256 MB\n` +
-        `"hand-written lean Fastify": the same request and response with the same per-request work\n` +
-        `(token, rate limit, cache, entity tag, request id, security headers, metrics) and nothing\n` +
-        `else (bench/http-lean.ts): the least a hit costs on Fastify here\n`,
+        `"hand-written lean Fastify": the same request, response and per-request work (the service's\n` +
+        `hooks; token, rate limit, cache and entity tag by hand) and nothing else (bench/http-lean.ts)\n`,
     );
   } finally {
     await stop(hello);
