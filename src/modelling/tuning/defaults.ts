@@ -79,7 +79,12 @@ export const TUNED_PI_RATING: PiRatingHyperparameters = {
  *   ensembles 0.19442 / 0.19092 / 0.18951 (top 4: 0.19438 / 0.19096 / 0.18957, ensemble-stat
  *   only 0.19438); test 0.19977 / 0.19645 / 0.19404 (vs 0.19979 / 0.19643 / 0.19403);
  * - team draw propensity (draw share of each side's last 38 or 76 matches, shrunk to the league's
- *   with 20 or 40 pseudo-matches) on the draw class: 0.19437 / 0.19090..0.19091 / 0.18952.
+ *   with 20 or 40 pseudo-matches) on the draw class: 0.19437 / 0.19090..0.19091 / 0.18952;
+ * - rest and load from the schedule (the history has league matches only), home minus away on the
+ *   home class and negated on the away class: days since the previous match (capped at 14, / 7)
+ *   0.19440 / 0.19093 / 0.18955, matches in the previous 21 days (/ 3) 0.19438 / 0.19091 /
+ *   0.18953, both 0.19442 / 0.19094 / 0.18956, a fewer-than-4-days-of-rest flag 0.19438 / 0.19091
+ *   / 0.18953 (test window not looked at).
  * A second, slower or faster market rating (k 0.1 / 0.2 / 0.2 and 0.7) in the market-aware
  * ensembles: 0.19089 / 0.19089 / 0.19090 (+opening), a tie; on the test window k 0.2 gave
  * +opening 0.19635 vs 0.19643, which the validation window does not support. Stacker l2 re-checked
