@@ -38,7 +38,7 @@ function validationRps(config: SuiteConfig, model: string, from: string): number
 const log = (what: string) => (s: { params: object; score: number }) =>
   console.log(`${what} ${s.score.toFixed(5)} ${JSON.stringify(s.params)}`);
 
-// TUNE_ONLY=elo|dc|pf|market|ensemble|goals|stacker|timescales|pi runs one search; the others
+// TUNE_ONLY=elo|dc|pf|market|ensemble|goals|stacker|timescales|pi|season runs one search; the others
 // keep the current defaults.
 const ONLY = process.env.TUNE_ONLY;
 function search<P extends object>(name: string, start: P, run: () => SearchStep<P>): SearchStep<P> {
@@ -313,5 +313,34 @@ search('pi', piStart, () =>
       return r[MODEL_NAMES.statistical].outcomes.rps;
     },
     { onStep: log('pi-rating (ensemble-stat RPS)'), rounds: 1 },
+  ),
+);
+
+// Season progress in the stacks (TUNE_ONLY=season): validation RPS of the three ensembles with
+// and without it, warm-up from 2013-2014 as in the benchmark.
+search('season', { seasonProgress: DEFAULT_SUITE.seasonProgress ?? false }, () =>
+  coordinateSearch(
+    { seasonProgress: DEFAULT_SUITE.seasonProgress ?? false },
+    { seasonProgress: [false, true] },
+    ({ seasonProgress }) => {
+      const result = runBacktest(matches, modelSuite({ ...DEFAULT_SUITE, seasonProgress }), {
+        predictFrom: start(ENSEMBLE_WARM_UP),
+        predictUntil: end,
+      });
+      const r = evaluateBacktest(result, (m) => validation.has(m.season)).overall;
+      const names = [MODEL_NAMES.statistical, MODEL_NAMES.withOpening, MODEL_NAMES.withClosing];
+      const bySeason = VALIDATION_SEASONS.map(
+        (season) =>
+          evaluateBacktest(result, (m) => m.season === season).overall[MODEL_NAMES.statistical]
+            .outcomes.rps,
+      );
+      console.log(
+        `  season progress ${seasonProgress}: ` +
+          names.map((m) => `${m} ${r[m].outcomes.rps.toFixed(5)}`).join(', ') +
+          ` (ensemble-stat by season ${bySeason.map((x) => x.toFixed(5)).join(' / ')})`,
+      );
+      return names.reduce((s, m) => s + r[m].outcomes.rps, 0);
+    },
+    { onStep: log('season progress (sum of ensemble RPS)'), rounds: 1 },
   ),
 );

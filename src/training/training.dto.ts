@@ -136,6 +136,14 @@ export class EnsembleHyperparametersDto {
   @IsOptional()
   @IsIn(['multi', 'none'])
   timescales?: 'multi' | 'none';
+  @ApiPropertyOptional({
+    enum: ['matches', 'none'],
+    description:
+      "'matches': the stack's weights also depend on how many matches the sides have played this season (one mix for a season's first rounds, another later)",
+  })
+  @IsOptional()
+  @IsIn(['matches', 'none'])
+  seasonProgress?: 'matches' | 'none';
 }
 
 export class HyperparametersDto {

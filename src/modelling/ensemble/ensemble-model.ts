@@ -4,7 +4,9 @@
 // played, so training inputs are distributed like prediction-time inputs. Fixtures without the
 // requested odds fall back to a statistical-only logit trained on the same history. With `goals`,
 // the market's over/under 2.5 price adds goal-market features (see GoalsFeatures); fixtures
-// priced in 1X2 but not in over/under use a market logit without them.
+// priced in 1X2 but not in over/under use a market logit without them. With `seasonProgress`,
+// every weight (and the home and draw intercepts) also has a term in the fixture's earliness
+// (season-progress.ts): the stack learns one mix for a season's first rounds and one for later.
 import { marketProbabilities, type OddsPhase } from '../backtest/market-line';
 import { marketGoalsFeatures, type GoalsFeatures } from '../market-scores/features';
 import type {
@@ -25,6 +27,7 @@ import {
   predictMultinomial,
   type MultinomialLogit,
 } from './multinomial-logit';
+import { earliness, recentSchedule, scheduleSince, type SeasonSchedule } from './season-progress';
 
 /**
  * 'pooled': one weight per source shared by the three outcomes (log opinion pooling) plus
@@ -53,6 +56,8 @@ export interface EnsembleSpec {
    * whole history, so refitting less often buys a longer history at the same cost.
    */
   refitDays?: number;
+  /** Interacts every source and the home/draw intercepts with the fixture's earliness. */
+  seasonProgress?: boolean;
 }
 
 type Logit =
@@ -72,10 +77,14 @@ export interface EnsembleParameters {
   fallback?: Logit;
   trainingRows: number;
   asOf: number;
+  /** With `seasonProgress`: the kick-offs the fixtures' earliness is counted from. */
+  schedule?: SeasonSchedule;
 }
 
 export const DEFAULT_MIN_TRAINING_ROWS = 300;
 const LOG_FLOOR = 1e-6;
+/** The schedule that counts the season progress of history rows from this kick-off on. */
+type RowSchedule = (kickoff: number) => SeasonSchedule;
 const DAY_MS = 86_400_000;
 const CLASSES = ['home', 'draw', 'away'] as const;
 const LABEL = { home: 0, draw: 1, away: 2 } as const;
@@ -89,22 +98,22 @@ interface Variant {
 /** Number of sources (log-probability blocks) and of extra class-specific columns. */
 function shape(spec: EnsembleSpec, variant: Variant): { sources: number; extras: number } {
   const goalsSources = variant.goals === 'implied' || variant.goals === 'both' ? 1 : 0;
-  const extras = variant.goals === 'draw-feature' || variant.goals === 'both' ? 1 : 0;
-  return {
-    sources: spec.inputs.length + (variant.market ? 1 : 0) + goalsSources,
-    extras,
-  };
+  const goalsExtras = variant.goals === 'draw-feature' || variant.goals === 'both' ? 1 : 0;
+  const sources = spec.inputs.length + (variant.market ? 1 : 0) + goalsSources;
+  // Earliness times each source, then times the home and the draw intercepts.
+  return { sources, extras: goalsExtras + (spec.seasonProgress ? sources + 2 : 0) };
 }
 
 /**
  * Per-source log-probabilities [source][class] followed by the extra columns [extra][class],
- * or undefined when a source is missing.
+ * or undefined when a source is missing. `early`: the fixture's earliness (with seasonProgress).
  */
 function sourceLogs(
   spec: EnsembleSpec,
   fixture: Fixture,
   predictions: Readonly<Record<string, Prediction>>,
   variant: Variant,
+  early: number,
 ): Float64Array | undefined {
   const blocks: OutcomeProbabilities[] = [];
   for (const name of spec.inputs) {
@@ -126,13 +135,21 @@ function sourceLogs(
       extra = { home: 0, draw: goals.overLogit, away: 0 };
     }
   }
-  const out = new Float64Array(blocks.length * 3 + (extra ? 3 : 0));
+  const S = blocks.length * 3;
+  const out = new Float64Array(S + (extra ? 3 : 0) + (spec.seasonProgress ? S + 6 : 0));
   blocks.forEach((b, m) =>
     CLASSES.forEach((c, k) => (out[m * 3 + k] = Math.log(Math.max(b[c], LOG_FLOOR)))),
   );
+  let at = S;
   if (extra) {
     const e = extra;
-    CLASSES.forEach((c, k) => (out[blocks.length * 3 + k] = e[c]));
+    CLASSES.forEach((c, k) => (out[at + k] = e[c]));
+    at += 3;
+  }
+  if (spec.seasonProgress) {
+    for (let j = 0; j < S; j++) out[at + j] = early * out[j];
+    out[at + S] = early; // home intercept column: [early, 0, 0]
+    out[at + S + 4] = early; // draw intercept column: [0, early, 0]
   }
   return out;
 }
@@ -223,13 +240,21 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
   const GOALS: Variant = { market: true, goals };
   // History rows are frozen and reused every week: cache their log-probabilities by identity.
   const caches = new Map<string, WeakMap<HistoricalPrediction, Float64Array | null>>();
-  const cachedLogs = (h: HistoricalPrediction, variant: Variant) => {
+  // A row's earliness, counted on every match before the fit (which holds the row's season).
+  const rowEarliness = new WeakMap<HistoricalPrediction, number>();
+  const earlinessOf = (h: HistoricalPrediction, schedule: RowSchedule): number => {
+    if (!spec.seasonProgress) return 0;
+    let e = rowEarliness.get(h);
+    if (e === undefined) rowEarliness.set(h, (e = earliness(schedule(h.kickoff), h.fixture)));
+    return e;
+  };
+  const cachedLogs = (h: HistoricalPrediction, variant: Variant, schedule: RowSchedule) => {
     const key = `${variant.market}/${variant.goals ?? ''}`;
     let cache = caches.get(key);
     if (!cache) caches.set(key, (cache = new WeakMap()));
     let logs = cache.get(h);
     if (logs === undefined) {
-      logs = sourceLogs(spec, h.fixture, h.predictions, variant) ?? null;
+      logs = sourceLogs(spec, h.fixture, h.predictions, variant, earlinessOf(h, schedule)) ?? null;
       cache.set(h, logs);
     }
     return logs;
@@ -240,6 +265,7 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
     variant: Variant,
     competitions: readonly string[],
     previous: Logit | undefined,
+    schedule: RowSchedule,
   ): { logit: Logit; rows: number } => {
     const layout = new Layout(structure, shape(spec, variant), competitions);
     const prior = layout.prior();
@@ -248,7 +274,7 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
     const labels = new Uint8Array(history.length);
     let rows = 0;
     for (const h of history) {
-      const logs = cachedLogs(h, variant);
+      const logs = cachedLogs(h, variant, schedule);
       if (!logs) continue;
       layout.write(features, rows * size, logs, h.competition);
       labels[rows++] = LABEL[h.outcome];
@@ -303,14 +329,27 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
     variant: Variant,
     competitions: readonly string[],
     previous: Logit | undefined,
+    schedule: RowSchedule,
   ): Logit | undefined =>
-    needed ? fitOne(context.history, variant, competitions, previous).logit : previous;
+    needed ? fitOne(context.history, variant, competitions, previous, schedule).logit : previous;
 
   return {
     name: spec.name,
     inputs: spec.inputs,
-    fit(_training, context, previous) {
-      if (previous && isFresh(previous, context)) return previous;
+    fit(training, context, previous) {
+      // The week's fixtures are counted as scheduled, so a kept fit still gets a fresh schedule.
+      const recent = spec.seasonProgress
+        ? { schedule: recentSchedule(training, context.fixtures, context.asOf) }
+        : {};
+      if (previous && isFresh(previous, context))
+        return spec.seasonProgress ? { ...previous, ...recent } : previous;
+      // Rows come oldest first: one schedule from the first uncounted row on serves them all.
+      let built: { since: number; schedule: SeasonSchedule } | undefined;
+      const schedule: RowSchedule = (kickoff) => {
+        if (!built || kickoff < built.since)
+          built = { since: kickoff, schedule: scheduleSince(training, kickoff) };
+        return built.schedule;
+      };
       const competitions = spec.competitionIntercepts
         ? [...new Set(context.history.map((h) => h.competition))].sort()
         : [];
@@ -325,6 +364,7 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
         withMarket ? GOALS : STATISTICAL,
         competitions,
         warm(goals) ? previous?.primary : undefined,
+        schedule,
       );
       // Fewer history rows priced in over/under than the 1X2 market alone has, and too few to
       // fit (e.g. a service that only recently stores them): read the 1X2 market alone for now.
@@ -334,6 +374,7 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
           MARKET,
           competitions,
           warm(undefined) ? previous?.primary : undefined,
+          schedule,
         );
         if (market.rows > primary.rows) {
           primary = market;
@@ -347,6 +388,7 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
             STATISTICAL,
             competitions,
             sameCompetitions ? previous?.fallback : undefined,
+            schedule,
           )
         : undefined;
       const marketOnly = readsGoals
@@ -356,6 +398,7 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
             MARKET,
             competitions,
             warm(readsGoals) ? previous?.marketOnly : undefined,
+            schedule,
           )
         : undefined;
       return {
@@ -368,12 +411,16 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
         ...(fallback ? { fallback } : {}),
         trainingRows: primary.rows,
         asOf: context.asOf,
+        ...recent,
       };
     },
     predict(params, fixture, inputs) {
+      // The features must match the fit's: parameters with a schedule were fitted with them.
+      if (!spec.seasonProgress !== !params.schedule) return undefined;
+      const early = params.schedule ? earliness(params.schedule, fixture) : 0;
       const attempt = (logit: Logit | undefined, variant: Variant) => {
         if (!logit) return undefined;
-        const logs = sourceLogs(spec, fixture, inputs, variant);
+        const logs = sourceLogs(spec, fixture, inputs, variant, early);
         if (!logs) return undefined;
         const layout = new Layout(structure, shape(spec, variant), params.competitions);
         const x = new Float64Array(layout.rowSize());

@@ -1,9 +1,10 @@
 import { runBacktest } from '../backtest/backtester';
 import { compareModels } from '../backtest/evaluate';
-import { marketLineModel } from '../backtest/market-line';
+import { marketLineModel, marketProbabilities } from '../backtest/market-line';
 import type { BacktestModel, Fixture } from '../backtest/types';
 import { createRng, simulateLeague } from '../simulation';
-import type { MatchInput } from '../types';
+import { outcomeOf } from '../metrics/scores';
+import type { MatchInput, OutcomeProbabilities } from '../types';
 import { conditionalLogitProbabilities, fitConditionalLogit } from './conditional-logit';
 import { ensembleModel } from './ensemble-model';
 import { fitMultinomialLogit, predictMultinomial } from './multinomial-logit';
@@ -187,5 +188,98 @@ describe('ensembleModel', () => {
     const later = model.fit([], at(last.kickoff + 28 * day, [priced]), first);
     expect(later).not.toBe(first);
     expect(later.asOf).toBe(last.kickoff + 28 * day);
+  });
+
+  it('with seasonProgress learns one mix for the first rounds and another later', () => {
+    // 'early' knows the result's odds in each side's first rounds, 'late' from the tenth match
+    // on; otherwise each reads another match's odds. One weight per source cannot use both;
+    // weights that depend on earliness can.
+    const odds = (m: MatchInput) => marketProbabilities(m, 'closing') as OutcomeProbabilities;
+    const played = new Map<string, number>();
+    const history = matches.map((m, i) => {
+      const key = (team: string) => `${m.season}/${team}`;
+      const n = Math.min(played.get(key(m.homeTeam)) ?? 0, played.get(key(m.awayTeam)) ?? 0);
+      for (const team of [m.homeTeam, m.awayTeam])
+        played.set(key(team), (played.get(key(team)) ?? 0) + 1);
+      const other = odds(matches[(i * 7919) % matches.length]);
+      return {
+        matchId: m.id,
+        kickoff: m.kickoff,
+        competition: m.competition,
+        season: m.season,
+        outcome: outcomeOf(m.homeGoals as number, m.awayGoals as number),
+        fixture: m as Fixture,
+        predictions: {
+          early: { probabilities: n < 3 ? odds(m) : other },
+          late: { probabilities: n >= 10 ? odds(m) : other },
+        },
+      };
+    });
+    const last = matches[matches.length - 1];
+    const context = { asOf: last.kickoff + 86_400_000, fixtures: [], history };
+    const spec = { inputs: ['early', 'late'], l2: 0.001, minTrainingRows: 50 };
+    const staged = ensembleModel({ name: 's', ...spec, seasonProgress: true });
+    const plain = ensembleModel({ name: 'p', ...spec });
+    const stagedParams = staged.fit(matches, context, undefined);
+    const plainParams = plain.fit(matches, context, undefined);
+    expect(stagedParams.schedule).toBeDefined();
+    expect(JSON.parse(JSON.stringify(stagedParams))).toEqual(stagedParams);
+    // How much more the home side is favoured when 'early' (rather than 'late') says home.
+    const home = { probabilities: { home: 0.7, draw: 0.2, away: 0.1 } };
+    const away = { probabilities: { home: 0.1, draw: 0.2, away: 0.7 } };
+    const lean = (model: typeof staged, params: typeof stagedParams, fixture: Fixture) =>
+      (model.predict(params, fixture, { early: home, late: away })?.probabilities.home ?? NaN) -
+      (model.predict(params, fixture, { early: away, late: home })?.probabilities.home ?? NaN);
+    // The last season's first and last rounds, as the fitted schedule counts them.
+    const opener = matches.find((m) => m.season === last.season) as Fixture;
+    expect(lean(staged, stagedParams, opener)).toBeGreaterThan(0.2); // follows 'early'
+    expect(lean(staged, stagedParams, last)).toBeLessThan(-0.2); // follows 'late'
+    expect(lean(plain, plainParams, opener)).toBe(lean(plain, plainParams, last));
+    // Parameters and a spec that disagree on the features cannot price a fixture.
+    expect(plain.predict(stagedParams, last, { early: home, late: away })).toBeUndefined();
+    expect(staged.predict(plainParams, last, { early: home, late: away })).toBeUndefined();
+  });
+
+  it('with seasonProgress, a kept fit still counts the new fixtures', () => {
+    const model = ensembleModel({
+      name: 's',
+      inputs: ['base'],
+      l2: 0.001,
+      minTrainingRows: 50,
+      refitDays: 28,
+      seasonProgress: true,
+    });
+    const rows = runBacktest(matches, [base], { predictFrom, predictUntil: Infinity }).matches;
+    const byId = new Map(matches.map((m) => [m.id, m]));
+    const history = rows.map((r) => ({
+      matchId: r.matchId,
+      kickoff: r.kickoff,
+      competition: r.competition,
+      season: r.season,
+      outcome: r.outcome,
+      fixture: byId.get(r.matchId) as Fixture,
+      predictions: { base: r.byModel.base },
+    }));
+    const day = 86_400_000;
+    const last = matches[matches.length - 1];
+    const next = (d: number): Fixture => ({
+      ...last,
+      id: `next-${d}`,
+      kickoff: last.kickoff + d * day,
+    });
+    const first = model.fit(
+      matches,
+      { asOf: last.kickoff + day, fixtures: [next(2)], history },
+      undefined,
+    );
+    const kept = model.fit(
+      matches,
+      { asOf: last.kickoff + 8 * day, fixtures: [next(9)], history },
+      first,
+    );
+    expect(kept.primary).toBe(first.primary);
+    expect(kept.asOf).toBe(first.asOf);
+    const kickoffs = kept.schedule?.[last.competition]?.[last.season]?.[last.homeTeam] ?? [];
+    expect(kickoffs.slice(-1)).toEqual([next(9).kickoff]);
   });
 });

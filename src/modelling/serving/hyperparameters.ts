@@ -15,6 +15,7 @@ import {
   TUNED_MARKET_RATING,
   TUNED_PI_RATING,
   TUNED_POISSON_FILTER,
+  TUNED_SEASON_PROGRESS,
 } from '../tuning/defaults';
 
 export const SERVED_MODEL_TYPES = ['elo', 'dixon-coles', 'ensemble'] as const;
@@ -29,12 +30,15 @@ export interface ServedHyperparameters {
    * `timescales` 'multi': the statistical ensemble (market 'none') also reads Elo and Poisson-filter
    * variants at other time scales (TUNED_TIMESCALES) and pi-ratings, as bench:models' ensemble-stat
    * (absent in settings stored before: none); ensembles that read a market line ignore it.
+   * `seasonProgress` 'matches': the stack's weights also depend on how many matches the sides have
+   * played this season (EnsembleSpec.seasonProgress; absent in settings stored before: none).
    */
   ensemble: {
     l2: number;
     market: OddsPhase | 'none';
     goals?: GoalsFeatures | 'none';
     timescales?: 'multi' | 'none';
+    seasonProgress?: 'matches' | 'none';
   };
   /** Ratings from earlier matches' closing lines: an input of the odds-aware ensemble only. */
   marketRating: MarketRatingHyperparameters;
@@ -52,6 +56,7 @@ export const DEFAULT_SERVED_HYPERPARAMETERS: ServedHyperparameters = {
     market: 'opening',
     goals: TUNED_MARKET_GOALS,
     timescales: 'multi',
+    seasonProgress: TUNED_SEASON_PROGRESS ? 'matches' : 'none',
   },
   marketRating: TUNED_MARKET_RATING,
   poissonFilter: TUNED_POISSON_FILTER,

@@ -231,6 +231,7 @@ export function forecastFixture(params: ServedModelParameters, fixture: Fixture)
     name: 'ensemble',
     inputs: params.ensemble.inputs,
     l2: params.hyperparameters.ensemble.l2,
+    ...(params.ensemble.schedule ? { seasonProgress: true } : {}),
     ...(market ? { market } : {}),
     ...(goals ? { goals } : {}),
   });

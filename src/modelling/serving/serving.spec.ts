@@ -119,12 +119,16 @@ describe('trainServedModel', () => {
     expect(goals?.btts).toBeGreaterThan(0);
     // The same parameters through the backtest's ensemble code path give the same 1X2.
     const ensemble = params.ensemble as NonNullable<typeof params.ensemble>;
+    // Like bench:models' ensembles, it reads season progress (its schedule is stored).
+    expect(DEFAULT_SUITE.seasonProgress).toBe(true);
+    expect(ensemble.schedule?.[league.competition]).toBeDefined();
     const model = ensembleModel({
       name: 'x',
       inputs: ensemble.inputs,
       l2: 0.001,
       market: 'opening',
       goals: 'implied',
+      seasonProgress: true,
     });
     const inputs = Object.fromEntries(
       Object.entries({
@@ -153,6 +157,14 @@ describe('trainServedModel', () => {
     });
     expect(old.parameters.ensemble?.goals).toBeUndefined();
     expect(forecastFixture(old.parameters, fixture).components.marketGoals).toBeDefined();
+    // Settings stored before season progress (no `seasonProgress`) train and serve without it.
+    const { seasonProgress: _off, ...unstaged } = resolveHyperparameters().ensemble;
+    const plain = trainServedModel(matches, {
+      ...spec('ensemble'),
+      hyperparameters: { ...resolveHyperparameters(), ensemble: unstaged },
+    });
+    expect(plain.parameters.ensemble?.schedule).toBeUndefined();
+    expect(forecastFixture(plain.parameters, fixture).result.home).toBeGreaterThan(0);
   });
 
   it('serves the statistical ensemble with the time-scale variants bench:models runs', () => {
@@ -212,7 +224,13 @@ describe('trainServedModel', () => {
       const p = poissonFilterModel(fits[c].hyperparameters, name).predict(fits[c], fixture, {});
       inputs[name] = { probabilities: p?.probabilities as typeof forecast.result };
     }
-    const model = ensembleModel({ name: 'x', inputs: ensemble.inputs, l2: hp.ensemble.l2 });
+    expect(ensemble.schedule).toBeDefined();
+    const model = ensembleModel({
+      name: 'x',
+      inputs: ensemble.inputs,
+      l2: hp.ensemble.l2,
+      seasonProgress: DEFAULT_SUITE.seasonProgress,
+    });
     expect(model.predict(ensemble, fixture, inputs)?.probabilities).toEqual(forecast.result);
 
     // Without a variant's fits the ensemble cannot price; settings without `timescales` (stored

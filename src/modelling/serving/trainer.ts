@@ -144,6 +144,7 @@ function ensembleSpec(hp: ServedHyperparameters) {
           ...timescaleInputs(timescalesOf(hp) ?? { elo: {}, poissonFilter: {} }),
         ],
     l2: hp.ensemble.l2,
+    ...(hp.ensemble.seasonProgress === 'matches' ? { seasonProgress: true } : {}),
     ...(hp.ensemble.market !== 'none' ? { market: hp.ensemble.market } : {}),
     ...(readsMarket(hp) && hp.ensemble.goals && hp.ensemble.goals !== 'none'
       ? { goals: hp.ensemble.goals }
@@ -295,8 +296,9 @@ function finalFit(
         closing: { home: 2.5, draw: 3.2, away: 2.9 },
       },
     });
+    // The training matches give the history rows' season progress and the served schedule.
     ensemble = ensembleModel(ensembleSpec(hp)).fit(
-      [],
+      training,
       {
         asOf: spec.asOf,
         fixtures: [withoutOdds, oneXTwoOnly],

@@ -79,12 +79,44 @@ export const TUNED_PI_RATING: PiRatingHyperparameters = {
  *   ensembles 0.19442 / 0.19092 / 0.18951 (top 4: 0.19438 / 0.19096 / 0.18957, ensemble-stat
  *   only 0.19438); test 0.19977 / 0.19645 / 0.19404 (vs 0.19979 / 0.19643 / 0.19403);
  * - team draw propensity (draw share of each side's last 38 or 76 matches, shrunk to the league's
- *   with 20 or 40 pseudo-matches) on the draw class: 0.19437 / 0.19090..0.19091 / 0.18952.
+ *   with 20 or 40 pseudo-matches) on the draw class: 0.19437 / 0.19090..0.19091 / 0.18952;
+ * - rest and load from the schedule (the history has league matches only), home minus away on the
+ *   home class and negated on the away class: days since the previous match (capped at 14, / 7)
+ *   0.19440 / 0.19093 / 0.18955, matches in the previous 21 days (/ 3) 0.19438 / 0.19091 /
+ *   0.18953, both 0.19442 / 0.19094 / 0.18956, a fewer-than-4-days-of-rest flag 0.19438 / 0.19091
+ *   / 0.18953 (test window not looked at).
  * A second, slower or faster market rating (k 0.1 / 0.2 / 0.2 and 0.7) in the market-aware
  * ensembles: 0.19089 / 0.19089 / 0.19090 (+opening), a tie; on the test window k 0.2 gave
  * +opening 0.19635 vs 0.19643, which the validation window does not support. Stacker l2 re-checked
  * with the pi-ratings: 0 gives 0.19437 / 0.19088 / 0.18952, 0.003 0.19440 / 0.19096 / 0.18957.
  */
+
+/**
+ * Season progress in the stacks (TUNE_ONLY=season; src/modelling/ensemble/season-progress.ts):
+ * every source's log-probabilities and the home/draw intercepts also enter multiplied by the
+ * fixture's earliness, 1 - (matches the less advanced side has played this season) / 10, floored
+ * at 0, so each stack learns one mix for a season's first rounds and another for later.
+ * Validation ensemble-stat / +opening / +closing 0.19436 / 0.19090 / 0.18951 -> 0.19415 / 0.19077
+ * / 0.18943 (paired differences -0.00022 / -0.00013 / -0.00008, SE 0.00008 / 0.00007 / 0.00006;
+ * ensemble-stat by season 0.19190 / 0.19438 / 0.19682 -> 0.19174 / 0.19432 / 0.19637). On the
+ * test window, looked at after keeping it: 0.19979 / 0.19643 / 0.19403 -> 0.19975 / 0.19640 /
+ * 0.19404 (paired -0.00003 / -0.00003 / +0.00001, SE 0.00010 / 0.00009 / 0.00008; ensemble-stat
+ * by season -0.0002 / -0.0001 / +0.0001 / -0.0001 / +0.0002): the validation gain mostly does not
+ * carry over. The stacks fit twice the columns: ensemble fits in
+ * bench:models 5.3 s -> 10.4 s, the whole backtest 20.5 s -> 27.2 s.
+ * The choice of ramp is flat (ensemble-stat): an indicator of fewer than 3 / 5 / 8 / 12 matches
+ * 0.19425 / 0.19413 / 0.19417 / 0.19429, ramps over 6 / 19 / 38 matches 0.19418 / 0.19419 /
+ * 0.19422 (+opening 0.19076..0.19085, +closing 0.18942..0.18954); the ramp over 10 sits in the
+ * middle of the flat part. About half of the gain is the intercepts alone (the ramp on the
+ * home/draw intercepts only: 0.19426 / 0.19079 / 0.18942; the fewer-than-8 indicator there:
+ * 0.19433). Season age instead of matches played (1 - days since the league's first match of the
+ * season / 70 or / 49) is worse: 0.19425 / 0.19083 / 0.18947 and 0.19428 / 0.19084 / 0.18948
+ * (as the earlier season-phase weights by days were, README).
+ * Not kept, the same way: a side without a match in this league the season before (promoted),
+ * either side 0.19449 / 0.19107 / 0.18966, home and away sides apart 0.19443 / 0.19104 / 0.18960,
+ * with the ramp over 10 0.19427 / 0.19095 / 0.18958.
+ */
+export const TUNED_SEASON_PROGRESS = true;
 
 /** Grid: xi 0.001..0.003 per day, ridge 0.3..10, window 730..1500 days. */
 export const TUNED_DIXON_COLES: DixonColesHyperparameters = { xi: 0.0015, ridge: 3 };

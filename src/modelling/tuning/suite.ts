@@ -29,6 +29,7 @@ import {
   TUNED_MARKET_RATING,
   TUNED_PI_RATING,
   TUNED_POISSON_FILTER,
+  TUNED_SEASON_PROGRESS,
   TUNED_TIMESCALES,
 } from './defaults';
 
@@ -71,6 +72,8 @@ export interface SuiteConfig {
   competitionIntercepts: boolean;
   /** Goal-market (over/under 2.5) features of the market-aware ensembles; undefined: none. */
   marketGoals?: GoalsFeatures;
+  /** Every stack's weights also depend on the fixture's earliness (EnsembleSpec.seasonProgress). */
+  seasonProgress?: boolean;
   /** Leave out models (e.g. the ensembles while tuning the base models). */
   only?: readonly string[];
 }
@@ -87,6 +90,7 @@ export const DEFAULT_SUITE: SuiteConfig = {
   marketGoals: TUNED_MARKET_GOALS,
   timescales: TUNED_TIMESCALES,
   piRating: TUNED_PI_RATING,
+  seasonProgress: TUNED_SEASON_PROGRESS,
 };
 
 /**
@@ -107,6 +111,7 @@ export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[]
     inputs: stat,
     l2: config.ensembleL2,
     competitionIntercepts: config.competitionIntercepts,
+    ...(config.seasonProgress ? { seasonProgress: true } : {}),
     ...(config.ensembleRefitDays ? { refitDays: config.ensembleRefitDays } : {}),
   };
   const withMarket = {
