@@ -18,6 +18,19 @@ export interface ConditionalTrainingSet {
   features: Float64Array;
   labels: Uint8Array;
   rows: number;
+  /**
+   * Per row, how many leading features may be non-zero in any class (the rest are 0 in all
+   * three): the fit skips them. Absent: every feature is read.
+   */
+  widths?: Uint16Array;
+}
+
+/** The row's width for ConditionalTrainingSet.widths: 1 + its last feature non-zero in any class. */
+export function rowWidth(features: Float64Array, offset: number, featureCount: number): number {
+  for (let j = featureCount - 1; j >= 0; j--) {
+    for (let k = 0; k < 3; k++) if (features[offset + k * featureCount + j] !== 0) return j + 1;
+  }
+  return 0;
 }
 
 export function conditionalLogitProbabilities(
@@ -45,7 +58,7 @@ export function fitConditionalLogit(
   start: ConditionalLogit = prior,
 ): ConditionalLogit {
   const J = prior.featureCount;
-  const { features, labels, rows } = data;
+  const { features, labels, rows, widths } = data;
   if (rows === 0) return start;
   const logits = new Float64Array(3);
   // x = [beta_0..beta_{J-1}, bias_home, bias_draw]
@@ -54,10 +67,12 @@ export function fitConditionalLogit(
     let value = 0;
     for (let i = 0; i < rows; i++) {
       const base = i * 3 * J;
+      // Columns that are 0 in every class add nothing to a logit or to the gradient.
+      const W = widths ? widths[i] : J;
       for (let k = 0; k < 3; k++) {
         let s = k < 2 ? x[J + k] : 0;
         const off = base + k * J;
-        for (let j = 0; j < J; j++) s += x[j] * features[off + j];
+        for (let j = 0; j < W; j++) s += x[j] * features[off + j];
         logits[k] = s;
       }
       // softmax, inlined: this loop is the ensembles' whole fitting cost
@@ -74,7 +89,7 @@ export function fitConditionalLogit(
       value -= Math.log(Math.max((y === 0 ? e0 : y === 1 ? e1 : e2) / sum, 1e-300));
       const off1 = base + J;
       const off2 = base + 2 * J;
-      for (let j = 0; j < J; j++) {
+      for (let j = 0; j < W; j++) {
         grad[j] += r0 * features[base + j] + r1 * features[off1 + j] + r2 * features[off2 + j];
       }
       grad[J] += r0;

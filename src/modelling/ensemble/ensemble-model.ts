@@ -20,6 +20,7 @@ import type { OutcomeProbabilities } from '../types';
 import {
   conditionalLogitProbabilities,
   fitConditionalLogit,
+  rowWidth,
   type ConditionalLogit,
 } from './conditional-logit';
 import {
@@ -272,11 +273,15 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
     const size = layout.rowSize();
     const features = new Float64Array(history.length * size);
     const labels = new Uint8Array(history.length);
+    // Pooled rows past the early season have their earliness columns all 0: the fit skips them.
+    const widths = new Uint16Array(history.length);
     let rows = 0;
     for (const h of history) {
       const logs = cachedLogs(h, variant, schedule);
       if (!logs) continue;
       layout.write(features, rows * size, logs, h.competition);
+      if (prior.kind === 'pooled')
+        widths[rows] = rowWidth(features, rows * size, prior.model.featureCount);
       labels[rows++] = LABEL[h.outcome];
     }
     if (rows < minRows) return { logit: prior, rows };
@@ -284,6 +289,7 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
       features: features.subarray(0, rows * size),
       labels: labels.subarray(0, rows),
       rows,
+      widths: widths.subarray(0, rows),
     };
     const start =
       previous &&

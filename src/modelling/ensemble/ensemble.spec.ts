@@ -5,7 +5,7 @@ import type { BacktestModel, Fixture } from '../backtest/types';
 import { createRng, simulateLeague } from '../simulation';
 import { outcomeOf } from '../metrics/scores';
 import type { MatchInput, OutcomeProbabilities } from '../types';
-import { conditionalLogitProbabilities, fitConditionalLogit } from './conditional-logit';
+import { conditionalLogitProbabilities, fitConditionalLogit, rowWidth } from './conditional-logit';
 import { ensembleModel } from './ensemble-model';
 import { fitMultinomialLogit, predictMultinomial } from './multinomial-logit';
 
@@ -39,6 +39,34 @@ describe('conditional logit (log opinion pooling with learned weights)', () => {
     // a huge penalty pins the weights to the prior
     const pinned = fitConditionalLogit({ features, labels, rows }, prior, 1e6);
     expect(pinned.coefficients[0]).toBeCloseTo(0.5, 3);
+  });
+
+  it('skips the trailing all-zero columns of a row and fits exactly as if it read them', () => {
+    const rng = createRng(11);
+    const J = 4;
+    const rows = 3000;
+    const features = new Float64Array(rows * 3 * J);
+    const labels = new Uint8Array(rows);
+    for (let i = 0; i < rows; i++) {
+      // Like earliness columns: the last two are non-zero only in a quarter of the rows.
+      const early = i % 4 === 0 ? rng.next() : 0;
+      for (let k = 0; k < 3; k++) {
+        const off = (i * 3 + k) * J;
+        features[off] = Math.log(0.1 + rng.next());
+        features[off + 1] = Math.log(0.1 + rng.next());
+        features[off + 2] = early * features[off];
+        features[off + 3] = k === 1 ? early : 0;
+      }
+      labels[i] = Math.floor(rng.next() * 3);
+    }
+    const widths = Uint16Array.from({ length: rows }, (_, i) => rowWidth(features, i * 3 * J, J));
+    expect(widths[0]).toBe(4);
+    expect(widths[1]).toBe(2);
+    const prior = { featureCount: J, coefficients: [0.5, 0.5, 0, 0], bias: [0, 0, 0] as const };
+    const start = { ...prior, bias: [...prior.bias] as [number, number, number] };
+    const full = fitConditionalLogit({ features, labels, rows }, start, 0.001);
+    const skipping = fitConditionalLogit({ features, labels, rows, widths }, start, 0.001);
+    expect(skipping).toEqual(full);
   });
 
   it('full multinomial logit learns class-specific weights', () => {
