@@ -69,8 +69,8 @@ describeWithRedis(title, () => {
 
   it('shares anonymous budgets per address the other way round too', async () => {
     // Both see the client as 127.0.0.1: the second serves a real socket, the first an inject.
-    const viaFirst = () => first.app.inject({ method: 'GET', url: '/health/live' });
-    const viaSecond = () => fetch(`${second.baseUrl}/health/live`);
+    const viaFirst = () => first.app.inject({ method: 'GET', url: '/v1/ledger/verify' });
+    const viaSecond = () => fetch(`${second.baseUrl}/v1/ledger/verify`);
     const before = Number((await viaFirst()).headers['x-ratelimit-remaining']);
     expect(before).toBeGreaterThan(0);
     const next = await viaSecond();

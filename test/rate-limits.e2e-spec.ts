@@ -57,7 +57,7 @@ describe('rate limits, proxies, CORS and open registration', () => {
   afterAll(() => testApp?.close());
 
   it('limits anonymous callers per client address, with the headers and a 429 problem', async () => {
-    const responses = await burst(6, () => get('/health/live', from('203.0.113.1')));
+    const responses = await burst(6, () => get('/v1/ledger/verify', from('203.0.113.1')));
     expect(responses.slice(0, 5).map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200]);
     expect(responses.slice(0, 5).map((r) => r.headers['x-ratelimit-remaining'])).toEqual([
       '4',
@@ -80,13 +80,25 @@ describe('rate limits, proxies, CORS and open registration', () => {
     });
 
     // Another client address has its own budget.
-    expect((await get('/health/live', from('203.0.113.2'))).statusCode).toBe(200);
+    expect((await get('/v1/ledger/verify', from('203.0.113.2'))).statusCode).toBe(200);
+  });
+
+  it('never limits health probes (a 429 to a liveness probe restarts the pod)', async () => {
+    const probes = await burst(12, (i) =>
+      get(i % 2 ? '/health/ready' : '/health/live', from('203.0.113.3')),
+    );
+    expect(probes.map((r) => r.statusCode)).toEqual(new Array(12).fill(200));
+    expect(probes[0].headers['x-ratelimit-limit']).toBeUndefined();
+    // They do not draw on the address's budget either.
+    expect((await get('/v1/ledger/verify', from('203.0.113.3'))).headers).toMatchObject({
+      'x-ratelimit-remaining': '4',
+    });
   });
 
   it('believes X-Forwarded-For only as far as the trusted proxies reach', async () => {
     // 10.1.1.1 is a trusted proxy, 192.0.2.50 is not: it is the client, whatever it claims.
     const spoofed = await burst(6, (i) =>
-      get('/health/live', from(`198.18.0.${i}, 192.0.2.50, 10.1.1.1`)),
+      get('/v1/ledger/verify', from(`198.18.0.${i}, 192.0.2.50, 10.1.1.1`)),
     );
     expect(spoofed.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200, 429]);
   });

@@ -10,7 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import { PublicRoute } from '../../common/auth/access.decorators';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { AuditService } from '../audit/audit.service';
-import { AuthRateLimit } from '../rate-limit/rate-limit.guard';
+import { AuthRateLimit } from '../../common/auth/rate-limit.decorators';
 import { LoginService } from '../sessions/login.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { UsersService } from '../users/users.service';

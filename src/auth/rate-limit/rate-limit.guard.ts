@@ -1,11 +1,12 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AUTH_RATE_LIMITED, NOT_RATE_LIMITED } from '../../common/auth/rate-limit.decorators';
 import { RateLimiter } from './rate-limiter';
 
-const AUTH_RATE_LIMITED = 'oracxpred:auth-rate-limited';
-
-/** Sign-in, registration and refresh: also limited by the tighter per-address `auth` budget. */
-export const AuthRateLimit = () => SetMetadata(AUTH_RATE_LIMITED, true);
+interface RouteLimits {
+  exempt: boolean;
+  auth: boolean;
+}
 
 /**
  * Applies the RateLimiter to every route. Runs before the access guard, so even refused calls
@@ -14,29 +15,35 @@ export const AuthRateLimit = () => SetMetadata(AUTH_RATE_LIMITED, true);
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  /** Whether a handler is a sign-in route, looked up once per handler. */
-  private readonly authRoutes = new WeakMap<object, boolean>();
+  /** How a handler is limited, looked up once per handler. */
+  private readonly routes = new WeakMap<object, RouteLimits>();
 
   constructor(private readonly limiter: RateLimiter) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
+    const limits = this.limitsOf(context);
+    if (limits.exempt) return true;
     const http = context.switchToHttp();
     const breach = await this.limiter.check(
       http.getRequest<FastifyRequest>(),
       http.getResponse<FastifyReply>(),
-      this.isAuthRoute(context.getHandler()),
+      limits.auth,
     );
     if (breach) throw breach;
     return true;
   }
 
-  private isAuthRoute(handler: object): boolean {
-    let marked = this.authRoutes.get(handler);
-    if (marked === undefined) {
-      marked = Reflect.getMetadata(AUTH_RATE_LIMITED, handler) === true;
-      this.authRoutes.set(handler, marked);
+  private limitsOf(context: ExecutionContext): RouteLimits {
+    const handler = context.getHandler();
+    let limits = this.routes.get(handler);
+    if (limits === undefined) {
+      const marked = (key: string) =>
+        Reflect.getMetadata(key, handler) === true ||
+        Reflect.getMetadata(key, context.getClass()) === true;
+      limits = { exempt: marked(NOT_RATE_LIMITED), auth: marked(AUTH_RATE_LIMITED) };
+      this.routes.set(handler, limits);
     }
-    return marked;
+    return limits;
   }
 }

@@ -6,9 +6,11 @@ import { AppConfig } from '../../config/app-config';
 import { AdminRoute } from '../../matches/admin-route.decorator';
 import { ReadinessRegistry } from './readiness.registry';
 import { PublicRoute } from '../../common/auth/access.decorators';
+import { NoRateLimit } from '../../common/auth/rate-limit.decorators';
 
 @ApiTags('health')
 @PublicRoute()
+@NoRateLimit()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PublicRoute } from '../../common/auth/access.decorators';
+import { NoRateLimit } from '../../common/auth/rate-limit.decorators';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { ProblemException } from '../../common/problem/problem.exception';
 import type { VirtualFeedDocument } from './virtual-league';
@@ -13,6 +14,7 @@ export class VirtualLeagueController {
 
   @Get('feed')
   @PublicRoute()
+  @NoRateLimit()
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: "The built-in virtual league's live feed (generated data)",
