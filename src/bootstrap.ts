@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { assignRequestId, REQUEST_ID_HEADER } from './common/http/request-id';
 import { registerSecurityHeaders } from './common/http/security-headers';
+import { registerInputGuards } from './common/http/input-guards';
 import { registerRequestLogging } from './infrastructure/logging/request-logging';
 import { ROOT_LOGGER } from './infrastructure/logging/logging.module';
 import { setUpSwagger } from './common/http/swagger';
@@ -67,6 +68,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
     tagActiveSpanWithRequestId(request.id);
     done();
   });
+  registerInputGuards(fastify);
   registerRequestLogging(fastify, app.get(ROOT_LOGGER));
   registerSecurityHeaders(fastify);
   const metrics = app.get(MetricsService);

@@ -134,6 +134,57 @@ describe('HTTP basics: health, problem+json errors, request ids, headers, docs',
     });
   });
 
+  describe('hostile input is a 400 naming the field, never a 500', () => {
+    async function expectFieldErrors(url: string, fields: string[], payload?: unknown) {
+      const method = payload === undefined ? 'GET' : 'POST';
+      const headers = { 'content-type': 'application/json' };
+      const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
+      const response = await inject({ method, url, headers, payload: body });
+      const problem = expectProblem(response, 400, url);
+      expect(problem.errors?.map((e) => e.field)).toEqual(fields);
+      return problem;
+    }
+
+    it('a NUL character in the query or the path', async () => {
+      await expectFieldErrors('/v1/teams?search=a%00b', ['search']);
+      await expectFieldErrors('/v1/teams/a%00b', ['id']);
+    });
+
+    it('a NUL character inside a JSON body, with its dotted path', async () => {
+      const payload = { url: 'https://example.org/a\u0000.csv', format: 'history' };
+      const problem = await expectFieldErrors('/v1/imports', ['url'], payload);
+      expect(problem.errors?.[0].reason).toMatch(/NUL/);
+    });
+
+    it('JSON nested deeper than any request of the API needs', async () => {
+      const deep = `{"url":${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
+      await expectFieldErrors('/v1/imports', ['body'], deep);
+    });
+
+    it('dates that do not exist or are out of range', async () => {
+      await expectFieldErrors('/v1/matches?from=2024-02-30', ['from']);
+      await expectFieldErrors('/v1/matches?to=0000-01-01', ['to']);
+      await expectFieldErrors('/v1/predictions?from=2024-13-01', ['from']);
+      await expectFieldErrors('/v1/performance?from=2023-02-29', ['from']);
+      // A real leap day is a date.
+      const leapDay = await inject({ method: 'GET', url: '/v1/matches?from=2024-02-29' });
+      expect(leapDay.statusCode).toBe(200);
+    });
+
+    it('ids that are not positive 32-bit integers', async () => {
+      const problem = await expectFieldErrors('/v1/matches/2147483648/prediction', ['id']);
+      expect(problem.errors?.[0].reason).toMatch(/2147483647/);
+      await expectFieldErrors('/v1/matches/abc', ['id']);
+      await expectFieldErrors('/v1/matches/0', ['id']);
+      await expectFieldErrors('/v1/matches/1.5', ['id']);
+    });
+
+    it('a page number past any real page count', async () => {
+      await expectFieldErrors('/v1/matches?page=1e20', ['page']);
+      await expectFieldErrors('/v1/predictions?page=99999999999', ['page']);
+    });
+  });
+
   describe('X-Request-Id', () => {
     it('echoes a valid id in the response header and in problem bodies', async () => {
       const id = 'client-req_42.a:b';

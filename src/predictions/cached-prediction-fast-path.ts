@@ -8,7 +8,7 @@ import { PredictionsController } from './predictions.controller';
 import { PredictionsService } from './predictions.service';
 
 export const PREDICTION_ROUTE = '/v1/matches/:id/prediction';
-/** Ids ParseIntPipe accepts and the database can hold; anything else takes the full route. */
+/** Ids ParseIdPipe accepts (up to 9 digits, all below MAX_ID); anything else takes the full route. */
 const MATCH_ID = /^[1-9]\d{0,8}$/;
 
 /**

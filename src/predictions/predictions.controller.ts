@@ -4,7 +4,6 @@ import {
   Get,
   HttpCode,
   Param,
-  ParseIntPipe,
   ParseUUIDPipe,
   Post,
   Query,
@@ -33,6 +32,7 @@ import {
 } from './predictions.dto';
 import { bypassesCache, callerKey, sendPrediction, upcomingPageJson } from './prediction-http';
 import { PredictionsService } from './predictions.service';
+import { ParseIdPipe } from '../common/http/id-param';
 
 @ApiTags('predictions')
 @Controller({ version: '1' })
@@ -71,7 +71,7 @@ export class PredictionsController {
   @ApiResponse({ status: 304, description: 'Not modified: the ETag in If-None-Match is current' })
   @ApiProblems(400, 404, 422)
   async prediction(
-    @Param('id', ParseIntPipe) id: number,
+    @Param('id', ParseIdPipe) id: number,
     // A single cheap pipe rather than a validated DTO: this is the hottest route.
     @Query('model', new ParseUUIDPipe({ optional: true })) model: string | undefined,
     @Req() request: FastifyRequest,

@@ -4,7 +4,6 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsBoolean,
-  IsDateString,
   IsInt,
   IsOptional,
   IsString,
@@ -13,6 +12,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsApiDate } from '../common/http/api-date';
+import { MAX_PAGE } from '../common/http/pagination';
 
 export class PredictionView {
   @ApiProperty({
@@ -97,22 +98,23 @@ export class UpcomingQuery {
 
   @ApiPropertyOptional({ example: '2027-01-01', description: 'Default: now' })
   @IsOptional()
-  @IsDateString()
+  @IsApiDate()
   from?: string;
 
   @ApiPropertyOptional({ example: '2027-01-31' })
   @IsOptional()
-  @IsDateString()
+  @IsApiDate()
   to?: string;
 
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_PAGE)
   page = 1;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -4,7 +4,6 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsDateString,
   IsIn,
   IsInt,
   IsNumber,
@@ -17,6 +16,7 @@ import {
 } from 'class-validator';
 import { SERVED_MODEL_TYPES, type ServedModelType } from '../modelling';
 import { TrainingRun, TrainingStatus } from './entities';
+import { IsApiDate } from '../common/http/api-date';
 
 export class EloHyperparametersDto {
   @ApiPropertyOptional({ example: 15, description: 'Update step (rating points)' })
@@ -187,7 +187,7 @@ export class CreateTrainingRunBody {
     description: 'Train on matches from this date (inclusive)',
   })
   @IsOptional()
-  @IsDateString()
+  @IsApiDate()
   from?: string;
 
   @ApiPropertyOptional({
@@ -196,7 +196,7 @@ export class CreateTrainingRunBody {
       'Train on matches before this date; also the fit time. Default: the day after the latest result',
   })
   @IsOptional()
-  @IsDateString()
+  @IsApiDate()
   to?: string;
 
   @ApiPropertyOptional({ type: HyperparametersDto, description: 'Overrides of the tuned defaults' })

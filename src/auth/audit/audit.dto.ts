@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsDate, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination';
 import type { AuditRow } from '../repositories/audit.repository';
+import { apiDateMessage, toApiDate } from '../../common/http/api-date';
 
 const OUTCOMES = ['success', 'failure', 'denied'] as const;
 
@@ -25,14 +26,14 @@ export class AuditQuery extends PageQuery {
 
   @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @Transform(toApiDate)
+  @IsDate({ message: apiDateMessage('from') })
   from?: Date;
 
   @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z', description: 'Exclusive' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @Transform(toApiDate)
+  @IsDate({ message: apiDateMessage('to') })
   to?: Date;
 }
 

@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseIntPipe,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setPageHeaders } from '../../common/http/pagination';
@@ -26,6 +15,7 @@ import {
   TeamPageView,
   TeamView,
 } from './team.dto';
+import { ParseIdPipe } from '../../common/http/id-param';
 
 @ApiTags('matches')
 @Controller({ version: '1' })
@@ -65,7 +55,7 @@ export class CatalogueController {
   @ApiOperation({ summary: 'One team with its aliases' })
   @ApiOkResponse({ type: TeamView })
   @ApiProblems(400, 404)
-  team(@Param('id', ParseIntPipe) id: number): Promise<TeamView> {
+  team(@Param('id', ParseIdPipe) id: number): Promise<TeamView> {
     return this.catalogue.team(id);
   }
 
@@ -74,7 +64,7 @@ export class CatalogueController {
   @ApiOperation({ summary: 'Add a spelling that names this team (admin)' })
   @ApiOkResponse({ type: TeamView })
   @ApiProblems(400, 404, 409)
-  addAlias(@Param('id', ParseIntPipe) id: number, @Body() body: AddAliasBody): Promise<TeamView> {
+  addAlias(@Param('id', ParseIdPipe) id: number, @Body() body: AddAliasBody): Promise<TeamView> {
     return this.catalogue.addAlias(id, body.alias);
   }
 
@@ -88,7 +78,7 @@ export class CatalogueController {
   @ApiOkResponse({ type: MergeResultView })
   @ApiProblems(400, 404, 409)
   merge(
-    @Param('id', ParseIntPipe) id: number,
+    @Param('id', ParseIdPipe) id: number,
     @Body() body: MergeTeamBody,
   ): Promise<MergeResultView> {
     return this.catalogue.merge(id, body.intoTeamId);
@@ -116,7 +106,7 @@ export class CatalogueController {
   @ApiOperation({ summary: 'One match with all its odds snapshots' })
   @ApiOkResponse({ type: MatchDetailView })
   @ApiProblems(400, 404)
-  match(@Param('id', ParseIntPipe) id: number): Promise<MatchDetailView> {
+  match(@Param('id', ParseIdPipe) id: number): Promise<MatchDetailView> {
     return this.catalogue.match(id);
   }
 }

@@ -3,6 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { IsDate, IsEnum, IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination';
 import { Match, MatchStatus, OddsSnapshot } from '../entities';
+import { apiDateMessage, toApiDate } from '../../common/http/api-date';
 
 export class MatchListQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Competition code or id', example: 'england/premier-league' })
@@ -34,8 +35,8 @@ export class MatchListQuery extends PageQuery {
     example: '2024-08-01T00:00:00Z',
   })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? new Date(value) : value))
-  @IsDate({ message: 'from must be an ISO 8601 date' })
+  @Transform(toApiDate)
+  @IsDate({ message: apiDateMessage('from') })
   from?: Date;
 
   @ApiPropertyOptional({
@@ -43,8 +44,8 @@ export class MatchListQuery extends PageQuery {
     example: '2025-06-01T00:00:00Z',
   })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? new Date(value) : value))
-  @IsDate({ message: 'to must be an ISO 8601 date' })
+  @Transform(toApiDate)
+  @IsDate({ message: apiDateMessage('to') })
   to?: Date;
 
   @ApiPropertyOptional({ enum: ['kickoff', '-kickoff'], default: 'kickoff' })

@@ -6,12 +6,13 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsDateString, IsOptional, IsString } from 'class-validator';
+import { IsOptional, IsString } from 'class-validator';
 import { AppConfig } from '../../config/app-config';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { PublicRoute } from '../../common/auth/access.decorators';
 import { ModelRegistryService } from '../../training/model-registry.service';
 import { PerformanceService } from './performance.service';
+import { IsApiDate } from '../../common/http/api-date';
 
 class PerformanceQuery {
   @ApiPropertyOptional({ example: 'england/premier-league' })
@@ -21,12 +22,12 @@ class PerformanceQuery {
 
   @ApiPropertyOptional({ example: '2027-01-01', description: 'Matches kicking off from' })
   @IsOptional()
-  @IsDateString()
+  @IsApiDate()
   from?: string;
 
   @ApiPropertyOptional({ example: '2027-06-01', description: 'Matches kicking off before' })
   @IsOptional()
-  @IsDateString()
+  @IsApiDate()
   to?: string;
 }
 

@@ -1,0 +1,53 @@
+import { ValidateBy, type ValidationOptions } from 'class-validator';
+
+/** Dates the API accepts: beyond these, PostgreSQL or the models have nothing sensible to say. */
+const MIN_YEAR = 1900;
+const MAX_YEAR = 9999;
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * Whether a value is an ISO 8601 date (YYYY-MM-DD) or date-time that exists in the calendar,
+ * between 1900 and 9999: `new Date('2024-02-30')` would silently be 1 March, and year 0 or a
+ * negative year would reach PostgreSQL as an error.
+ */
+export function isApiDate(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const parts = ISO_DATE.exec(value);
+  if (!parts) return false;
+  const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  if (year < MIN_YEAR || year > MAX_YEAR || month < 1 || month > 12) return false;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > daysInMonth) return false;
+  if (Number(parts[4] ?? 0) > 23 || Number(parts[5] ?? 0) > 59 || Number(parts[6] ?? 0) > 59)
+    return false;
+  return !Number.isNaN(Date.parse(value));
+}
+
+/**
+ * class-transformer's transform for Date-typed query fields: a Date, or an invalid Date that
+ * @IsDate() then refuses (rather than a date rolled over into the next month).
+ */
+export function toApiDate({ value }: { value: unknown }): unknown {
+  if (typeof value !== 'string') return value;
+  return isApiDate(value) ? new Date(value) : new Date(Number.NaN);
+}
+
+const REASON = 'must be an ISO 8601 date (YYYY-MM-DD) or date-time that exists, years 1900 to 9999';
+
+/** For string-typed date fields. */
+export function IsApiDate(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isApiDate',
+      validator: {
+        validate: (value) => isApiDate(value),
+        defaultMessage: (args) => `${args?.property} ${REASON}`,
+      },
+    },
+    options,
+  );
+}
+
+/** @IsDate()'s message for Date-typed fields transformed by toApiDate. */
+export const apiDateMessage = (field: string): string => `${field} ${REASON}`;

@@ -1,0 +1,21 @@
+import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
+import { ValidationProblem } from '../problem/problem.exception';
+
+/** The largest id a PostgreSQL integer column holds. */
+export const MAX_ID = 2_147_483_647;
+const POSITIVE_INTEGER = /^[1-9]\d{0,9}$/;
+
+/**
+ * A numeric id path parameter: a 400 problem naming the parameter for anything but an integer
+ * from 1 to MAX_ID (Nest's ParseIntPipe lets 2147483648 through to the database, and its 400
+ * names no field).
+ */
+@Injectable()
+export class ParseIdPipe implements PipeTransform<string, number> {
+  transform(value: string, metadata: ArgumentMetadata): number {
+    if (POSITIVE_INTEGER.test(value) && Number(value) <= MAX_ID) return Number(value);
+    throw new ValidationProblem([
+      { field: metadata.data ?? 'id', reason: `must be an integer from 1 to ${MAX_ID}` },
+    ]);
+  }
+}
