@@ -185,7 +185,8 @@ describe('cached prediction fast path (e2e)', () => {
       headers: { 'x-api-key': predictOnly.json().key },
     });
     expect(expectProblem(noScope, 403).detail).toMatch(/"read" scope/);
-    expectProblem(await asUser({ url: '/v1/matches/0/prediction' }), 404);
+    expectProblem(await asUser({ url: '/v1/matches/999999999/prediction' }), 404);
+    expectProblem(await asUser({ url: '/v1/matches/0/prediction' }), 400);
     expectProblem(await asUser({ url: '/v1/matches/abc/prediction' }), 400);
 
     const requested = await asUser({ url: `${url(id)}?model=${versionId}` });
@@ -195,7 +196,7 @@ describe('cached prediction fast path (e2e)', () => {
     const hit = await asUser({ url: url(id) });
     expect(hit.headers['x-cache']).toBe('hit');
     // Only the plain hit was answered early; every other request went on to the controller.
-    expect(await answeredSince(calls)).toEqual([...Array<boolean>(7).fill(false), true]);
+    expect(await answeredSince(calls)).toEqual([...Array<boolean>(8).fill(false), true]);
   });
 
   it('counts a hit or a miss once per request in the cache statistics', async () => {
