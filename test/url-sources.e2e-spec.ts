@@ -55,6 +55,15 @@ function routes(pending: Set<NodeJS.Timeout>): Record<string, Handler> {
       res.writeHead(302, { location: '/error-503.csv' });
       res.end();
     },
+    // Steers the importer to another loopback address, one IMPORT_ALLOWED_NETWORKS does not allow.
+    '/redirect-inside.csv': (res) => {
+      res.writeHead(302, { location: 'http://127.0.0.2:9/secret.csv' });
+      res.end();
+    },
+    '/redirect-loop.csv': (res) => {
+      res.writeHead(302, { location: '/redirect-loop.csv' });
+      res.end();
+    },
     '/empty.csv': (res) => csv(res, ''),
     '/blank.csv': (res) => csv(res, ' \r\n\n  \n'),
     '/huge.csv': (res) => csv(res, Buffer.alloc(1024 * 1024 + 10, 'a')),
@@ -115,6 +124,8 @@ describe('URL import sources (PostgreSQL)', () => {
     testApp = await startTestApp({
       IMPORT_URL_TIMEOUT_MS: String(TIMEOUT_MS),
       IMPORT_MAX_UPLOAD_MB: '1',
+      // This test's server is on loopback, which the API otherwise refuses to fetch from.
+      IMPORT_ALLOWED_NETWORKS: '127.0.0.1',
     });
     dbUrl = testApp.databaseUrl;
   });
@@ -143,6 +154,12 @@ describe('URL import sources (PostgreSQL)', () => {
       ['a 503', '/error-503.csv', /HTTP 503\b/],
       ['a 404', '/missing.csv', /HTTP 404\b/],
       ['a redirect to a 503', '/redirect-to-500.csv', /HTTP 503\b/],
+      [
+        'a redirect to an address IMPORT_ALLOWED_NETWORKS does not allow',
+        '/redirect-inside.csv',
+        /127\.0\.0\.2: loopback address 127\.0\.0\.2 is not allowed/,
+      ],
+      ['more than 5 redirects', '/redirect-loop.csv', /more than 5 redirects/],
       ['an empty 200 body', '/empty.csv', /empty body/],
       ['a body of blank lines', '/blank.csv', /empty body/],
       ['a body over IMPORT_MAX_UPLOAD_MB', '/huge.csv', /larger than 1048576 bytes/],
@@ -176,6 +193,23 @@ describe('URL import sources (PostgreSQL)', () => {
       const response = await importUrl(url);
       expect(response.statusCode).toBe(422);
       expect(response.json().detail).toMatch(/could not connect/);
+      expect(await written()).toEqual(before);
+    });
+
+    it.each([
+      ['loopback', 'http://127.0.0.5:9/E0.csv', /loopback address 127\.0\.0\.5 is not allowed/],
+      ['private', 'http://10.1.2.3/E0.csv', /private address 10\.1\.2\.3 is not allowed/],
+      ['link-local (cloud metadata)', 'http://169.254.169.254/latest/', /link-local address/],
+      ['IPv6 loopback', 'http://[::1]:9/E0.csv', /loopback address ::1 is not allowed/],
+      ['IPv4-mapped IPv6', 'http://[::ffff:10.0.0.1]/E0.csv', /private .*inside IPv6/],
+    ])('an address that is not public (%s), before connecting', async (_case, url, reason) => {
+      const before = await written();
+      const response = await importUrl(url);
+      expect(response.statusCode).toBe(422);
+      expect(response.json().errors).toEqual([
+        { field: 'url', reason: expect.stringMatching(reason) },
+      ]);
+      expect(response.json().detail).toMatch(/IMPORT_ALLOWED_NETWORKS/);
       expect(await written()).toEqual(before);
     });
 

@@ -118,7 +118,7 @@ async function importCommand(
   );
   try {
     const content = /^https?:\/\//i.test(source)
-      ? await imports.fetchUrl(source)
+      ? await imports.fetchUrl(source, { fromOperator: true })
       : await readFile(source);
     bar.start(100, 0, { step: source });
     const report = await ingestion.importContent(content, {

@@ -63,6 +63,9 @@ export class AppConfig {
   get importUrlTimeoutMs(): number {
     return this.get('IMPORT_URL_TIMEOUT_MS');
   }
+  get importAllowedNetworks(): string[] {
+    return splitList(this.get('IMPORT_ALLOWED_NETWORKS'));
+  }
   get trainingSchedule(): string | undefined {
     return this.get('TRAINING_SCHEDULE');
   }

@@ -167,6 +167,7 @@ describe('validateEnvironment', () => {
       ['TRUSTED_PROXIES', { TRUSTED_PROXIES: '10.0.0.0/8, proxy.internal' }],
       ['TRUSTED_PROXIES', { TRUSTED_PROXIES: '10.0.0.0/40' }],
       ['WEBHOOK_ALLOWED_NETWORKS', { WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1, localhost' }],
+      ['IMPORT_ALLOWED_NETWORKS', { IMPORT_ALLOWED_NETWORKS: '10.0.0.0/8, files.internal' }],
       ['WEBHOOK_ALLOW_HTTP', { WEBHOOK_ALLOW_HTTP: 'yes' }],
       ['WEBHOOK_MAX_ATTEMPTS', { WEBHOOK_MAX_ATTEMPTS: '0' }],
       ['REGISTRATION', { REGISTRATION: 'sometimes' }],
@@ -180,6 +181,7 @@ describe('validateEnvironment', () => {
         CORS_ORIGINS: 'https://app.example.org, http://localhost:5173',
         TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.7, fd00::/8',
         WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8, ::1',
+        IMPORT_ALLOWED_NETWORKS: '10.1.2.0/24',
         API_KEY_PLANS: 'free:60, pro:600, team:6000',
         API_KEY_DEFAULT_PLAN: 'pro',
       });

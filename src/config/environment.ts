@@ -236,6 +236,14 @@ export class Environment {
   @Max(600000)
   IMPORT_URL_TIMEOUT_MS = 30000;
 
+  /**
+   * Networks (CIDR ranges or addresses, comma-separated) that URLs given to POST /v1/imports may
+   * resolve to even though they are not public (loopback, private, ...): an on-premises file
+   * server. Without them such URLs are refused, so the API cannot be used to read internal hosts.
+   */
+  @IsString()
+  IMPORT_ALLOWED_NETWORKS = '';
+
   /** Cron (UTC) for retraining every scope's champion settings; empty = no scheduled retraining. */
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -515,7 +523,13 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
       `API_KEY_DEFAULT_PLAN: must be one of the plans in API_KEY_PLANS (got "${env.API_KEY_DEFAULT_PLAN}")`,
     );
   }
-  for (const name of ['CORS_ORIGINS', 'TRUSTED_PROXIES', 'WEBHOOK_ALLOWED_NETWORKS'] as const) {
+  const lists = [
+    'CORS_ORIGINS',
+    'TRUSTED_PROXIES',
+    'WEBHOOK_ALLOWED_NETWORKS',
+    'IMPORT_ALLOWED_NETWORKS',
+  ] as const;
+  for (const name of lists) {
     const invalid = listProblem(name, env[name]);
     if (invalid) problems.push(invalid);
   }
@@ -599,7 +613,7 @@ export function splitList(raw: string): string[] {
 }
 
 function listProblem(
-  name: 'CORS_ORIGINS' | 'TRUSTED_PROXIES' | 'WEBHOOK_ALLOWED_NETWORKS',
+  name: 'CORS_ORIGINS' | 'TRUSTED_PROXIES' | 'WEBHOOK_ALLOWED_NETWORKS' | 'IMPORT_ALLOWED_NETWORKS',
   raw: string,
 ): string | undefined {
   const bad = splitList(raw).filter((entry) =>

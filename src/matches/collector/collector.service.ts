@@ -315,13 +315,13 @@ export class CollectorService implements OnApplicationBootstrap {
     for (let attempt = 0; ; attempt++) {
       tally.attempts += 1;
       try {
-        return await fetchSource(
-          url,
-          source.timeoutMs,
-          this.config.importMaxUploadBytes,
-          provider.expects,
-          stored,
-        );
+        // Sources come from the operator's configuration: any address they name is theirs.
+        const limits = {
+          timeoutMs: source.timeoutMs,
+          maxBytes: this.config.importMaxUploadBytes,
+          expected: provider.expects,
+        };
+        return await fetchSource(url, limits, stored);
       } catch (error) {
         if (!(error instanceof SourceRefused) || attempt >= source.retries) {
           throw Object.assign(error as Error, { attempts: tally.attempts });

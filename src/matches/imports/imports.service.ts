@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { AppConfig } from '../../config/app-config';
 import { DomainEvents } from '../../common/events/domain-events';
+import { AddressPolicy } from '../../common/net/address-policy';
 import { NotFoundProblem } from '../../common/problem/problem.exception';
 import { JobContext, JobQueue } from '../../infrastructure/queue/job-queue';
 import { ImportPayload, ImportRun, ImportStatus } from '../entities';
@@ -28,6 +29,7 @@ interface ImportJobData {
 @Injectable()
 export class ImportsService implements OnModuleInit {
   private readonly logger = new Logger(ImportsService.name);
+  private readonly addresses: AddressPolicy;
 
   constructor(
     private readonly em: EntityManager,
@@ -35,15 +37,26 @@ export class ImportsService implements OnModuleInit {
     private readonly ingestion: IngestionService,
     private readonly config: AppConfig,
     private readonly events: DomainEvents,
-  ) {}
+  ) {
+    this.addresses = new AddressPolicy(config.importAllowedNetworks);
+  }
 
   onModuleInit(): void {
     this.queue.process<ImportJobData, void>(IMPORT_QUEUE, (job) => this.run(job));
   }
 
-  /** Downloads a URL source; an error status, HTML or an empty body is refused here (422). */
-  fetchUrl(url: string): Promise<Buffer> {
-    return fetchImportSource(url, this.config.importUrlTimeoutMs, this.config.importMaxUploadBytes);
+  /**
+   * Downloads a URL source; an error status, HTML or an empty body is refused here (422). A URL
+   * from an API caller must lead only to public addresses or IMPORT_ALLOWED_NETWORKS; the
+   * operator's CLI (`fromOperator`) may read any host it can reach.
+   */
+  fetchUrl(url: string, { fromOperator = false } = {}): Promise<Buffer> {
+    return fetchImportSource(url, {
+      timeoutMs: this.config.importUrlTimeoutMs,
+      maxBytes: this.config.importMaxUploadBytes,
+      expected: 'CSV',
+      ...(fromOperator ? {} : { addresses: this.addresses }),
+    });
   }
 
   async enqueue(request: ImportRequest): Promise<ImportRun> {

@@ -1,3 +1,9 @@
+import { Agent, fetch, type Response } from 'undici';
+import {
+  AddressPolicy,
+  AddressRefused,
+  type ResolvedAddress,
+} from '../../common/net/address-policy';
 import { ProblemException } from '../../common/problem/problem.exception';
 
 /** Why a URL cannot be imported; nothing is written when this is thrown. */
@@ -19,18 +25,28 @@ export interface HttpValidators {
 export type ConditionalFetch =
   { notModified: true } | { notModified: false; body: Buffer; validators: HttpValidators };
 
+/** What a download may take and must be; `addresses` checks where a user's URL may lead. */
+export interface FetchLimits {
+  timeoutMs: number;
+  maxBytes: number;
+  /** What the body must be, for the refusal of an HTML page. */
+  expected: string;
+  /**
+   * For URLs a user gives (SSRF): every hop's host must resolve to addresses this policy accepts,
+   * and the connection goes to the checked address. Operators' own sources need none.
+   */
+  addresses?: AddressPolicy;
+}
+
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
 /**
  * Downloads an import source. An error status, an HTML page or an empty body is refused before
  * anything is parsed: a popular scraper once stored a 503 page as data.
  */
-export async function fetchImportSource(
-  url: string,
-  timeoutMs: number,
-  maxBytes: number,
-  /** What the body must be, for the refusal of an HTML page. */
-  expected = 'CSV',
-): Promise<Buffer> {
-  return bodyOf(url, await fetchSource(url, timeoutMs, maxBytes, expected)).body;
+export async function fetchImportSource(url: string, limits: FetchLimits): Promise<Buffer> {
+  return bodyOf(url, await fetchSource(url, limits)).body;
 }
 
 /** The answer to an unconditional request: a 304 can only answer a conditional one. */
@@ -49,34 +65,88 @@ export function bodyOf(
  */
 export async function fetchSource(
   url: string,
-  timeoutMs: number,
-  maxBytes: number,
-  expected: string,
+  limits: FetchLimits,
   stored?: HttpValidators,
 ): Promise<ConditionalFetch> {
+  const { timeoutMs } = limits;
+  const signal = AbortSignal.timeout(timeoutMs);
+  let target = httpUrl(url, url);
+  for (let redirects = 0; ; redirects++) {
+    const dispatcher = limits.addresses && (await pinnedAgent(url, target, limits.addresses));
+    try {
+      let response: Response;
+      try {
+        // Redirects are followed here, hop by hop, so each new host is checked too.
+        response = await fetch(target, {
+          signal,
+          redirect: 'manual',
+          headers: conditionalHeaders(stored),
+          dispatcher,
+        });
+      } catch (error) {
+        const reason =
+          (error as Error).name === 'TimeoutError'
+            ? `no answer within ${timeoutMs} ms`
+            : 'could not connect';
+        throw new SourceRefused(url, reason);
+      }
+      const location = response.headers.get('location');
+      if (REDIRECT_STATUSES.has(response.status) && location) {
+        await response.body?.cancel();
+        if (redirects >= MAX_REDIRECTS) {
+          throw new SourceRefused(url, `more than ${MAX_REDIRECTS} redirects`);
+        }
+        target = httpUrl(url, new URL(location, target).href);
+        continue;
+      }
+      return await readAnswer(url, response, limits, stored);
+    } finally {
+      await dispatcher?.destroy();
+    }
+  }
+}
+
+/** The URL parsed, if it is http or https. */
+function httpUrl(requested: string, url: string): URL {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new SourceRefused(url, 'not a valid URL');
+    throw new SourceRefused(requested, 'not a valid URL');
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new SourceRefused(url, 'only http and https URLs can be imported');
+    throw new SourceRefused(requested, 'only http and https URLs can be imported');
   }
-  let response: Response;
+  return parsed;
+}
+
+/** A connection pool that connects only to the address the policy accepted for this host. */
+async function pinnedAgent(requested: string, target: URL, policy: AddressPolicy): Promise<Agent> {
+  let address: ResolvedAddress;
   try {
-    response = await fetch(parsed, {
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: 'follow',
-      headers: conditionalHeaders(stored),
-    });
+    address = await policy.check(target.hostname);
   } catch (error) {
-    const reason =
-      (error as Error).name === 'TimeoutError'
-        ? `no answer within ${timeoutMs} ms`
-        : 'could not connect';
-    throw new SourceRefused(url, reason);
+    if (!(error instanceof AddressRefused)) throw error;
+    const reason = `${error.host}: ${error.reason} (IMPORT_ALLOWED_NETWORKS allows networks)`;
+    throw new SourceRefused(requested, reason);
   }
+  return new Agent({
+    connect: {
+      // Never called for an IP literal, which policy.check has accepted as it is.
+      lookup: (_hostname, options, callback) => {
+        if (options.all) callback(null, [address]);
+        else callback(null, address.address, address.family);
+      },
+    },
+  });
+}
+
+async function readAnswer(
+  url: string,
+  response: Response,
+  { timeoutMs, maxBytes, expected }: FetchLimits,
+  stored: HttpValidators | undefined,
+): Promise<ConditionalFetch> {
   if (response.status === 304 && stored && (stored.etag || stored.lastModified)) {
     await response.body?.cancel();
     return { notModified: true };
