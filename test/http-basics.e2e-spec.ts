@@ -179,6 +179,13 @@ describe('HTTP basics: health, problem+json errors, request ids, headers, docs',
       await expectFieldErrors('/v1/matches/1.5', ['id']);
     });
 
+    it('ids that are not UUIDs, in the path or the query', async () => {
+      const problem = await expectFieldErrors('/v1/models/not-a-uuid', ['id']);
+      expect(problem.errors?.[0].reason).toBe('must be a UUID');
+      await expectFieldErrors('/v1/training-runs/123', ['id']);
+      await expectFieldErrors('/v1/matches/1/prediction?model=latest', ['model']);
+    });
+
     it('a page number past any real page count', async () => {
       await expectFieldErrors('/v1/matches?page=1e20', ['page']);
       await expectFieldErrors('/v1/predictions?page=99999999999', ['page']);

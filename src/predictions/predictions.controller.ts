@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiHeader,
   ApiOkResponse,
@@ -32,7 +21,7 @@ import {
 } from './predictions.dto';
 import { bypassesCache, callerKey, sendPrediction, upcomingPageJson } from './prediction-http';
 import { PredictionsService } from './predictions.service';
-import { ParseIdPipe } from '../common/http/id-param';
+import { ParseIdPipe, ParseOptionalUuidPipe } from '../common/http/id-param';
 
 @ApiTags('predictions')
 @Controller({ version: '1' })
@@ -73,7 +62,7 @@ export class PredictionsController {
   async prediction(
     @Param('id', ParseIdPipe) id: number,
     // A single cheap pipe rather than a validated DTO: this is the hottest route.
-    @Query('model', new ParseUUIDPipe({ optional: true })) model: string | undefined,
+    @Query('model', ParseOptionalUuidPipe) model: string | undefined,
     @Req() request: FastifyRequest,
     // Sent here, not by Nest: Nest would set its 200 over a 304.
     @Res() reply: FastifyReply,

@@ -5,13 +5,13 @@ import {
   Get,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Post,
   Query,
   Req,
   Res,
 } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ParseUuidPipe } from '../common/http/id-param';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../common/http/actor';
 import { PageQuery, setPageHeaders, pageOffset } from '../common/http/pagination';
@@ -63,7 +63,7 @@ export class TrainingRunsController {
   @ApiOperation({ summary: 'A training run: status, progress, timings, log and error (admin)' })
   @ApiOkResponse({ type: TrainingRunView })
   @ApiProblems(400, 404)
-  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<TrainingRunView> {
+  async get(@Param('id', ParseUuidPipe) id: string): Promise<TrainingRunView> {
     return TrainingRunView.of(await this.training.get(id));
   }
 
@@ -72,7 +72,7 @@ export class TrainingRunsController {
   @ApiOkResponse({ type: TrainingRunView })
   @ApiProblems(400, 404, 409)
   async cancel(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', ParseUuidPipe) id: string,
     @Req() request: FastifyRequest,
   ): Promise<TrainingRunView> {
     return TrainingRunView.of(await this.training.cancel(id, actorOf(request)));

@@ -6,7 +6,6 @@ import {
   Header,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
@@ -22,6 +21,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ParseUuidPipe } from '../common/http/id-param';
 import { UserRoute } from '../common/auth/access.decorators';
 import { CurrentPrincipal, type Principal } from '../common/auth/principal';
 import { PageQuery, setPageHeaders, pageOffset } from '../common/http/pagination';
@@ -100,7 +100,7 @@ export class WebhooksController {
   @ApiProblems(400, 404)
   async get(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', ParseUuidPipe) id: string,
   ): Promise<WebhookView> {
     return WebhookView.of(await this.webhooks.get(principal, id));
   }
@@ -111,7 +111,7 @@ export class WebhooksController {
   @ApiProblems(400, 404)
   async update(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', ParseUuidPipe) id: string,
     @Body() body: UpdateWebhookBody,
     @Req() request: FastifyRequest,
   ): Promise<WebhookView> {
@@ -125,7 +125,7 @@ export class WebhooksController {
   @ApiProblems(400, 404)
   async remove(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', ParseUuidPipe) id: string,
     @Req() request: FastifyRequest,
   ): Promise<void> {
     await this.webhooks.remove(principal, id, meta(request));
@@ -140,7 +140,7 @@ export class WebhooksController {
   @ApiProblems(400, 404)
   async enable(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', ParseUuidPipe) id: string,
     @Req() request: FastifyRequest,
   ): Promise<WebhookView> {
     return WebhookView.of(await this.webhooks.enable(principal, id, meta(request)));
@@ -158,7 +158,7 @@ export class WebhooksController {
   @ApiProblems(400, 404)
   async rotateSecret(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', ParseUuidPipe) id: string,
     @Body() body: RotateSecretBody,
     @Req() request: FastifyRequest,
   ): Promise<WebhookSecretView> {
@@ -183,7 +183,7 @@ export class WebhooksController {
   @ApiProblems(400, 404, 409)
   async ping(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', ParseUuidPipe) id: string,
   ): Promise<WebhookDeliveryView> {
     return WebhookDeliveryView.of(await this.webhooks.ping(principal, id));
   }
@@ -196,7 +196,7 @@ export class WebhooksController {
   @ApiProblems(400, 404)
   async deliveries(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', ParseUuidPipe) id: string,
     @Query() query: PageQuery,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -6,7 +6,6 @@ import {
   Header,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Post,
   Put,
   Req,
@@ -19,6 +18,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { ParseUuidPipe } from '../../common/http/id-param';
 import { UserRoute, ViewerRoute } from '../../common/auth/access.decorators';
 import { CurrentPrincipal, type Principal } from '../../common/auth/principal';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
@@ -152,7 +152,7 @@ export class AccountController {
   @ApiProblems(400, 404)
   async revokeSession(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', ParseUuidPipe) id: string,
     @Req() request: FastifyRequest,
   ): Promise<void> {
     await this.sessions.revokeSession(principal.userId, id);
@@ -208,7 +208,7 @@ export class AccountController {
   @ApiProblems(400, 404)
   async revokeKey(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', ParseUuidPipe) id: string,
     @Req() request: FastifyRequest,
   ): Promise<void> {
     await this.apiKeys.revoke(principal.userId, id, principal, requestMeta(request));

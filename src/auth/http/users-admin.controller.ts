@@ -6,7 +6,6 @@ import {
   Header,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
@@ -21,6 +20,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ParseUuidPipe } from '../../common/http/id-param';
 import { AdminRoute } from '../../common/auth/access.decorators';
 import { CurrentPrincipal, type Principal } from '../../common/auth/principal';
 import { PageQuery, setPageHeaders, pageOffset } from '../../common/http/pagination';
@@ -76,7 +76,7 @@ export class UsersAdminController {
   @ApiOperation({ summary: 'One account (admin)' })
   @ApiOkResponse({ type: UserView })
   @ApiProblems(400, 404)
-  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserView> {
+  async get(@Param('id', ParseUuidPipe) id: string): Promise<UserView> {
     return UserView.of(await this.users.get(id));
   }
 
@@ -87,7 +87,7 @@ export class UsersAdminController {
   @ApiOkResponse({ type: UserView })
   @ApiProblems(400, 404, 409)
   async update(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', ParseUuidPipe) id: string,
     @Body() body: UpdateUserBody,
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
@@ -104,7 +104,7 @@ export class UsersAdminController {
   @ApiNoContentResponse({ description: 'Erased' })
   @ApiProblems(400, 404, 409)
   async erase(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', ParseUuidPipe) id: string,
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
   ): Promise<void> {
@@ -115,7 +115,7 @@ export class UsersAdminController {
   @ApiOperation({ summary: "An account's API keys (admin)" })
   @ApiOkResponse({ type: [ApiKeyView] })
   @ApiProblems(400, 404)
-  async keys(@Param('id', new ParseUUIDPipe()) id: string): Promise<ApiKeyView[]> {
+  async keys(@Param('id', ParseUuidPipe) id: string): Promise<ApiKeyView[]> {
     await this.users.get(id);
     return (await this.apiKeys.list(id)).map(ApiKeyView.of);
   }
@@ -125,8 +125,8 @@ export class UsersAdminController {
   @ApiOkResponse({ type: ApiKeyView })
   @ApiProblems(400, 404)
   async setPlan(
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Param('keyId', new ParseUUIDPipe()) keyId: string,
+    @Param('id', ParseUuidPipe) id: string,
+    @Param('keyId', ParseUuidPipe) keyId: string,
     @Body() body: SetPlanBody,
   ): Promise<ApiKeyView> {
     return ApiKeyView.of(await this.apiKeys.setPlan(id, keyId, body.plan));
@@ -138,8 +138,8 @@ export class UsersAdminController {
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiProblems(400, 404)
   async revokeKey(
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Param('keyId', new ParseUUIDPipe()) keyId: string,
+    @Param('id', ParseUuidPipe) id: string,
+    @Param('keyId', ParseUuidPipe) keyId: string,
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
   ): Promise<void> {
@@ -190,7 +190,7 @@ export class InvitationsController {
   @ApiOperation({ summary: 'Withdraw an open invitation (admin)' })
   @ApiNoContentResponse({ description: 'Withdrawn' })
   @ApiProblems(400, 404)
-  async revoke(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  async revoke(@Param('id', ParseUuidPipe) id: string): Promise<void> {
     await this.invitations.revoke(id);
   }
 }

@@ -19,3 +19,26 @@ export class ParseIdPipe implements PipeTransform<string, number> {
     ]);
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A UUID path parameter: a 400 problem naming the parameter otherwise (Nest's ParseUUIDPipe
+ * answers with no field, unlike every other validation error of the API).
+ */
+@Injectable()
+export class ParseUuidPipe implements PipeTransform<string, string | undefined> {
+  protected readonly optional: boolean = false;
+
+  transform(value: string | undefined, metadata: ArgumentMetadata): string | undefined {
+    if (value === undefined && this.optional) return undefined;
+    if (value !== undefined && UUID.test(value)) return value.toLowerCase();
+    throw new ValidationProblem([{ field: metadata.data ?? 'id', reason: 'must be a UUID' }]);
+  }
+}
+
+/** ParseUuidPipe for an optional query parameter: absent is fine. */
+@Injectable()
+export class ParseOptionalUuidPipe extends ParseUuidPipe {
+  protected override readonly optional = true;
+}

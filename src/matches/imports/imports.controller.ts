@@ -1,14 +1,4 @@
-import {
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBody,
@@ -20,6 +10,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
+import { ParseUuidPipe } from '../../common/http/id-param';
 import { validate } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PageQuery, setPageHeaders, pageOffset } from '../../common/http/pagination';
@@ -90,7 +81,7 @@ export class ImportsController {
   @ApiOperation({ summary: 'An import run: status, progress, counts and every row issue (admin)' })
   @ApiOkResponse({ type: ImportRunView })
   @ApiProblems(400, 404)
-  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<ImportRunView> {
+  async get(@Param('id', ParseUuidPipe) id: string): Promise<ImportRunView> {
     return ImportRunView.of(await this.imports.get(id));
   }
 

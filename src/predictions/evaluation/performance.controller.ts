@@ -1,4 +1,5 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ParseUuidPipe } from '../../common/http/id-param';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -93,7 +94,7 @@ export class PerformanceController {
   })
   @ApiOkResponse({ type: VersionPerformanceView })
   @ApiProblems(400, 404)
-  async version(@Param('id', new ParseUUIDPipe()) id: string): Promise<VersionPerformanceView> {
+  async version(@Param('id', ParseUuidPipe) id: string): Promise<VersionPerformanceView> {
     const version = await this.registry.get(id);
     const [performance] = await this.performance.byVersion({ versionId: id });
     return {
