@@ -186,6 +186,18 @@ describe('HTTP basics: health, problem+json errors, request ids, headers, docs',
       await expectFieldErrors('/v1/matches/1/prediction?model=latest', ['model']);
     });
 
+    it('free text longer than any real value', async () => {
+      const long = 'x'.repeat(121);
+      await expectFieldErrors(`/v1/predictions?competition=${long}`, ['competition']);
+      await expectFieldErrors(`/v1/performance?competition=${long}`, ['competition']);
+      await expectFieldErrors('/v1/training-runs', ['competitions'], {
+        modelType: 'elo',
+        competitions: [long],
+      });
+      const id = '00000000-0000-4000-8000-000000000000';
+      await expectFieldErrors(`/v1/models/${id}/promote`, ['reason'], { reason: 'x'.repeat(501) });
+    });
+
     it('a page number past any real page count', async () => {
       await expectFieldErrors('/v1/matches?page=1e20', ['page']);
       await expectFieldErrors('/v1/predictions?page=99999999999', ['page']);

@@ -9,6 +9,7 @@ import {
   IsString,
   IsUUID,
   Max,
+  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -94,6 +95,7 @@ export class UpcomingQuery {
   @ApiPropertyOptional({ example: 'england/premier-league' })
   @IsOptional()
   @IsString()
+  @MaxLength(120)
   competition?: string;
 
   @ApiPropertyOptional({ example: '2027-01-01', description: 'Default: now' })
@@ -154,6 +156,7 @@ export class SimulatedFixtureBody {
   })
   @IsOptional()
   @IsString()
+  @MaxLength(120)
   competition?: string;
 }
 

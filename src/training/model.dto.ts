@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/http/pagination';
 import { SERVED_MODEL_TYPES } from '../modelling';
 import { MODEL_ALIASES, ModelAliasEvent, ModelVersion, type ModelAliasName } from './entities';
@@ -11,6 +11,7 @@ export class ModelListQuery extends PageQuery {
   })
   @IsOptional()
   @IsString()
+  @MaxLength(120)
   scope?: string;
 
   @ApiPropertyOptional({ enum: SERVED_MODEL_TYPES })
@@ -28,6 +29,7 @@ export class PromoteBody {
   @ApiPropertyOptional({ example: 'beat the champion on the last 300 matches' })
   @IsOptional()
   @IsString()
+  @MaxLength(500)
   reason?: string;
 }
 

@@ -11,6 +11,7 @@ import {
   IsOptional,
   IsString,
   Max,
+  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -180,6 +181,7 @@ export class CreateTrainingRunBody {
   @ArrayMinSize(1)
   @ArrayMaxSize(200)
   @IsString({ each: true })
+  @MaxLength(120, { each: true })
   competitions?: string[];
 
   @ApiPropertyOptional({

@@ -7,7 +7,7 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsOptional, IsString } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { AppConfig } from '../../config/app-config';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { PublicRoute } from '../../common/auth/access.decorators';
@@ -19,6 +19,7 @@ class PerformanceQuery {
   @ApiPropertyOptional({ example: 'england/premier-league' })
   @IsOptional()
   @IsString()
+  @MaxLength(120)
   competition?: string;
 
   @ApiPropertyOptional({ example: '2027-01-01', description: 'Matches kicking off from' })
