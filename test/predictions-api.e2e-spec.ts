@@ -1,6 +1,7 @@
 import { generatedLeague } from '../src/matches/demo/generated-league';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
 import type { MatchRecord } from '../src/matches/ingestion/match-record';
+import type { Markets } from '../src/modelling';
 import { query } from './support/databases';
 import { startTestApp, type Inject, TestApp } from './support/test-app';
 import { train } from './support/training';
@@ -13,6 +14,31 @@ import { train } from './support/training';
 
 const COMPETITION = 'generated/premier-division';
 const DAY = 86_400_000;
+
+/**
+ * At a neutral venue the listing order means nothing: B-A is A-B seen from the other side
+ * (served numbers are rounded to 6 decimals).
+ */
+function expectMirrored(neutral: { markets: Markets }, reversed: { markets: Markets }): void {
+  const [m, r] = [neutral.markets, reversed.markets];
+  const same = (x: number, y: number) => expect(Math.abs(x - y)).toBeLessThanOrEqual(2e-6);
+  same(m.matchResult.home, r.matchResult.away);
+  same(m.matchResult.draw, r.matchResult.draw);
+  same(m.matchResult.away, r.matchResult.home);
+  same(m.expectedGoals.home, r.expectedGoals.away);
+  same(m.expectedGoals.away, r.expectedGoals.home);
+  same(m.bothTeamsToScore.yes, r.bothTeamsToScore.yes);
+  m.overUnder.forEach((o, i) => same(o.over, r.overUnder[i].over));
+  // The ten likeliest scores, transposed (a tie at tenth place may list another score).
+  let transposed = 0;
+  for (const s of m.correctScore) {
+    const mirrored = r.correctScore.find((t) => t.home === s.away && t.away === s.home);
+    if (!mirrored) continue;
+    same(s.probability, mirrored.probability);
+    transposed++;
+  }
+  expect(transposed).toBeGreaterThanOrEqual(m.correctScore.length - 1);
+}
 
 describe('predictions API (e2e)', () => {
   let testApp: TestApp;
@@ -128,13 +154,37 @@ describe('predictions API (e2e)', () => {
         fixtures: [
           { homeTeamId: home, awayTeamId: away },
           { homeTeamId: home, awayTeamId: away, neutral: true },
+          { homeTeamId: away, awayTeamId: home, neutral: true },
         ],
       },
     });
     expect(response.statusCode).toBe(200);
-    const [atHome, neutral] = response.json();
+    const [atHome, neutral, reversed] = response.json();
     expect(neutral.explanation.homeAdvantage).toMatchObject({ neutralVenue: true, goalsFactor: 1 });
     expect(atHome.markets.matchResult.home).toBeGreaterThan(neutral.markets.matchResult.home);
+    expectMirrored(neutral, reversed);
+    // Elo's 1X2 comes from an ordered logit fitted on home-listed matches, its score matrix from
+    // average goals: both must be symmetric at a neutral venue too.
+    const elo = await train(inject, {
+      modelType: 'elo',
+      competitions: [COMPETITION],
+      evaluationWeeks: 4,
+    });
+    const byElo = await inject({
+      method: 'POST',
+      url: '/v1/predictions/simulate',
+      payload: {
+        model: elo.modelVersionId,
+        fixtures: [
+          { homeTeamId: home, awayTeamId: away, neutral: true },
+          { homeTeamId: away, awayTeamId: home, neutral: true },
+        ],
+      },
+    });
+    expect(byElo.statusCode).toBe(200);
+    const [eloNeutral, eloReversed] = byElo.json();
+    expect(eloNeutral.model.type).toBe('elo');
+    expectMirrored(eloNeutral, eloReversed);
     expect(atHome.warnings).toEqual([]);
     const [{ count }] = await query<{ count: string }>(
       testApp.databaseUrl,

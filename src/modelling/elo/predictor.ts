@@ -1,3 +1,4 @@
+import { symmetricAtNeutralVenue } from '../neutral-venue';
 import type { MatchInput, MatchPredictor, OutcomeProbabilities } from '../types';
 import { DIFFERENCE_SCALE, EloState, type EloParameters } from './fit';
 import { orderedLogitProbabilities } from './ordered-logit';
@@ -13,9 +14,12 @@ export class EloPredictor implements MatchPredictor {
   }
 
   predict(fixture: MatchInput): OutcomeProbabilities {
-    return orderedLogitProbabilities(
-      this.params.outcomeModel,
-      this.ratingDifference(fixture) / DIFFERENCE_SCALE,
+    // The cutpoints were fitted on home-listed matches: at d = 0 they are not symmetric.
+    return symmetricAtNeutralVenue(fixture, (f) =>
+      orderedLogitProbabilities(
+        this.params.outcomeModel,
+        this.ratingDifference(f) / DIFFERENCE_SCALE,
+      ),
     );
   }
 }

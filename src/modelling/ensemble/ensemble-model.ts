@@ -16,6 +16,7 @@ import type {
   HistoricalPrediction,
   Prediction,
 } from '../backtest/types';
+import { mirrorOutcome, symmetricAtNeutralVenue } from '../neutral-venue';
 import type { OutcomeProbabilities } from '../types';
 import {
   conditionalLogitProbabilities,
@@ -230,6 +231,16 @@ function probabilities(logit: Logit, x: Float64Array): OutcomeProbabilities {
   return { home, draw, away };
 }
 
+/** The sources' predictions seen from the other side (goal totals do not depend on it). */
+function mirrorSources(inputs: Readonly<Record<string, Prediction>>): Record<string, Prediction> {
+  return Object.fromEntries(
+    Object.entries(inputs).map(([name, p]) => [
+      name,
+      { ...p, probabilities: mirrorOutcome(p.probabilities) },
+    ]),
+  );
+}
+
 export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParameters> {
   const minRows = spec.minTrainingRows ?? DEFAULT_MIN_TRAINING_ROWS;
   const structure = spec.structure ?? 'pooled';
@@ -423,26 +434,34 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
     predict(params, fixture, inputs) {
       // The features must match the fit's: parameters with a schedule were fitted with them.
       if (!spec.seasonProgress !== !params.schedule) return undefined;
-      const early = params.schedule ? earliness(params.schedule, fixture) : 0;
-      const attempt = (logit: Logit | undefined, variant: Variant) => {
-        if (!logit) return undefined;
-        const logs = sourceLogs(spec, fixture, inputs, variant, early);
-        if (!logs) return undefined;
-        const layout = new Layout(structure, shape(spec, variant), params.competitions);
-        const x = new Float64Array(layout.rowSize());
-        layout.write(x, 0, logs, fixture.competition);
-        return { probabilities: probabilities(logit, x) };
+      const oriented = (f: Fixture, sources: Readonly<Record<string, Prediction>>) => {
+        const early = params.schedule ? earliness(params.schedule, f) : 0;
+        const attempt = (logit: Logit | undefined, variant: Variant) => {
+          if (!logit) return undefined;
+          const logs = sourceLogs(spec, f, sources, variant, early);
+          if (!logs) return undefined;
+          const layout = new Layout(structure, shape(spec, variant), params.competitions);
+          const x = new Float64Array(layout.rowSize());
+          layout.write(x, 0, logs, f.competition);
+          return probabilities(logit, x);
+        };
+        if (!withMarket) return attempt(params.primary, STATISTICAL);
+        // Parameters stored without `goals` were fitted on the 1X2 market alone.
+        const stored: Variant = { market: true, goals: params.goals };
+        if (!stored.goals)
+          return attempt(params.primary, MARKET) ?? attempt(params.fallback, STATISTICAL);
+        return (
+          attempt(params.primary, stored) ??
+          attempt(params.marketOnly, MARKET) ??
+          attempt(params.fallback, STATISTICAL)
+        );
       };
-      if (!withMarket) return attempt(params.primary, STATISTICAL);
-      // Parameters stored without `goals` were fitted on the 1X2 market alone.
-      const stored: Variant = { market: true, goals: params.goals };
-      if (!stored.goals)
-        return attempt(params.primary, MARKET) ?? attempt(params.fallback, STATISTICAL);
-      return (
-        attempt(params.primary, stored) ??
-        attempt(params.marketOnly, MARKET) ??
-        attempt(params.fallback, STATISTICAL)
+      // The intercepts and weights were fitted on home-listed rows, so at a neutral venue both
+      // orientations are averaged; the swapped one reads its sources mirrored as well.
+      const result = symmetricAtNeutralVenue(fixture, (f, swapped) =>
+        oriented(f, swapped ? mirrorSources(inputs) : inputs),
       );
+      return result && { probabilities: result };
     },
   };
 }

@@ -11,6 +11,7 @@
 // latest closing lines know more, so pooled with the opening odds they beat them (see README).
 // Probabilities: P(draw) = sigmoid(a + b d + c d^2), fitted by least squares of logit P(draw) on
 // the same closing lines; home and away split the rest in the ratio e^d : 1.
+import { symmetricAtNeutralVenue } from '../neutral-venue';
 import type { MatchInput, OutcomeProbabilities } from '../types';
 
 export interface MarketRatingHyperparameters {
@@ -135,5 +136,8 @@ export function predictMarketRating(
   params: MarketRatingParameters,
   fixture: Pick<MatchInput, 'homeTeam' | 'awayTeam' | 'competition' | 'season' | 'neutral'>,
 ): OutcomeProbabilities {
-  return probabilitiesFromSupremacy(marketRatingSupremacy(params, fixture), params.draw);
+  // The draw curve's linear term (fitted on home-listed matches) is not even in d.
+  return symmetricAtNeutralVenue(fixture, (f) =>
+    probabilitiesFromSupremacy(marketRatingSupremacy(params, f), params.draw),
+  );
 }

@@ -4,6 +4,7 @@
 // rating by `crossLearningRate` times that step. Outcome probabilities come from an ordered logit
 // on the expected goal difference, as the Elo model maps its rating difference.
 import { orderedLogitProbabilities, type OrderedLogit } from '../elo/ordered-logit';
+import { symmetricAtNeutralVenue } from '../neutral-venue';
 import type { OutcomeProbabilities } from '../types';
 
 export interface PiRatingHyperparameters {
@@ -98,10 +99,13 @@ export function predictPiRating(
   params: PiRatingParameters,
   fixture: { homeTeam: string; awayTeam: string; season: string; neutral: boolean },
 ): OutcomeProbabilities {
-  const home = piTeamRating(params, fixture.homeTeam, fixture.season);
-  const away = piTeamRating(params, fixture.awayTeam, fixture.season);
-  return orderedLogitProbabilities(
-    params.outcomeModel,
-    expectedGoalDifference(home, away, fixture.neutral),
-  );
+  // Like Elo's, the ordered logit's cutpoints favour the home-listed side at a neutral venue.
+  return symmetricAtNeutralVenue(fixture, (f) => {
+    const home = piTeamRating(params, f.homeTeam, f.season);
+    const away = piTeamRating(params, f.awayTeam, f.season);
+    return orderedLogitProbabilities(
+      params.outcomeModel,
+      expectedGoalDifference(home, away, f.neutral),
+    );
+  });
 }

@@ -6,14 +6,15 @@ import { marketScoreMatrix, marketScoreSummary, solveMarketScores } from '../mar
 import type { Fixture, Prediction } from '../backtest/types';
 import { expectedGoals, dixonColesScoreMatrix } from '../dixon-coles/model';
 import type { DixonColesParameters } from '../dixon-coles/model';
-import { EloState, DIFFERENCE_SCALE, type EloParameters } from '../elo/fit';
-import { orderedLogitProbabilities } from '../elo/ordered-logit';
+import { EloState, type EloParameters } from '../elo/fit';
+import { EloPredictor } from '../elo/predictor';
 import { ensembleModel, type EnsembleParameters } from '../ensemble/ensemble-model';
 import { predictMarketRating, type MarketRatingParameters } from '../market-rating/model';
 import { expectedGoalsFromMatrix, matchResult } from '../markets/markets';
 import { predictPoissonFilter, type PoissonFilterParameters } from '../poisson-filter/model';
 import { predictPiRating, type PiRatingParameters } from '../pi-rating/model';
 import { conditionOnResult, matrixForResult } from '../markets/outcome-matrix';
+import { venueAverageGoals } from '../neutral-venue';
 import type { ScoreMatrix } from '../markets/score-matrix';
 import type { MatchInput, OutcomeProbabilities } from '../types';
 import type { ServedHyperparameters, ServedModelType } from './hyperparameters';
@@ -128,7 +129,8 @@ function eloComponent(params: EloParameters, fixture: Fixture): EloComponent {
     awayRating: away.rating,
     homeAdvantage: fixture.neutral ? 0 : params.hyperparameters.homeAdvantage,
     difference,
-    probabilities: orderedLogitProbabilities(params.outcomeModel, difference / DIFFERENCE_SCALE),
+    // The predictor's 1X2, which is symmetric at a neutral venue.
+    probabilities: new EloPredictor(params).predict(fixture as MatchInput),
   };
 }
 
@@ -178,7 +180,8 @@ export function forecastFixture(params: ServedModelParameters, fixture: Fixture)
 
   if (params.type === 'elo') {
     if (!elo) throw new UnpriceableFixtureError(`no Elo ratings for ${competition}`);
-    const matrix = matrixForResult(elo.probabilities, averageGoalsFor(params, competition));
+    const goals = venueAverageGoals(averageGoalsFor(params, competition), fixture.neutral);
+    const matrix = matrixForResult(elo.probabilities, goals);
     return { matrix, result: elo.probabilities, components: { elo } };
   }
   if (!dc) throw new UnpriceableFixtureError(`no Dixon-Coles fit for ${competition}`);
