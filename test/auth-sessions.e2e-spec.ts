@@ -131,6 +131,16 @@ describe('identity: registration, sign-in, tokens, sessions', () => {
         400,
       );
       expect(again.errors?.[0].field).toBe('invitation');
+      // The address has an account now: inviting it again is a conflict, not a dead token.
+      const reinvited = expectProblem(
+        await testApp.asAdmin({
+          method: 'POST',
+          url: '/v1/invitations',
+          payload: { email: 'INVITED@example.org', role: 'admin' },
+        }),
+        409,
+      );
+      expect(reinvited.errors).toEqual([{ field: 'email', reason: 'already has an account' }]);
       const [stored] = await query<{ token_hash: string }>(
         testApp.databaseUrl,
         'select token_hash from invitations',

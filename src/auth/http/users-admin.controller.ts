@@ -157,7 +157,7 @@ export class InvitationsController {
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'Invite an e-mail address to register with a role (admin)' })
   @ApiCreatedResponse({ type: CreatedInvitationView })
-  @ApiProblems(400)
+  @ApiProblems(400, 409)
   async create(
     @Body() body: CreateInvitationBody,
     @CurrentPrincipal() principal: Principal,

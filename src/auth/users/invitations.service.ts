@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Role } from '../../common/auth/roles';
 import type { Page } from '../../common/http/pagination';
-import { NotFoundProblem } from '../../common/problem/problem.exception';
+import { NotFoundProblem, ProblemException } from '../../common/problem/problem.exception';
 import { Invitation, User } from '../entities';
 import { newOpaqueToken } from '../tokens/opaque-token';
 import { normaliseEmail } from './users.service';
@@ -20,10 +20,21 @@ export class InvitationsService {
     expiresInDays: number,
     createdBy: string,
   ): Promise<{ invitation: Invitation; token: string }> {
-    const { token, hash } = newOpaqueToken('oxi');
     const em = this.em.fork();
+    const address = normaliseEmail(email);
+    // Registering with it could only fail: the address is taken.
+    if ((await em.count(User, { email: address })) > 0) {
+      throw new ProblemException(
+        409,
+        'account-exists',
+        'Account exists',
+        `an account with ${address} already exists; change its role instead`,
+        [{ field: 'email', reason: 'already has an account' }],
+      );
+    }
+    const { token, hash } = newOpaqueToken('oxi');
     const invitation = em.create(Invitation, {
-      email: normaliseEmail(email),
+      email: address,
       role,
       tokenHash: hash,
       createdBy: em.getReference(User, createdBy),
