@@ -11,10 +11,18 @@ import type { BacktestModel, Fixture, HistoricalPrediction, Prediction } from '.
 import { weekStart } from './weeks';
 import { byKickoff, isFinished } from '../match-order';
 
+/** [from, until) in ms since the epoch. */
+export interface PredictionWindow {
+  from: number;
+  until: number;
+}
+
 export interface BacktestOptions {
   /** Predict finished matches with predictFrom <= kickoff < predictUntil. */
   predictFrom: number;
   predictUntil: number;
+  /** Competitions predicted over a window of their own instead (a league whose data ends earlier). */
+  windows?: Readonly<Record<string, PredictionWindow>>;
   /** Keep every training id per fit in the audit (memory heavy; for tests). */
   auditIds?: boolean;
   /** Called after each week, e.g. for a progress bar. */
@@ -136,8 +144,10 @@ export function runBacktest(
 
   const weeks = new Map<number, MatchInput[]>();
   for (const m of sorted) {
-    if (m.kickoff < options.predictFrom || m.kickoff >= options.predictUntil || !isFinished(m))
-      continue;
+    const window = options.windows?.[m.competition];
+    const from = window?.from ?? options.predictFrom;
+    const until = window?.until ?? options.predictUntil;
+    if (m.kickoff < from || m.kickoff >= until || !isFinished(m)) continue;
     const week = weekStart(m.kickoff);
     const list = weeks.get(week);
     if (list) list.push(m);

@@ -2,7 +2,12 @@
 // window, a walk-forward backtest on the latest held-out weeks (the version's metrics), then the
 // final fit on everything before asOf. Pure and deterministic: same matches and settings, same
 // parameters and metrics.
-import { runBacktest, toFixture, type BacktestResult } from '../backtest/backtester';
+import {
+  runBacktest,
+  toFixture,
+  type BacktestResult,
+  type PredictionWindow,
+} from '../backtest/backtester';
 import { compareModels, evaluateBacktest, type ModelReport } from '../backtest/evaluate';
 import { marketLineModel } from '../backtest/market-line';
 import {
@@ -70,6 +75,8 @@ export interface ModelEvaluation {
   /** Held-out window [from, until) in ms since epoch. */
   from: number;
   until: number;
+  /** Competitions whose data ended before [from, until), scored on their own last weeks. */
+  windowsByCompetition?: Record<string, PredictionWindow>;
   matches: number;
   model?: ModelReport;
   openingLine?: ModelReport;
@@ -153,18 +160,59 @@ function ensembleSpec(hp: ServedHyperparameters) {
 }
 
 /**
- * The walk-forward backtest of [from, until). The ensemble also needs its inputs' out-of-sample
- * history, so its backtest starts `warmUpWeeks` earlier and only [from, until) is scored.
+ * The held-out window [from, until) before asOf, and, for a competition whose data ended before
+ * that window (a data set that stops earlier than the rest of a global run's, e.g. past seasons
+ * beside a live league), a window of the same length before its own last match: else that
+ * competition would add nothing to the metrics, and a global run of only such data none at all.
+ */
+export interface HeldOutWindows extends PredictionWindow {
+  byCompetition: Record<string, PredictionWindow>;
+}
+
+export function heldOutWindows(
+  training: readonly MatchInput[],
+  asOf: number,
+  length: number,
+): HeldOutWindows {
+  const from = asOf - length;
+  const lastKickoff = new Map<string, number>();
+  for (const m of training)
+    lastKickoff.set(
+      m.competition,
+      Math.max(m.kickoff, lastKickoff.get(m.competition) ?? -Infinity),
+    );
+  const byCompetition: Record<string, PredictionWindow> = {};
+  for (const [competition, last] of [...lastKickoff].sort(([a], [b]) => a.localeCompare(b))) {
+    if (last >= from) continue;
+    // As the service picks asOf: the day after the last match.
+    const until = (Math.floor(last / DAY_MS) + 1) * DAY_MS;
+    byCompetition[competition] = { from: until - length, until };
+  }
+  return { from, until: asOf, byCompetition };
+}
+
+/** The same windows moved `by` earlier (the validation weeks before the held-out ones). */
+function earlier(windows: HeldOutWindows, by: number): HeldOutWindows {
+  const move = (w: PredictionWindow) => ({ from: w.from - by, until: w.until - by });
+  const byCompetition = Object.fromEntries(
+    Object.entries(windows.byCompetition).map(([competition, w]) => [competition, move(w)]),
+  );
+  return { ...move(windows), byCompetition };
+}
+
+/**
+ * The walk-forward backtest of the windows. The ensemble also needs its inputs' out-of-sample
+ * history, so its backtest starts one window length earlier and only the windows are scored.
  */
 function backtest(
   matches: readonly MatchInput[],
   type: ServedModelType,
   hp: ServedHyperparameters,
-  from: number,
-  until: number,
+  windows: HeldOutWindows,
   onWeek?: (done: number, total: number) => void,
 ): BacktestResult {
-  const warmUp = type === 'ensemble' ? until - from : 0;
+  const warmUp = type === 'ensemble' ? windows.until - windows.from : 0;
+  const withWarmUp = (w: PredictionWindow) => ({ from: w.from - warmUp, until: w.until });
   return runBacktest(
     matches,
     [
@@ -172,12 +220,20 @@ function backtest(
       marketLineModel('opening', OPENING),
       marketLineModel('closing', CLOSING),
     ],
-    { predictFrom: from - warmUp, predictUntil: until, ...(onWeek ? { onWeek } : {}) },
+    {
+      predictFrom: windows.from - warmUp,
+      predictUntil: windows.until,
+      windows: Object.fromEntries(
+        Object.entries(windows.byCompetition).map(([c, w]) => [c, withWarmUp(w)]),
+      ),
+      ...(onWeek ? { onWeek } : {}),
+    },
   );
 }
 
-function evaluate(result: BacktestResult, from: number, until: number): ModelEvaluation {
-  const inWindow = (m: { kickoff: number }) => m.kickoff >= from;
+function evaluate(result: BacktestResult, windows: HeldOutWindows): ModelEvaluation {
+  const inWindow = (m: { kickoff: number; competition: string }) =>
+    m.kickoff >= (windows.byCompetition[m.competition]?.from ?? windows.from);
   const report = evaluateBacktest(result, inWindow);
   const byCompetition: ModelEvaluation['byCompetition'] = {};
   for (const [competition, models] of Object.entries(report.byCompetition)) {
@@ -186,9 +242,11 @@ function evaluate(result: BacktestResult, from: number, until: number): ModelEva
       byCompetition[competition] = { matches: served.outcomes.count, rps: served.outcomes.rps };
   }
   const comparison = compareModels(result, SERVED, OPENING, 'rps', inWindow);
+  const ownWindows = Object.keys(windows.byCompetition).length > 0;
   return {
-    from,
-    until,
+    from: windows.from,
+    until: windows.until,
+    ...(ownWindows ? { windowsByCompetition: windows.byCompetition } : {}),
     matches: report.count,
     ...(report.overall[SERVED] ? { model: report.overall[SERVED] } : {}),
     ...(report.overall[OPENING] ? { openingLine: report.overall[OPENING] } : {}),
@@ -336,7 +394,8 @@ export function trainServedModel(
   const training = trainingMatches(matches, spec.asOf);
   if (training.length === 0) throw new RangeError('no finished matches before the fit time');
   const held = spec.evaluationWeeks * WEEK_MS;
-  const evaluationFrom = spec.asOf - held;
+  const windows = heldOutWindows(training, spec.asOf, held);
+  const validation = earlier(windows, held);
   const paths = Object.keys(spec.searchSpace ?? {});
   const searchShare = paths.length > 0 ? 0.6 : 0;
 
@@ -355,15 +414,8 @@ export function trainServedModel(
         for (const [p, v] of Object.entries(values))
           candidate = withHyperparameter(candidate, p, v);
         // Validation: the weeks before the held-out ones, so the reported metrics stay honest.
-        const result = backtest(
-          training,
-          spec.type,
-          candidate,
-          evaluationFrom - held,
-          evaluationFrom,
-        );
-        const rps =
-          evaluate(result, evaluationFrom - held, evaluationFrom).model?.outcomes.rps ?? Infinity;
+        const result = backtest(training, spec.type, candidate, validation);
+        const rps = evaluate(result, validation).model?.outcomes.rps ?? Infinity;
         trials.push({ hyperparameters: values, validationRps: rps });
         onProgress({
           fraction: (searchShare * Math.min(trials.length, trialsPlanned)) / trialsPlanned,
@@ -381,13 +433,13 @@ export function trainServedModel(
     fraction: searchShare,
     message: `backtest of the last ${spec.evaluationWeeks} weeks`,
   });
-  const result = backtest(training, spec.type, hp, evaluationFrom, spec.asOf, (done, total) =>
+  const result = backtest(training, spec.type, hp, windows, (done, total) =>
     onProgress({
       fraction: searchShare + (1 - searchShare) * 0.9 * (done / Math.max(total, 1)),
       message: `backtest week ${done}/${total}`,
     }),
   );
-  const evaluation = evaluate(result, evaluationFrom, spec.asOf);
+  const evaluation = evaluate(result, windows);
   onProgress({ fraction: searchShare + (1 - searchShare) * 0.9, message: 'final fit' });
   const parameters = finalFit(training, spec, hp, result);
   onProgress({ fraction: 1, message: 'done' });
