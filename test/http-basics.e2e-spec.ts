@@ -198,6 +198,11 @@ describe('HTTP basics: health, problem+json errors, request ids, headers, docs',
       await expectFieldErrors(`/v1/models/${id}/promote`, ['reason'], { reason: 'x'.repeat(501) });
     });
 
+    it('a missing required field: one reason, "is required"', async () => {
+      const problem = await expectFieldErrors('/v1/training-runs', ['modelType'], {});
+      expect(problem.errors?.[0].reason).toBe('modelType is required');
+    });
+
     it('a page number past any real page count', async () => {
       await expectFieldErrors('/v1/matches?page=1e20', ['page']);
       await expectFieldErrors('/v1/predictions?page=99999999999', ['page']);
