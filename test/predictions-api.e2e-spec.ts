@@ -283,10 +283,10 @@ describe('predictions API (e2e)', () => {
     const before = await inject({ url });
     expect(before.headers['x-cache']).toBe('hit');
     const awayId = before.json().explanation.away.id as number;
+    // A team the away side never met: merging two teams that played each other is refused.
     const [{ id: intoTeamId }] = await query<{ id: number }>(
       testApp.databaseUrl,
-      `select id from teams where id not in ($1, $2) and merged_into_id is null order by id limit 1`,
-      [awayId, before.json().explanation.home.id],
+      `insert into teams (name, created_at) values ('Merge Target FC', now()) returning id`,
     );
     const merged = await inject({
       method: 'POST',

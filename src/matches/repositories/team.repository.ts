@@ -29,6 +29,16 @@ export class TeamRepository extends EntityRepository<Team> {
     return { items, total };
   }
 
+  /** How many matches these two teams played against each other, either way round. */
+  async meetings(teamId: number, otherTeamId: number): Promise<number> {
+    const [{ n }] = await this.getEntityManager().execute<Array<{ n: string }>>(
+      `select count(*) as n from matches
+        where (home_team_id = ? and away_team_id = ?) or (home_team_id = ? and away_team_id = ?)`,
+      [teamId, otherTeamId, otherTeamId, teamId],
+    );
+    return Number(n);
+  }
+
   /**
    * Moves everything of `sourceId` onto `targetId`: aliases, and matches (a fixture both teams
    * have on the same day is the same match twice: its source keys and odds join the target's
