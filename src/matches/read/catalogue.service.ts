@@ -48,6 +48,10 @@ export class CatalogueService {
     const em = this.em.fork();
     const repository = em.getRepository(Team);
     const normalised = query.search ? normaliseTeamName(query.search) : undefined;
+    // Only punctuation ('...', '-', '%') normalises to '', a pattern every alias would match.
+    if (normalised === '') {
+      return { items: [], page: query.page, pageSize: query.pageSize, total: 0 };
+    }
     const { items, total } = await repository.search(
       query.search,
       normalised,
