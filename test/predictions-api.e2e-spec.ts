@@ -115,6 +115,24 @@ describe('predictions API (e2e)', () => {
     expect(items[0].prediction).toEqual(single.json());
   });
 
+  it('keeps the true total past the last page, with no items and links back to the last page', async () => {
+    const pageSize = 60;
+    const lastPage = Math.ceil(fixtureIds.length / pageSize);
+    const response = await inject({
+      url: `/v1/predictions?competition=${encodeURIComponent(COMPETITION)}&pageSize=${pageSize}&page=${lastPage + 2}`,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual([]);
+    expect(response.headers['x-total-count']).toBe(String(fixtureIds.length));
+    const links = Object.fromEntries(
+      [...String(response.headers.link).matchAll(/<([^>]+)>; rel="(\w+)"/g)].map(([, url, rel]) => [
+        rel,
+        new URL(url, 'http://localhost').searchParams.get('page'),
+      ]),
+    );
+    expect(links).toEqual({ first: '1', prev: String(lastPage), last: String(lastPage) });
+  });
+
   it('predicts hypothetical fixtures, at a neutral venue too, and refuses bad ones', async () => {
     const teams = await query<{ id: number }>(
       testApp.databaseUrl,
