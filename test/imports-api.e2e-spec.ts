@@ -193,6 +193,46 @@ describe('imports API (PostgreSQL; Bull when REDIS_URL is set)', () => {
     });
   });
 
+  describe('NUL characters in cells (PostgreSQL refuses them in text)', () => {
+    const header = BAD_ROWS.split('\n')[0];
+    const content = [
+      header,
+      'E0,10/08/2034,15:00,Nul United,Fulham,1,0,H,0,0,D,1.68,4.32,5.03,1.57,2.45',
+      'E0,10/08/2034,15:00,Arse\0nal,Wolves,2,0,H,1,0,H,1.2,7.0,13.0,1.5,2.6',
+      'E0,10/08/2034,15:00,Everton,Brighton,1\0,3,A,0,1,A,2.8,3.4,2.5,1.8,2.0',
+      'E0,11/08/2034,15:00,Chelsea,Man City,0,2,A,0,1,A,4.5,4.0,1.75,1.6,2.3',
+      '',
+    ].join('\n');
+
+    it('rejects each such row naming line and column, and commits the others', async () => {
+      const before = await matchCount();
+      const response = await uploadImport(testApp.asAdmin, content, 'nul.csv');
+      const run = await waitForImport(testApp.asAdmin, response.json().id);
+      expect(run.status).toBe('succeeded');
+      const nulIssues = run.issues.filter((i) => i.reason.includes('NUL'));
+      expect(nulIssues.map((i) => [i.line, i.column, i.severity])).toEqual([
+        [3, 'HomeTeam', 'error'],
+        [4, 'FTHG', 'error'],
+      ]);
+      expect(JSON.stringify(run.issues)).not.toContain('\\u0000');
+      expect(run.counts).toMatchObject({ rowsRead: 4, rowsRejected: 2, matchesInserted: 2 });
+      expect(await matchCount()).toBe(before + 2);
+    });
+
+    it('commits nothing in strict mode', async () => {
+      const strictContent = content.replace(/2034/g, '2035');
+      const before = await query(dbUrl, WRITTEN);
+      const response = await uploadImport(testApp.asAdmin, strictContent, 'nul.csv', {
+        strict: 'true',
+      });
+      const run = await waitForImport(testApp.asAdmin, response.json().id);
+      expect(run).toMatchObject({ status: 'rejected', strict: true });
+      const errorLines = run.issues.filter((i) => i.severity === 'error').map((i) => i.line);
+      expect([...new Set(errorLines)]).toEqual([3, 4]);
+      expect(await query(dbUrl, WRITTEN)).toEqual(before);
+    });
+  });
+
   describe('refused uploads', () => {
     const post = async (parts: Parameters<typeof multipart>[0]) =>
       testApp.asAdmin({ method: 'POST', url: '/v1/imports', ...(await multipart(parts)) });

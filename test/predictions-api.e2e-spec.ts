@@ -141,6 +141,24 @@ describe('predictions API (e2e)', () => {
     expect(items[0].prediction).toEqual(single.json());
   });
 
+  it('keeps the true total past the last page, with no items and links back to the last page', async () => {
+    const pageSize = 60;
+    const lastPage = Math.ceil(fixtureIds.length / pageSize);
+    const response = await inject({
+      url: `/v1/predictions?competition=${encodeURIComponent(COMPETITION)}&pageSize=${pageSize}&page=${lastPage + 2}`,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual([]);
+    expect(response.headers['x-total-count']).toBe(String(fixtureIds.length));
+    const links = Object.fromEntries(
+      [...String(response.headers.link).matchAll(/<([^>]+)>; rel="(\w+)"/g)].map(([, url, rel]) => [
+        rel,
+        new URL(url, 'http://localhost').searchParams.get('page'),
+      ]),
+    );
+    expect(links).toEqual({ first: '1', prev: String(lastPage), last: String(lastPage) });
+  });
+
   it('predicts hypothetical fixtures, at a neutral venue too, and refuses bad ones', async () => {
     const teams = await query<{ id: number }>(
       testApp.databaseUrl,
@@ -333,10 +351,10 @@ describe('predictions API (e2e)', () => {
     const before = await inject({ url });
     expect(before.headers['x-cache']).toBe('hit');
     const awayId = before.json().explanation.away.id as number;
+    // A team the away side never met: merging two teams that played each other is refused.
     const [{ id: intoTeamId }] = await query<{ id: number }>(
       testApp.databaseUrl,
-      `select id from teams where id not in ($1, $2) and merged_into_id is null order by id limit 1`,
-      [awayId, before.json().explanation.home.id],
+      `insert into teams (name, created_at) values ('Merge Target FC', now()) returning id`,
     );
     const merged = await inject({
       method: 'POST',

@@ -551,6 +551,13 @@ describe('read API: competitions, teams, matches (PostgreSQL)', () => {
       expect(await searchIds('zzz no such club')).toEqual([]);
     });
 
+    it.each(['...', '-', ' - ', '%', '_', '%_%', '\\'])(
+      'matches nothing with "%s" (nothing searchable, or only LIKE wildcards)',
+      async (term) => {
+        expect(await searchIds(term)).toEqual([]);
+      },
+    );
+
     it('returns one team with its aliases', async () => {
       const response = await get(`/v1/teams/${ids.manCity}`);
       expect(response.statusCode).toBe(200);

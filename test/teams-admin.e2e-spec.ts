@@ -304,6 +304,57 @@ describe('team administration: aliases and merges (PostgreSQL)', () => {
       expect(body.errors?.[0]?.field).toBe('intoTeamId');
     });
 
+    it('refuses to merge two teams that played each other (each such match would be X v X)', async () => {
+      const between = `select count(*) as n from matches
+         where (home_team_id = $1 and away_team_id = $2) or (home_team_id = $2 and away_team_id = $1)`;
+      const met = await count(between, [team.Everton, team.Liverpool]);
+      expect(met).toBeGreaterThan(0);
+      const involving =
+        'select count(*) as n from matches where $1 in (home_team_id, away_team_id)';
+      const [everton, liverpool] = [
+        await count(involving, [team.Everton]),
+        await count(involving, [team.Liverpool]),
+      ];
+      const body = expectProblem(
+        await post(`/v1/teams/${team.Everton}/merge`, { intoTeamId: team.Liverpool }),
+        409,
+      );
+      expect(body.detail).toContain(`met in ${met} matches`);
+      expect(await count(involving, [team.Everton])).toBe(everton);
+      expect(await count(involving, [team.Liverpool])).toBe(liverpool);
+      expect(
+        await count('select count(*) as n from matches where home_team_id = away_team_id'),
+      ).toBe(0);
+      const [row] = await query<{ merged_into_id: number | null }>(
+        dbUrl,
+        'select merged_into_id from teams where id = $1',
+        [team.Everton],
+      );
+      expect(row.merged_into_id).toBeNull();
+    });
+
+    it('lets only one of two crossed merges (A into B, B into A) through', async () => {
+      const report = await ingestion.importContent(
+        e0(
+          'E0,06/09/2031,15:00,Alpha Town,Chelsea,1,0,H,0,0,D,2.0,3.5,3.8',
+          'E0,06/09/2031,15:00,Beta Rovers,Tottenham,1,0,H,0,0,D,2.0,3.5,3.8',
+        ),
+      );
+      expect(report.counts).toMatchObject({ matchesInserted: 2, teamsCreated: 2 });
+      const [alpha, beta] = report.newTeams.map((t: { teamId: number }) => t.teamId);
+      const responses = await Promise.all([
+        post(`/v1/teams/${alpha}/merge`, { intoTeamId: beta }),
+        post(`/v1/teams/${beta}/merge`, { intoTeamId: alpha }),
+      ]);
+      expect(responses.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+      const merged = await query<{ id: number; merged_into_id: number | null }>(
+        dbUrl,
+        'select id, merged_into_id from teams where id in ($1, $2) and merged_into_id is not null',
+        [alpha, beta],
+      );
+      expect(merged).toHaveLength(1);
+    });
+
     it('answers unknown teams with 404 and touches nothing', async () => {
       const before = await count(
         'select count(*) as n from matches where $1 in (home_team_id, away_team_id)',

@@ -1,4 +1,5 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
+import { escapeLike } from '../../common/db/like';
 import type { AuditEntry, AuditOutcome } from '../entities/audit-entry.entity';
 
 export interface AuditFilter {
@@ -80,8 +81,4 @@ export class AuditRepository extends EntityRepository<AuditEntry> {
   async ofActor(userId: string): Promise<AuditRow[]> {
     return (await this.search({ actorId: userId, offset: 0, limit: 10_000 })).rows;
   }
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, '\\$&');
 }

@@ -1,5 +1,6 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
 import type { FilterQuery } from '@mikro-orm/core';
+import { containsPattern } from '../../common/db/like';
 import type { Role } from '../../common/auth/roles';
 import type { User } from '../entities/user.entity';
 
@@ -23,7 +24,7 @@ export class UserRepository extends EntityRepository<User> {
   async search(filter: UserFilter): Promise<{ items: User[]; total: number }> {
     const where: FilterQuery<User> = {};
     if (filter.role) where.role = filter.role;
-    if (filter.email) where.email = { $ilike: `%${filter.email.replace(/[\\%_]/g, '\\$&')}%` };
+    if (filter.email) where.email = { $ilike: containsPattern(filter.email) };
     const [items, total] = await this.findAndCount(where, {
       orderBy: { createdAt: 'asc', id: 'asc' },
       offset: filter.offset,

@@ -1,6 +1,7 @@
 // Row validation shared by the formats: scores, team names and odds. Each check appends
 // RowIssues; a row with any 'error' is rejected by its parser, 'warning's only drop a part.
 
+import type { CsvRow } from './csv';
 import type { MatchStatus, OddsMarket, OddsPhase, OddsRecord, RowIssue } from './match-record';
 
 /** Below 1 a set of prices is an arbitrage no bookmaker offers; above 1.5 it is a data error. */
@@ -25,6 +26,23 @@ export class RowIssues {
 
   get hasErrors(): boolean {
     return this.errorCount > 0;
+  }
+}
+
+/**
+ * PostgreSQL refuses NUL in text, so one such cell would fail the whole import: its row is
+ * rejected instead, and the NULs are replaced so later checks can quote the cell
+ * safely (U+FFFD, the replacement character).
+ */
+export function rejectNulCells(
+  row: CsvRow,
+  columnNames: readonly string[],
+  issues: RowIssues,
+): void {
+  for (let i = 0; i < row.fields.length; i++) {
+    if (!row.fields[i].includes('\0')) continue;
+    issues.error(columnNames[i] || `column ${i + 1}`, 'contains a NUL character');
+    row.fields[i] = row.fields[i].replaceAll('\0', '\uFFFD');
   }
 }
 

@@ -8,7 +8,8 @@ export class CsvHeader {
   private readonly index = new Map<string, number>();
 
   constructor(fields: readonly string[]) {
-    this.names = fields.map((name) => name.trim());
+    // A NUL would reach error messages and stored issues, which PostgreSQL refuses.
+    this.names = fields.map((name) => name.trim().replaceAll('\0', '\uFFFD'));
     // First occurrence wins: some exports repeat a column name further right.
     this.names.forEach((name, i) => {
       if (name !== '' && !this.index.has(name)) this.index.set(name, i);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LockMode } from '@mikro-orm/core';
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { DomainEvents } from '../../common/events/domain-events';
 import { NotFoundProblem, ProblemException } from '../../common/problem/problem.exception';
@@ -47,6 +48,10 @@ export class CatalogueService {
     const em = this.em.fork();
     const repository = em.getRepository(Team);
     const normalised = query.search ? normaliseTeamName(query.search) : undefined;
+    // Only punctuation ('...', '-', '%') normalises to '', a pattern every alias would match.
+    if (normalised === '') {
+      return { items: [], page: query.page, pageSize: query.pageSize, total: 0 };
+    }
     const { items, total } = await repository.search(
       query.search,
       normalised,
@@ -135,10 +140,7 @@ export class CatalogueService {
     // Every match of either team changes: the moved ones change team, the others' form changes.
     let affected: number[] = [];
     const result = await this.em.fork().transactional(async (em) => {
-      const [source, target] = await Promise.all([
-        em.findOne(Team, { id: teamId }),
-        em.findOne(Team, { id: intoTeamId }),
-      ]);
+      const [source, target] = await lockTeams(em, teamId, intoTeamId);
       if (!source) throw new NotFoundProblem('team', teamId);
       if (!target) throw new NotFoundProblem('team', intoTeamId);
       if (source.mergedIntoId !== null || target.mergedIntoId !== null) {
@@ -147,6 +149,18 @@ export class CatalogueService {
           'already-merged',
           'Conflict',
           'one of the teams was merged already',
+        );
+      }
+      // Two names of one club never play each other: a match between them would become the
+      // target against itself, so they are different clubs (or the data needs fixing first).
+      const met = await em.getRepository(Team).meetings(teamId, intoTeamId);
+      if (met > 0) {
+        throw new ProblemException(
+          409,
+          'teams-met',
+          'Conflict',
+          `teams ${teamId} (${source.name}) and ${intoTeamId} (${target.name}) met in ${met} ` +
+            `${met === 1 ? 'match' : 'matches'}: merging would make each a match against itself`,
         );
       }
       const matches = await em.find(
@@ -200,6 +214,22 @@ export class CatalogueService {
     );
     return { ...MatchView.of(match), odds: odds.map(OddsView.of) };
   }
+}
+
+/**
+ * Both teams, their rows locked until the merge commits: two crossed merges (A into B, B into A)
+ * would otherwise both pass the checks and leave a cycle. Locked in id order, so never deadlock.
+ */
+async function lockTeams(
+  em: EntityManager,
+  teamId: number,
+  otherTeamId: number,
+): Promise<[Team | null, Team | null]> {
+  const locked = new Map<number, Team | null>();
+  for (const id of [teamId, otherTeamId].sort((a, b) => a - b)) {
+    locked.set(id, await em.findOne(Team, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE }));
+  }
+  return [locked.get(teamId) ?? null, locked.get(otherTeamId) ?? null];
 }
 
 /** The aliases of these teams, oldest first. */

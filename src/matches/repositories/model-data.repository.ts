@@ -137,17 +137,25 @@ export class ModelDataRepository {
     offset: number,
     limit: number,
   ): Promise<{ ids: number[]; total: number }> {
-    const rows = await nativeQuery<{ id: number; total: string }>(
-      this.em,
-      `select m.id, count(*) over () as total
-       from matches m join competitions c on c.id = m.competition_id
+    const upcoming = `from matches m join competitions c on c.id = m.competition_id
        where m.status = 'scheduled' and m.kickoff >= $2
          and ($1::text is null or c.code = $1)
-         and ($3::timestamptz is null or m.kickoff < $3)
+         and ($3::timestamptz is null or m.kickoff < $3)`;
+    const rows = await nativeQuery<{ id: number; total: string }>(
+      this.em,
+      `select m.id, count(*) over () as total ${upcoming}
        order by m.kickoff, m.id offset $4 limit $5`,
       [competition, from, to, offset, limit],
     );
-    return { ids: rows.map((r) => r.id), total: rows.length > 0 ? Number(rows[0].total) : 0 };
+    if (rows.length > 0) return { ids: rows.map((r) => r.id), total: Number(rows[0].total) };
+    if (offset === 0) return { ids: [], total: 0 };
+    // Past the last page the window count has no row to ride on: count on its own.
+    const [{ total }] = await nativeQuery<{ total: string }>(
+      this.em,
+      `select count(*) as total ${upcoming}`,
+      [competition, from, to],
+    );
+    return { ids: [], total: Number(total) };
   }
 
   /**

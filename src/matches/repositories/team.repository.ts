@@ -1,4 +1,5 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
+import { containsPattern } from '../../common/db/like';
 import type { Team } from '../entities';
 
 /** Team queries and the merge of a duplicate team into the real one. */
@@ -13,11 +14,7 @@ export class TeamRepository extends EntityRepository<Team> {
     if (term) {
       qb.andWhere(
         `(t.name ilike ? or exists (select 1 from team_aliases a where a.team_id = t.id and (a.alias ilike ? or a.normalised_key like ?)))`,
-        [
-          `%${escapeLike(term)}%`,
-          `%${escapeLike(term)}%`,
-          `%${escapeLike(normalisedTerm ?? term)}%`,
-        ],
+        [containsPattern(term), containsPattern(term), containsPattern(normalisedTerm ?? term)],
       );
     }
     const total = await qb.clone().getCount();
@@ -27,6 +24,16 @@ export class TeamRepository extends EntityRepository<Team> {
       .limit(limit)
       .getResultList();
     return { items, total };
+  }
+
+  /** How many matches these two teams played against each other, either way round. */
+  async meetings(teamId: number, otherTeamId: number): Promise<number> {
+    const [{ n }] = await this.getEntityManager().execute<Array<{ n: string }>>(
+      `select count(*) as n from matches
+        where (home_team_id = ? and away_team_id = ?) or (home_team_id = ? and away_team_id = ?)`,
+      [teamId, otherTeamId, otherTeamId, teamId],
+    );
+    return Number(n);
   }
 
   /**
@@ -79,8 +86,4 @@ export class TeamRepository extends EntityRepository<Team> {
       deduplicated: deduplicated.affectedRows,
     };
   }
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

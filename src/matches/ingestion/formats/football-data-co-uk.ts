@@ -4,7 +4,13 @@
 import { clubSeasonOf, divisionCompetition } from '../competitions';
 import { type CsvRow, parseCsv } from '../csv';
 import type { MatchRecord, OddsRecord, ParseResult, RowIssue } from '../match-record';
-import { checkFootballDataColumns, type OddsColumns, readOdds, RowIssues } from '../row-checks';
+import {
+  checkFootballDataColumns,
+  type OddsColumns,
+  readOdds,
+  rejectNulCells,
+  RowIssues,
+} from '../row-checks';
 import { CsvHeader } from '../table';
 import { formatIsoDate, parseDayMonthYear, parseTime, zonedToUtc } from '../time';
 import { KNOWN_FOOTBALL_DATA_LAYOUTS } from './football-data-layouts';
@@ -71,6 +77,7 @@ export function parseFootballDataCoUk(text: string): ParseResult {
           ' columns and no known layout fits: odds dropped',
       );
     }
+    rejectNulCells(row, (layout ?? fileHeader).names, checks);
     const record = parseRow(row, layout ?? fileHeader, checks, layout !== null);
     if (record && !checks.hasErrors) records.push(record);
     issues.push(...checks.issues);

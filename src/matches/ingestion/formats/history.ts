@@ -4,7 +4,13 @@
 import { clubSeasonOf, historyCompetition } from '../competitions';
 import { parseCsv } from '../csv';
 import type { MatchRecord, ParseResult, RowIssue } from '../match-record';
-import { checkFootballDataColumns, type OddsColumns, readOdds, RowIssues } from '../row-checks';
+import {
+  checkFootballDataColumns,
+  type OddsColumns,
+  readOdds,
+  rejectNulCells,
+  RowIssues,
+} from '../row-checks';
 import { CsvHeader } from '../table';
 import { parseIsoDate, parseTime, type SourceTimeZone, zonedToUtc } from '../time';
 
@@ -68,6 +74,7 @@ export function parseHistory(text: string, options: HistoryParseOptions = {}): P
   const issues: RowIssue[] = [];
   for (const row of rows) {
     const checks = new RowIssues(row.line);
+    rejectNulCells(row, header.names, checks);
     const cell = (name: string) => header.text(row, name);
 
     const dateText = cell('Date');

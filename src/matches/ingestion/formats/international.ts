@@ -5,7 +5,7 @@
 import { slugify } from '../competitions';
 import { parseCsv } from '../csv';
 import type { MatchRecord, ParseResult, RowIssue } from '../match-record';
-import { checkResult, checkTeams, RowIssues } from '../row-checks';
+import { checkResult, checkTeams, rejectNulCells, RowIssues } from '../row-checks';
 import { CsvHeader } from '../table';
 import { parseIsoDate, zonedToUtc } from '../time';
 
@@ -37,6 +37,7 @@ export function parseInternational(text: string): ParseResult {
   const issues: RowIssue[] = [];
   for (const row of rows) {
     const checks = new RowIssues(row.line);
+    rejectNulCells(row, header.names, checks);
     const cell = (name: string) => header.text(row, name);
 
     const dateText = cell('date');
