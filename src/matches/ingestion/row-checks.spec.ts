@@ -67,3 +67,29 @@ describe('NUL characters in each format', () => {
     expect(refuse).not.toThrow(/\0/);
   });
 });
+
+describe('football-data.co.uk result letters (FTR, HTR)', () => {
+  const header = 'Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR';
+  const parse = (...rows: string[]) => parseAny([header, ...rows, ''].join('\n'));
+
+  it('keeps rows whose letters agree with the goals (or have none)', () => {
+    const result = parse(
+      'E0,10/08/2024,Arsenal,Wolves,2,0,H,0,0,D',
+      'E0,10/08/2024,Everton,Brighton,0,3,A,0,0,',
+      'E0,10/08/2024,Fulham,Leeds,1,1,d,0,1,A',
+    );
+    expect(result.issues).toEqual([]);
+    expect(result.records).toHaveLength(3);
+  });
+
+  it.each([
+    ['E0,10/08/2024,Arsenal,Wolves,1,2,H,0,0,D', 'FTR', "result 'H' contradicts the score 1-2"],
+    ['E0,10/08/2024,Arsenal,Wolves,2,2,A,0,0,D', 'FTR', "result 'A' contradicts the score 2-2"],
+    ['E0,10/08/2024,Arsenal,Wolves,3,1,H,1,0,D', 'HTR', "result 'D' contradicts the score 1-0"],
+    ['E0,10/08/2024,Arsenal,Wolves,3,1,W,1,0,H', 'FTR', "result 'W' is not H, D or A"],
+  ])('rejects %s naming %s', (row, column, reason) => {
+    const result = parse(row);
+    expect(result.records).toEqual([]);
+    expect(result.issues).toEqual([{ line: 2, column, reason, severity: 'error' }]);
+  });
+});

@@ -259,5 +259,32 @@ export function checkFootballDataColumns(
       : null,
     row,
   );
+  checkResultLetter(cell('FTR'), 'FTR', result.homeGoals, result.awayGoals, row);
+  if (hasHalfTime) {
+    checkResultLetter(cell('HTR'), 'HTR', result.homeGoalsHalfTime, result.awayGoalsHalfTime, row);
+  }
   return { teams, result };
+}
+
+/**
+ * football-data.co.uk states each result twice: the goals and a letter (H, D, A). When both are
+ * there they must agree; a row where they do not is a data error whichever is wrong.
+ */
+function checkResultLetter(
+  letter: string,
+  column: string,
+  homeGoals: number | null,
+  awayGoals: number | null,
+  row: RowIssues,
+): void {
+  const given = letter.trim().toUpperCase();
+  if (given === '' || homeGoals === null || awayGoals === null) return;
+  if (!['H', 'D', 'A'].includes(given)) {
+    row.error(column, `result '${letter}' is not H, D or A`);
+    return;
+  }
+  const scored = homeGoals > awayGoals ? 'H' : homeGoals < awayGoals ? 'A' : 'D';
+  if (given !== scored) {
+    row.error(column, `result '${given}' contradicts the score ${homeGoals}-${awayGoals}`);
+  }
 }
