@@ -233,6 +233,43 @@ describe('imports API (PostgreSQL; Bull when REDIS_URL is set)', () => {
     });
   });
 
+  describe('a run whose result cannot be saved', () => {
+    const refuseSuccess = `
+      create function refuse_success() returns trigger language plpgsql as $$
+      begin
+        -- Refuses storing the result (its counts), whatever status comes with it.
+        if new.counts is not null then raise exception 'disk full (test)'; end if;
+        return new;
+      end $$;
+      create trigger refuse_success before update on import_runs
+        for each row execute function refuse_success();`;
+    const allowSuccess = `
+      drop trigger refuse_success on import_runs; drop function refuse_success();`;
+
+    it('ends failed (not running forever), then succeeds on its automatic retry', async () => {
+      await query(dbUrl, refuseSuccess);
+      let dropped = false;
+      try {
+        const response = await uploadImport(testApp.asAdmin, BAD_ROWS, 'retry.csv');
+        const id = response.json().id as string;
+        const failed = await waitForImport(testApp.asAdmin, id, 20_000);
+        expect(failed).toMatchObject({ status: 'failed', error: expect.stringMatching(/retried/) });
+        await query(dbUrl, allowSuccess);
+        dropped = true;
+        const deadline = Date.now() + 30_000;
+        let status = failed.status;
+        while (status !== 'succeeded' && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          status = (await testApp.asAdmin({ method: 'GET', url: `/v1/imports/${id}` })).json()
+            .status;
+        }
+        expect(status).toBe('succeeded');
+      } finally {
+        if (!dropped) await query(dbUrl, allowSuccess);
+      }
+    });
+  });
+
   describe('refused uploads', () => {
     const post = async (parts: Parameters<typeof multipart>[0]) =>
       testApp.asAdmin({ method: 'POST', url: '/v1/imports', ...(await multipart(parts)) });

@@ -132,16 +132,27 @@ export class ImportsService implements OnModuleInit {
       this.logger.error({ err: error, importRunId: run.id }, 'import failed');
       // Client-facing problems (bad format) are final; anything else may succeed on a retry.
       const final = (error as { getStatus?: () => number }).getStatus?.() !== undefined;
-      Object.assign(run, {
-        status: final ? ImportStatus.Rejected : ImportStatus.Failed,
-        error: final ? message : 'the import failed unexpectedly; it is retried automatically',
-        finishedAt: new Date(),
-      });
+      const status = final ? ImportStatus.Rejected : ImportStatus.Failed;
+      // A fresh context and plain updates: when saving the result was what failed, the first
+      // context still holds those changes and would fail the same way, leaving 'running'.
+      const failed = this.em.fork();
+      await failed.nativeUpdate(
+        ImportRun,
+        { id: run.id },
+        {
+          status,
+          error: final
+            ? message
+            : job.attempt >= job.maxAttempts
+              ? `the import failed unexpectedly ${job.attempt} times; upload it again`
+              : 'the import failed unexpectedly; it is retried automatically',
+          finishedAt: new Date(),
+        },
+      );
       // A final refusal is never retried: its bytes are not needed any more.
-      if (final) em.remove(payload);
-      await em.flush();
+      if (final) await failed.nativeDelete(ImportPayload, { importRunId: run.id });
       if (final || job.attempt >= job.maxAttempts) {
-        await this.events.emit('import.finished', { importRunId: run.id, outcome: run.status });
+        await this.events.emit('import.finished', { importRunId: run.id, outcome: status });
       }
       if (!final) throw error;
     }
