@@ -6,7 +6,7 @@ import type { ModelVersionView } from '../src/training/model.dto';
 import { HISTORY_FILES, sharedDataPath } from './fixtures/shared-data';
 import { query } from './support/databases';
 import { startTestApp, type Inject, TestApp } from './support/test-app';
-import { train } from './support/training';
+import { train, waitForTraining } from './support/training';
 
 /** The README's own ledger check ("Verifying the ledger yourself"), run as printed. */
 const readmeVerifyLedger = (() => {
@@ -87,6 +87,27 @@ describe('model lifecycle (e2e)', () => {
       expect(response.headers['content-type']).toMatch(/problem\+json/);
       expect(response.json().errors.map((e: { field: string }) => e.field)).toContain(field);
     }
+  });
+
+  it('fails a run with too few results to learn from, and makes no version', async () => {
+    // The opening weekend of 2023-24: 10 matches.
+    const created = await inject({
+      method: 'POST',
+      url: '/v1/training-runs',
+      payload: {
+        modelType: 'elo',
+        competitions: [PREMIER_LEAGUE],
+        from: '2023-08-11',
+        to: '2023-08-15',
+      },
+    });
+    expect(created.statusCode).toBe(202);
+    const run = await waitForTraining(inject, created.json().id);
+    expect(run).toMatchObject({ status: 'failed', modelVersionId: null });
+    expect(run.error).toMatch(
+      /^only 10 finished matches in the data window; a model needs at least 20$/,
+    );
+    expect((await inject({ url: '/v1/models' })).json()).toEqual([]);
   });
 
   it('trains an Elo model: the first version of a scope becomes its champion', async () => {

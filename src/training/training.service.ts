@@ -32,6 +32,11 @@ import { searchSpaceErrors } from './search-space';
 import type { CreateTrainingRunBody } from './training.dto';
 
 export const TRAINING_QUEUE = 'training';
+/**
+ * Fewer results than this say next to nothing about the teams, yet the first version of a scope
+ * would become its champion and serve predictions (AUTO_TRAIN_MIN_MATCHES is at least this).
+ */
+const MIN_TRAINING_MATCHES = 20;
 const MAX_ATTEMPTS = 3;
 const CANCEL_POLL_MS = 500;
 const DAY_MS = 86_400_000;
@@ -258,8 +263,11 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
         ...(run.dataFrom ? { from: run.dataFrom } : {}),
         ...(run.dataTo ? { to: run.dataTo } : {}),
       });
-      if (matches.length === 0)
-        throw new FinalTrainingError('no finished matches in the data window');
+      if (matches.length < MIN_TRAINING_MATCHES) {
+        throw new FinalTrainingError(
+          `only ${matches.length} finished matches in the data window; a model needs at least ${MIN_TRAINING_MATCHES}`,
+        );
+      }
       const loadMs = Date.now() - started;
       const lastKickoff = matches[matches.length - 1].kickoff;
       // Deterministic fit time: the given end of the window, else the day after the last result.
