@@ -1,3 +1,5 @@
+import { isDeepStrictEqual } from 'node:util';
+import { ModulesContainer } from '@nestjs/core';
 import { Inject, startTestApp, TestApp } from './support/test-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -177,6 +179,10 @@ describe('HTTP basics: health, problem+json errors, request ids, headers, docs',
       await expectFieldErrors('/v1/matches/abc', ['id']);
       await expectFieldErrors('/v1/matches/0', ['id']);
       await expectFieldErrors('/v1/matches/1.5', ['id']);
+      await expectFieldErrors('/v1/matches?team=2147483648', ['team']);
+      await expectFieldErrors('/v1/predictions/simulate', ['fixtures.0.homeTeamId'], {
+        fixtures: [{ homeTeamId: 2147483648, awayTeamId: 1 }],
+      });
     });
 
     it('ids that are not UUIDs, in the path or the query', async () => {
@@ -350,6 +356,68 @@ describe('HTTP basics: health, problem+json errors, request ids, headers, docs',
           )
           .map(({ route }) => route);
         expect(missing).toEqual([]);
+      });
+
+      it('documents each import body under its own media type', () => {
+        const body = document.paths['/v1/imports'].post.requestBody as {
+          content: Record<string, { schema: { $ref?: string; properties?: object } }>;
+        };
+        expect(body.content['application/json'].schema.$ref).toMatch(/ImportFromUrlBody$/);
+        expect(body.content['multipart/form-data'].schema.properties).toMatchObject({
+          file: { type: 'string', format: 'binary' },
+        });
+      });
+
+      it('types every id path parameter as an integer or a UUID, with its bounds', () => {
+        const ids = operations().flatMap(({ route, operation }) =>
+          ((operation.parameters ?? []) as Array<{ name: string; in: string; schema?: object }>)
+            .filter((p) => p.in === 'path' && /^(id|keyId)$/.test(p.name))
+            .map((p) => ({ route, name: p.name, schema: p.schema })),
+        );
+        expect(ids.length).toBeGreaterThan(20);
+        const integer = { type: 'integer', minimum: 1, maximum: 2147483647 };
+        const uuid = { type: 'string', format: 'uuid' };
+        const untyped = ids.filter(
+          (id) =>
+            !isDeepStrictEqual(id.schema, integer) &&
+            !isDeepStrictEqual(id.schema, uuid) &&
+            // Collector sources are named in the configuration (e.g. "virtual-league").
+            !id.route.includes('/v1/collector/sources/{id}'),
+        );
+        expect(untyped).toEqual([]);
+      });
+
+      it('documents the success status each route really answers with', () => {
+        // Nest answers POST with 201 and the rest with 200 unless @HttpCode says otherwise.
+        const METHODS = ['get', 'post', 'put', 'delete', 'patch', 'all', 'options', 'head'];
+        const mismatches: string[] = [];
+        let checked = 0;
+        for (const module of testApp.app.get(ModulesContainer).values()) {
+          for (const wrapper of module.controllers.values()) {
+            const prototype = (wrapper.metatype as { prototype?: object } | null)?.prototype;
+            if (!prototype) continue;
+            for (const name of Object.getOwnPropertyNames(prototype)) {
+              const handler = (prototype as Record<string, unknown>)[name];
+              if (typeof handler !== 'function' || name === 'constructor') continue;
+              const method = Reflect.getMetadata('method', handler) as number | undefined;
+              if (method === undefined) continue;
+              const responses = Reflect.getMetadata('swagger/apiResponse', handler) as
+                Record<string, unknown> | undefined;
+              const declared = Object.keys(responses ?? {}).filter((code) => /^[23]/.test(code));
+              const actual =
+                (Reflect.getMetadata('__httpCode__', handler) as number | undefined) ??
+                (METHODS[method] === 'post' ? 201 : 200);
+              checked++;
+              if (declared.length > 0 && !declared.includes(String(actual))) {
+                mismatches.push(
+                  `${wrapper.name}.${name}: answers ${actual}, documents ${declared}`,
+                );
+              }
+            }
+          }
+        }
+        expect(checked).toBeGreaterThan(50);
+        expect(mismatches).toEqual([]);
       });
 
       it('documents the 503 of the readiness check as the problem+json it sends', () => {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiHeader,
   ApiOkResponse,
@@ -21,7 +21,7 @@ import {
 } from './predictions.dto';
 import { bypassesCache, callerKey, sendPrediction, upcomingPageJson } from './prediction-http';
 import { PredictionsService } from './predictions.service';
-import { ParseIdPipe, ParseOptionalUuidPipe } from '../common/http/id-param';
+import { IdParam, ParseOptionalUuidPipe } from '../common/http/id-param';
 
 @ApiTags('predictions')
 @Controller({ version: '1' })
@@ -60,7 +60,7 @@ export class PredictionsController {
   @ApiResponse({ status: 304, description: 'Not modified: the ETag in If-None-Match is current' })
   @ApiProblems(400, 404, 422)
   async prediction(
-    @Param('id', ParseIdPipe) id: number,
+    @IdParam('id') id: number,
     // A single cheap pipe rather than a validated DTO: this is the hottest route.
     @Query('model', ParseOptionalUuidPipe) model: string | undefined,
     @Req() request: FastifyRequest,

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MAX_ID } from '../common/http/id-param';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -126,7 +127,7 @@ export class UpcomingQuery {
 }
 
 export class UpcomingItemView {
-  @ApiProperty() matchId!: number;
+  @ApiProperty({ type: 'integer' }) matchId!: number;
   @ApiPropertyOptional({ type: PredictionView }) prediction?: PredictionView;
   @ApiPropertyOptional({
     description: 'Why no prediction is given (e.g. no model covers the competition)',
@@ -135,14 +136,16 @@ export class UpcomingItemView {
 }
 
 export class SimulatedFixtureBody {
-  @ApiProperty({ example: 12 })
+  @ApiProperty({ type: 'integer', example: 12 })
   @IsInt()
   @Min(1)
+  @Max(MAX_ID)
   homeTeamId!: number;
 
-  @ApiProperty({ example: 7 })
+  @ApiProperty({ type: 'integer', example: 7 })
   @IsInt()
   @Min(1)
+  @Max(MAX_ID)
   awayTeamId!: number;
 
   @ApiPropertyOptional({ default: false })

@@ -87,7 +87,7 @@ export class ModelVersionView {
 }
 
 export class AliasEventView {
-  @ApiProperty() id!: number;
+  @ApiProperty({ type: 'integer' }) id!: number;
   @ApiProperty() scope!: string;
   @ApiProperty({ enum: MODEL_ALIASES }) alias!: string;
   @ApiProperty({ nullable: true, type: String }) versionId!: string | null;

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ParseUuidPipe } from '../common/http/id-param';
+import { UuidParam } from '../common/http/id-param';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../common/http/actor';
 import { setPageHeaders, pageOffset } from '../common/http/pagination';
@@ -67,7 +67,7 @@ export class ModelsController {
   @ApiOperation({ summary: 'A model version with its fitted parameters' })
   @ApiOkResponse({ type: ModelVersionView })
   @ApiProblems(400, 404)
-  async get(@Param('id', ParseUuidPipe) id: string): Promise<ModelVersionView> {
+  async get(@UuidParam('id') id: string): Promise<ModelVersionView> {
     const version = await this.registry.get(id, true);
     const aliases = await this.registry.aliasesOf([id]);
     return ModelVersionView.of(version, aliases.get(id) ?? [], true);
@@ -84,7 +84,7 @@ export class ModelsController {
   @ApiOkResponse({ type: ModelVersionView })
   @ApiProblems(400, 404, 409)
   async promote(
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: PromoteBody,
     @Req() request: FastifyRequest,
   ): Promise<ModelVersionView> {
@@ -105,7 +105,7 @@ export class ModelsController {
   @ApiOkResponse({ type: ModelVersionView, description: 'The restored champion' })
   @ApiProblems(400, 404, 409)
   async rollback(
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Req() request: FastifyRequest,
   ): Promise<ModelVersionView> {
     const restored = await this.registry.rollback(id, actorOf(request));

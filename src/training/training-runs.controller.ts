@@ -1,17 +1,6 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ParseUuidPipe } from '../common/http/id-param';
+import { UuidParam } from '../common/http/id-param';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../common/http/actor';
 import { PageQuery, setPageHeaders, pageOffset } from '../common/http/pagination';
@@ -63,7 +52,7 @@ export class TrainingRunsController {
   @ApiOperation({ summary: 'A training run: status, progress, timings, log and error (admin)' })
   @ApiOkResponse({ type: TrainingRunView })
   @ApiProblems(400, 404)
-  async get(@Param('id', ParseUuidPipe) id: string): Promise<TrainingRunView> {
+  async get(@UuidParam('id') id: string): Promise<TrainingRunView> {
     return TrainingRunView.of(await this.training.get(id));
   }
 
@@ -72,7 +61,7 @@ export class TrainingRunsController {
   @ApiOkResponse({ type: TrainingRunView })
   @ApiProblems(400, 404, 409)
   async cancel(
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Req() request: FastifyRequest,
   ): Promise<TrainingRunView> {
     return TrainingRunView.of(await this.training.cancel(id, actorOf(request)));

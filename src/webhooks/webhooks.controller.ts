@@ -5,7 +5,6 @@ import {
   Get,
   Header,
   HttpCode,
-  Param,
   Patch,
   Post,
   Query,
@@ -21,7 +20,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ParseUuidPipe } from '../common/http/id-param';
+import { UuidParam } from '../common/http/id-param';
 import { UserRoute } from '../common/auth/access.decorators';
 import { CurrentPrincipal, type Principal } from '../common/auth/principal';
 import { PageQuery, setPageHeaders, pageOffset } from '../common/http/pagination';
@@ -100,7 +99,7 @@ export class WebhooksController {
   @ApiProblems(400, 404)
   async get(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
   ): Promise<WebhookView> {
     return WebhookView.of(await this.webhooks.get(principal, id));
   }
@@ -111,7 +110,7 @@ export class WebhooksController {
   @ApiProblems(400, 404)
   async update(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: UpdateWebhookBody,
     @Req() request: FastifyRequest,
   ): Promise<WebhookView> {
@@ -125,7 +124,7 @@ export class WebhooksController {
   @ApiProblems(400, 404)
   async remove(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Req() request: FastifyRequest,
   ): Promise<void> {
     await this.webhooks.remove(principal, id, meta(request));
@@ -140,7 +139,7 @@ export class WebhooksController {
   @ApiProblems(400, 404)
   async enable(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Req() request: FastifyRequest,
   ): Promise<WebhookView> {
     return WebhookView.of(await this.webhooks.enable(principal, id, meta(request)));
@@ -158,7 +157,7 @@ export class WebhooksController {
   @ApiProblems(400, 404)
   async rotateSecret(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: RotateSecretBody,
     @Req() request: FastifyRequest,
   ): Promise<WebhookSecretView> {
@@ -183,7 +182,7 @@ export class WebhooksController {
   @ApiProblems(400, 404, 409)
   async ping(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
   ): Promise<WebhookDeliveryView> {
     return WebhookDeliveryView.of(await this.webhooks.ping(principal, id));
   }
@@ -196,7 +195,7 @@ export class WebhooksController {
   @ApiProblems(400, 404)
   async deliveries(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Query() query: PageQuery,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Header,
-  HttpCode,
-  Param,
-  Post,
-  Put,
-  Req,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Post, Put, Req } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -18,7 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ParseUuidPipe } from '../../common/http/id-param';
+import { UuidParam } from '../../common/http/id-param';
 import { UserRoute, ViewerRoute } from '../../common/auth/access.decorators';
 import { CurrentPrincipal, type Principal } from '../../common/auth/principal';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
@@ -152,7 +141,7 @@ export class AccountController {
   @ApiProblems(400, 404)
   async revokeSession(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Req() request: FastifyRequest,
   ): Promise<void> {
     await this.sessions.revokeSession(principal.userId, id);
@@ -208,7 +197,7 @@ export class AccountController {
   @ApiProblems(400, 404)
   async revokeKey(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Req() request: FastifyRequest,
   ): Promise<void> {
     await this.apiKeys.revoke(principal.userId, id, principal, requestMeta(request));

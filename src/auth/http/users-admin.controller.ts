@@ -5,7 +5,6 @@ import {
   Get,
   Header,
   HttpCode,
-  Param,
   Patch,
   Post,
   Query,
@@ -20,7 +19,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ParseUuidPipe } from '../../common/http/id-param';
+import { UuidParam } from '../../common/http/id-param';
 import { AdminRoute } from '../../common/auth/access.decorators';
 import { CurrentPrincipal, type Principal } from '../../common/auth/principal';
 import { PageQuery, setPageHeaders, pageOffset } from '../../common/http/pagination';
@@ -76,7 +75,7 @@ export class UsersAdminController {
   @ApiOperation({ summary: 'One account (admin)' })
   @ApiOkResponse({ type: UserView })
   @ApiProblems(400, 404)
-  async get(@Param('id', ParseUuidPipe) id: string): Promise<UserView> {
+  async get(@UuidParam('id') id: string): Promise<UserView> {
     return UserView.of(await this.users.get(id));
   }
 
@@ -87,7 +86,7 @@ export class UsersAdminController {
   @ApiOkResponse({ type: UserView })
   @ApiProblems(400, 404, 409)
   async update(
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: UpdateUserBody,
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
@@ -104,7 +103,7 @@ export class UsersAdminController {
   @ApiNoContentResponse({ description: 'Erased' })
   @ApiProblems(400, 404, 409)
   async erase(
-    @Param('id', ParseUuidPipe) id: string,
+    @UuidParam('id') id: string,
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
   ): Promise<void> {
@@ -115,7 +114,7 @@ export class UsersAdminController {
   @ApiOperation({ summary: "An account's API keys (admin)" })
   @ApiOkResponse({ type: [ApiKeyView] })
   @ApiProblems(400, 404)
-  async keys(@Param('id', ParseUuidPipe) id: string): Promise<ApiKeyView[]> {
+  async keys(@UuidParam('id') id: string): Promise<ApiKeyView[]> {
     await this.users.get(id);
     return (await this.apiKeys.list(id)).map(ApiKeyView.of);
   }
@@ -125,8 +124,8 @@ export class UsersAdminController {
   @ApiOkResponse({ type: ApiKeyView })
   @ApiProblems(400, 404)
   async setPlan(
-    @Param('id', ParseUuidPipe) id: string,
-    @Param('keyId', ParseUuidPipe) keyId: string,
+    @UuidParam('id') id: string,
+    @UuidParam('keyId') keyId: string,
     @Body() body: SetPlanBody,
   ): Promise<ApiKeyView> {
     return ApiKeyView.of(await this.apiKeys.setPlan(id, keyId, body.plan));
@@ -138,8 +137,8 @@ export class UsersAdminController {
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiProblems(400, 404)
   async revokeKey(
-    @Param('id', ParseUuidPipe) id: string,
-    @Param('keyId', ParseUuidPipe) keyId: string,
+    @UuidParam('id') id: string,
+    @UuidParam('keyId') keyId: string,
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
   ): Promise<void> {
@@ -190,7 +189,7 @@ export class InvitationsController {
   @ApiOperation({ summary: 'Withdraw an open invitation (admin)' })
   @ApiNoContentResponse({ description: 'Withdrawn' })
   @ApiProblems(400, 404)
-  async revoke(@Param('id', ParseUuidPipe) id: string): Promise<void> {
+  async revoke(@UuidParam('id') id: string): Promise<void> {
     await this.invitations.revoke(id);
   }
 }

@@ -1,4 +1,5 @@
-import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
+import { Injectable, Param, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
+import { ApiParam } from '@nestjs/swagger';
 import { ValidationProblem } from '../problem/problem.exception';
 
 /** The largest id a PostgreSQL integer column holds. */
@@ -41,4 +42,36 @@ export class ParseUuidPipe implements PipeTransform<string, string | undefined> 
 @Injectable()
 export class ParseOptionalUuidPipe extends ParseUuidPipe {
   protected override readonly optional = true;
+}
+
+interface ParamSchema {
+  type: 'integer' | 'string';
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+}
+
+/** Documents a path parameter on the method that declares it (a parameter decorator cannot). */
+function documentParam(name: string, schema: ParamSchema): ParameterDecorator {
+  return (target, key) => {
+    if (key === undefined) return;
+    const descriptor = Object.getOwnPropertyDescriptor(target, key) as PropertyDescriptor;
+    ApiParam({ name, schema })(target, key, descriptor);
+  };
+}
+
+/** A numeric id path parameter, parsed by ParseIdPipe and documented as the integer it is. */
+export function IdParam(name = 'id'): ParameterDecorator {
+  return (target, key, index) => {
+    Param(name, ParseIdPipe)(target, key, index);
+    documentParam(name, { type: 'integer', minimum: 1, maximum: MAX_ID })(target, key, index);
+  };
+}
+
+/** A UUID path parameter, parsed by ParseUuidPipe and documented as one. */
+export function UuidParam(name = 'id'): ParameterDecorator {
+  return (target, key, index) => {
+    Param(name, ParseUuidPipe)(target, key, index);
+    documentParam(name, { type: 'string', format: 'uuid' })(target, key, index);
+  };
 }

@@ -39,7 +39,7 @@ export class ImportCountsView {
 }
 
 export class NewTeamView {
-  @ApiProperty() teamId!: number;
+  @ApiProperty({ type: 'integer' }) teamId!: number;
   @ApiProperty() name!: string;
   @ApiProperty({ example: [{ teamId: 3, name: 'Nottingham', score: 0.82 }] })
   suggestions!: Array<{ teamId: number; name: string; score: number }>;

@@ -1,8 +1,6 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBody,
-  ApiConsumes,
   ApiExtraModels,
   ApiOkResponse,
   ApiOperation,
@@ -10,7 +8,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
-import { ParseUuidPipe } from '../../common/http/id-param';
+import { UuidParam } from '../../common/http/id-param';
 import { validate } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PageQuery, setPageHeaders, pageOffset } from '../../common/http/pagination';
@@ -36,22 +34,23 @@ export class ImportsController {
       'Formats: football-data.co.uk, the history CSV, international results; detected from the header ' +
       'unless `format` is given. A URL answering an error status, HTML or an empty body is refused (422) ' +
       'before anything is written. Follow progress at GET /v1/imports/{id}.',
-  })
-  @ApiConsumes('application/json', 'multipart/form-data')
-  @ApiBody({
-    schema: {
-      oneOf: [
-        { $ref: getSchemaPath(ImportFromUrlBody) },
-        {
-          type: 'object',
-          required: ['file'],
-          properties: {
-            file: { type: 'string', format: 'binary' },
-            format: { type: 'string', enum: [...FORMATS] },
-            strict: { type: 'boolean' },
+    // One schema per media type: @ApiBody would give both the same one.
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': { schema: { $ref: getSchemaPath(ImportFromUrlBody) } },
+        'multipart/form-data': {
+          schema: {
+            type: 'object',
+            required: ['file'],
+            properties: {
+              file: { type: 'string', format: 'binary' },
+              format: { type: 'string', enum: [...FORMATS] },
+              strict: { type: 'boolean' },
+            },
           },
         },
-      ],
+      },
     },
   })
   @ApiAcceptedResponse({ type: ImportRunView })
@@ -81,7 +80,7 @@ export class ImportsController {
   @ApiOperation({ summary: 'An import run: status, progress, counts and every row issue (admin)' })
   @ApiOkResponse({ type: ImportRunView })
   @ApiProblems(400, 404)
-  async get(@Param('id', ParseUuidPipe) id: string): Promise<ImportRunView> {
+  async get(@UuidParam('id') id: string): Promise<ImportRunView> {
     return ImportRunView.of(await this.imports.get(id));
   }
 

@@ -1,11 +1,11 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ViewerRoute } from '../../common/auth/access.decorators';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { NotFoundProblem } from '../../common/problem/problem.exception';
 import { MatchView } from '../read/match.dto';
 import { LiveMatchesService, OddsMovementView } from './live-matches.service';
-import { ParseIdPipe } from '../../common/http/id-param';
+import { IdParam } from '../../common/http/id-param';
 
 export class OddsMovementDto implements OddsMovementView {
   @ApiProperty({ example: '1x2', enum: ['1x2', 'ou25', 'btts'] }) market!: string;
@@ -42,7 +42,7 @@ export class LiveMatchesController {
   })
   @ApiOkResponse({ type: [OddsMovementDto] })
   @ApiProblems(400, 404)
-  async movements(@Param('id', ParseIdPipe) id: number): Promise<OddsMovementView[]> {
+  async movements(@IdParam('id') id: number): Promise<OddsMovementView[]> {
     const movements = await this.live.movements(id);
     if (!movements) throw new NotFoundProblem('match', id);
     return movements;

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setPageHeaders } from '../../common/http/pagination';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
@@ -15,7 +15,7 @@ import {
   TeamPageView,
   TeamView,
 } from './team.dto';
-import { ParseIdPipe } from '../../common/http/id-param';
+import { IdParam } from '../../common/http/id-param';
 
 @ApiTags('matches')
 @Controller({ version: '1' })
@@ -55,16 +55,16 @@ export class CatalogueController {
   @ApiOperation({ summary: 'One team with its aliases' })
   @ApiOkResponse({ type: TeamView })
   @ApiProblems(400, 404)
-  team(@Param('id', ParseIdPipe) id: number): Promise<TeamView> {
+  team(@IdParam('id') id: number): Promise<TeamView> {
     return this.catalogue.team(id);
   }
 
   @Post('teams/:id/aliases')
   @AdminRoute()
   @ApiOperation({ summary: 'Add a spelling that names this team (admin)' })
-  @ApiOkResponse({ type: TeamView })
+  @ApiCreatedResponse({ type: TeamView })
   @ApiProblems(400, 404, 409)
-  addAlias(@Param('id', ParseIdPipe) id: number, @Body() body: AddAliasBody): Promise<TeamView> {
+  addAlias(@IdParam('id') id: number, @Body() body: AddAliasBody): Promise<TeamView> {
     return this.catalogue.addAlias(id, body.alias);
   }
 
@@ -77,10 +77,7 @@ export class CatalogueController {
   })
   @ApiOkResponse({ type: MergeResultView })
   @ApiProblems(400, 404, 409)
-  merge(
-    @Param('id', ParseIdPipe) id: number,
-    @Body() body: MergeTeamBody,
-  ): Promise<MergeResultView> {
+  merge(@IdParam('id') id: number, @Body() body: MergeTeamBody): Promise<MergeResultView> {
     return this.catalogue.merge(id, body.intoTeamId);
   }
 
@@ -106,7 +103,7 @@ export class CatalogueController {
   @ApiOperation({ summary: 'One match with all its odds snapshots' })
   @ApiOkResponse({ type: MatchDetailView })
   @ApiProblems(400, 404)
-  match(@Param('id', ParseIdPipe) id: number): Promise<MatchDetailView> {
+  match(@IdParam('id') id: number): Promise<MatchDetailView> {
     return this.catalogue.match(id);
   }
 }

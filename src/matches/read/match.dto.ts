@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MAX_ID } from '../../common/http/id-param';
 import { Transform, Type } from 'class-transformer';
-import { IsDate, IsEnum, IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import {
+  IsDate,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { PageQuery } from '../../common/http/pagination';
 import { Match, MatchStatus, OddsSnapshot } from '../entities';
 import { apiDateMessage, toApiDate } from '../../common/http/api-date';
@@ -12,11 +23,12 @@ export class MatchListQuery extends PageQuery {
   @MaxLength(120)
   competition?: string;
 
-  @ApiPropertyOptional({ description: 'Team id (home or away)', example: 12 })
+  @ApiPropertyOptional({ type: 'integer', description: 'Team id (home or away)', example: 12 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_ID)
   team?: number;
 
   @ApiPropertyOptional({ example: '2023-2024' })
@@ -55,19 +67,19 @@ export class MatchListQuery extends PageQuery {
 }
 
 export class TeamRef {
-  @ApiProperty({ example: 12 }) id!: number;
+  @ApiProperty({ type: 'integer', example: 12 }) id!: number;
   @ApiProperty({ example: 'Manchester City' }) name!: string;
 }
 
 export class CompetitionRef {
-  @ApiProperty({ example: 1 }) id!: number;
+  @ApiProperty({ type: 'integer', example: 1 }) id!: number;
   @ApiProperty({ example: 'england/premier-league' }) code!: string;
   @ApiProperty({ example: 'Premier League' }) name!: string;
   @ApiProperty({ example: 'England', nullable: true, type: String }) country!: string | null;
 }
 
 export class MatchView {
-  @ApiProperty({ example: 4711 }) id!: number;
+  @ApiProperty({ type: 'integer', example: 4711 }) id!: number;
   @ApiProperty({ type: CompetitionRef }) competition!: CompetitionRef;
   @ApiProperty({ example: '2024-2025' }) season!: string;
   @ApiProperty({ example: '2024-08-16T19:00:00.000Z' }) kickoff!: string;

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MAX_ID } from '../../common/http/id-param';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination';
 
 export class TeamListQuery extends PageQuery {
@@ -16,14 +17,14 @@ export class TeamListQuery extends PageQuery {
 }
 
 export class AliasView {
-  @ApiProperty({ example: 7 }) id!: number;
+  @ApiProperty({ type: 'integer', example: 7 }) id!: number;
   @ApiProperty({ example: 'Man City' }) alias!: string;
   @ApiProperty({ example: 'curated', enum: ['canonical', 'curated', 'import', 'admin'] })
   origin!: string;
 }
 
 export class TeamView {
-  @ApiProperty({ example: 12 }) id!: number;
+  @ApiProperty({ type: 'integer', example: 12 }) id!: number;
   @ApiProperty({ example: 'Manchester City' }) name!: string;
   @ApiProperty({ example: 'England', nullable: true, type: String }) country!: string | null;
   @ApiProperty({ type: [AliasView] }) aliases!: AliasView[];
@@ -45,15 +46,16 @@ export class AddAliasBody {
 }
 
 export class MergeTeamBody {
-  @ApiProperty({ description: 'The team that absorbs this one', example: 12 })
+  @ApiProperty({ type: 'integer', description: 'The team that absorbs this one', example: 12 })
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_ID)
   intoTeamId!: number;
 }
 
 export class MergeResultView {
-  @ApiProperty({ example: 12 }) intoTeamId!: number;
+  @ApiProperty({ type: 'integer', example: 12 }) intoTeamId!: number;
   @ApiProperty({ example: 38, description: 'Matches moved onto the absorbing team' })
   matchesMoved!: number;
   @ApiProperty({ example: 2, description: 'Duplicate fixtures folded into an existing match' })
@@ -61,7 +63,7 @@ export class MergeResultView {
 }
 
 export class CompetitionView {
-  @ApiProperty({ example: 1 }) id!: number;
+  @ApiProperty({ type: 'integer', example: 1 }) id!: number;
   @ApiProperty({ example: 'england/premier-league' }) code!: string;
   @ApiProperty({ example: 'Premier League' }) name!: string;
   @ApiProperty({ example: 'England', nullable: true, type: String }) country!: string | null;

@@ -1,5 +1,5 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ParseUuidPipe } from '../../common/http/id-param';
+import { Controller, Get, Query } from '@nestjs/common';
+import { UuidParam } from '../../common/http/id-param';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -95,7 +95,7 @@ export class PerformanceController {
   })
   @ApiOkResponse({ type: VersionPerformanceView })
   @ApiProblems(400, 404)
-  async version(@Param('id', ParseUuidPipe) id: string): Promise<VersionPerformanceView> {
+  async version(@UuidParam('id') id: string): Promise<VersionPerformanceView> {
     const version = await this.registry.get(id);
     const [performance] = await this.performance.byVersion({ versionId: id });
     return {
