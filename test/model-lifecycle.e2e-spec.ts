@@ -154,6 +154,27 @@ describe('model lifecycle (e2e)', () => {
     expect(b.aliases).toEqual([]);
   });
 
+  it('fits at the last result when the window ends later, even in the future', async () => {
+    const later = await train(inject, {
+      modelType: 'elo',
+      competitions: [PREMIER_LEAGUE],
+      to: '2099-01-01',
+    });
+    const a = (await inject({ url: `/v1/models/${versions.elo.id}` })).json<ModelVersionView>();
+    const b = (
+      await inject({ url: `/v1/models/${later.modelVersionId}` })
+    ).json<ModelVersionView>();
+    expect(b.asOf).toBe(a.asOf);
+    expect(b.parameters).toEqual(a.parameters);
+    expect(b.evaluation).toEqual(a.evaluation);
+    // Held-out windows are ISO dates, like every other date of the API.
+    expect(b.evaluation).toMatchObject({
+      from: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      until: a.asOf,
+      matches: expect.any(Number),
+    });
+  });
+
   it('allows one active run per scope and cancels a running one', async () => {
     const first = await inject({
       method: 'POST',

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/http/pagination';
-import { SERVED_MODEL_TYPES } from '../modelling';
+import { SERVED_MODEL_TYPES, type ModelEvaluation } from '../modelling';
 import { MODEL_ALIASES, ModelAliasEvent, ModelVersion, type ModelAliasName } from './entities';
 
 export class ModelListQuery extends PageQuery {
@@ -31,6 +31,27 @@ export class PromoteBody {
   @IsString()
   @MaxLength(500)
   reason?: string;
+}
+
+/** The stored evaluation with its held-out windows as ISO dates, like every other date of the API. */
+function evaluationView(evaluation: ModelEvaluation): object {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const { from, until, windowsByCompetition, ...rest } = evaluation;
+  return {
+    from: iso(from),
+    until: iso(until),
+    ...(windowsByCompetition
+      ? {
+          windowsByCompetition: Object.fromEntries(
+            Object.entries(windowsByCompetition).map(([competition, w]) => [
+              competition,
+              { from: iso(w.from), until: iso(w.until) },
+            ]),
+          ),
+        }
+      : {}),
+    ...rest,
+  };
 }
 
 export class ModelVersionView {
@@ -70,7 +91,7 @@ export class ModelVersionView {
       competitions: v.competitions,
       aliases,
       hyperparameters: v.hyperparameters,
-      evaluation: v.evaluation,
+      evaluation: evaluationView(v.evaluation),
       search: v.search,
       fingerprint: v.fingerprint,
       matchesUsed: v.matchesUsed,

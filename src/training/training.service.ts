@@ -270,8 +270,10 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
       }
       const loadMs = Date.now() - started;
       const lastKickoff = matches[matches.length - 1].kickoff;
-      // Deterministic fit time: the given end of the window, else the day after the last result.
-      const asOf = run.dataTo?.getTime() ?? (Math.floor(lastKickoff / DAY_MS) + 1) * DAY_MS;
+      // Deterministic fit time: the day after the last result, or the window's end if earlier. A
+      // later `to` (even one in the future) would only empty the held-out weeks.
+      const dayAfterLast = (Math.floor(lastKickoff / DAY_MS) + 1) * DAY_MS;
+      const asOf = Math.min(run.dataTo?.getTime() ?? Infinity, dayAfterLast);
       await this.appendLog(run.id, `loaded ${matches.length} finished matches in ${loadMs} ms`);
       const trainStarted = Date.now();
       const trained = await runTrainingInThread(
