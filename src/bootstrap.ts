@@ -12,6 +12,7 @@ import { registerSecurityHeaders } from './common/http/security-headers';
 import { registerInputGuards } from './common/http/input-guards';
 import { registerRequestLogging } from './infrastructure/logging/request-logging';
 import { ROOT_LOGGER } from './infrastructure/logging/logging.module';
+import { StartupLogs } from './infrastructure/logging/startup-logs';
 import { setUpSwagger } from './common/http/swagger';
 import { restrictToOperationalRoutes } from './common/http/operational-routes';
 import { ReadinessRegistry } from './infrastructure/health/readiness.registry';
@@ -52,10 +53,13 @@ export async function createApp(): Promise<NestFastifyApplication> {
     return503OnClosing: false,
   });
   trackRoutes(adapter.getInstance());
+  const startupLogs = new StartupLogs();
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
-    bufferLogs: true,
+    logger: startupLogs,
   });
-  app.useLogger(app.get(Logger));
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  startupLogs.replayInto(logger);
   const config = app.get(AppConfig);
   proxyTrust.configure(config.trustedProxies);
   const fastify = app.getHttpAdapter().getInstance();

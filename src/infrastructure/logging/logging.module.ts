@@ -4,6 +4,7 @@ import pino, { type Logger as PinoInstance } from 'pino';
 import { AppConfig } from '../../config/app-config';
 import { traceFieldsForLogs } from '../tracing/span-attributes';
 import { REDACTED_PATHS, requestIdForLogs } from './request-logging';
+import { logTimestamp } from './startup-logs';
 
 /** The application's one pino instance (bootstrap logs requests through it). */
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
@@ -17,6 +18,7 @@ export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
       useFactory: (config: AppConfig): PinoInstance =>
         pino({
           level: config.logLevel,
+          timestamp: logTimestamp,
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
           // requestId on lines written while serving a request; trace_id / span_id inside a
           // span (only when tracing is on).

@@ -1,0 +1,77 @@
+import { ConsoleLogger, type LoggerService } from '@nestjs/common';
+
+type Level = 'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal';
+
+interface BufferedLine {
+  level: Level;
+  args: unknown[];
+  time: number;
+}
+
+/** The time a replayed line was written, while it is being replayed. */
+let replayedTime: number | undefined;
+
+/**
+ * pino's `timestamp` option: now, or the original time of a start-up line being replayed.
+ * (Nest's own bufferLogs replays with the time of the replay: every start-up line, migrations
+ * included, would seem to happen in the same millisecond.)
+ */
+export const logTimestamp = (): string => `,"time":${replayedTime ?? Date.now()}`;
+
+/**
+ * Nest's logger while the application is being created, before the configured logger exists:
+ * it keeps each line with the time it was written, then replays them into that logger.
+ */
+export class StartupLogs implements LoggerService {
+  private lines: BufferedLine[] = [];
+
+  /** A start-up that fails (bad configuration) exits before any replay: print what was kept. */
+  private readonly printOnExit = () => this.writeTo(new ConsoleLogger());
+
+  constructor(private readonly clock: () => number = Date.now) {
+    process.once('exit', this.printOnExit);
+  }
+
+  log(...args: unknown[]): void {
+    this.keep('log', args);
+  }
+  error(...args: unknown[]): void {
+    this.keep('error', args);
+  }
+  warn(...args: unknown[]): void {
+    this.keep('warn', args);
+  }
+  debug(...args: unknown[]): void {
+    this.keep('debug', args);
+  }
+  verbose(...args: unknown[]): void {
+    this.keep('verbose', args);
+  }
+  fatal(...args: unknown[]): void {
+    this.keep('fatal', args);
+  }
+
+  /** Writes every kept line to `logger`, in order, each with its own time. */
+  replayInto(logger: LoggerService): void {
+    process.removeListener('exit', this.printOnExit);
+    this.writeTo(logger);
+  }
+
+  private writeTo(logger: LoggerService): void {
+    const lines = this.lines;
+    this.lines = [];
+    try {
+      for (const { level, args, time } of lines) {
+        replayedTime = time;
+        const write = logger[level]?.bind(logger) ?? logger.log.bind(logger);
+        (write as (...a: unknown[]) => void)(...args);
+      }
+    } finally {
+      replayedTime = undefined;
+    }
+  }
+
+  private keep(level: Level, args: unknown[]): void {
+    this.lines.push({ level, args, time: this.clock() });
+  }
+}
