@@ -209,6 +209,21 @@ describe('HTTP basics: health, problem+json errors, request ids, headers, docs',
       expect(problem.errors?.[0].reason).toBe('modelType is required');
     });
 
+    it('a window that ends before it starts', async () => {
+      const problem = await expectFieldErrors('/v1/matches?from=2024-02-01&to=2024-01-01', ['to']);
+      expect(problem.errors?.[0].reason).toBe('to must be after from');
+      await expectFieldErrors('/v1/performance?from=2024-02-01&to=2024-02-01', ['to']);
+      await expectFieldErrors('/v1/predictions?from=2027-02-01T00:00:00Z&to=2027-01-01', ['to']);
+      await expectFieldErrors('/v1/audit?from=2026-02-01T00:00:00Z&to=2026-01-31T23:59:59Z', [
+        'to',
+      ]);
+      const ordered = await inject({
+        method: 'GET',
+        url: '/v1/matches?from=2024-01-01&to=2024-02-01',
+      });
+      expect(ordered.statusCode).toBe(200);
+    });
+
     it('a page number past any real page count', async () => {
       await expectFieldErrors('/v1/matches?page=1e20', ['page']);
       await expectFieldErrors('/v1/predictions?page=99999999999', ['page']);

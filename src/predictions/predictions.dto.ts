@@ -14,7 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsApiDate } from '../common/http/api-date';
+import { IsAfter, IsApiDate } from '../common/http/api-date';
 import { MAX_PAGE } from '../common/http/pagination';
 
 export class PredictionView {
@@ -107,6 +107,7 @@ export class UpcomingQuery {
   @ApiPropertyOptional({ example: '2027-01-31' })
   @IsOptional()
   @IsApiDate()
+  @IsAfter('from')
   to?: string;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1 })

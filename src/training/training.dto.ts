@@ -17,7 +17,7 @@ import {
 } from 'class-validator';
 import { SERVED_MODEL_TYPES, type ServedModelType } from '../modelling';
 import { TrainingRun, TrainingStatus } from './entities';
-import { IsApiDate } from '../common/http/api-date';
+import { IsAfter, IsApiDate } from '../common/http/api-date';
 
 export class EloHyperparametersDto {
   @ApiPropertyOptional({ example: 15, description: 'Update step (rating points)' })
@@ -195,10 +195,11 @@ export class CreateTrainingRunBody {
   @ApiPropertyOptional({
     example: '2024-07-01',
     description:
-      'Train on matches before this date; also the fit time. Default: the day after the latest result',
+      'Train on matches before this date. The fit time is the day after the latest result before it, or this date if earlier',
   })
   @IsOptional()
   @IsApiDate()
+  @IsAfter('from')
   to?: string;
 
   @ApiPropertyOptional({ type: HyperparametersDto, description: 'Overrides of the tuned defaults' })

@@ -162,9 +162,6 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
       );
     }
     const errors = body.searchSpace ? searchSpaceErrors(body.searchSpace) : [];
-    if (body.from && body.to && new Date(body.from) >= new Date(body.to)) {
-      errors.push({ field: 'to', reason: 'must be after from' });
-    }
     if (errors.length > 0) throw new ValidationProblem(errors);
 
     const em = this.em.fork();

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsDate, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination';
 import type { AuditRow } from '../repositories/audit.repository';
-import { apiDateMessage, toApiDate } from '../../common/http/api-date';
+import { apiDateMessage, IsAfter, toApiDate } from '../../common/http/api-date';
 
 const OUTCOMES = ['success', 'failure', 'denied'] as const;
 
@@ -34,6 +34,7 @@ export class AuditQuery extends PageQuery {
   @IsOptional()
   @Transform(toApiDate)
   @IsDate({ message: apiDateMessage('to') })
+  @IsAfter('from')
   to?: Date;
 }
 

@@ -51,3 +51,31 @@ export function IsApiDate(options?: ValidationOptions): PropertyDecorator {
 
 /** @IsDate()'s message for Date-typed fields transformed by toApiDate. */
 export const apiDateMessage = (field: string): string => `${field} ${REASON}`;
+
+/** The instant of a date field's value (a Date or an API date string), if it has a valid one. */
+function instantOf(value: unknown): number | undefined {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.getTime();
+  return isApiDate(value) ? Date.parse(value) : undefined;
+}
+
+/**
+ * The end of a window must come after its start (`from`): an inverted window is a mistake, not a
+ * request for nothing. Checked only when both are valid dates; their own checks report the rest.
+ */
+export function IsAfter(startField: string, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isAfter',
+      constraints: [startField],
+      validator: {
+        validate: (value, args) => {
+          const end = instantOf(value);
+          const start = instantOf((args?.object as Record<string, unknown>)[startField]);
+          return end === undefined || start === undefined || end > start;
+        },
+        defaultMessage: (args) => `${args?.property} must be after ${startField}`,
+      },
+    },
+    options,
+  );
+}

@@ -14,7 +14,7 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination';
 import { Match, MatchStatus, OddsSnapshot } from '../entities';
-import { apiDateMessage, toApiDate } from '../../common/http/api-date';
+import { apiDateMessage, IsAfter, toApiDate } from '../../common/http/api-date';
 
 export class MatchListQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Competition code or id', example: 'england/premier-league' })
@@ -58,6 +58,7 @@ export class MatchListQuery extends PageQuery {
   @IsOptional()
   @Transform(toApiDate)
   @IsDate({ message: apiDateMessage('to') })
+  @IsAfter('from')
   to?: Date;
 
   @ApiPropertyOptional({ enum: ['kickoff', '-kickoff'], default: 'kickoff' })

@@ -13,7 +13,7 @@ import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { PublicRoute } from '../../common/auth/access.decorators';
 import { ModelRegistryService } from '../../training/model-registry.service';
 import { PerformanceService } from './performance.service';
-import { IsApiDate } from '../../common/http/api-date';
+import { IsAfter, IsApiDate } from '../../common/http/api-date';
 
 class PerformanceQuery {
   @ApiPropertyOptional({ example: 'england/premier-league' })
@@ -30,6 +30,7 @@ class PerformanceQuery {
   @ApiPropertyOptional({ example: '2027-06-01', description: 'Matches kicking off before' })
   @IsOptional()
   @IsApiDate()
+  @IsAfter('from')
   to?: string;
 }
 
