@@ -94,6 +94,20 @@ describe('HTTP basics: health, problem+json errors, request ids, headers, docs',
       expect(problem.title).toBe('Not found');
     });
 
+    it('a body in a media type no route reads is a 415 saying what to send', async () => {
+      for (const type of ['text/plain', 'application/xml']) {
+        const response = await inject({
+          method: 'POST',
+          url: '/v1/training-runs',
+          headers: { 'content-type': type },
+          payload: 'modelType=elo',
+        });
+        const problem = expectProblem(response, 415, '/v1/training-runs');
+        expect(problem.detail).toContain('application/json');
+        expect(problem.detail).toContain(type);
+      }
+    });
+
     it('a malformed JSON body is a 400 problem', async () => {
       const response = await inject({
         method: 'POST',

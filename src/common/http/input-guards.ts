@@ -42,6 +42,9 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
  * prototype-poisoning checks) and before Nest's validation pipe.
  */
 export function registerInputGuards(fastify: FastifyInstance): void {
+  // No route reads plain text: such a body reached validation as a bare string and was refused
+  // for missing fields rather than for its media type (415).
+  fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', (request, _reply, done) => {
     if (!request.url.includes('%00')) return done();
     const field = fieldWithNul(request.params) ?? fieldWithNul(request.query) ?? 'url';

@@ -72,6 +72,16 @@ export class ProblemFilter implements ExceptionFilter {
       } as ProblemDetails;
     }
     const status = httpStatusOf(exception);
+    if (status === 415) {
+      const sent = request.headers['content-type'] ?? 'none';
+      return {
+        type: 'about:blank',
+        title: TITLES[415] ?? 'Unsupported media type',
+        status,
+        detail: `request bodies are application/json (imports also take multipart/form-data), not ${sent}`,
+        ...base,
+      };
+    }
     if (status !== undefined && status < 500) {
       return {
         type: 'about:blank',
