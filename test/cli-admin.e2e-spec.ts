@@ -99,6 +99,24 @@ describe('first admin from the CLI (npm run cli -- create-admin)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--email');
   });
+
+  it('refuses an address that is not one, creating nothing', async () => {
+    const result = await cli(database.url, ['create-admin', '--email', 'not-an-address']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/create-admin refused: email: email must be an email/);
+    const rows = await query(database.url, "select 1 from users where email = 'not-an-address'");
+    expect(rows).toEqual([]);
+  });
+
+  it('says what is wrong with a command line instead of ignoring or crashing', async () => {
+    const unknown = await cli(database.url, ['import', 'x.csv', '--strickt']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('import: unknown option --strickt');
+    const missing = await cli(database.url, ['import', 'no-such-file.csv']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('import refused: cannot read no-such-file.csv: no such file');
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+  });
 });
 
 // Real Redis only: without REDIS_URL the suite reports itself skipped, saying why.

@@ -25,3 +25,26 @@ export function parseArgs(argv: string[]): ParsedArgs {
   }
   return { command: positional.shift(), positional, flags };
 }
+
+/** What each command takes: its positional arguments and its flags. */
+const COMMANDS: Record<string, { positional: number; flags: string[] }> = {
+  import: { positional: 1, flags: ['format', 'strict'] },
+  migrate: { positional: 0, flags: [] },
+  'migration:create': { positional: 0, flags: [] },
+  demo: { positional: 0, flags: [] },
+  'create-admin': { positional: 0, flags: ['email', 'password-stdin'] },
+};
+
+/** Why a command line cannot be right (unknown command, option or extra argument), if it is not. */
+export function misuseOf(args: ParsedArgs): string | undefined {
+  const command = args.command as string;
+  const spec = COMMANDS[command];
+  if (!spec) return `unknown command "${command}"`;
+  const unknown = Object.keys(args.flags).filter((flag) => !spec.flags.includes(flag));
+  if (unknown.length > 0)
+    return `${command}: unknown option ${unknown.map((f) => `--${f}`).join(', ')}`;
+  const extra = args.positional.slice(spec.positional);
+  if (extra.length > 0)
+    return `${command}: unexpected argument ${extra.map((a) => `"${a}"`).join(', ')}`;
+  return undefined;
+}

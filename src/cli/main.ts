@@ -15,7 +15,7 @@ import type { ImportReport } from '../matches/imports/import-report';
 import { FirstAdmin } from '../auth/users/first-admin';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
-import { parseArgs, type ParsedArgs } from './arguments';
+import { misuseOf, parseArgs, type ParsedArgs } from './arguments';
 
 const USAGE = `Usage:
   npm run cli -- import <path|url> [--format football-data-co-uk|history|international] [--strict]
@@ -31,6 +31,11 @@ async function main(): Promise<number> {
   if (!args.command || args.flags.help) {
     process.stdout.write(`${USAGE}\n`);
     return args.command ? 0 : 2;
+  }
+  const misuse = misuseOf(args);
+  if (misuse) {
+    process.stderr.write(`${misuse}\n${USAGE}\n`);
+    return 2;
   }
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
   try {
@@ -60,8 +65,7 @@ async function main(): Promise<number> {
         process.stdout.write('demo data loaded\n');
         return 0;
       default:
-        process.stderr.write(`unknown command "${args.command}"\n${USAGE}\n`);
-        return 2;
+        throw new Error(`command "${args.command}" has no handler`);
     }
   } finally {
     await app.close();
@@ -119,7 +123,7 @@ async function importCommand(
   try {
     const content = /^https?:\/\//i.test(source)
       ? await imports.fetchUrl(source, { fromOperator: true })
-      : await readFile(source);
+      : await readSource(source);
     bar.start(100, 0, { step: source });
     const report = await ingestion.importContent(content, {
       format,
@@ -131,11 +135,25 @@ async function importCommand(
     return report.outcome === 'committed' ? 0 : 1;
   } catch (error) {
     bar.stop();
-    if (error instanceof ProblemException) {
+    if (error instanceof ProblemException || error instanceof UnreadableFile) {
       process.stderr.write(`import refused: ${error.message}\n`);
       return 1;
     }
     throw error;
+  }
+}
+
+class UnreadableFile extends Error {}
+
+/** A local file's bytes; a missing or unreadable file is the operator's mistake, not a crash. */
+async function readSource(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code;
+    throw new UnreadableFile(`cannot read ${file}: ${reason ?? (error as Error).message}`);
   }
 }
 

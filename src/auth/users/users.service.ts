@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { LockMode } from '@mikro-orm/core';
+import { isEmail } from 'class-validator';
 import { AppConfig } from '../../config/app-config';
 import {
   ForbiddenProblem,
@@ -41,6 +42,10 @@ export class UsersService {
 
   async create(email: string, password: string, role: Role): Promise<User> {
     const normalised = normaliseEmail(email);
+    // The HTTP bodies check this too; the CLI's create-admin comes straight here.
+    if (!isEmail(normalised) || normalised.length > 254) {
+      throw new ValidationProblem([{ field: 'email', reason: 'email must be an email' }]);
+    }
     this.checkPassword(password, normalised);
     const em = this.em.fork();
     const user = em.create(User, {
