@@ -145,6 +145,14 @@ export class EnsembleHyperparametersDto {
   @IsOptional()
   @IsIn(['matches', 'none'])
   seasonProgress?: 'matches' | 'none';
+  @ApiPropertyOptional({
+    enum: ['table', 'none'],
+    description:
+      "'table': the stack's home and draw intercepts shift for matches played behind closed doors (the COVID-19 periods of the six history leagues; later fixtures have crowds)",
+  })
+  @IsOptional()
+  @IsIn(['table', 'none'])
+  closedDoors?: 'table' | 'none';
 }
 
 export class HyperparametersDto {

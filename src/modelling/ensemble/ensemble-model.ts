@@ -7,6 +7,8 @@
 // priced in 1X2 but not in over/under use a market logit without them. With `seasonProgress`,
 // every weight (and the home and draw intercepts) also has a term in the fixture's earliness
 // (season-progress.ts): the stack learns one mix for a season's first rounds and one for later.
+// With `closedDoors`, a 0/1 flag of a match played without crowds (closed-doors.ts) shifts the home
+// and draw intercepts: each refit learns the shift from the closed-door rows it has seen.
 import { marketProbabilities, type OddsPhase } from '../backtest/market-line';
 import { marketGoalsFeatures, type GoalsFeatures } from '../market-scores/features';
 import type {
@@ -16,6 +18,7 @@ import type {
   HistoricalPrediction,
   Prediction,
 } from '../backtest/types';
+import { playedBehindClosedDoors } from '../closed-doors';
 import { mirrorOutcome, symmetricAtNeutralVenue } from '../neutral-venue';
 import type { OutcomeProbabilities } from '../types';
 import {
@@ -60,6 +63,8 @@ export interface EnsembleSpec {
   refitDays?: number;
   /** Interacts every source and the home/draw intercepts with the fixture's earliness. */
   seasonProgress?: boolean;
+  /** Shifts the home and draw intercepts for matches played behind closed doors. */
+  closedDoors?: boolean;
 }
 
 type Logit =
@@ -81,6 +86,8 @@ export interface EnsembleParameters {
   asOf: number;
   /** With `seasonProgress`: the kick-offs the fixtures' earliness is counted from. */
   schedule?: SeasonSchedule;
+  /** Fitted with the closed-doors intercepts (absent in parameters stored before). */
+  closedDoors?: true;
 }
 
 export const DEFAULT_MIN_TRAINING_ROWS = 300;
@@ -102,8 +109,10 @@ function shape(spec: EnsembleSpec, variant: Variant): { sources: number; extras:
   const goalsSources = variant.goals === 'implied' || variant.goals === 'both' ? 1 : 0;
   const goalsExtras = variant.goals === 'draw-feature' || variant.goals === 'both' ? 1 : 0;
   const sources = spec.inputs.length + (variant.market ? 1 : 0) + goalsSources;
-  // Earliness times each source, then times the home and the draw intercepts.
-  return { sources, extras: goalsExtras + (spec.seasonProgress ? sources + 2 : 0) };
+  // The closed-doors flag on the home and the draw intercepts; earliness times each source, then
+  // times the home and the draw intercepts.
+  const progress = spec.seasonProgress ? sources + 2 : 0;
+  return { sources, extras: goalsExtras + progress + (spec.closedDoors ? 2 : 0) };
 }
 
 /**
@@ -138,7 +147,9 @@ function sourceLogs(
     }
   }
   const S = blocks.length * 3;
-  const out = new Float64Array(S + (extra ? 3 : 0) + (spec.seasonProgress ? S + 6 : 0));
+  const out = new Float64Array(
+    S + (extra ? 3 : 0) + (spec.seasonProgress ? S + 6 : 0) + (spec.closedDoors ? 6 : 0),
+  );
   blocks.forEach((b, m) =>
     CLASSES.forEach((c, k) => (out[m * 3 + k] = Math.log(Math.max(b[c], LOG_FLOOR)))),
   );
@@ -147,6 +158,14 @@ function sourceLogs(
     const e = extra;
     CLASSES.forEach((c, k) => (out[at + k] = e[c]));
     at += 3;
+  }
+  // Before the earliness columns, so rows past the early season still end in zeros (rowWidth).
+  if (spec.closedDoors) {
+    if (playedBehindClosedDoors(fixture.competition, fixture.kickoff)) {
+      out[at] = 1; // home intercept column: [1, 0, 0]
+      out[at + 4] = 1; // draw intercept column: [0, 1, 0]
+    }
+    at += 6;
   }
   if (spec.seasonProgress) {
     for (let j = 0; j < S; j++) out[at + j] = early * out[j];
@@ -429,11 +448,13 @@ export function ensembleModel(spec: EnsembleSpec): BacktestModel<EnsembleParamet
         trainingRows: primary.rows,
         asOf: context.asOf,
         ...recent,
+        ...(spec.closedDoors ? { closedDoors: true as const } : {}),
       };
     },
     predict(params, fixture, inputs) {
       // The features must match the fit's: parameters with a schedule were fitted with them.
       if (!spec.seasonProgress !== !params.schedule) return undefined;
+      if (!spec.closedDoors !== !params.closedDoors) return undefined;
       const oriented = (f: Fixture, sources: Readonly<Record<string, Prediction>>) => {
         const early = params.schedule ? earliness(params.schedule, f) : 0;
         const attempt = (logit: Logit | undefined, variant: Variant) => {

@@ -2,6 +2,7 @@ import { runBacktest } from '../backtest/backtester';
 import { compareModels } from '../backtest/evaluate';
 import { marketLineModel, marketProbabilities } from '../backtest/market-line';
 import type { BacktestModel, Fixture } from '../backtest/types';
+import { playedBehindClosedDoors } from '../closed-doors';
 import { createRng, simulateLeague } from '../simulation';
 import { outcomeOf } from '../metrics/scores';
 import type { MatchInput, OutcomeProbabilities } from '../types';
@@ -309,5 +310,67 @@ describe('ensembleModel', () => {
     expect(kept.asOf).toBe(first.asOf);
     const kickoffs = kept.schedule?.[last.competition]?.[last.season]?.[last.homeTeam] ?? [];
     expect(kickoffs.slice(-1)).toEqual([next(9).kickoff]);
+  });
+});
+
+describe('ensemble with closedDoors', () => {
+  it('reads the closed-doors flag as a shift of the home and draw intercepts', () => {
+    // One source that always says the same; behind closed doors the home side wins less often.
+    const day = 86_400_000;
+    const withCrowd = { home: 0.46, draw: 0.26, away: 0.28 };
+    const closed = { home: 0.38, draw: 0.28, away: 0.34 };
+    const fixtureAt = (i: number, kickoff: number): Fixture => ({
+      id: `m${i}`,
+      kickoff,
+      homeTeam: `h${i % 18}`,
+      awayTeam: `a${i % 17}`,
+      competition: 'germany/bundesliga',
+      season: '2020-2021',
+      neutral: false,
+    });
+    // One match every 8 hours from March 2019 to November 2021: the Bundesliga played behind
+    // closed doors from May 2020 to May 2021.
+    const start = Date.parse('2019-03-01T15:30:00Z');
+    const history = Array.from({ length: 3000 }, (_, i) => {
+      const fixture = fixtureAt(i, start + i * (day / 3));
+      const truth = playedBehindClosedDoors(fixture.competition, fixture.kickoff)
+        ? closed
+        : withCrowd;
+      const u = (i * 0.6180339887) % 1; // evenly spread: each regime keeps its rates
+      const outcome = u < truth.home ? 'home' : u < truth.home + truth.draw ? 'draw' : 'away';
+      return {
+        matchId: fixture.id,
+        kickoff: fixture.kickoff,
+        competition: fixture.competition,
+        season: fixture.season,
+        outcome: outcome as 'home' | 'draw' | 'away',
+        fixture,
+        predictions: { base: { probabilities: withCrowd } },
+      };
+    });
+    const asOf = history[history.length - 1].kickoff + day;
+    const context = { asOf, fixtures: [], history };
+    const spec = { inputs: ['base'], l2: 0.001, minTrainingRows: 50 };
+    const flagged = ensembleModel({ name: 'c', ...spec, closedDoors: true });
+    const plain = ensembleModel({ name: 'p', ...spec });
+    const flaggedParams = flagged.fit([], context, undefined);
+    const plainParams = plain.fit([], context, undefined);
+    expect(flaggedParams.closedDoors).toBe(true);
+    expect(plainParams.closedDoors).toBeUndefined();
+    const inputs = { base: { probabilities: withCrowd } };
+    const home = (model: typeof plain, params: typeof plainParams, f: Fixture) =>
+      model.predict(params, f, inputs)?.probabilities.home ?? NaN;
+    const behindClosedDoors = fixtureAt(1, Date.parse('2021-04-10T13:30:00Z'));
+    const crowded = fixtureAt(1, Date.parse('2022-04-09T13:30:00Z'));
+    // The flagged stack learns each regime's home-win rate; the plain one a mix of the two.
+    expect(home(flagged, flaggedParams, behindClosedDoors)).toBeCloseTo(closed.home, 1);
+    expect(home(flagged, flaggedParams, crowded)).toBeCloseTo(withCrowd.home, 1);
+    expect(
+      home(flagged, flaggedParams, crowded) - home(flagged, flaggedParams, behindClosedDoors),
+    ).toBeGreaterThan(0.04);
+    expect(home(plain, plainParams, behindClosedDoors)).toBe(home(plain, plainParams, crowded));
+    // Parameters and a spec that disagree on the features cannot price a fixture.
+    expect(plain.predict(flaggedParams, crowded, inputs)).toBeUndefined();
+    expect(flagged.predict(plainParams, crowded, inputs)).toBeUndefined();
   });
 });

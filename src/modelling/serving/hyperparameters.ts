@@ -7,6 +7,7 @@ import type { PoissonFilterHyperparameters } from '../poisson-filter/model';
 import type { PiRatingHyperparameters } from '../pi-rating/model';
 import type { GoalsFeatures } from '../market-scores/features';
 import {
+  TUNED_CLOSED_DOORS,
   TUNED_DIXON_COLES,
   TUNED_DIXON_COLES_WINDOW_DAYS,
   TUNED_ELO,
@@ -32,6 +33,8 @@ export interface ServedHyperparameters {
    * (absent in settings stored before: none); ensembles that read a market line ignore it.
    * `seasonProgress` 'matches': the stack's weights also depend on how many matches the sides have
    * played this season (EnsembleSpec.seasonProgress; absent in settings stored before: none).
+   * `closedDoors` 'table': the stack's home and draw intercepts shift for matches played behind
+   * closed doors (src/modelling/closed-doors.ts; absent in settings stored before: none).
    */
   ensemble: {
     l2: number;
@@ -39,6 +42,7 @@ export interface ServedHyperparameters {
     goals?: GoalsFeatures | 'none';
     timescales?: 'multi' | 'none';
     seasonProgress?: 'matches' | 'none';
+    closedDoors?: 'table' | 'none';
   };
   /** Ratings from earlier matches' closing lines: an input of the odds-aware ensemble only. */
   marketRating: MarketRatingHyperparameters;
@@ -57,6 +61,7 @@ export const DEFAULT_SERVED_HYPERPARAMETERS: ServedHyperparameters = {
     goals: TUNED_MARKET_GOALS,
     timescales: 'multi',
     seasonProgress: TUNED_SEASON_PROGRESS ? 'matches' : 'none',
+    closedDoors: TUNED_CLOSED_DOORS ? 'table' : 'none',
   },
   marketRating: TUNED_MARKET_RATING,
   poissonFilter: TUNED_POISSON_FILTER,

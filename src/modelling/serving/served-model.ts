@@ -235,6 +235,7 @@ export function forecastFixture(params: ServedModelParameters, fixture: Fixture)
     inputs: params.ensemble.inputs,
     l2: params.hyperparameters.ensemble.l2,
     ...(params.ensemble.schedule ? { seasonProgress: true } : {}),
+    ...(params.ensemble.closedDoors ? { closedDoors: true } : {}),
     ...(market ? { market } : {}),
     ...(goals ? { goals } : {}),
   });

@@ -122,6 +122,9 @@ describe('trainServedModel', () => {
     // Like bench:models' ensembles, it reads season progress (its schedule is stored).
     expect(DEFAULT_SUITE.seasonProgress).toBe(true);
     expect(ensemble.schedule?.[league.competition]).toBeDefined();
+    // and the closed-doors intercepts (future fixtures have crowds).
+    expect(DEFAULT_SUITE.closedDoors).toBe(true);
+    expect(ensemble.closedDoors).toBe(true);
     const model = ensembleModel({
       name: 'x',
       inputs: ensemble.inputs,
@@ -129,6 +132,7 @@ describe('trainServedModel', () => {
       market: 'opening',
       goals: 'implied',
       seasonProgress: true,
+      closedDoors: true,
     });
     const inputs = Object.fromEntries(
       Object.entries({
@@ -165,6 +169,14 @@ describe('trainServedModel', () => {
     });
     expect(plain.parameters.ensemble?.schedule).toBeUndefined();
     expect(forecastFixture(plain.parameters, fixture).result.home).toBeGreaterThan(0);
+    // Settings stored before closed doors (no `closedDoors`) train and serve without them.
+    const { closedDoors: _open, ...unflagged } = resolveHyperparameters().ensemble;
+    const open = trainServedModel(matches, {
+      ...spec('ensemble'),
+      hyperparameters: { ...resolveHyperparameters(), ensemble: unflagged },
+    });
+    expect(open.parameters.ensemble?.closedDoors).toBeUndefined();
+    expect(forecastFixture(open.parameters, fixture).result.home).toBeGreaterThan(0);
   });
 
   it('serves the statistical ensemble with the time-scale variants bench:models runs', () => {
@@ -230,6 +242,7 @@ describe('trainServedModel', () => {
       inputs: ensemble.inputs,
       l2: hp.ensemble.l2,
       seasonProgress: DEFAULT_SUITE.seasonProgress,
+      closedDoors: DEFAULT_SUITE.closedDoors,
     });
     expect(model.predict(ensemble, fixture, inputs)?.probabilities).toEqual(forecast.result);
 

@@ -152,6 +152,7 @@ function ensembleSpec(hp: ServedHyperparameters) {
         ],
     l2: hp.ensemble.l2,
     ...(hp.ensemble.seasonProgress === 'matches' ? { seasonProgress: true } : {}),
+    ...(hp.ensemble.closedDoors === 'table' ? { closedDoors: true } : {}),
     ...(hp.ensemble.market !== 'none' ? { market: hp.ensemble.market } : {}),
     ...(readsMarket(hp) && hp.ensemble.goals && hp.ensemble.goals !== 'none'
       ? { goals: hp.ensemble.goals }

@@ -118,6 +118,23 @@ export const TUNED_PI_RATING: PiRatingHyperparameters = {
  */
 export const TUNED_SEASON_PROGRESS = true;
 
+/**
+ * Closed doors in the stacks (src/modelling/closed-doors.ts): a 0/1 flag of a match played without
+ * crowds (COVID-19, a public pre-match fact like a neutral venue) shifts the home and draw
+ * intercepts of every stack, learned by each walk-forward refit from the closed-door rows it has
+ * seen. Decided a priori: the validation seasons hold no such match (validation 0.19415 / 0.19077 /
+ * 0.18943 unchanged, identical predictions). Test window, looked at once, all three stacks as
+ * decided: ensemble-stat / +opening / +closing 0.19975 / 0.19640 / 0.19404 -> 0.19940 / 0.19633 /
+ * 0.19410 (paired -0.00035 / -0.00006 / +0.00005, SE 0.00017 / 0.00013 / 0.00010); ensemble-stat
+ * by season 0.20219 / 0.20238 / 0.20068 / 0.20150 / 0.19198 -> 0.20224 / 0.20088 / 0.20055 /
+ * 0.20125 / 0.19210: the gain is 2020-2021 (the flag is learned only once closed-door rows are in
+ * the history, so the 2019-2020 restarts gain nothing), and a little in 2021-2022..2022-2023,
+ * where the crowd intercepts are no longer pulled down by the empty-stadium rows. The market-aware
+ * stacks barely move: the prices already know there is no crowd. Not tried: a closed-doors switch
+ * of the base models' home advantage (Elo, Dixon-Coles, the filter).
+ */
+export const TUNED_CLOSED_DOORS = true;
+
 /** Grid: xi 0.001..0.003 per day, ridge 0.3..10, window 730..1500 days. */
 export const TUNED_DIXON_COLES: DixonColesHyperparameters = { xi: 0.0015, ridge: 3 };
 

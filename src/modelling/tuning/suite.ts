@@ -23,6 +23,7 @@ import {
   TUNED_DIXON_COLES,
   TUNED_DIXON_COLES_WINDOW_DAYS,
   TUNED_ELO,
+  TUNED_CLOSED_DOORS,
   TUNED_ENSEMBLE_L2,
   TUNED_ENSEMBLE_REFIT_DAYS,
   TUNED_MARKET_GOALS,
@@ -74,6 +75,8 @@ export interface SuiteConfig {
   marketGoals?: GoalsFeatures;
   /** Every stack's weights also depend on the fixture's earliness (EnsembleSpec.seasonProgress). */
   seasonProgress?: boolean;
+  /** Every stack's home/draw intercepts shift behind closed doors (EnsembleSpec.closedDoors). */
+  closedDoors?: boolean;
   /** Leave out models (e.g. the ensembles while tuning the base models). */
   only?: readonly string[];
 }
@@ -91,6 +94,7 @@ export const DEFAULT_SUITE: SuiteConfig = {
   timescales: TUNED_TIMESCALES,
   piRating: TUNED_PI_RATING,
   seasonProgress: TUNED_SEASON_PROGRESS,
+  closedDoors: TUNED_CLOSED_DOORS,
 };
 
 /**
@@ -112,6 +116,7 @@ export function modelSuite(config: SuiteConfig = DEFAULT_SUITE): BacktestModel[]
     l2: config.ensembleL2,
     competitionIntercepts: config.competitionIntercepts,
     ...(config.seasonProgress ? { seasonProgress: true } : {}),
+    ...(config.closedDoors ? { closedDoors: true } : {}),
     ...(config.ensembleRefitDays ? { refitDays: config.ensembleRefitDays } : {}),
   };
   const withMarket = {
