@@ -238,6 +238,15 @@ describe('HTTP basics: health, problem+json errors, request ids, headers, docs',
       expect(ordered.statusCode).toBe(200);
     });
 
+    it('query parameters a route does not take', async () => {
+      const problem = await expectFieldErrors('/v1/competitions?country=england', ['country']);
+      expect(problem.errors?.[0].reason).toBe('country is not a query parameter of this route');
+      await expectFieldErrors('/v1/ledger/verify?from=1', ['from']);
+      await expectFieldErrors('/v1/matches?country=england', ['country']);
+      const plain = await inject({ method: 'GET', url: '/v1/competitions' });
+      expect(plain.statusCode).toBe(200);
+    });
+
     it('a page number past any real page count', async () => {
       await expectFieldErrors('/v1/matches?page=1e20', ['page']);
       await expectFieldErrors('/v1/predictions?page=99999999999', ['page']);
