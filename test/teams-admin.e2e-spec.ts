@@ -333,6 +333,15 @@ describe('team administration: aliases and merges (PostgreSQL)', () => {
       expect(row.merged_into_id).toBeNull();
     });
 
+    it('has the database refuse a team playing itself, whatever writes it', async () => {
+      await expect(
+        query(
+          dbUrl,
+          'update matches set away_team_id = home_team_id where id = (select min(id) from matches)',
+        ),
+      ).rejects.toThrow(/matches_teams_differ/);
+    });
+
     it('lets only one of two crossed merges (A into B, B into A) through', async () => {
       const report = await ingestion.importContent(
         e0(

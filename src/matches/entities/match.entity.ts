@@ -1,4 +1,5 @@
 import {
+  Check,
   Entity,
   Enum,
   Index,
@@ -31,6 +32,8 @@ export enum MatchStatus {
 @Index({ name: 'matches_away_kickoff_idx', properties: ['awayTeam', 'kickoff'] })
 @Index({ name: 'matches_status_kickoff_idx', properties: ['status', 'kickoff'] })
 @Index({ name: 'matches_season_idx', properties: ['season'] })
+// The importer and the team merge refuse a team playing itself; the database does too.
+@Check({ name: 'matches_teams_differ', expression: 'home_team_id <> away_team_id' })
 export class Match {
   [EntityRepositoryType]?: MatchRepository;
 
