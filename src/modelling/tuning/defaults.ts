@@ -213,5 +213,17 @@ export const TUNED_POISSON_FILTER: PoissonFilterHyperparameters = {
  * ensemble+opening and ensemble+closing RPS): none 0.19092 + 0.18954, goals-implied 1X2 as a
  * source 0.19090 + 0.18951, logit P(over 2.5) on the draw class 0.19093 + 0.18954, both
  * 0.19090 + 0.18951. The over/under price says little the 1X2 price does not.
+ * Not kept, the both-teams-to-score price (bts_yes/no, quoted in every season from 2013-2014, so
+ * the whole validation window and its warm-up; MatchInput.odds.btts), same phase as the stack,
+ * on top of 'implied' (validation ensemble+opening / +closing 0.190772 / 0.189431, paired vs it):
+ * the BTTS-implied 1X2 (two means matching the supremacy and P(BTTS), draw inflation 0.1) as a
+ * second source 0.190770 / 0.189429 (-0.000002 / -0.000001, SE 0.000010 / 0.000011); one source
+ * from the means that best fit supremacy, P(over 2.5) and P(BTTS) together (least squares,
+ * supremacy weighted 10x) 0.190772 / 0.189431 (+0.000001 / -0.000000, SE 0.000001); logit P(BTTS)
+ * minus the exact 1X2 + O/U score model's logit P(BTTS) on the draw class 0.190771 / 0.189431
+ * (SE 0.000001). Why: the average BTTS price is nearly a function of the 1X2 and O/U prices
+ * (that residual has SD 0.032 in logit on validation; the BTTS-implied draw differs from the
+ * goals-implied one by SD 0.0016), so it carries no new information. Test window not looked at.
+ * (Earlier: the draw inflation solved from the BTTS price, GOALS_IMPLIED_DRAW_INFLATION.)
  */
 export const TUNED_MARKET_GOALS: GoalsFeatures = 'implied';
