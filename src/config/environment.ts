@@ -523,13 +523,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
       `API_KEY_DEFAULT_PLAN: must be one of the plans in API_KEY_PLANS (got "${env.API_KEY_DEFAULT_PLAN}")`,
     );
   }
-  const lists = [
-    'CORS_ORIGINS',
-    'TRUSTED_PROXIES',
-    'WEBHOOK_ALLOWED_NETWORKS',
-    'IMPORT_ALLOWED_NETWORKS',
-  ] as const;
-  for (const name of lists) {
+  for (const name of LIST_SETTINGS) {
     const invalid = listProblem(name, env[name]);
     if (invalid) problems.push(invalid);
   }
@@ -612,10 +606,15 @@ export function splitList(raw: string): string[] {
     .filter((entry) => entry.length > 0);
 }
 
-function listProblem(
-  name: 'CORS_ORIGINS' | 'TRUSTED_PROXIES' | 'WEBHOOK_ALLOWED_NETWORKS' | 'IMPORT_ALLOWED_NETWORKS',
-  raw: string,
-): string | undefined {
+/** Comma-separated settings: origins (CORS_ORIGINS) or addresses and CIDR ranges (the rest). */
+const LIST_SETTINGS = [
+  'CORS_ORIGINS',
+  'TRUSTED_PROXIES',
+  'WEBHOOK_ALLOWED_NETWORKS',
+  'IMPORT_ALLOWED_NETWORKS',
+] as const;
+
+function listProblem(name: (typeof LIST_SETTINGS)[number], raw: string): string | undefined {
   const bad = splitList(raw).filter((entry) =>
     name === 'CORS_ORIGINS' ? !isOrigin(entry) : !isAddressOrRange(entry),
   );

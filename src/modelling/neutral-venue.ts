@@ -10,14 +10,12 @@ import type { MatchInput, OutcomeProbabilities } from './types';
 /** What a fixture needs to be mirrored: its sides, its venue and its 1X2 prices. */
 export type SidedFixture = Pick<MatchInput, 'homeTeam' | 'awayTeam' | 'neutral' | 'odds'>;
 
-/** The same probabilities seen from the other side (home and away exchanged). */
-export function mirrorOutcome(p: OutcomeProbabilities): OutcomeProbabilities {
-  return { home: p.away, draw: p.draw, away: p.home };
+/** The same 1X2 (probabilities or prices) seen from the other side: home and away exchanged. */
+export function mirrorOutcome<T extends OutcomeProbabilities>(p: T): T {
+  return { ...p, home: p.away, away: p.home };
 }
 
-type OneXTwoPrices = { home: number; draw: number; away: number };
-const swapPrices = (p: OneXTwoPrices | undefined) =>
-  p ? { home: p.away, draw: p.draw, away: p.home } : undefined;
+const swapPrices = <T extends OutcomeProbabilities>(p: T | undefined) => p && mirrorOutcome(p);
 
 /**
  * The fixture with its sides exchanged, 1X2 prices included (goal-total markets do not depend on

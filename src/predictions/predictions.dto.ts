@@ -1,21 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { MAX_ID } from '../common/http/id-param';
+import { IsId } from '../common/http/id-param';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsBoolean,
-  IsInt,
   IsOptional,
   IsString,
   IsUUID,
-  Max,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
 import { IsAfter, IsApiDate } from '../common/http/api-date';
-import { MAX_PAGE } from '../common/http/pagination';
+import { PageNumber, PageSize } from '../common/http/pagination';
 
 export class PredictionView {
   @ApiProperty({
@@ -110,20 +107,11 @@ export class UpcomingQuery {
   @IsAfter('from')
   to?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
+  @PageNumber()
   page = 1;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  /** Each item is a computed prediction: smaller pages than other lists. */
+  @PageSize(100)
   pageSize = 50;
 }
 
@@ -138,15 +126,11 @@ export class UpcomingItemView {
 
 export class SimulatedFixtureBody {
   @ApiProperty({ type: 'integer', example: 12 })
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
+  @IsId()
   homeTeamId!: number;
 
   @ApiProperty({ type: 'integer', example: 7 })
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
+  @IsId()
   awayTeamId!: number;
 
   @ApiPropertyOptional({ default: false })

@@ -1,8 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import type { InvalidField } from '../problem/problem-details';
 import { ValidationProblem } from '../problem/problem.exception';
 
 /** Deeper JSON bodies are refused: no request of this API nests more than a few levels. */
 export const MAX_JSON_DEPTH = 32;
+
+const NUL_REASON = 'must not contain NUL characters';
+const DEPTH_REASON = `must not nest arrays and objects more than ${MAX_JSON_DEPTH} levels deep`;
 
 /** Arrays and plain objects, as the JSON and query parsers make them (not buffers or streams). */
 function isJsonContainer(value: unknown): value is object {
@@ -13,33 +17,28 @@ function isJsonContainer(value: unknown): value is object {
   return prototype === null || prototype === Object.prototype || !Object.getPrototypeOf(prototype);
 }
 
-/** The first field (dotted path) of a parsed value whose string contains NUL, if any. */
-export function fieldWithNul(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return value.includes('\0') ? path || 'body' : undefined;
+/**
+ * The first thing in a parsed value (a JSON body, a query, path parameters) that would fail deep
+ * inside as a 500 rather than as a 400: a string with NUL (PostgreSQL refuses it in text), named
+ * by its dotted path, or nesting past MAX_JSON_DEPTH (it overflows the validator's recursion).
+ * One walk, which stops at the depth limit, so even a megabyte of `[[[[…` cannot overflow it.
+ */
+export function inputProblem(value: unknown, path = '', depth = 0): InvalidField | undefined {
+  if (typeof value === 'string') {
+    return value.includes('\0') ? { field: path || 'body', reason: NUL_REASON } : undefined;
+  }
   if (!isJsonContainer(value)) return undefined;
+  if (depth === MAX_JSON_DEPTH) return { field: 'body', reason: DEPTH_REASON };
   for (const [key, child] of Object.entries(value)) {
-    const found = fieldWithNul(child, path ? `${path}.${key}` : key);
+    const found = inputProblem(child, path ? `${path}.${key}` : key, depth + 1);
     if (found) return found;
   }
   return undefined;
 }
 
 /**
- * Whether arrays and objects nest more than `limit` levels. Recursion stops at the limit, so
- * even a megabyte of `[[[[…` is checked without overflowing the stack.
- */
-export function nestsDeeperThan(value: unknown, limit: number): boolean {
-  if (!isJsonContainer(value)) return false;
-  if (limit === 0) return true;
-  for (const child of Object.values(value)) if (nestsDeeperThan(child, limit - 1)) return true;
-  return false;
-}
-
-/**
- * 400s for input that would otherwise fail deep inside as a 500: NUL characters (PostgreSQL
- * refuses them in text) in the path, the query or a JSON body, and JSON nested deeply enough to
- * overflow the validator's recursion. Bodies are checked after Fastify's own parser (with its
- * prototype-poisoning checks) and before Nest's validation pipe.
+ * 400s for the input `inputProblem` finds, in the URL and in JSON bodies. Bodies are checked after
+ * Fastify's own parser (with its prototype-poisoning checks) and before Nest's validation pipe.
  */
 export function registerInputGuards(fastify: FastifyInstance): void {
   // No route reads plain text: such a body reached validation as a bare string and was refused
@@ -47,21 +46,12 @@ export function registerInputGuards(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', (request, _reply, done) => {
     if (!request.url.includes('%00')) return done();
-    const field = fieldWithNul(request.params) ?? fieldWithNul(request.query) ?? 'url';
-    done(new ValidationProblem([{ field, reason: 'must not contain NUL characters (%00)' }]));
+    const problem = inputProblem(request.params) ??
+      inputProblem(request.query) ?? { field: 'url', reason: NUL_REASON };
+    done(new ValidationProblem([problem]));
   });
   fastify.addHook('preValidation', (request, _reply, done) => {
-    const body = request.body;
-    if (!isJsonContainer(body)) return done();
-    if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
-      const reason = `must not nest arrays and objects more than ${MAX_JSON_DEPTH} levels deep`;
-      return done(new ValidationProblem([{ field: 'body', reason }]));
-    }
-    const field = fieldWithNul(body);
-    if (field)
-      return done(
-        new ValidationProblem([{ field, reason: 'must not contain NUL characters (\\u0000)' }]),
-      );
-    done();
+    const problem = inputProblem(request.body);
+    done(problem ? new ValidationProblem([problem]) : undefined);
   });
 }

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
@@ -7,27 +8,35 @@ export const MAX_PAGE_SIZE = 200;
 /** Far past any real list; what keeps the offset a number PostgreSQL can take. */
 export const MAX_PAGE = 1_000_000;
 
+/** An optional integer query parameter from 1 to `max`, parsed from its text. */
+function PositiveIntegerQuery(max: number, defaultValue: number): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: 'integer',
+      minimum: 1,
+      maximum: max,
+      default: defaultValue,
+      example: defaultValue,
+    }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(max),
+  );
+}
+
+/** The `page` query parameter of every paginated list. */
+export const PageNumber = (): PropertyDecorator => PositiveIntegerQuery(MAX_PAGE, 1);
+
+/** The `pageSize` query parameter; lists whose pages cost more set a lower maximum. */
+export const PageSize = (max = MAX_PAGE_SIZE): PropertyDecorator => PositiveIntegerQuery(max, 50);
+
 export class PageQuery {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1, example: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
+  @PageNumber()
   page = 1;
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 1,
-    maximum: MAX_PAGE_SIZE,
-    default: 50,
-    example: 50,
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @PageSize()
   pageSize = 50;
 }
 

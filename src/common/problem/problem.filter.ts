@@ -72,22 +72,16 @@ export class ProblemFilter implements ExceptionFilter {
       } as ProblemDetails;
     }
     const status = httpStatusOf(exception);
-    if (status === 415) {
-      const sent = request.headers['content-type'] ?? 'none';
-      return {
-        type: 'about:blank',
-        title: TITLES[415] ?? 'Unsupported media type',
-        status,
-        detail: `request bodies are application/json (imports also take multipart/form-data), not ${sent}`,
-        ...base,
-      };
-    }
     if (status !== undefined && status < 500) {
       return {
         type: 'about:blank',
         title: TITLES[status] ?? 'Client error',
         status,
-        detail: clientMessage(exception),
+        // Fastify's 415 says only "Unsupported Media Type": say what to send instead.
+        detail:
+          status === 415
+            ? `request bodies are application/json (imports also take multipart/form-data), not ${request.headers['content-type'] ?? 'none'}`
+            : clientMessage(exception),
         ...base,
       };
     }

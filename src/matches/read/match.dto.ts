@@ -1,17 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { MAX_ID } from '../../common/http/id-param';
+import { IsId } from '../../common/http/id-param';
 import { Transform, Type } from 'class-transformer';
-import {
-  IsDate,
-  IsEnum,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsDate, IsEnum, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination';
 import { Match, MatchStatus, OddsSnapshot } from '../entities';
 import { apiDateMessage, IsAfter, toApiDate } from '../../common/http/api-date';
@@ -26,9 +16,7 @@ export class MatchListQuery extends PageQuery {
   @ApiPropertyOptional({ type: 'integer', description: 'Team id (home or away)', example: 12 })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
+  @IsId()
   team?: number;
 
   @ApiPropertyOptional({ example: '2023-2024' })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { MAX_ID } from '../../common/http/id-param';
+import { IsId } from '../../common/http/id-param';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination';
 
 export class TeamListQuery extends PageQuery {
@@ -48,9 +48,7 @@ export class AddAliasBody {
 export class MergeTeamBody {
   @ApiProperty({ type: 'integer', description: 'The team that absorbs this one', example: 12 })
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ID)
+  @IsId()
   intoTeamId!: number;
 }
 
