@@ -36,6 +36,31 @@ function script(name: string, args: string[], databaseUrl: string) {
   return { code: result.status, stdout: result.stdout.trim(), stderr: result.stderr };
 }
 
+/**
+ * The scripts need pg_dump and pg_restore of the server's major version or newer: without them
+ * every test below would fail on an exit code, not on the reason (e.g. the embedded PostgreSQL 18
+ * of `npm test` without DATABASE_URL beside a machine's PostgreSQL 15 client).
+ */
+async function requireClientToolsFor(url: string): Promise<void> {
+  const [{ server_version_num }] = await query<{ server_version_num: string }>(
+    url,
+    'show server_version_num',
+  );
+  const serverMajor = Math.floor(Number(server_version_num) / 10000);
+  for (const tool of ['pg_dump', 'pg_restore']) {
+    const version = spawnSync(tool, ['--version'], { encoding: 'utf8' });
+    const major = Number(/(\d+)\.\d+/.exec(version.stdout ?? '')?.[1] ?? 0);
+    if (version.status !== 0 || major < serverMajor) {
+      throw new Error(
+        `the backup tests need ${tool} ${serverMajor} or newer for this PostgreSQL ${serverMajor} ` +
+          `server; found ${version.status === 0 ? version.stdout.trim() : 'none'}. Install the ` +
+          `PostgreSQL ${serverMajor} client tools, or run the tests with DATABASE_URL set to a ` +
+          'server your client tools match (as CI does).',
+      );
+    }
+  }
+}
+
 describe('scripts/backup.sh and scripts/restore.sh (real pg_dump / pg_restore)', () => {
   let testApp: TestApp;
   let url: string;
@@ -46,6 +71,7 @@ describe('scripts/backup.sh and scripts/restore.sh (real pg_dump / pg_restore)',
   beforeAll(async () => {
     testApp = await startTestApp();
     url = testApp.databaseUrl;
+    await requireClientToolsFor(url);
     for (const [file, name] of [
       ['international-sample.csv', 'international.csv'],
       ['bad-rows.football-data.csv', 'bad-rows.csv'],
