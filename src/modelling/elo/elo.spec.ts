@@ -3,8 +3,8 @@ import { rankedProbabilityScore, outcomeOf } from '../metrics/scores';
 import { createRng, simulateLeague } from '../simulation';
 import type { MatchInput } from '../types';
 import { matchInput } from '../match-input.spec-support';
-import { fitElo, type EloParameters } from './fit';
-import { fitOrderedLogit, orderedLogitProbabilities } from './ordered-logit';
+import { EloState, fitElo, type EloParameters } from './fit';
+import { fitOrderedLogit, orderedLogitProbabilities, type OrderedLogit } from './ordered-logit';
 import { EloPredictor } from './predictor';
 import {
   DEFAULT_ELO_HYPERPARAMETERS,
@@ -127,6 +127,75 @@ describe('fitElo', () => {
     expect(fitted.cutpoints[1]).toBeCloseTo(0.4, 1);
   });
 
+  it('fits the maximum of the weighted likelihood from any start, and stays finite without draws', () => {
+    const rng = createRng(3);
+    const n = 3_000;
+    const differences = new Float64Array(n);
+    const outcomes = new Uint8Array(n);
+    const weights = new Float64Array(n);
+    const truth = { slope: 1.1, cutpoints: [-0.5, 0.6] as [number, number] };
+    for (let i = 0; i < n; i++) {
+      differences[i] = rng.normal();
+      const p = orderedLogitProbabilities(truth, differences[i]);
+      const u = rng.next();
+      outcomes[i] = u < p.away ? 0 : u < p.away + p.draw ? 1 : 2;
+      weights[i] = i % 7 === 0 ? 0 : 0.5 + rng.next();
+    }
+    const data = { differences, outcomes, weights };
+    // The weighted log-likelihood, from the probabilities alone (not the fit's own derivatives).
+    const logLikelihood = (m: { slope: number; cutpoints: [number, number] }) => {
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        const p = orderedLogitProbabilities(m, differences[i]);
+        sum += weights[i] * Math.log([p.away, p.draw, p.home][outcomes[i]]);
+      }
+      return sum;
+    };
+    const starts = [
+      undefined,
+      { slope: -2, cutpoints: [-3, 3] as [number, number] },
+      { slope: 5, cutpoints: [0.1, 0.1001] as [number, number] },
+    ];
+    const fits = starts.map((start) => fitOrderedLogit(data, start));
+    for (const fit of fits) {
+      expect(fit.slope).toBeCloseTo(fits[0].slope, 6);
+      expect(fit.cutpoints[0]).toBeCloseTo(fits[0].cutpoints[0], 6);
+      expect(fit.cutpoints[1]).toBeCloseTo(fits[0].cutpoints[1], 6);
+    }
+    // A maximum: moving any parameter either way lowers the likelihood.
+    const best = logLikelihood(fits[0]);
+    const h = 1e-3;
+    for (const move of [
+      (m: OrderedLogit) => ({ ...m, slope: m.slope + h }),
+      (m: OrderedLogit) => ({ ...m, slope: m.slope - h }),
+      (m: OrderedLogit) => ({
+        ...m,
+        cutpoints: [m.cutpoints[0] + h, m.cutpoints[1]] as [number, number],
+      }),
+      (m: OrderedLogit) => ({
+        ...m,
+        cutpoints: [m.cutpoints[0] - h, m.cutpoints[1]] as [number, number],
+      }),
+      (m: OrderedLogit) => ({
+        ...m,
+        cutpoints: [m.cutpoints[0], m.cutpoints[1] + h] as [number, number],
+      }),
+      (m: OrderedLogit) => ({
+        ...m,
+        cutpoints: [m.cutpoints[0], m.cutpoints[1] - h] as [number, number],
+      }),
+    ]) {
+      expect(logLikelihood(move(fits[0]))).toBeLessThan(best);
+    }
+    // No draws at all: the draw band shrinks, yet every probability stays finite and ordered.
+    const noDraws = { differences, outcomes: outcomes.map((y) => (y === 1 ? 2 : y)), weights };
+    const degenerate = fitOrderedLogit(noDraws);
+    expect(degenerate.cutpoints[1]).toBeGreaterThan(degenerate.cutpoints[0]);
+    const p = orderedLogitProbabilities(degenerate, 0.3);
+    expect(p.home + p.draw + p.away).toBeCloseTo(1, 12);
+    expect(p.draw).toBeLessThan(1e-3);
+  });
+
   it('learns strengths on a simulated league: beats base rates and tracks true strength', () => {
     const league = simulateLeague({ seed: 11, seasons: 3 });
     const last = league.matches[league.matches.length - 1].kickoff;
@@ -157,6 +226,50 @@ describe('fitElo', () => {
     );
     expect(corr).toBeGreaterThan(0.8);
     expect(params.outcomeModel.slope).toBeGreaterThan(0);
+  });
+});
+
+describe('EloState.forFixture', () => {
+  const h = { ...hp, newTeamOffset: -50, seasonRegression: 0.3 };
+  // Two seasons in competition C: A, B, D in s1, A and B again in s2.
+  const fitted = fitElo(
+    [
+      match(1, 1, 'A', 'B', 2, 0, 's1'),
+      match(2, 8, 'D', 'A', 1, 1, 's1'),
+      match(3, 15, 'B', 'D', 3, 1, 's1'),
+      match(4, 400, 'A', 'B', 0, 1, 's2'),
+    ],
+    401 * DAY,
+    h,
+  );
+
+  it('gives every fixture the difference a copy of the whole state gives', () => {
+    const fixtures: MatchInput[] = [
+      match(5, 402, 'B', 'A', 0, 0, 's2'), // both rated this season
+      match(6, 402, 'D', 'A', 0, 0, 's2'), // D regresses into s2
+      match(7, 402, 'N', 'B', 0, 0, 's2'), // a newcomer
+      match(8, 800, 'A', 'D', 0, 0, 's3'), // opens a season: the baseline needs every team
+      { ...match(9, 402, 'A', 'X', 0, 0, 's2'), competition: 'Other' }, // unknown competition
+      { ...match(10, 402, 'constructor', 'A', 0, 0, 's2') }, // a name Object.prototype has
+    ];
+    for (const fixture of fixtures) {
+      const full = EloState.from(fitted).difference(fixture);
+      const scratch = EloState.forFixture(fitted, fixture).difference(fixture);
+      expect(scratch.difference).toBeCloseTo(full.difference, 12);
+      expect(scratch.home.rating).toBeCloseTo(full.home.rating, 12);
+      expect(scratch.away.rating).toBeCloseTo(full.away.rating, 12);
+    }
+  });
+
+  it('leaves the fitted parameters untouched', () => {
+    const before = JSON.stringify(fitted);
+    EloState.forFixture(fitted, match(11, 800, 'D', 'B', 0, 0, 's3')).difference(
+      match(11, 800, 'D', 'B', 0, 0, 's3'),
+    );
+    EloState.forFixture(fitted, match(12, 402, 'D', 'B', 0, 0, 's2')).difference(
+      match(12, 402, 'D', 'B', 0, 0, 's2'),
+    );
+    expect(JSON.stringify(fitted)).toBe(before);
   });
 });
 

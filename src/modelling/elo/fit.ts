@@ -66,6 +66,25 @@ export class EloState {
     return state;
   }
 
+  /**
+   * A scratch state for one fixture's `difference`: only its competition and its two teams are
+   * copied, since that is all the rating rules read there - unless the fixture opens a new
+   * season, whose regression baseline is the mean of every team, which then needs them all.
+   * (Copying every team per prediction was most of an Elo forecast's cost.)
+   */
+  static forFixture(params: EloParameters, fixture: MatchInput): EloState {
+    const competition = Object.hasOwn(params.competitions, fixture.competition)
+      ? params.competitions[fixture.competition]
+      : undefined;
+    if (competition && competition.season !== fixture.season) return EloState.from(params);
+    const state = new EloState(params.hyperparameters);
+    if (competition) state.competitions.set(fixture.competition, { ...competition });
+    for (const name of [fixture.homeTeam, fixture.awayTeam]) {
+      if (Object.hasOwn(params.teams, name)) state.teams.set(name, { ...params.teams[name] });
+    }
+    return state;
+  }
+
   /** Opens the season in the competition if new, returning the competition state. */
   private enterSeason(competition: string, season: string): EloCompetitionState {
     const current = this.competitions.get(competition);

@@ -10,7 +10,7 @@ export class EloPredictor implements MatchPredictor {
   /** Home-minus-away rating difference (home advantage included) for a fixture, in rating points. */
   ratingDifference(fixture: MatchInput): number {
     // A scratch copy applies new-season regression / new-team priors without touching params.
-    return EloState.from(this.params).difference(fixture).difference;
+    return EloState.forFixture(this.params, fixture).difference(fixture).difference;
   }
 
   predict(fixture: MatchInput): OutcomeProbabilities {

@@ -122,8 +122,9 @@ function marketGoalsComponent(
 export class UnpriceableFixtureError extends Error {}
 
 function eloComponent(params: EloParameters, fixture: Fixture): EloComponent {
-  const state = EloState.from(params);
-  const { home, away, difference } = state.difference(fixture as MatchInput);
+  const { home, away, difference } = EloState.forFixture(params, fixture as MatchInput).difference(
+    fixture as MatchInput,
+  );
   return {
     homeRating: home.rating,
     awayRating: away.rating,
