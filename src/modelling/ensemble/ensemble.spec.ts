@@ -70,6 +70,66 @@ describe('conditional logit (log opinion pooling with learned weights)', () => {
     expect(skipping).toEqual(full);
   });
 
+  it('reaches the penalised optimum from any start, with strongly correlated columns', () => {
+    const rng = createRng(5);
+    const J = 3;
+    const rows = 4000;
+    const features = new Float64Array(rows * 3 * J);
+    const labels = new Uint8Array(rows);
+    for (let i = 0; i < rows; i++) {
+      for (let k = 0; k < 3; k++) {
+        const off = (i * 3 + k) * J;
+        const common = Math.log(0.1 + rng.next());
+        // Three sources that nearly agree, as the stacks' model log-probabilities do.
+        for (let j = 0; j < J; j++) features[off + j] = common + 0.05 * rng.normal();
+      }
+      labels[i] = Math.floor(rng.next() * 3);
+    }
+    const data = { features, labels, rows };
+    const prior = {
+      featureCount: J,
+      coefficients: [1 / 3, 1 / 3, 1 / 3],
+      bias: [0, 0, 0] as const,
+    };
+    const l2 = 0.001;
+    // The objective from the probabilities alone (not the fit's own derivatives).
+    const objective = (c: number[], b0: number, b1: number) => {
+      const model = {
+        featureCount: J,
+        coefficients: c,
+        bias: [b0, b1, 0] as [number, number, number],
+      };
+      let nll = 0;
+      for (let i = 0; i < rows; i++) {
+        nll -= Math.log(conditionalLogitProbabilities(model, features, i * 3 * J)[labels[i]]);
+      }
+      return nll / rows + l2 * c.reduce((s, v, j) => s + (v - prior.coefficients[j]) ** 2, 0);
+    };
+    const fits = [
+      fitConditionalLogit(data, { ...prior, bias: [0, 0, 0] }, l2),
+      fitConditionalLogit(data, { ...prior, bias: [0, 0, 0] }, l2, {
+        featureCount: J,
+        coefficients: [3, -2, 0.5],
+        bias: [1, -1, 0],
+      }),
+    ];
+    for (let j = 0; j < J; j++)
+      expect(fits[1].coefficients[j]).toBeCloseTo(fits[0].coefficients[j], 6);
+    const best = fits[0];
+    const at = objective(best.coefficients, best.bias[0], best.bias[1]);
+    const h = 1e-3;
+    for (let j = 0; j < J + 2; j++) {
+      for (const sign of [1, -1]) {
+        const c = [...best.coefficients];
+        let [b0, b1] = [best.bias[0], best.bias[1]];
+        if (j < J) c[j] += sign * h;
+        else if (j === J) b0 += sign * h;
+        else b1 += sign * h;
+        expect(objective(c, b0, b1)).toBeGreaterThan(at);
+      }
+    }
+  });
+
   it('full multinomial logit learns class-specific weights', () => {
     const rng = createRng(5);
     const rows = 5000;
