@@ -1,6 +1,7 @@
 // Public API of the modelling core (pure TypeScript, no I/O).
 export * from './types';
 export * from './optimise/lbfgs';
+export * from './optimise/newton';
 export * from './markets';
 export * from './dixon-coles';
 export * from './odds';

@@ -37,7 +37,7 @@ function randomMatches(seed: number, count: number): MatchInput[] {
   });
 }
 
-describe('Dixon-Coles likelihood gradient', () => {
+describe('Dixon-Coles likelihood derivatives', () => {
   const matches = randomMatches(7, 120);
   const asOf = matches[matches.length - 1].kickoff + DAY;
 
@@ -45,27 +45,38 @@ describe('Dixon-Coles likelihood gradient', () => {
     [-0.15, 0.004],
     [0, 0.0018],
     [0.12, 0],
-  ])('equals central finite differences (rho start %p, xi %p)', (rhoTarget, xi) => {
-    const data = prepareMatches(matches, asOf, xi);
-    const bounds = rhoBounds(-0.2, 0.2);
-    const f = dixonColesObjective(data, 1.5, bounds);
-    const rng = createRng(Math.round(1000 * (rhoTarget + xi)) + 3);
-    const n = data.teams.length;
-    const x = Float64Array.from({ length: 2 * n + 3 }, () => 0.3 * rng.normal());
-    x[2 * n + 2] = Math.atanh(rhoTarget / 0.2);
-    const grad = new Float64Array(x.length);
-    f(x, grad);
-    const scratch = new Float64Array(x.length);
-    for (let i = 0; i < x.length; i++) {
-      const h = 1e-6;
-      const plus = Float64Array.from(x);
-      const minus = Float64Array.from(x);
-      plus[i] += h;
-      minus[i] -= h;
-      const numeric = (f(plus, scratch) - f(minus, scratch)) / (2 * h);
-      expect(Math.abs(grad[i] - numeric)).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric)));
-    }
-  });
+  ])(
+    'gradient and Hessian equal central finite differences (rho start %p, xi %p)',
+    (rhoTarget, xi) => {
+      const data = prepareMatches(matches, asOf, xi);
+      const bounds = rhoBounds(-0.2, 0.2);
+      const f = dixonColesObjective(data, 1.5, bounds);
+      const rng = createRng(Math.round(1000 * (rhoTarget + xi)) + 3);
+      const n = data.teams.length;
+      const size = 2 * n + 3;
+      const x = Float64Array.from({ length: size }, () => 0.3 * rng.normal());
+      x[2 * n + 2] = Math.atanh(rhoTarget / 0.2);
+      const { gradient, hessian } = f(x);
+      for (let i = 0; i < size; i++) {
+        const h = 1e-6;
+        const plus = Float64Array.from(x);
+        const minus = Float64Array.from(x);
+        plus[i] += h;
+        minus[i] -= h;
+        const [up, down] = [f(plus), f(minus)];
+        const numeric = (up.value - down.value) / (2 * h);
+        expect(Math.abs(gradient[i] - numeric)).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric)));
+        // Column i of the Hessian: the change of the analytic gradient along x_i.
+        for (let j = 0; j < size; j++) {
+          const column = (up.gradient[j] - down.gradient[j]) / (2 * h);
+          expect(Math.abs(hessian[j * size + i] - column)).toBeLessThan(
+            1e-6 * Math.max(1, Math.abs(column)),
+          );
+          expect(hessian[j * size + i]).toBe(hessian[i * size + j]);
+        }
+      }
+    },
+  );
 
   it('is infinite where tau would be non-positive', () => {
     const data = prepareMatches(
@@ -77,7 +88,7 @@ describe('Dixon-Coles likelihood gradient', () => {
     const x = new Float64Array(2 * data.teams.length + 3);
     x[2 * data.teams.length] = 1.5; // lambda = mu = e^1.5, lambda * mu * rho > 1
     x[2 * data.teams.length + 2] = 3;
-    expect(f(x, new Float64Array(x.length))).toBe(Infinity);
+    expect(f(x).value).toBe(Infinity);
   });
 });
 

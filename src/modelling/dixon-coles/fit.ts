@@ -1,6 +1,7 @@
-// Maximum (penalised, time-weighted) likelihood fit of Dixon-Coles by L-BFGS.
+// Maximum (penalised, time-weighted) likelihood fit of Dixon-Coles by Newton's method (analytic
+// gradient and Hessian; damped where the rho correction makes the Hessian indefinite).
 import type { MatchInput } from '../types';
-import { minimiseLbfgs } from '../optimise/lbfgs';
+import { minimiseNewton } from '../optimise/newton';
 import {
   dixonColesObjective,
   prepareMatches,
@@ -13,8 +14,7 @@ import { DEFAULT_RHO_MAX, DEFAULT_RHO_MIN } from './model';
 import type { DixonColesHyperparameters, DixonColesParameters } from './model';
 
 export interface DixonColesFitOptions {
-  /** Largest gradient component of the per-match objective at convergence. Default 1e-6. */
-  gradientTolerance?: number;
+  /** Newton steps at most (default 100). */
   maxIterations?: number;
 }
 
@@ -45,9 +45,8 @@ export function fitDixonColes(
   const x0 = initialPoint(data, warmStart);
   x0[2 * n + 2] = rawFromRho(warmStart?.rho ?? 0, bounds);
 
-  const result = minimiseLbfgs(dixonColesObjective(data, hp.ridge, bounds), x0, {
-    gradientTolerance: options.gradientTolerance ?? 1e-6,
-    maxIterations: options.maxIterations ?? 500,
+  const result = minimiseNewton(dixonColesObjective(data, hp.ridge, bounds), x0, {
+    maxSteps: options.maxIterations ?? 100,
   });
   const x = result.x;
   const attack = Array.from(x.subarray(0, n));

@@ -1,7 +1,8 @@
-// Newton's method with an Armijo line search, for the small convex fits that are refitted every
-// week from a warm start (the ordered logit of the rating models, the stacks' conditional logit).
-// From last week's optimum, a few rows later, one or two Newton steps land on the new optimum,
-// where L-BFGS spent 7 to 30 passes over the rows rebuilding curvature it could have computed.
+// Newton's method with an Armijo line search, for the small fits that are refitted every week
+// from a warm start (Dixon-Coles, the ordered logit of the rating models, the stacks' conditional
+// logit). From last week's optimum, a few rows later, one or two Newton steps land on the new
+// optimum, where L-BFGS spent 7 to 30 passes over the rows rebuilding curvature that is cheap to
+// compute exactly.
 
 /** The objective at x with its gradient and Hessian (n * n, row-major, symmetric). */
 export interface SecondOrderEvaluation {
@@ -23,6 +24,8 @@ export interface NewtonOptions {
 
 export interface NewtonResult {
   x: Float64Array;
+  /** Newton steps taken. */
+  iterations: number;
   /** Objective evaluations (passes over the data). */
   evaluations: number;
   converged: boolean;
@@ -45,15 +48,16 @@ export function minimiseNewton(
   const trial = new Float64Array(n);
   let current = f(x);
   let evaluations = 1;
+  if (!Number.isFinite(current.value)) return { x, iterations: 0, evaluations, converged: false };
   for (let step = 0; step < maxSteps; step++) {
     const direction = newtonDirection(current, n);
-    if (!direction) break;
+    if (!direction) return { x, iterations: step, evaluations, converged: false };
     let decrement = 0;
     for (let i = 0; i < n; i++) decrement += current.gradient[i] * direction[i];
     if (!(decrement > tolerance)) {
       for (let i = 0; i < n; i++) trial[i] = x[i] - direction[i];
       if (feasible(trial)) x.set(trial);
-      return { x, evaluations, converged: true };
+      return { x, iterations: step + 1, evaluations, converged: true };
     }
     let accepted: SecondOrderEvaluation | undefined;
     for (let halving = 0, length = 1; halving < MAX_HALVINGS; halving++, length /= 2) {
@@ -67,11 +71,11 @@ export function minimiseNewton(
       }
     }
     // No step decreases the objective: rounding has the last word, x is as good as it gets.
-    if (!accepted) return { x, evaluations, converged: true };
+    if (!accepted) return { x, iterations: step, evaluations, converged: true };
     x.set(trial);
     current = accepted;
   }
-  return { x, evaluations, converged: false };
+  return { x, iterations: maxSteps, evaluations, converged: false };
 }
 
 /**
