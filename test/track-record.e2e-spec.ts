@@ -104,10 +104,7 @@ describe('sealed track record (e2e)', () => {
       expect(created.statusCode).toBe(201);
       const key = created.json().key as string;
       out.push((options) =>
-        testApp.app.inject({
-          ...options,
-          headers: { 'x-api-key': key, ...options.headers },
-        }),
+        testApp.app.inject({ ...options, headers: { 'x-api-key': key, ...options.headers } }),
       );
     }
     return out;
@@ -138,11 +135,7 @@ describe('sealed track record (e2e)', () => {
       })
     ).modelVersionId!;
     challenger = (
-      await train(inject, {
-        modelType: 'elo',
-        competitions: [FIRST, SECOND],
-        evaluationWeeks: 4,
-      })
+      await train(inject, { modelType: 'elo', competitions: [FIRST, SECOND], evaluationWeeks: 4 })
     ).modelVersionId!;
     const promoted = await inject({
       method: 'POST',
@@ -180,9 +173,26 @@ describe('sealed track record (e2e)', () => {
     expect((await entriesOf(fixture)).map((e) => e.model_version_id).sort()).toEqual(
       [champion, challenger].sort(),
     );
-    expect((await inject({ url: '/v1/ledger/verify' })).json()).toMatchObject({
-      valid: true,
+    expect((await inject({ url: '/v1/ledger/verify' })).json()).toMatchObject({ valid: true });
+  });
+
+  it('freezes nothing once the match has a result or is cancelled, even before the stored kick-off', async () => {
+    // A second source reports the result at the real, earlier kick-off; the first one's time stays.
+    const [, , finished, cancelled] = await fixtures(SECOND);
+    await importResults([[finished, 1, 0]]);
+    const record = await recordOf(cancelled);
+    await ingestion.importParsed({
+      format: 'generated',
+      records: [{ ...record, status: 'cancelled' }],
+      issues: [],
+      rowsRead: 1,
     });
+    for (const id of [finished, cancelled]) {
+      const served = await inject({ url: `/v1/matches/${id}/prediction` });
+      expect(served.statusCode).toBe(200);
+      expect(new Date(served.json().match.kickoff).getTime()).toBeGreaterThan(Date.now());
+      expect(await entriesOf(id)).toEqual([]);
+    }
   });
 
   it('scores the frozen predictions as computed by hand, with calibration, market and drift', async () => {
@@ -205,11 +215,7 @@ describe('sealed track record (e2e)', () => {
     await importResults(chosen.map((id, i) => [id, ...goals[i]]));
     const performance = await performanceOf(champion, (p) => p.metrics?.count === chosen.length);
 
-    const frozen = await query<{
-      match_id: number;
-      kickoff: Date;
-      p: Probabilities;
-    }>(
+    const frozen = await query<{ match_id: number; kickoff: Date; p: Probabilities }>(
       testApp.databaseUrl,
       `select match_id, kickoff, prediction->'markets'->'matchResult' as p from ledger_entries
        where model_version_id = $1 and match_id = any($2) order by kickoff, seq`,
@@ -257,11 +263,7 @@ describe('sealed track record (e2e)', () => {
       expect(bins).toHaveLength(10);
       for (const [b, bin] of bins.entries()) {
         const inBin = scored.filter(({ p }) => Math.min(9, Math.floor(p[k] * 10)) === b);
-        expect(bin).toMatchObject({
-          lower: b / 10,
-          upper: (b + 1) / 10,
-          count: inBin.length,
-        });
+        expect(bin).toMatchObject({ lower: b / 10, upper: (b + 1) / 10, count: inBin.length });
         if (inBin.length > 0) {
           expect(bin.meanForecast).toBeCloseTo(mean(inBin.map(({ p }) => p[k])), 12);
           expect(bin.observedFrequency).toBeCloseTo(
@@ -273,10 +275,7 @@ describe('sealed track record (e2e)', () => {
     }
 
     // The market on the same matches: the stored margin-free probabilities, scored the same way.
-    const market = await query<{
-      m: Probabilities;
-      outcome: keyof Probabilities;
-    }>(
+    const market = await query<{ m: Probabilities; outcome: keyof Probabilities }>(
       testApp.databaseUrl,
       `select s.market_probabilities as m, s.outcome from ledger_entries e
        join ledger_scores s on s.seq = e.seq where e.model_version_id = $1 and e.match_id = any($2)`,
@@ -299,10 +298,7 @@ describe('sealed track record (e2e)', () => {
 
     const version = (await inject({ url: `/v1/models/${champion}` })).json();
     const expectedRps = version.evaluation.model.outcomes.rps;
-    expect(performance.drift).toMatchObject({
-      count: chosen.length,
-      expectedRps,
-    });
+    expect(performance.drift).toMatchObject({ count: chosen.length, expectedRps });
     expect(performance.drift.rollingRps).toBeCloseTo(rps, 12);
     expect(performance.drift.difference).toBeCloseTo(rps - expectedRps, 12);
 
@@ -321,9 +317,7 @@ describe('sealed track record (e2e)', () => {
       window.find((p: { modelVersionId: string }) => p.modelVersionId === champion).metrics.count,
     ).toBe(inWindow.length);
     const elsewhere = (
-      await inject({
-        url: `/v1/performance?competition=${encodeURIComponent(THIRD)}`,
-      })
+      await inject({ url: `/v1/performance?competition=${encodeURIComponent(THIRD)}` })
     ).json();
     expect(elsewhere).toEqual([]);
   });
@@ -341,12 +335,7 @@ describe('sealed track record (e2e)', () => {
     await importResults([[matchId, 0, 2]]);
     let line:
       | {
-          score: {
-            homeGoals: number;
-            awayGoals: number;
-            outcome: string;
-            rps: number;
-          };
+          score: { homeGoals: number; awayGoals: number; outcome: string; rps: number };
           prediction: { markets: { matchResult: Probabilities } };
         }
       | undefined;
@@ -359,11 +348,7 @@ describe('sealed track record (e2e)', () => {
       if (line?.score.awayGoals === 2) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect(line?.score).toMatchObject({
-      homeGoals: 0,
-      awayGoals: 2,
-      outcome: 'away',
-    });
+    expect(line?.score).toMatchObject({ homeGoals: 0, awayGoals: 2, outcome: 'away' });
     const p = line!.prediction.markets.matchResult;
     expect(line!.score.rps).toBeCloseTo((p.home ** 2 + (p.home + p.draw) ** 2) / 2, 12);
     const after = (await inject({ url: `/v1/models/${champion}/performance` })).json();
