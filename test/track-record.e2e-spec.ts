@@ -176,6 +176,40 @@ describe('sealed track record (e2e)', () => {
     expect((await inject({ url: '/v1/ledger/verify' })).json()).toMatchObject({ valid: true });
   });
 
+  it('commits a frozen entry durably before the prediction is served', async () => {
+    // What each ledger insert ran with, recorded by a trigger of this test's own.
+    await query(
+      testApp.databaseUrl,
+      `create table ledger_commit_modes (seq bigint, synchronous_commit text);
+       create function record_commit_mode() returns trigger language plpgsql as $$ begin
+         insert into ledger_commit_modes values (new.seq, current_setting('synchronous_commit'));
+         return new; end $$;
+       create trigger record_commit_mode after insert on ledger_entries
+         for each row execute function record_commit_mode();`,
+    );
+    try {
+      const [, , fixture] = await fixtures(FIRST);
+      expect((await inject({ url: `/v1/matches/${fixture}/prediction` })).statusCode).toBe(200);
+      // A commit that a database crash may still lose would un-freeze a prediction already served.
+      const modes = await query(
+        testApp.databaseUrl,
+        'select synchronous_commit from ledger_commit_modes',
+      );
+      const [server] = await query<{ synchronous_commit: string }>(
+        testApp.databaseUrl,
+        'show synchronous_commit',
+      );
+      expect(server.synchronous_commit).not.toBe('off');
+      expect(modes).toEqual([server, server]);
+    } finally {
+      await query(
+        testApp.databaseUrl,
+        `drop trigger record_commit_mode on ledger_entries; drop function record_commit_mode();
+         drop table ledger_commit_modes;`,
+      );
+    }
+  });
+
   it('freezes nothing once the match has a result or is cancelled, even before the stored kick-off', async () => {
     // A second source reports the result at the real, earlier kick-off; the first one's time stays.
     const [, , finished, cancelled] = await fixtures(SECOND);
