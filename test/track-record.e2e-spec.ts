@@ -210,6 +210,24 @@ describe('sealed track record (e2e)', () => {
     }
   });
 
+  it('freezes both sides of the split even when the champion was first asked for by id', async () => {
+    const [, , , fixture, probe] = await fixtures(FIRST);
+    // A caller on the champion's side of the split.
+    let championSide: Inject | undefined;
+    for (const caller of await callers(12)) {
+      const response = await caller({ url: `/v1/matches/${probe}/prediction` });
+      if (response.headers['x-model-variant'] === 'champion') championSide = caller;
+    }
+    if (!championSide) throw new Error('no caller on the champion side among 12');
+    const pinned = await inject({ url: `/v1/matches/${fixture}/prediction?model=${champion}` });
+    expect(pinned.headers['x-model-variant']).toBe('requested');
+    const served = await championSide({ url: `/v1/matches/${fixture}/prediction` });
+    expect(served.headers['x-model-version']).toBe(champion);
+    expect((await entriesOf(fixture)).map((e) => e.model_version_id).sort()).toEqual(
+      [champion, challenger].sort(),
+    );
+  });
+
   it('freezes nothing once the match has a result or is cancelled, even before the stored kick-off', async () => {
     // A second source reports the result at the real, earlier kick-off; the first one's time stays.
     const [, , finished, cancelled] = await fixtures(SECOND);
@@ -230,7 +248,7 @@ describe('sealed track record (e2e)', () => {
   });
 
   it('scores the frozen predictions as computed by hand, with calibration, market and drift', async () => {
-    const chosen = (await fixtures(FIRST)).slice(3, 13);
+    const chosen = (await fixtures(FIRST)).slice(5, 15);
     for (const id of chosen) {
       expect((await inject({ url: `/v1/matches/${id}/prediction` })).statusCode).toBe(200);
     }

@@ -383,6 +383,15 @@ export class PredictionsService implements OnModuleInit {
           `model ${v.id} was not trained on ${competition}`,
         );
       }
+      // The champion or challenger asked for by id is still one side of the split: its cached
+      // prediction is what that side's callers get next, so the other side is frozen with it.
+      const serving = await this.registry.servingFor(competition);
+      const other =
+        v.id === serving.champion?.id
+          ? serving.challenger
+          : v.id === serving.challenger?.id
+            ? serving.champion
+            : undefined;
       return {
         version: {
           id: v.id,
@@ -393,6 +402,7 @@ export class PredictionsService implements OnModuleInit {
           expectedRps: null,
         },
         variant: 'requested',
+        ...(other ? { other } : {}),
       };
     }
     const serving = await this.registry.servingFor(competition);
