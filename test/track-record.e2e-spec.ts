@@ -326,13 +326,24 @@ describe('sealed track record (e2e)', () => {
       }
     }
 
-    // The market on the same matches: the stored margin-free probabilities, scored the same way.
-    const market = await query<{ m: Probabilities; outcome: keyof Probabilities }>(
+    // The market on the same matches: the margin-free probabilities of the prices the frozen
+    // prediction showed (only opening prices here), scored the same way.
+    const market = await query<{
+      m: Probabilities;
+      outcome: keyof Probabilities;
+      shown: Array<{ market: string; outcomes: Record<string, { implied: number }> }>;
+    }>(
       testApp.databaseUrl,
-      `select s.market_probabilities as m, s.outcome from ledger_entries e
-       join ledger_scores s on s.seq = e.seq where e.model_version_id = $1 and e.match_id = any($2)`,
+      `select s.market_probabilities as m, s.outcome, e.prediction->'odds' as shown
+       from ledger_entries e join ledger_scores s on s.seq = e.seq
+       where e.model_version_id = $1 and e.match_id = any($2)`,
       [champion, chosen],
     );
+    for (const { m, shown } of market) {
+      const implied = shown.find((o) => o.market === '1x2')?.outcomes;
+      for (const k of ['home', 'draw', 'away'] as const)
+        expect(m[k]).toBeCloseTo(implied?.[k].implied ?? NaN, 5);
+    }
     const marketRps = mean(
       market.map(({ m, outcome }) => {
         const a = m.home - indicator(outcome, 'home');
