@@ -229,7 +229,8 @@ describe('sealed track record (e2e)', () => {
   });
 
   it('freezes nothing once the match has a result or is cancelled, even before the stored kick-off', async () => {
-    // A second source reports the result at the real, earlier kick-off; the first one's time stays.
+    // Results known while the stored kick-off is still ahead: as when a second source reports a
+    // match played earlier than the first source's kick-off time, which stays.
     const [, , finished, cancelled] = await fixtures(SECOND);
     await importResults([[finished, 1, 0]]);
     const record = await recordOf(cancelled);
