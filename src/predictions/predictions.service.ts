@@ -57,6 +57,8 @@ interface MatchMeta {
 const META_TTL_MS = 60_000;
 const META_MAX = 50_000;
 const SERVED_COUNTERS_MAX = 1_000;
+/** Statuses in which a prediction may still be frozen (a cancelled match is never scored). */
+const NOT_STARTED = new Set(['scheduled', 'postponed']);
 /** Match ids per `prediction.updated` event. */
 const ANNOUNCE_BATCH = 500;
 
@@ -183,7 +185,10 @@ export class PredictionsService implements OnModuleInit {
     const prediction = await this.compute(detail, version, now);
     const json = asciiJson(prediction);
     const etag = entityTag(json);
-    if (now.getTime() < detail.kickoff.getTime()) {
+    // Sealed means made before anything was known: a result or a live score can arrive before
+    // the stored kick-off (sources disagree on the time), and such an entry would be frozen with
+    // hindsight and never scored (its match.finished has passed).
+    if (now.getTime() < detail.kickoff.getTime() && NOT_STARTED.has(detail.status)) {
       await this.ledger.freeze(prediction, now);
       // The other side of the A/B split is frozen too, so both are scored on the same matches.
       if (other) await this.ledger.freeze(await this.compute(detail, other, now), now);
@@ -378,6 +383,15 @@ export class PredictionsService implements OnModuleInit {
           `model ${v.id} was not trained on ${competition}`,
         );
       }
+      // The champion or challenger asked for by id is still one side of the split: its cached
+      // prediction is what that side's callers get next, so the other side is frozen with it.
+      const serving = await this.registry.servingFor(competition);
+      const other =
+        v.id === serving.champion?.id
+          ? serving.challenger
+          : v.id === serving.challenger?.id
+            ? serving.champion
+            : undefined;
       return {
         version: {
           id: v.id,
@@ -388,6 +402,7 @@ export class PredictionsService implements OnModuleInit {
           expectedRps: null,
         },
         variant: 'requested',
+        ...(other ? { other } : {}),
       };
     }
     const serving = await this.registry.servingFor(competition);

@@ -103,9 +103,17 @@ export class ModelRegistryService {
     const own = this.aliases.get(competition);
     if (own?.champion) return { ...own, scope: competition };
     const global = this.aliases.get(GLOBAL_SCOPE);
-    if (global?.champion?.competitions.includes(competition))
-      return { ...global, scope: GLOBAL_SCOPE };
-    return {};
+    if (!global?.champion?.competitions.includes(competition)) return {};
+    // A global challenger trained on fewer competitions cannot price the others: there the
+    // champion serves every caller alone (else its callers too would get 422 from freezing it).
+    const challenger = global.challenger?.competitions.includes(competition)
+      ? global.challenger
+      : undefined;
+    return {
+      champion: global.champion,
+      ...(challenger ? { challenger } : {}),
+      scope: GLOBAL_SCOPE,
+    };
   }
 
   async allAliases(): Promise<Map<string, ScopeAliases>> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   canonicalJson,
   entryHash,
@@ -32,6 +33,25 @@ describe('ledger hash chain', () => {
       '{"a":{"c":null,"d":[1,{"x":1,"y":2}]},"b":1}',
     );
     expect(canonicalJson({ x: 1, y: 2 })).toBe(canonicalJson({ y: 2, x: 1 }));
+  });
+
+  it('hashes the bytes the README describes, for verifiers in any language', () => {
+    const fields = {
+      seq: '7',
+      matchId: 42,
+      modelVersionId: 'v1',
+      competition: 'germany/bundesliga',
+      kickoff: '2027-01-10T15:00:00.000Z',
+      servedAt: '2027-01-09T10:00:00.000Z',
+      prediction: { home: { name: 'Fürth' }, p: 0.00001, xg: 2 },
+    };
+    // Written out by hand: sorted keys, no whitespace, JavaScript's numbers, UTF-8 text.
+    const text =
+      '{"competition":"germany/bundesliga","kickoff":"2027-01-10T15:00:00.000Z","matchId":42,' +
+      '"modelVersionId":"v1","prediction":{"home":{"name":"Fürth"},"p":0.00001,"xg":2},' +
+      '"seq":"7","servedAt":"2027-01-09T10:00:00.000Z"}';
+    const bytes = Buffer.concat([Buffer.from(`${GENESIS_HASH}\n`), Buffer.from(text, 'utf8')]);
+    expect(entryHash(GENESIS_HASH, fields)).toBe(createHash('sha256').update(bytes).digest('hex'));
   });
 
   it('verifies an intact chain', () => {

@@ -70,6 +70,9 @@ export class LedgerService {
     const key = `${prediction.match.id}:${prediction.model.versionId}`;
     if (this.frozen.has(key)) return false;
     const created = await inNativeTransaction(this.em, async (client) => {
+      // The server's own durability, not the bulk writes' asynchronous commit: a prediction is
+      // served once frozen, and a database crash must not take the entry back.
+      await client.query('set local synchronous_commit to default');
       await client.query('select pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
       const existing = await client.query(
         'select 1 from ledger_entries where match_id = $1 and model_version_id = $2',

@@ -1,0 +1,455 @@
+import { generatedLeague } from '../src/matches/demo/generated-league';
+import { IngestionService } from '../src/matches/imports/ingestion.service';
+import type { MatchRecord, ParseResult } from '../src/matches/ingestion/match-record';
+import { query } from './support/databases';
+import { startTestApp, type Inject, TestApp } from './support/test-app';
+import { train } from './support/training';
+
+/**
+ * The sealed track record as a demanding API user meets it, on generated leagues (no real data
+ * needed): what is frozen and when, the A/B split when a challenger cannot price a match, the
+ * scores and aggregates checked by hand, corrections, and the performance endpoints' validation.
+ */
+
+const FIRST = 'generated/premier-division';
+const SECOND = 'generated/second-division';
+const THIRD = 'generated/third-division';
+
+/** The generated league under another competition code, teams and source keys. */
+function renamed(league: ParseResult, code: string, prefix: string): ParseResult {
+  return {
+    ...league,
+    records: league.records.map((r) => ({
+      ...r,
+      sourceKey: `${code}:${r.sourceKey}`,
+      competition: { ...r.competition, code, name: code },
+      homeTeam: `${prefix} ${r.homeTeam}`,
+      awayTeam: `${prefix} ${r.awayTeam}`,
+    })),
+  };
+}
+
+type Probabilities = { home: number; draw: number; away: number };
+
+describe('sealed track record (e2e)', () => {
+  let testApp: TestApp;
+  let ingestion: IngestionService;
+  const now = new Date();
+  const leagues = [
+    generatedLeague(now),
+    renamed(generatedLeague(now, 7), SECOND, 'Second'),
+    renamed(generatedLeague(now, 11), THIRD, 'Third'),
+  ];
+  const inject: Inject = (options) => testApp.asAdmin(options);
+  let champion: string;
+  let challenger: string;
+
+  /** The scheduled fixtures of a competition, soonest first. */
+  const fixtures = async (competition: string) =>
+    (
+      await query<{ id: number }>(
+        testApp.databaseUrl,
+        `select m.id from matches m join competitions c on c.id = m.competition_id
+         where c.code = $1 and m.status = 'scheduled' order by m.kickoff, m.id`,
+        [competition],
+      )
+    ).map((r) => r.id);
+
+  const entriesOf = (matchId: number) =>
+    query<{ model_version_id: string }>(
+      testApp.databaseUrl,
+      'select model_version_id from ledger_entries where match_id = $1 order by seq',
+      [matchId],
+    );
+
+  /** The stored record of a match, for re-importing it changed. */
+  const recordOf = async (matchId: number): Promise<MatchRecord> => {
+    const [{ source_key }] = await query<{ source_key: string }>(
+      testApp.databaseUrl,
+      'select source_key from matches where id = $1',
+      [matchId],
+    );
+    const record = leagues.flatMap((l) => l.records).find((r) => r.sourceKey === source_key);
+    if (!record) throw new Error(`no generated record for match ${matchId}`);
+    return record;
+  };
+
+  const importResults = async (results: Array<[number, number, number]>) => {
+    const records = [];
+    for (const [matchId, homeGoals, awayGoals] of results) {
+      records.push({
+        ...(await recordOf(matchId)),
+        status: 'finished' as const,
+        homeGoals,
+        awayGoals,
+      });
+    }
+    await ingestion.importParsed({
+      format: 'generated',
+      records,
+      issues: [],
+      rowsRead: records.length,
+    });
+  };
+
+  /** Programmatic clients, each with an API key of its own (the A/B split is per key). */
+  const callers = async (count: number): Promise<Inject[]> => {
+    const out: Inject[] = [];
+    for (let i = 0; i < count; i++) {
+      const created = await inject({
+        method: 'POST',
+        url: '/v1/me/api-keys',
+        payload: { name: `caller ${i}`, scopes: ['read'] },
+      });
+      expect(created.statusCode).toBe(201);
+      const key = created.json().key as string;
+      out.push((options) =>
+        testApp.app.inject({ ...options, headers: { 'x-api-key': key, ...options.headers } }),
+      );
+    }
+    return out;
+  };
+
+  const performanceOf = async (
+    versionId: string,
+    settled: (p: { pending: number; metrics: { count: number } | null }) => boolean,
+  ) => {
+    let performance = (await inject({ url: `/v1/models/${versionId}/performance` })).json();
+    for (let i = 0; i < 100 && !settled(performance); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      performance = (await inject({ url: `/v1/models/${versionId}/performance` })).json();
+    }
+    return performance;
+  };
+
+  beforeAll(async () => {
+    testApp = await startTestApp({ AB_CHALLENGER_SHARE: '0.5' });
+    ingestion = testApp.app.get(IngestionService);
+    for (const league of leagues) await ingestion.importParsed(league);
+    // The global champion covers all three competitions; the challenger only two of them.
+    champion = (
+      await train(inject, {
+        modelType: 'elo',
+        competitions: [FIRST, SECOND, THIRD],
+        evaluationWeeks: 4,
+      })
+    ).modelVersionId!;
+    challenger = (
+      await train(inject, { modelType: 'elo', competitions: [FIRST, SECOND], evaluationWeeks: 4 })
+    ).modelVersionId!;
+    const promoted = await inject({
+      method: 'POST',
+      url: `/v1/models/${challenger}/promote`,
+      payload: { alias: 'challenger' },
+    });
+    expect(promoted.statusCode).toBe(200);
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  it('serves the champion where the challenger cannot price the match, to every caller', async () => {
+    const [fixture] = await fixtures(THIRD);
+    const statuses = [];
+    for (const caller of await callers(12)) {
+      const response = await caller({
+        url: `/v1/matches/${fixture}/prediction`,
+        headers: { 'cache-control': 'no-cache' },
+      });
+      statuses.push(`${response.statusCode} ${response.headers['x-model-version']}`);
+    }
+    expect(new Set(statuses)).toEqual(new Set([`200 ${champion}`]));
+    expect((await entriesOf(fixture)).map((e) => e.model_version_id)).toEqual([champion]);
+  });
+
+  it('freezes one entry per version when the first requests arrive together', async () => {
+    const [, fixture] = await fixtures(FIRST);
+    const clients = await callers(8);
+    const responses = await Promise.all(
+      clients.map((caller) => caller({ url: `/v1/matches/${fixture}/prediction` })),
+    );
+    expect(responses.map((r) => r.statusCode)).toEqual(Array(8).fill(200));
+    expect((await entriesOf(fixture)).map((e) => e.model_version_id).sort()).toEqual(
+      [champion, challenger].sort(),
+    );
+    expect((await inject({ url: '/v1/ledger/verify' })).json()).toMatchObject({ valid: true });
+  });
+
+  it('commits a frozen entry durably before the prediction is served', async () => {
+    // What each ledger insert ran with, recorded by a trigger of this test's own.
+    await query(
+      testApp.databaseUrl,
+      `create table ledger_commit_modes (seq bigint, synchronous_commit text);
+       create function record_commit_mode() returns trigger language plpgsql as $$ begin
+         insert into ledger_commit_modes values (new.seq, current_setting('synchronous_commit'));
+         return new; end $$;
+       create trigger record_commit_mode after insert on ledger_entries
+         for each row execute function record_commit_mode();`,
+    );
+    try {
+      const [, , fixture] = await fixtures(FIRST);
+      expect((await inject({ url: `/v1/matches/${fixture}/prediction` })).statusCode).toBe(200);
+      // A commit that a database crash may still lose would un-freeze a prediction already served.
+      const modes = await query(
+        testApp.databaseUrl,
+        'select synchronous_commit from ledger_commit_modes',
+      );
+      const [server] = await query<{ synchronous_commit: string }>(
+        testApp.databaseUrl,
+        'show synchronous_commit',
+      );
+      expect(server.synchronous_commit).not.toBe('off');
+      expect(modes).toEqual([server, server]);
+    } finally {
+      await query(
+        testApp.databaseUrl,
+        `drop trigger record_commit_mode on ledger_entries; drop function record_commit_mode();
+         drop table ledger_commit_modes;`,
+      );
+    }
+  });
+
+  it('freezes both sides of the split even when the champion was first asked for by id', async () => {
+    const [, , , fixture, probe] = await fixtures(FIRST);
+    // A caller on the champion's side of the split.
+    let championSide: Inject | undefined;
+    for (const caller of await callers(12)) {
+      const response = await caller({ url: `/v1/matches/${probe}/prediction` });
+      if (response.headers['x-model-variant'] === 'champion') championSide = caller;
+    }
+    if (!championSide) throw new Error('no caller on the champion side among 12');
+    const pinned = await inject({ url: `/v1/matches/${fixture}/prediction?model=${champion}` });
+    expect(pinned.headers['x-model-variant']).toBe('requested');
+    const served = await championSide({ url: `/v1/matches/${fixture}/prediction` });
+    expect(served.headers['x-model-version']).toBe(champion);
+    expect((await entriesOf(fixture)).map((e) => e.model_version_id).sort()).toEqual(
+      [champion, challenger].sort(),
+    );
+  });
+
+  it('freezes nothing once the match has a result or is cancelled, even before the stored kick-off', async () => {
+    // Results known while the stored kick-off is still ahead: as when a second source reports a
+    // match played earlier than the first source's kick-off time, which stays.
+    const [, , finished, cancelled] = await fixtures(SECOND);
+    await importResults([[finished, 1, 0]]);
+    const record = await recordOf(cancelled);
+    await ingestion.importParsed({
+      format: 'generated',
+      records: [{ ...record, status: 'cancelled' }],
+      issues: [],
+      rowsRead: 1,
+    });
+    for (const id of [finished, cancelled]) {
+      const served = await inject({ url: `/v1/matches/${id}/prediction` });
+      expect(served.statusCode).toBe(200);
+      expect(new Date(served.json().match.kickoff).getTime()).toBeGreaterThan(Date.now());
+      expect(await entriesOf(id)).toEqual([]);
+    }
+  });
+
+  it('scores the frozen predictions as computed by hand, with calibration, market and drift', async () => {
+    const chosen = (await fixtures(FIRST)).slice(5, 15);
+    for (const id of chosen) {
+      expect((await inject({ url: `/v1/matches/${id}/prediction` })).statusCode).toBe(200);
+    }
+    const goals: Array<[number, number]> = [
+      [2, 0],
+      [1, 1],
+      [0, 1],
+      [3, 2],
+      [0, 0],
+      [1, 2],
+      [4, 1],
+      [2, 2],
+      [0, 3],
+      [1, 0],
+    ];
+    await importResults(chosen.map((id, i) => [id, ...goals[i]]));
+    const performance = await performanceOf(champion, (p) => p.metrics?.count === chosen.length);
+
+    const frozen = await query<{ match_id: number; kickoff: Date; p: Probabilities }>(
+      testApp.databaseUrl,
+      `select match_id, kickoff, prediction->'markets'->'matchResult' as p from ledger_entries
+       where model_version_id = $1 and match_id = any($2) order by kickoff, seq`,
+      [champion, chosen],
+    );
+    expect(frozen).toHaveLength(chosen.length);
+    const outcomeOf = (h: number, a: number) => (h > a ? 'home' : h < a ? 'away' : 'draw');
+    const scored = frozen.map((e) => {
+      const [h, a] = goals[chosen.indexOf(e.match_id)];
+      return { p: e.p, outcome: outcomeOf(h, a) as keyof Probabilities };
+    });
+    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+    const indicator = (o: string, k: string) => (o === k ? 1 : 0);
+    const rps = mean(
+      scored.map(({ p, outcome }) => {
+        const a = p.home - indicator(outcome, 'home');
+        const b = p.home + p.draw - (outcome === 'away' ? 0 : 1);
+        return (a * a + b * b) / 2;
+      }),
+    );
+    const logLoss = mean(scored.map(({ p, outcome }) => -Math.log(p[outcome])));
+    const brier = mean(
+      scored.map(({ p, outcome }) =>
+        (['home', 'draw', 'away'] as const).reduce(
+          (s, k) => s + (p[k] - indicator(outcome, k)) ** 2,
+          0,
+        ),
+      ),
+    );
+    const accuracy = mean(
+      scored.map(({ p, outcome }) => {
+        const best = (['home', 'draw', 'away'] as const).reduce((b, k) => (p[k] > p[b] ? k : b));
+        return best === outcome ? 1 : 0;
+      }),
+    );
+    expect(performance.metrics.count).toBe(chosen.length);
+    expect(performance.metrics.rps).toBeCloseTo(rps, 12);
+    expect(performance.metrics.logLoss).toBeCloseTo(logLoss, 12);
+    expect(performance.metrics.brier).toBeCloseTo(brier, 12);
+    expect(performance.metrics.accuracy).toBeCloseTo(accuracy, 12);
+
+    // Calibration: ten equal-width bins per outcome, each forecast in the bin of its probability.
+    for (const k of ['home', 'draw', 'away'] as const) {
+      const bins = performance.calibration[k];
+      expect(bins).toHaveLength(10);
+      for (const [b, bin] of bins.entries()) {
+        const inBin = scored.filter(({ p }) => Math.min(9, Math.floor(p[k] * 10)) === b);
+        expect(bin).toMatchObject({ lower: b / 10, upper: (b + 1) / 10, count: inBin.length });
+        if (inBin.length > 0) {
+          expect(bin.meanForecast).toBeCloseTo(mean(inBin.map(({ p }) => p[k])), 12);
+          expect(bin.observedFrequency).toBeCloseTo(
+            mean(inBin.map(({ outcome }) => indicator(outcome, k))),
+            12,
+          );
+        }
+      }
+    }
+
+    // The market on the same matches: the margin-free probabilities of the prices the frozen
+    // prediction showed (only opening prices here), scored the same way.
+    const market = await query<{
+      m: Probabilities;
+      outcome: keyof Probabilities;
+      shown: Array<{ market: string; outcomes: Record<string, { implied: number }> }>;
+    }>(
+      testApp.databaseUrl,
+      `select s.market_probabilities as m, s.outcome, e.prediction->'odds' as shown
+       from ledger_entries e join ledger_scores s on s.seq = e.seq
+       where e.model_version_id = $1 and e.match_id = any($2)`,
+      [champion, chosen],
+    );
+    for (const { m, shown } of market) {
+      const implied = shown.find((o) => o.market === '1x2')?.outcomes;
+      for (const k of ['home', 'draw', 'away'] as const)
+        expect(m[k]).toBeCloseTo(implied?.[k].implied ?? NaN, 5);
+    }
+    const marketRps = mean(
+      market.map(({ m, outcome }) => {
+        const a = m.home - indicator(outcome, 'home');
+        const b = m.home + m.draw - (outcome === 'away' ? 0 : 1);
+        return (a * a + b * b) / 2;
+      }),
+    );
+    expect(performance.market).toEqual({
+      count: chosen.length,
+      rps: expect.any(Number),
+      modelRps: expect.any(Number),
+    });
+    expect(performance.market.rps).toBeCloseTo(marketRps, 12);
+    expect(performance.market.modelRps).toBeCloseTo(rps, 12);
+
+    const version = (await inject({ url: `/v1/models/${champion}` })).json();
+    const expectedRps = version.evaluation.model.outcomes.rps;
+    expect(performance.drift).toMatchObject({ count: chosen.length, expectedRps });
+    expect(performance.drift.rollingRps).toBeCloseTo(rps, 12);
+    expect(performance.drift.difference).toBeCloseTo(rps - expectedRps, 12);
+
+    // Filtered by kick-off: from is inclusive, to exclusive.
+    const from = frozen[4].kickoff.toISOString();
+    const to = frozen[8].kickoff.toISOString();
+    const window = (
+      await inject({
+        url: `/v1/performance?competition=${encodeURIComponent(FIRST)}&from=${from}&to=${to}`,
+      })
+    ).json();
+    const inWindow = frozen.filter(
+      (e) => e.kickoff.toISOString() >= from && e.kickoff.toISOString() < to,
+    );
+    expect(
+      window.find((p: { modelVersionId: string }) => p.modelVersionId === champion).metrics.count,
+    ).toBe(inWindow.length);
+    const elsewhere = (
+      await inject({ url: `/v1/performance?competition=${encodeURIComponent(THIRD)}` })
+    ).json();
+    expect(elsewhere).toEqual([]);
+  });
+
+  it('re-scores an entry when its result is corrected after scoring', async () => {
+    const [matchId] = (
+      await query<{ match_id: number }>(
+        testApp.databaseUrl,
+        `select e.match_id from ledger_entries e join ledger_scores s on s.seq = e.seq
+         where e.model_version_id = $1 and s.home_goals = 2 and s.away_goals = 0`,
+        [champion],
+      )
+    ).map((r) => r.match_id);
+    const before = (await inject({ url: `/v1/models/${champion}/performance` })).json();
+    await importResults([[matchId, 0, 2]]);
+    let line:
+      | {
+          score: { homeGoals: number; awayGoals: number; outcome: string; rps: number };
+          prediction: { markets: { matchResult: Probabilities } };
+        }
+      | undefined;
+    for (let i = 0; i < 100; i++) {
+      const lines = (await inject({ url: '/v1/ledger/export' })).body
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      line = lines.find((l) => l.matchId === matchId && l.modelVersionId === champion);
+      if (line?.score.awayGoals === 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(line?.score).toMatchObject({ homeGoals: 0, awayGoals: 2, outcome: 'away' });
+    const p = line!.prediction.markets.matchResult;
+    expect(line!.score.rps).toBeCloseTo((p.home ** 2 + (p.home + p.draw) ** 2) / 2, 12);
+    const after = (await inject({ url: `/v1/models/${champion}/performance` })).json();
+    expect(after.metrics.count).toBe(before.metrics.count);
+    expect(after.metrics.rps).not.toBeCloseTo(before.metrics.rps, 6);
+  });
+
+  it('refuses bad performance filters with the field and the reason', async () => {
+    const cases: Array<[string, string]> = [
+      ['from=2027-02-30', 'from'],
+      ['from=yesterday', 'from'],
+      ['to=2027-13-01', 'to'],
+      ['from=2027-03-01&to=2027-02-01', 'to'],
+      ['from=2027-03-01&to=2027-03-01', 'to'],
+      [`competition=${'x'.repeat(200)}`, 'competition'],
+    ];
+    for (const [params, field] of cases) {
+      const response = await inject({ url: `/v1/performance?${params}` });
+      expect({
+        params,
+        status: response.statusCode,
+        type: response.headers['content-type'],
+      }).toEqual({
+        params,
+        status: 400,
+        type: expect.stringContaining('application/problem+json'),
+      });
+      expect(response.json().errors).toEqual([expect.objectContaining({ field })]);
+    }
+    // A filter that matches nothing is an empty track record, like any other list filter.
+    for (const params of ['competition=nowhere/none', 'from=1990-01-01&to=1990-02-01']) {
+      const empty = await inject({ url: `/v1/performance?${params}` });
+      expect({ params, status: empty.statusCode, body: empty.json() }).toEqual({
+        params,
+        status: 200,
+        body: [],
+      });
+    }
+  });
+});
