@@ -139,10 +139,13 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
     requestedBy: string | null,
     trigger: TrainingTrigger = 'api',
     /** Retraining keeps its champion's scope, even a global one trained on one competition. */
-    scope: string = body.competitions?.length === 1 ? body.competitions[0] : 'global',
+    givenScope?: string,
   ): Promise<TrainingRun> {
     const known = await this.matchData.competitionCodes();
     const competitions = [...new Set(body.competitions ?? known)].sort();
+    // Counted once deduplicated: ["x", "x"] is competition x's scope, not a global model of x.
+    const scope =
+      givenScope ?? (body.competitions && competitions.length === 1 ? competitions[0] : 'global');
     const unknown = competitions.filter((c) => !known.includes(c));
     if (unknown.length > 0) {
       throw new ProblemException(
@@ -212,11 +215,14 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
   /** Cancels a queued or running run; a running one stops within a second. */
   async cancel(id: string, by: string | null): Promise<TrainingRun> {
     const line = { at: new Date().toISOString(), message: `cancelled${by ? ` by ${by}` : ''}` };
+    // A run whose version is saved is finishing (its aliases may already have changed): a cancel
+    // now would be answered "cancelled" and then overwritten by "succeeded".
     const updated = await nativeQuery<{ id: string }>(
       this.em,
       `update training_runs set status = 'cancelled', finished_at = now(),
          log = log || $2::jsonb
-       where id = $1 and status in ('queued', 'running') returning id`,
+       where id = $1 and status in ('queued', 'running') and model_version_id is null
+       returning id`,
       [id, JSON.stringify([line])],
     );
     if (updated.length === 0) {
@@ -225,9 +231,17 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
         409,
         'training-finished',
         'Training run already finished',
-        `run ${id} is ${run.status}; only queued or running runs can be cancelled`,
+        run.modelVersionId && ACTIVE_TRAINING_STATUSES.includes(run.status)
+          ? `run ${id} has saved model version ${run.modelVersionId} and is finishing; it can no longer be cancelled`
+          : `run ${id} is ${run.status}; only queued or running runs can be cancelled`,
       );
     }
+    // Subscribers waiting for the run to end hear of a cancellation too.
+    await this.events.emit('training.finished', {
+      trainingRunId: id,
+      status: TrainingStatus.Cancelled,
+      modelVersionId: null,
+    });
     return this.get(id);
   }
 
@@ -374,7 +388,7 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
         { lockMode: LockMode.PESSIMISTIC_WRITE },
       );
       if (fresh.status !== TrainingStatus.Running) throw new TrainingCancelledError();
-      return tx.create(ModelVersion, {
+      const version = tx.create(ModelVersion, {
         modelType: run.modelType,
         scope: run.scope,
         competitions: trained.parameters.competitions,
@@ -391,6 +405,9 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
         createdBy: run.requestedBy,
         trainingRunId: run.id,
       });
+      // From here on the run can no longer be cancelled (see cancel()).
+      fresh.modelVersionId = version.id;
+      return version;
     });
   }
 

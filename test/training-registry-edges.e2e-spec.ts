@@ -1,0 +1,147 @@
+import { DomainEvents, type DomainEventMap } from '../src/common/events/domain-events';
+import { generatedLeague } from '../src/matches/demo/generated-league';
+import { IngestionService } from '../src/matches/imports/ingestion.service';
+import type { ModelVersionView } from '../src/training/model.dto';
+import type { TrainingRunView } from '../src/training/training.dto';
+import { TrainingService } from '../src/training/training.service';
+import { startTestApp, type Inject, TestApp } from './support/test-app';
+import { train, waitForTraining } from './support/training';
+
+const COMPETITION = 'generated/premier-division';
+
+/**
+ * Training runs and the registry at their edges, on the quick generated league: requests a
+ * demanding admin sends, races between two calls, and runs that end in unusual ways.
+ */
+describe('training runs and the model registry at the edges (e2e)', () => {
+  let testApp: TestApp;
+  const inject: Inject = (options) => testApp.asAdmin(options);
+  const post = (payload: Record<string, unknown>) =>
+    inject({ method: 'POST', url: '/v1/training-runs', payload });
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    await testApp.app.get(IngestionService).importParsed(generatedLeague(new Date()));
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  it('refuses hyperparameter groups that are not objects, naming the field', async () => {
+    const cases: Array<[unknown, string]> = [
+      [[], 'hyperparameters'],
+      [{ elo: [{}] }, 'hyperparameters.elo'],
+      [{ dixonColes: [{ xi: 0.001 }] }, 'hyperparameters.dixonColes'],
+      [{ ensemble: 'fast' }, 'hyperparameters.ensemble'],
+    ];
+    for (const [hyperparameters, field] of cases) {
+      const response = await post({
+        modelType: 'elo',
+        competitions: [COMPETITION],
+        hyperparameters,
+      });
+      expect({ hyperparameters, status: response.statusCode }).toEqual({
+        hyperparameters,
+        status: 400,
+      });
+      expect(response.headers['content-type']).toMatch(/problem\+json/);
+      expect(response.json().errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+    expect((await inject({ url: '/v1/training-runs' })).json()).toEqual([]);
+  });
+
+  it('trains a competition listed twice in its own scope, not the global one', async () => {
+    const run = await train(inject, { modelType: 'elo', competitions: [COMPETITION, COMPETITION] });
+    expect(run).toMatchObject({ scope: COMPETITION, competitions: [COMPETITION] });
+    const aliases = (await inject({ url: '/v1/models/aliases' })).json();
+    expect(aliases).toEqual([
+      { scope: COMPETITION, champion: run.modelVersionId, challenger: null },
+    ]);
+  });
+
+  it('answers the alias history of any scope name, a "%" in it included', async () => {
+    const response = await inject({ url: '/v1/models/aliases/100%25/history' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual([]);
+    const own = await inject({
+      url: `/v1/models/aliases/${encodeURIComponent(COMPETITION)}/history`,
+    });
+    expect(own.json()).toEqual([
+      expect.objectContaining({ scope: COMPETITION, alias: 'champion' }),
+    ]);
+  });
+
+  it('serialises two promotions in one scope: no 500, and the history chains', async () => {
+    const a = await train(inject, { modelType: 'dixon-coles', competitions: [COMPETITION] });
+    const b = await train(inject, {
+      modelType: 'elo',
+      competitions: [COMPETITION],
+      hyperparameters: { elo: { k: 30 } },
+    });
+    const promote = (id: string | null) =>
+      inject({ method: 'POST', url: `/v1/models/${id}/promote`, payload: { alias: 'challenger' } });
+    const answers = await Promise.all([promote(a.modelVersionId), promote(b.modelVersionId)]);
+    expect(answers.map((r) => r.statusCode)).toEqual([200, 200]);
+    const history = (
+      await inject({ url: `/v1/models/aliases/${encodeURIComponent(COMPETITION)}/history` })
+    ).json<Array<{ alias: string; versionId: string; previousVersionId: string | null }>>();
+    const [second, first] = history.filter((e) => e.alias === 'challenger');
+    // Whichever went first, the second replaced it.
+    expect(first.previousVersionId).toBeNull();
+    expect(second.previousVersionId).toBe(first.versionId);
+    const challenger = (await inject({ url: '/v1/models/aliases' })).json()[0].challenger;
+    expect(challenger).toBe(second.versionId);
+  });
+
+  it('refuses to cancel a run whose version is already saved, and says so', async () => {
+    // Steps in at the promotion of the run's version: saved, aliases changed, not yet succeeded.
+    const events = testApp.app.get(DomainEvents);
+    const cancels: Array<{ status: number; body: { status?: string; detail?: string } }> = [];
+    let armed = true;
+    events.on('model.promoted', async ({ versionId, alias }) => {
+      if (!armed || alias !== 'challenger' || !versionId) return;
+      armed = false;
+      const version = (await inject({ url: `/v1/models/${versionId}` })).json<ModelVersionView>();
+      const cancel = await inject({
+        method: 'DELETE',
+        url: `/v1/training-runs/${version.trainingRunId}`,
+      });
+      cancels.push({ status: cancel.statusCode, body: cancel.json() });
+    });
+    // A scheduled retrain's version becomes the challenger as it finishes.
+    const retrain = await testApp.app
+      .get(TrainingService)
+      .create({ modelType: 'elo', competitions: [COMPETITION] }, null, 'schedule');
+    const run = await waitForTraining(inject, retrain.id);
+    expect(cancels).toEqual([
+      {
+        status: 409,
+        body: expect.objectContaining({
+          detail: expect.stringContaining('can no longer be cancelled'),
+        }),
+      },
+    ]);
+    // What the DELETE said is what happened: the run succeeded and its version is the challenger.
+    expect(run).toMatchObject({ status: 'succeeded', modelVersionId: expect.any(String) });
+    expect(run.log.map((l) => l.message).join('\n')).not.toMatch(/cancelled/);
+  });
+
+  it('announces a cancelled run as finished, once', async () => {
+    const finished: Array<DomainEventMap['training.finished']> = [];
+    testApp.app.get(DomainEvents).on('training.finished', (event) => void finished.push(event));
+    const created = await post({
+      modelType: 'ensemble',
+      competitions: [COMPETITION],
+      searchSpace: { 'ensemble.l2': [0, 0.01, 0.1] },
+    });
+    expect(created.statusCode).toBe(202);
+    const { id } = created.json<TrainingRunView>();
+    const cancelled = await inject({ method: 'DELETE', url: `/v1/training-runs/${id}` });
+    expect(cancelled.json()).toMatchObject({ status: 'cancelled' });
+    await waitForTraining(inject, id);
+    // Longer than a running run takes to notice (CANCEL_POLL_MS).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(finished).toEqual([{ trainingRunId: id, status: 'cancelled', modelVersionId: null }]);
+  });
+});
