@@ -3,6 +3,7 @@ import { generatedLeague } from '../src/matches/demo/generated-league';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
 import type { ModelVersionView } from '../src/training/model.dto';
 import type { TrainingRunView } from '../src/training/training.dto';
+import { TrainingScheduleService } from '../src/training/training-schedule.service';
 import { TrainingService } from '../src/training/training.service';
 import { startTestApp, type Inject, TestApp } from './support/test-app';
 import { train, waitForTraining } from './support/training';
@@ -47,6 +48,22 @@ describe('training runs and the model registry at the edges (e2e)', () => {
       });
       expect(response.headers['content-type']).toMatch(/problem\+json/);
       expect(response.json().errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+    expect((await inject({ url: '/v1/training-runs' })).json()).toEqual([]);
+  });
+
+  it('refuses a search over settings the model type does not read', async () => {
+    const cases: Array<[string, Record<string, number[]>, string]> = [
+      ['elo', { 'dixonColes.xi': [0.001, 0.002] }, 'searchSpace.dixonColes.xi'],
+      ['dixon-coles', { 'elo.k': [10, 20] }, 'searchSpace.elo.k'],
+      ['elo', { 'elo.k': [10, 20], 'ensemble.l2': [0, 0.1] }, 'searchSpace.ensemble.l2'],
+    ];
+    for (const [modelType, searchSpace, field] of cases) {
+      const response = await post({ modelType, competitions: [COMPETITION], searchSpace });
+      expect({ searchSpace, status: response.statusCode }).toEqual({ searchSpace, status: 400 });
+      expect(response.json().errors).toEqual([
+        { field, reason: `not used by ${modelType} models` },
+      ]);
     }
     expect((await inject({ url: '/v1/training-runs' })).json()).toEqual([]);
   });
@@ -125,6 +142,40 @@ describe('training runs and the model registry at the edges (e2e)', () => {
     // What the DELETE said is what happened: the run succeeded and its version is the challenger.
     expect(run).toMatchObject({ status: 'succeeded', modelVersionId: expect.any(String) });
     expect(run.log.map((l) => l.message).join('\n')).not.toMatch(/cancelled/);
+  });
+
+  it("retrains a champion with its run's search, not the defaults", async () => {
+    const searched = await train(inject, {
+      modelType: 'elo',
+      competitions: [COMPETITION],
+      searchSpace: { 'elo.k': [8, 40] },
+      evaluationWeeks: 6,
+    });
+    const champion = async () =>
+      (await inject({ url: '/v1/models/aliases' })).json<Array<{ champion: string }>>()[0].champion;
+    // (The scope's first version is its champion already.)
+    if ((await champion()) !== searched.modelVersionId) {
+      await inject({
+        method: 'POST',
+        url: `/v1/models/${searched.modelVersionId}/promote`,
+        payload: {},
+      });
+    }
+    expect(await champion()).toBe(searched.modelVersionId);
+    // The path drift and the schedule take.
+    const [id] = await testApp.app
+      .get(TrainingScheduleService)
+      .retrainChampions('drift', COMPETITION);
+    const retrain = await waitForTraining(inject, id);
+    expect(retrain).toMatchObject({
+      status: 'succeeded',
+      searchSpace: { 'elo.k': [8, 40] },
+      evaluationWeeks: 6,
+    });
+    const version = (
+      await inject({ url: `/v1/models/${retrain.modelVersionId}` })
+    ).json<ModelVersionView>();
+    expect(version.search).toMatchObject({ chosen: { 'elo.k': expect.any(Number) } });
   });
 
   it('announces a cancelled run as finished, once', async () => {

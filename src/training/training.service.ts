@@ -164,7 +164,11 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
         'no finished matches stored yet: import data first',
       );
     }
-    const errors = body.searchSpace ? searchSpaceErrors(body.searchSpace) : [];
+    // Paths of a group the model type ignores are refused at the API; a retrain repeats what its
+    // champion's run (perhaps older than that rule) searched.
+    const errors = body.searchSpace
+      ? searchSpaceErrors(body.searchSpace, trigger === 'api' ? body.modelType : undefined)
+      : [];
     if (errors.length > 0) throw new ValidationProblem(errors);
 
     const em = this.em.fork();
