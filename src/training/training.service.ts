@@ -268,9 +268,13 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
 
     const abort = new AbortController();
     const watcher = setInterval(() => {
-      void this.statusOf(run.id).then((status) => {
-        if (status === TrainingStatus.Cancelled) abort.abort();
-      });
+      // Caught: an unhandled rejection (a database blip) would end the whole process.
+      this.statusOf(run.id).then(
+        (status) => {
+          if (status === TrainingStatus.Cancelled) abort.abort();
+        },
+        (error: unknown) => this.logger.warn({ err: error }, 'could not check for a cancel'),
+      );
     }, CANCEL_POLL_MS);
     try {
       const matches = await this.matchData.trainingMatches({
@@ -427,7 +431,9 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
       const lines =
         phase && phase !== lastMessage ? [{ at: new Date().toISOString(), message: phase }] : [];
       lastMessage = phase || lastMessage;
-      void job.reportProgress(percent);
+      job
+        .reportProgress(percent)
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'could not report progress'));
       void nativeQuery(
         this.em,
         `update training_runs set progress = greatest(progress, $2), log = log || $3::jsonb
