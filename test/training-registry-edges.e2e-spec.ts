@@ -5,6 +5,7 @@ import type { ModelVersionView } from '../src/training/model.dto';
 import type { TrainingRunView } from '../src/training/training.dto';
 import { TrainingScheduleService } from '../src/training/training-schedule.service';
 import { TrainingService } from '../src/training/training.service';
+import { query } from './support/databases';
 import { startTestApp, type Inject, TestApp } from './support/test-app';
 import { train, waitForTraining } from './support/training';
 
@@ -194,5 +195,25 @@ describe('training runs and the model registry at the edges (e2e)', () => {
     // Longer than a running run takes to notice (CANCEL_POLL_MS).
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(finished).toEqual([{ trainingRunId: id, status: 'cancelled', modelVersionId: null }]);
+  });
+
+  it('starts a retried run from 0 %, not where the failed attempt stopped', async () => {
+    // The first attempt trains, then cannot save its version; the retry (after 5 s) can.
+    await query(testApp.databaseUrl, 'alter table model_versions rename to model_versions_away');
+    const created = await post({ modelType: 'elo', competitions: [COMPETITION] });
+    const { id } = created.json<TrainingRunView>();
+    let run = created.json<TrainingRunView>();
+    try {
+      for (let i = 0; i < 300 && !(run.attempts === 1 && run.error); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        run = (await inject({ url: `/v1/training-runs/${id}` })).json<TrainingRunView>();
+      }
+    } finally {
+      await query(testApp.databaseUrl, 'alter table model_versions_away rename to model_versions');
+    }
+    expect(run).toMatchObject({ status: 'queued', attempts: 1, progress: 0 });
+    expect(run.log.at(-1)?.message).toMatch(/^attempt 1 failed \(.*\); retrying$/);
+    const retried = await waitForTraining(inject, id);
+    expect(retried).toMatchObject({ status: 'succeeded', attempts: 2, error: null, progress: 100 });
   });
 });

@@ -259,6 +259,7 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
       startedAt: new Date(),
       attempts: job.attempt,
       error: null,
+      progress: 0, // a retry starts over
     });
     run.log = [
       ...run.log,
@@ -351,7 +352,7 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
       await nativeQuery(
         this.em,
         `update training_runs set status = $2, error = $3, finished_at = case when $4 then now() end,
-           log = log || $5::jsonb
+           progress = case when $4 then progress else 0 end, log = log || $5::jsonb
          where id = $1 and status = 'running'`,
         [
           run.id,
