@@ -1,4 +1,5 @@
 import { DomainEvents, type DomainEventMap } from '../src/common/events/domain-events';
+import { Client } from 'pg';
 import { generatedLeague } from '../src/matches/demo/generated-league';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
 import type { ModelVersionView } from '../src/training/model.dto';
@@ -215,5 +216,54 @@ describe('training runs and the model registry at the edges (e2e)', () => {
     expect(run.log.at(-1)?.message).toMatch(/^attempt 1 failed \(.*\); retrying$/);
     const retried = await waitForTraining(inject, id);
     expect(retried).toMatchObject({ status: 'succeeded', attempts: 2, error: null, progress: 100 });
+  });
+
+  it('keeps a cancel that lands between a retry reading the run and starting it', async () => {
+    // A first attempt that fails (it cannot save its version) leaves the run queued for 5 s.
+    await query(testApp.databaseUrl, 'alter table model_versions rename to model_versions_away');
+    const { id } = (await post({ modelType: 'elo', competitions: [COMPETITION] })).json();
+    let run: TrainingRunView | undefined;
+    try {
+      for (let i = 0; i < 300 && !run?.error; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        run = (await inject({ url: `/v1/training-runs/${id}` })).json<TrainingRunView>();
+      }
+    } finally {
+      await query(testApp.databaseUrl, 'alter table model_versions_away rename to model_versions');
+    }
+    expect(run).toMatchObject({ status: 'queued', attempts: 1 });
+    // The cancel's own statement, committed only once the retry has read the run (still queued)
+    // and waits on the row to start it.
+    const canceller = new Client({ connectionString: testApp.databaseUrl });
+    await canceller.connect();
+    try {
+      await canceller.query('begin');
+      await canceller.query(
+        `update training_runs set status = 'cancelled', finished_at = now(),
+           log = log || '[{"at": "2026-01-01T00:00:00Z", "message": "cancelled"}]'::jsonb
+         where id = $1 and status in ('queued', 'running') and model_version_id is null`,
+        [id],
+      );
+      let waiting = 0;
+      for (let i = 0; i < 200 && waiting === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const [row] = await query<{ count: string }>(
+          testApp.databaseUrl,
+          `select count(*) from pg_stat_activity
+           where datname = current_database() and wait_event_type = 'Lock'
+             and query ilike 'update%training_runs%'`,
+        );
+        waiting = Number(row.count);
+      }
+      expect(waiting).toBe(1);
+      await canceller.query('commit');
+    } finally {
+      await canceller.end();
+    }
+    // Time for a wrongly started attempt to show itself.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const after = await waitForTraining(inject, id);
+    expect(after).toMatchObject({ status: 'cancelled', attempts: 1, modelVersionId: null });
+    expect(after.log.at(-1)?.message).toBe('cancelled');
   });
 });

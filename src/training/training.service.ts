@@ -250,22 +250,25 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   private async run(job: JobContext<{ trainingRunId: string }>): Promise<void> {
-    const em = this.em.fork();
-    const run = await em.findOne(TrainingRun, { id: job.data.trainingRunId });
+    const run = await this.em.fork().findOne(TrainingRun, { id: job.data.trainingRunId });
     if (!run || !ACTIVE_TRAINING_STATUSES.includes(run.status)) return; // cancelled meanwhile
     const started = Date.now();
-    Object.assign(run, {
-      status: TrainingStatus.Running,
-      startedAt: new Date(),
-      attempts: job.attempt,
-      error: null,
-      progress: 0, // a retry starts over
-    });
-    run.log = [
-      ...run.log,
-      { at: new Date().toISOString(), message: `attempt ${job.attempt} started` },
-    ];
-    await em.flush();
+    // Started only if still active when written: a cancel committed since the read above would
+    // otherwise be overwritten by "running" (and its log line with it). A retry starts at 0 %.
+    const starting = await nativeQuery<{ id: string }>(
+      this.em,
+      `update training_runs set status = 'running', started_at = now(), attempts = $2,
+         error = null, progress = 0, log = log || $3::jsonb
+       where id = $1 and status in ('queued', 'running') returning id`,
+      [
+        run.id,
+        job.attempt,
+        JSON.stringify([
+          { at: new Date().toISOString(), message: `attempt ${job.attempt} started` },
+        ]),
+      ],
+    );
+    if (starting.length === 0) return;
 
     const abort = new AbortController();
     const watcher = setInterval(() => {
