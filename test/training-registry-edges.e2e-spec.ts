@@ -54,6 +54,24 @@ describe('training runs and the model registry at the edges (e2e)', () => {
     expect((await inject({ url: '/v1/training-runs' })).json()).toEqual([]);
   });
 
+  it('refuses rho bounds the Dixon-Coles fit would refuse, instead of failing the run', async () => {
+    const cases: Array<[string, object, string]> = [
+      ['dixon-coles', { rhoMin: -1 }, 'hyperparameters.dixonColes.rhoMin'],
+      ['ensemble', { rhoMax: 1 }, 'hyperparameters.dixonColes.rhoMax'],
+      ['dixon-coles', { rhoMin: 0, rhoMax: 0 }, 'hyperparameters.dixonColes.rhoMax'],
+    ];
+    for (const [modelType, dixonColes, field] of cases) {
+      const response = await post({
+        modelType,
+        competitions: [COMPETITION],
+        hyperparameters: { dixonColes },
+      });
+      expect({ dixonColes, status: response.statusCode }).toEqual({ dixonColes, status: 400 });
+      expect(response.json().errors.map((e: { field: string }) => e.field)).toEqual([field]);
+    }
+    expect((await inject({ url: '/v1/training-runs' })).json()).toEqual([]);
+  });
+
   it('refuses a search over settings the model type does not read', async () => {
     const cases: Array<[string, Record<string, number[]>, string]> = [
       ['elo', { 'dixonColes.xi': [0.001, 0.002] }, 'searchSpace.dixonColes.xi'],

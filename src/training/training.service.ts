@@ -11,7 +11,10 @@ import {
 import { nativeQuery } from '../infrastructure/database/native-sql';
 import { JobContext, JobQueue } from '../infrastructure/queue/job-queue';
 import { MatchDataService } from '../matches/read/match-data.service';
+import type { InvalidField } from '../common/problem/problem-details';
 import {
+  DEFAULT_RHO_MAX,
+  DEFAULT_RHO_MIN,
   resolveHyperparameters,
   type MatchInput,
   type TrainedModel,
@@ -43,6 +46,28 @@ const DAY_MS = 86_400_000;
 
 /** A failure no retry can fix (e.g. no data in the window). */
 class FinalTrainingError extends Error {}
+
+/**
+ * Dixon-Coles fits rho inside (rhoMin, rhoMax), strictly within (-1, 1): bounds it would refuse
+ * are refused here, not after a run and its retries fail on them.
+ */
+function rhoBoundErrors(body: CreateTrainingRunBody): InvalidField[] {
+  const given = body.hyperparameters?.dixonColes;
+  const resolved = resolveHyperparameters(body.hyperparameters).dixonColes;
+  const rhoMin = resolved.rhoMin ?? DEFAULT_RHO_MIN;
+  const rhoMax = resolved.rhoMax ?? DEFAULT_RHO_MAX;
+  const field = 'hyperparameters.dixonColes';
+  const errors: InvalidField[] = [];
+  if (rhoMin <= -1) errors.push({ field: `${field}.rhoMin`, reason: 'must be greater than -1' });
+  if (rhoMax >= 1) errors.push({ field: `${field}.rhoMax`, reason: 'must be less than 1' });
+  if (errors.length === 0 && rhoMin >= rhoMax) {
+    errors.push({
+      field: `${field}.${given?.rhoMax === undefined ? 'rhoMin' : 'rhoMax'}`,
+      reason: `rhoMin (${rhoMin}) must be less than rhoMax (${rhoMax})`,
+    });
+  }
+  return errors;
+}
 
 /** Training runs: validation, queueing (one active run per scope), and the job that trains. */
 @Injectable()
@@ -169,6 +194,7 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
     const errors = body.searchSpace
       ? searchSpaceErrors(body.searchSpace, trigger === 'api' ? body.modelType : undefined)
       : [];
+    errors.push(...rhoBoundErrors(body));
     if (errors.length > 0) throw new ValidationProblem(errors);
 
     const em = this.em.fork();
