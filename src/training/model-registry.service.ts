@@ -33,6 +33,14 @@ export const GLOBAL_SCOPE = 'global';
 const ALIAS_REFRESH_MS = 2000;
 const LOADED_MODELS = 16;
 
+const notChampion = (versionId: string, scope: string) =>
+  new ProblemException(
+    409,
+    'not-champion',
+    'Not the champion',
+    `model ${versionId} is not the champion of ${scope}; only the champion can be rolled back`,
+  );
+
 const servingOf = (v: ModelVersion): ServingVersion => ({
   id: v.id,
   scope: v.scope,
@@ -144,12 +152,22 @@ export class ModelRegistryService {
     actor: string | null,
     action: AliasAction = 'promote',
     reason: string | null = null,
+    /** A rollback: the champion it replaces, which must still be the champion. */
+    rollingBackFrom?: string,
   ): Promise<ModelVersion> {
     const version = await this.get(versionId);
     const changes = await this.em.fork().transactional(async (tx) => {
+      // Serialises alias changes per scope: two promotions at once would both insert the alias
+      // row (a 500) or both record the same previous version (a wrong rollback stack).
+      await tx.execute('select pg_advisory_xact_lock(hashtext(?))', [
+        `oracxpred:model-aliases:${version.scope}`,
+      ]);
       const done: Array<{ alias: ModelAliasName; previous: string | null; next: string | null }> =
         [];
       const current = await tx.findOne(ModelAlias, { scope: version.scope, alias });
+      if (rollingBackFrom && current?.version.id !== rollingBackFrom) {
+        throw notChampion(rollingBackFrom, version.scope);
+      }
       if (current?.version.id === version.id) {
         throw new ProblemException(
           409,
@@ -221,14 +239,7 @@ export class ModelRegistryService {
     const version = await this.get(versionId);
     const em = this.em.fork();
     const champion = await em.findOne(ModelAlias, { scope: version.scope, alias: 'champion' });
-    if (champion?.version.id !== version.id) {
-      throw new ProblemException(
-        409,
-        'not-champion',
-        'Not the champion',
-        `model ${versionId} is not the champion of ${version.scope}; only the champion can be rolled back`,
-      );
-    }
+    if (champion?.version.id !== version.id) throw notChampion(versionId, version.scope);
     // Champions form a stack: promotions push, rollbacks pop; the version below the top is next.
     const events = await em.find(
       ModelAliasEvent,
@@ -249,7 +260,14 @@ export class ModelRegistryService {
         `model ${versionId} is the first champion of ${version.scope} still in its history`,
       );
     }
-    return this.promote(previous, 'champion', actor, 'rollback', `rolled back from ${version.id}`);
+    return this.promote(
+      previous,
+      'champion',
+      actor,
+      'rollback',
+      `rolled back from ${version.id}`,
+      version.id,
+    );
   }
 
   /** A new version becomes champion of an empty scope; scheduled retrains become challengers. */

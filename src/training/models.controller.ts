@@ -60,7 +60,8 @@ export class ModelsController {
   })
   @ApiOkResponse({ type: [AliasEventView] })
   async history(@Param('scope') scope: string): Promise<AliasEventView[]> {
-    return (await this.registry.history(decodeURIComponent(scope))).map(AliasEventView.of);
+    // Fastify has already decoded the parameter (a second decode would throw on a literal '%').
+    return (await this.registry.history(scope)).map(AliasEventView.of);
   }
 
   @Get(':id')

@@ -1,11 +1,25 @@
-import { SEARCHABLE_HYPERPARAMETERS } from '../modelling';
+import {
+  relevantHyperparameters,
+  resolveHyperparameters,
+  SEARCHABLE_HYPERPARAMETERS,
+  type ServedModelType,
+} from '../modelling';
 import type { InvalidField } from '../common/problem/problem-details';
 
 const MAX_PATHS = 6;
 const MAX_VALUES = 8;
 
-/** Checks a search space from the API: known paths, 1..8 numbers each, within bounds. */
-export function searchSpaceErrors(space: Record<string, unknown>): InvalidField[] {
+/**
+ * Checks a search space from the API: known paths, 1..8 numbers each, within bounds and, given
+ * the model type, of a group that type reads (searching another's would only repeat one trial).
+ */
+export function searchSpaceErrors(
+  space: Record<string, unknown>,
+  modelType?: ServedModelType,
+): InvalidField[] {
+  const used = modelType
+    ? Object.keys(relevantHyperparameters(modelType, resolveHyperparameters()))
+    : undefined;
   const errors: InvalidField[] = [];
   const paths = Object.keys(space);
   if (paths.length === 0)
@@ -21,6 +35,10 @@ export function searchSpaceErrors(space: Record<string, unknown>): InvalidField[
         field,
         reason: `unknown hyperparameter; one of ${Object.keys(SEARCHABLE_HYPERPARAMETERS).join(', ')}`,
       });
+      continue;
+    }
+    if (used && !used.includes(path.split('.')[0])) {
+      errors.push({ field, reason: `not used by ${modelType} models` });
       continue;
     }
     const values = space[path];

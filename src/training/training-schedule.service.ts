@@ -53,6 +53,9 @@ export class TrainingScheduleService implements OnModuleInit {
             competitions: scope === 'global' ? version.competitions : [scope],
             ...(origin?.dataFrom ? { from: origin.dataFrom.toISOString() } : {}),
             hyperparameters: origin?.hyperparameters ?? {},
+            // The same settings include the search: without it the retrain falls back to the
+            // defaults where the champion's run had chosen values.
+            ...(origin?.searchSpace ? { searchSpace: origin.searchSpace } : {}),
             evaluationWeeks: origin?.evaluationWeeks ?? this.config.trainingEvaluationWeeks,
           },
           null,

@@ -155,19 +155,24 @@ export class EnsembleHyperparametersDto {
   closedDoors?: 'table' | 'none';
 }
 
+// Each group is also @IsObject(): @ValidateNested passes an array element by element, and
+// `{"elo": [{}]}` would be stored and spread into the settings as key "0".
 export class HyperparametersDto {
   @ApiPropertyOptional({ type: EloHyperparametersDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => EloHyperparametersDto)
   elo?: EloHyperparametersDto;
   @ApiPropertyOptional({ type: DixonColesHyperparametersDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => DixonColesHyperparametersDto)
   dixonColes?: DixonColesHyperparametersDto;
   @ApiPropertyOptional({ type: EnsembleHyperparametersDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => EnsembleHyperparametersDto)
   ensemble?: EnsembleHyperparametersDto;
@@ -212,6 +217,7 @@ export class CreateTrainingRunBody {
 
   @ApiPropertyOptional({ type: HyperparametersDto, description: 'Overrides of the tuned defaults' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => HyperparametersDto)
   hyperparameters?: HyperparametersDto;

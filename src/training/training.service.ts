@@ -11,7 +11,10 @@ import {
 import { nativeQuery } from '../infrastructure/database/native-sql';
 import { JobContext, JobQueue } from '../infrastructure/queue/job-queue';
 import { MatchDataService } from '../matches/read/match-data.service';
+import type { InvalidField } from '../common/problem/problem-details';
 import {
+  DEFAULT_RHO_MAX,
+  DEFAULT_RHO_MIN,
   resolveHyperparameters,
   type MatchInput,
   type TrainedModel,
@@ -43,6 +46,28 @@ const DAY_MS = 86_400_000;
 
 /** A failure no retry can fix (e.g. no data in the window). */
 class FinalTrainingError extends Error {}
+
+/**
+ * Dixon-Coles fits rho inside (rhoMin, rhoMax), strictly within (-1, 1): bounds it would refuse
+ * are refused here, not after a run and its retries fail on them.
+ */
+function rhoBoundErrors(body: CreateTrainingRunBody): InvalidField[] {
+  const given = body.hyperparameters?.dixonColes;
+  const resolved = resolveHyperparameters(body.hyperparameters).dixonColes;
+  const rhoMin = resolved.rhoMin ?? DEFAULT_RHO_MIN;
+  const rhoMax = resolved.rhoMax ?? DEFAULT_RHO_MAX;
+  const field = 'hyperparameters.dixonColes';
+  const errors: InvalidField[] = [];
+  if (rhoMin <= -1) errors.push({ field: `${field}.rhoMin`, reason: 'must be greater than -1' });
+  if (rhoMax >= 1) errors.push({ field: `${field}.rhoMax`, reason: 'must be less than 1' });
+  if (errors.length === 0 && rhoMin >= rhoMax) {
+    errors.push({
+      field: `${field}.${given?.rhoMax === undefined ? 'rhoMin' : 'rhoMax'}`,
+      reason: `rhoMin (${rhoMin}) must be less than rhoMax (${rhoMax})`,
+    });
+  }
+  return errors;
+}
 
 /** Training runs: validation, queueing (one active run per scope), and the job that trains. */
 @Injectable()
@@ -139,10 +164,13 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
     requestedBy: string | null,
     trigger: TrainingTrigger = 'api',
     /** Retraining keeps its champion's scope, even a global one trained on one competition. */
-    scope: string = body.competitions?.length === 1 ? body.competitions[0] : 'global',
+    givenScope?: string,
   ): Promise<TrainingRun> {
     const known = await this.matchData.competitionCodes();
     const competitions = [...new Set(body.competitions ?? known)].sort();
+    // Counted once deduplicated: ["x", "x"] is competition x's scope, not a global model of x.
+    const scope =
+      givenScope ?? (body.competitions && competitions.length === 1 ? competitions[0] : 'global');
     const unknown = competitions.filter((c) => !known.includes(c));
     if (unknown.length > 0) {
       throw new ProblemException(
@@ -161,7 +189,12 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
         'no finished matches stored yet: import data first',
       );
     }
-    const errors = body.searchSpace ? searchSpaceErrors(body.searchSpace) : [];
+    // Paths of a group the model type ignores are refused at the API; a retrain repeats what its
+    // champion's run (perhaps older than that rule) searched.
+    const errors = body.searchSpace
+      ? searchSpaceErrors(body.searchSpace, trigger === 'api' ? body.modelType : undefined)
+      : [];
+    errors.push(...rhoBoundErrors(body));
     if (errors.length > 0) throw new ValidationProblem(errors);
 
     const em = this.em.fork();
@@ -212,11 +245,14 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
   /** Cancels a queued or running run; a running one stops within a second. */
   async cancel(id: string, by: string | null): Promise<TrainingRun> {
     const line = { at: new Date().toISOString(), message: `cancelled${by ? ` by ${by}` : ''}` };
+    // A run whose version is saved is finishing (its aliases may already have changed): a cancel
+    // now would be answered "cancelled" and then overwritten by "succeeded".
     const updated = await nativeQuery<{ id: string }>(
       this.em,
       `update training_runs set status = 'cancelled', finished_at = now(),
          log = log || $2::jsonb
-       where id = $1 and status in ('queued', 'running') returning id`,
+       where id = $1 and status in ('queued', 'running') and model_version_id is null
+       returning id`,
       [id, JSON.stringify([line])],
     );
     if (updated.length === 0) {
@@ -225,34 +261,50 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
         409,
         'training-finished',
         'Training run already finished',
-        `run ${id} is ${run.status}; only queued or running runs can be cancelled`,
+        run.modelVersionId && ACTIVE_TRAINING_STATUSES.includes(run.status)
+          ? `run ${id} has saved model version ${run.modelVersionId} and is finishing; it can no longer be cancelled`
+          : `run ${id} is ${run.status}; only queued or running runs can be cancelled`,
       );
     }
+    // Subscribers waiting for the run to end hear of a cancellation too.
+    await this.events.emit('training.finished', {
+      trainingRunId: id,
+      status: TrainingStatus.Cancelled,
+      modelVersionId: null,
+    });
     return this.get(id);
   }
 
   private async run(job: JobContext<{ trainingRunId: string }>): Promise<void> {
-    const em = this.em.fork();
-    const run = await em.findOne(TrainingRun, { id: job.data.trainingRunId });
+    const run = await this.em.fork().findOne(TrainingRun, { id: job.data.trainingRunId });
     if (!run || !ACTIVE_TRAINING_STATUSES.includes(run.status)) return; // cancelled meanwhile
     const started = Date.now();
-    Object.assign(run, {
-      status: TrainingStatus.Running,
-      startedAt: new Date(),
-      attempts: job.attempt,
-      error: null,
-    });
-    run.log = [
-      ...run.log,
-      { at: new Date().toISOString(), message: `attempt ${job.attempt} started` },
-    ];
-    await em.flush();
+    // Started only if still active when written: a cancel committed since the read above would
+    // otherwise be overwritten by "running" (and its log line with it). A retry starts at 0 %.
+    const starting = await nativeQuery<{ id: string }>(
+      this.em,
+      `update training_runs set status = 'running', started_at = now(), attempts = $2,
+         error = null, progress = 0, log = log || $3::jsonb
+       where id = $1 and status in ('queued', 'running') returning id`,
+      [
+        run.id,
+        job.attempt,
+        JSON.stringify([
+          { at: new Date().toISOString(), message: `attempt ${job.attempt} started` },
+        ]),
+      ],
+    );
+    if (starting.length === 0) return;
 
     const abort = new AbortController();
     const watcher = setInterval(() => {
-      void this.statusOf(run.id).then((status) => {
-        if (status === TrainingStatus.Cancelled) abort.abort();
-      });
+      // Caught: an unhandled rejection (a database blip) would end the whole process.
+      this.statusOf(run.id).then(
+        (status) => {
+          if (status === TrainingStatus.Cancelled) abort.abort();
+        },
+        (error: unknown) => this.logger.warn({ err: error }, 'could not check for a cancel'),
+      );
     }, CANCEL_POLL_MS);
     try {
       const matches = await this.matchData.trainingMatches({
@@ -329,7 +381,7 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
       await nativeQuery(
         this.em,
         `update training_runs set status = $2, error = $3, finished_at = case when $4 then now() end,
-           log = log || $5::jsonb
+           progress = case when $4 then progress else 0 end, log = log || $5::jsonb
          where id = $1 and status = 'running'`,
         [
           run.id,
@@ -374,7 +426,7 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
         { lockMode: LockMode.PESSIMISTIC_WRITE },
       );
       if (fresh.status !== TrainingStatus.Running) throw new TrainingCancelledError();
-      return tx.create(ModelVersion, {
+      const version = tx.create(ModelVersion, {
         modelType: run.modelType,
         scope: run.scope,
         competitions: trained.parameters.competitions,
@@ -391,6 +443,9 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
         createdBy: run.requestedBy,
         trainingRunId: run.id,
       });
+      // From here on the run can no longer be cancelled (see cancel()).
+      fresh.modelVersionId = version.id;
+      return version;
     });
   }
 
@@ -406,7 +461,9 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
       const lines =
         phase && phase !== lastMessage ? [{ at: new Date().toISOString(), message: phase }] : [];
       lastMessage = phase || lastMessage;
-      void job.reportProgress(percent);
+      job
+        .reportProgress(percent)
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'could not report progress'));
       void nativeQuery(
         this.em,
         `update training_runs set progress = greatest(progress, $2), log = log || $3::jsonb

@@ -5,7 +5,7 @@ import type { MatchInput, TrainedModel, TrainingProgress, TrainingSpec } from '.
 export type ThreadMessage =
   | { kind: 'progress'; progress: TrainingProgress }
   | { kind: 'done'; result: TrainedModel }
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; message: string; name: string };
 
 export class TrainingCancelledError extends Error {
   constructor() {
@@ -48,7 +48,15 @@ export function runTrainingInThread(
     worker.on('message', (message: ThreadMessage) => {
       if (message.kind === 'progress') onProgress(message.progress);
       else if (message.kind === 'done') settle(() => resolve(message.result));
-      else settle(() => reject(new Error(message.message)));
+      // A RangeError is the models refusing their input: it stays one, so no retry is wasted.
+      else
+        settle(() =>
+          reject(
+            message.name === 'RangeError'
+              ? new RangeError(message.message)
+              : new Error(message.message),
+          ),
+        );
     });
     worker.on('error', (error) => settle(() => reject(error)));
     worker.on('exit', (code) =>

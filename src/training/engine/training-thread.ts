@@ -12,5 +12,9 @@ try {
   );
   post({ kind: 'done', result });
 } catch (error) {
-  post({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+  post({
+    kind: 'error',
+    message: error instanceof Error ? error.message : String(error),
+    name: error instanceof Error ? error.name : 'Error',
+  });
 }
