@@ -14,17 +14,23 @@ function quote(
 /**
  * A seeded, clearly labelled generated league (teams with attack/defence strengths, Dixon-Coles
  * goals, odds with a bookmaker margin) for machines without the real data. Its last season is
- * in progress at `now`: matches after `now` are scheduled fixtures with opening odds only.
+ * in progress at `now`, or, between seasons (its 38 rounds end in early May), about to start:
+ * either way matches after `now` are scheduled fixtures with opening odds only, and there are
+ * some.
  */
 export function generatedLeague(now: Date, seed = 2024): ParseResult {
+  const simulate = (lastSeasonYear: number) =>
+    simulateLeague({
+      seed,
+      teams: 20,
+      seasons: 3,
+      firstSeasonYear: lastSeasonYear - 2,
+      competition: 'Generated Premier Division',
+    });
   const seasonStartYear = now.getUTCMonth() >= 6 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
-  const league = simulateLeague({
-    seed,
-    teams: 20,
-    seasons: 3,
-    firstSeasonYear: seasonStartYear - 2,
-    competition: 'Generated Premier Division',
-  });
+  let league = simulate(seasonStartYear);
+  if (!league.matches.some((m) => m.kickoff >= now.getTime()))
+    league = simulate(seasonStartYear + 1);
   const records: MatchRecord[] = league.matches.map((match, index) => {
     const played = match.kickoff < now.getTime();
     // Closing prices exist only for matches that have kicked off.

@@ -70,8 +70,12 @@ export class PerformanceService {
       ],
     );
     const byVersion = new Map<string, ScoredRow[]>();
-    for (const row of rows)
-      byVersion.set(row.model_version_id, [...(byVersion.get(row.model_version_id) ?? []), row]);
+    for (const row of rows) {
+      const scored = byVersion.get(row.model_version_id);
+      // Appended in place: copying the list per row made a long ledger quadratic.
+      if (scored) scored.push(row);
+      else byVersion.set(row.model_version_id, [row]);
+    }
     if (filter.versionId && !byVersion.has(filter.versionId)) byVersion.set(filter.versionId, []);
     return [...byVersion].map(([modelVersionId, scored]) => summarise(modelVersionId, scored));
   }
