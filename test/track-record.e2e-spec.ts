@@ -248,6 +248,31 @@ describe('sealed track record (e2e)', () => {
     }
   });
 
+  it('counts a frozen prediction as void, not pending, once its match is cancelled or removed', async () => {
+    const [, , cancelled, removed] = await fixtures(THIRD);
+    const unscored = async () => {
+      const { pending, void: voided } = (
+        await inject({ url: `/v1/models/${champion}/performance` })
+      ).json();
+      return { pending, void: voided };
+    };
+    const before = await unscored();
+    for (const id of [cancelled, removed]) {
+      expect((await inject({ url: `/v1/matches/${id}/prediction` })).statusCode).toBe(200);
+    }
+    expect(await unscored()).toEqual({ pending: before.pending + 2, void: before.void });
+    await ingestion.importParsed({
+      format: 'generated',
+      records: [{ ...(await recordOf(cancelled)), status: 'cancelled' }],
+      issues: [],
+      rowsRead: 1,
+    });
+    // As a team merge removes a duplicate match (its entries stay, sealed, but no result comes).
+    await query(testApp.databaseUrl, 'delete from matches where id = $1', [removed]);
+    expect(await unscored()).toEqual({ pending: before.pending, void: before.void + 2 });
+    expect((await inject({ url: '/v1/ledger/verify' })).json()).toMatchObject({ valid: true });
+  });
+
   it('scores the frozen predictions as computed by hand, with calibration, market and drift', async () => {
     const chosen = (await fixtures(FIRST)).slice(5, 15);
     for (const id of chosen) {

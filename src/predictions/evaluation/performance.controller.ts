@@ -63,6 +63,11 @@ class VersionPerformanceView extends ModelPerformanceView {
   @ApiProperty({ description: 'Frozen predictions whose matches have not finished yet' })
   pending!: number;
   @ApiProperty({
+    description:
+      'Frozen predictions that will never be scored: their match was cancelled, or removed as a duplicate of another',
+  })
+  void!: number;
+  @ApiProperty({
     type: Object,
     description:
       "Drift: rolling RPS of the latest scored predictions against the version's backtest RPS",
@@ -101,7 +106,7 @@ export class PerformanceController {
     const [performance] = await this.performance.byVersion({ versionId: id });
     return {
       ...performance,
-      pending: await this.performance.pendingCount(id),
+      ...(await this.performance.unscored(id)),
       drift: await this.performance.drift(
         id,
         version.evaluation.model?.outcomes.rps ?? null,

@@ -80,14 +80,21 @@ export class PerformanceService {
     return [...byVersion].map(([modelVersionId, scored]) => summarise(modelVersionId, scored));
   }
 
-  async pendingCount(versionId: string): Promise<number> {
-    const rows = await nativeQuery<{ count: string }>(
+  /**
+   * The version's frozen predictions not scored yet: `pending` while their match may still get a
+   * result, `void` once it never will (cancelled, or removed - a duplicate merged into another).
+   */
+  async unscored(versionId: string): Promise<{ pending: number; void: number }> {
+    const [row] = await nativeQuery<{ pending: string; void: string }>(
       this.em,
-      `select count(*) from ledger_entries e where e.model_version_id = $1
+      `select count(*) filter (where m.id is not null and m.status <> 'cancelled') as pending,
+              count(*) filter (where m.id is null or m.status = 'cancelled') as void
+       from ledger_entries e left join matches m on m.id = e.match_id
+       where e.model_version_id = $1
          and not exists (select 1 from ledger_scores s where s.seq = e.seq)`,
       [versionId],
     );
-    return Number(rows[0].count);
+    return { pending: Number(row.pending), void: Number(row.void) };
   }
 
   /** Mean RPS of the version's latest `window` scored predictions against its backtest RPS. */
