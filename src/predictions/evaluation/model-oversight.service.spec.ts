@@ -74,6 +74,18 @@ describe('ModelOversightService', () => {
     );
   });
 
+  it('never promotes a challenger that covers fewer competitions than the champion', async () => {
+    const { service, promote } = setUp({
+      aliases: {
+        champion: { ...version('champ'), competitions: ['x', 'y'] },
+        challenger: version('chall'),
+      },
+      headToHead: { count: 500, rpsA: 0.18, rpsB: 0.2 },
+    });
+    await service.afterScoring(['chall']);
+    expect(promote).not.toHaveBeenCalled();
+  });
+
   it.each([
     ['too few shared matches', { count: 99, rpsA: 0.19, rpsB: 0.2 }, true],
     ['not better by the margin', { count: 500, rpsA: 0.1985, rpsB: 0.2 }, true],

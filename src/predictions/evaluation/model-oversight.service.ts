@@ -50,7 +50,10 @@ export class ModelOversightService {
       const { champion, challenger } = aliases;
       if (!champion) continue;
       if (!touched.has(champion.id) && !(challenger && touched.has(challenger.id))) continue;
-      if (challenger && (await this.maybePromote(champion.id, challenger.id))) continue;
+      // A challenger covering fewer competitions would leave the rest without a champion: the
+      // policy never does that (an admin still can, by hand).
+      const covers = champion.competitions.every((c) => challenger?.competitions.includes(c));
+      if (challenger && covers && (await this.maybePromote(champion.id, challenger.id))) continue;
       await this.maybeRetrain(scope, champion.id, champion.expectedRps, challenger?.id);
     }
   }
