@@ -21,4 +21,21 @@ describe('generatedLeague', () => {
       for (const r of finished) expect(r.kickoff.getTime()).toBeLessThan((now as Date).getTime());
     },
   );
+
+  it('generates the same seasons whatever the date: later, the earlier fixtures have results', () => {
+    const earlier = generatedLeague(new Date(Date.UTC(2026, 11, 4)));
+    const later = generatedLeague(new Date(Date.UTC(2027, 5, 22))); // between seasons
+    const byKey = new Map(later.records.map((r) => [r.sourceKey, r]));
+    const fixtures = earlier.records.filter((r) => r.status === 'scheduled');
+    expect(fixtures.length).toBeGreaterThan(100);
+    for (const fixture of fixtures) {
+      const played = byKey.get(fixture.sourceKey);
+      expect(played?.status).toBe('finished');
+      expect(played?.kickoff).toEqual(fixture.kickoff);
+      expect([played?.homeTeam, played?.awayTeam]).toEqual([fixture.homeTeam, fixture.awayTeam]);
+    }
+    for (const match of earlier.records.filter((r) => r.status === 'finished')) {
+      expect(byKey.get(match.sourceKey)).toEqual(match);
+    }
+  });
 });

@@ -14,23 +14,24 @@ function quote(
 /**
  * A seeded, clearly labelled generated league (teams with attack/defence strengths, Dixon-Coles
  * goals, odds with a bookmaker margin) for machines without the real data. Its last season is
- * in progress at `now`, or, between seasons (its 38 rounds end in early May), about to start:
- * either way matches after `now` are scheduled fixtures with opening odds only, and there are
- * some.
+ * in progress at `now`; between seasons (its 38 rounds end in early May) the next one is added,
+ * so there are always fixtures ahead. Matches after `now` are scheduled fixtures with opening
+ * odds only. Every season is the same whatever `now` is (only the statuses differ), so the league
+ * generated later holds the results of the fixtures generated earlier.
  */
 export function generatedLeague(now: Date, seed = 2024): ParseResult {
-  const simulate = (lastSeasonYear: number) =>
+  const seasonStartYear = now.getUTCMonth() >= 6 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
+  const simulate = (seasons: number) =>
     simulateLeague({
       seed,
       teams: 20,
-      seasons: 3,
-      firstSeasonYear: lastSeasonYear - 2,
+      seasons,
+      firstSeasonYear: seasonStartYear - 2,
       competition: 'Generated Premier Division',
     });
-  const seasonStartYear = now.getUTCMonth() >= 6 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
-  let league = simulate(seasonStartYear);
-  if (!league.matches.some((m) => m.kickoff >= now.getTime()))
-    league = simulate(seasonStartYear + 1);
+  let league = simulate(3);
+  // A season more only appends draws: the three before it come out the same.
+  if (!league.matches.some((m) => m.kickoff >= now.getTime())) league = simulate(4);
   const records: MatchRecord[] = league.matches.map((match, index) => {
     const played = match.kickoff < now.getTime();
     // Closing prices exist only for matches that have kicked off.
