@@ -460,6 +460,24 @@ describe('identity: registration, sign-in, tokens, sessions', () => {
       expectProblem(await adminCall(token), 401);
     });
 
+    it('refuses null for role or disabled (null once re-enabled a disabled account)', async () => {
+      const email = 'nulled@example.org';
+      const id = await createAccount(testApp, email, 'user');
+      const patch = (payload: object) =>
+        testApp.asAdmin({ method: 'PATCH', url: `/v1/users/${id}`, payload });
+      expect((await patch({ disabled: true })).statusCode).toBe(200);
+      for (const [field, payload] of [
+        ['disabled', { disabled: null }],
+        ['role', { role: null }],
+      ] as const) {
+        const problem = expectProblem(await patch(payload), 400);
+        expect(problem.errors?.map((e) => e.field)).toEqual([field]);
+      }
+      const account = await testApp.asAdmin({ method: 'GET', url: `/v1/users/${id}` });
+      expect(account.json()).toMatchObject({ role: 'user', disabled: true });
+      expectProblem(await post('/v1/auth/login', { email, password: PASSWORD }), 401);
+    });
+
     it('treats SQL in credentials and filters as plain data', async () => {
       const injected = "' or '1'='1' --";
       expectProblem(await post('/v1/auth/login', { email: injected, password: injected }), 401);
