@@ -3,7 +3,11 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { AppConfig } from '../../config/app-config';
 import type { Principal } from '../../common/auth/principal';
 import { type ApiKeyScope, scopesAllowedFor } from '../../common/auth/roles';
-import { NotFoundProblem, ValidationProblem } from '../../common/problem/problem.exception';
+import {
+  NotFoundProblem,
+  UnauthorizedProblem,
+  ValidationProblem,
+} from '../../common/problem/problem.exception';
 import { AuditService } from '../audit/audit.service';
 import { ApiKey, User } from '../entities';
 import type { RequestMeta } from '../http/request-meta';
@@ -42,20 +46,26 @@ export class ApiKeysService implements OnModuleDestroy {
     input: NewApiKey,
     meta: RequestMeta,
   ): Promise<{ key: string; apiKey: ApiKey }> {
-    const allowed = scopesAllowedFor(owner.role);
+    const em = this.em.fork();
+    // The token outlives an erased or disabled account by up to its TTL, and may carry a role
+    // since taken away: the account as it is now decides (an erased one was a 500 here).
+    const account = await em.findOne(User, owner.userId);
+    if (!account || account.disabledAt) {
+      throw new UnauthorizedProblem('this account no longer exists or is disabled');
+    }
+    const allowed = scopesAllowedFor(account.role);
     const refused = input.scopes.filter((scope) => !allowed.includes(scope));
     if (refused.length > 0) {
       throw new ValidationProblem([
         {
           field: 'scopes',
-          reason: `a ${owner.role} may not grant ${refused.join(', ')} (allowed: ${allowed.join(', ')})`,
+          reason: `a ${account.role} may not grant ${refused.join(', ')} (allowed: ${allowed.join(', ')})`,
         },
       ]);
     }
     const { token, hash } = newOpaqueToken(API_KEY_PREFIX);
-    const em = this.em.fork();
     const apiKey = em.create(ApiKey, {
-      user: em.getReference(User, owner.userId),
+      user: account,
       name: input.name,
       prefix: token.slice(0, API_KEY_PREFIX.length + 9),
       keyHash: hash,
