@@ -206,6 +206,19 @@ describe('API keys', () => {
     ]);
   });
 
+  it('stops an expiring key when it expires, although its lookup is cached longer', async () => {
+    const { id, key } = await createKey(asAnn, { name: 'expiring', scopes: ['read'] });
+    await query(
+      testApp.databaseUrl,
+      `update api_keys set expires_at = now() + interval '1500 milliseconds' where id = $1`,
+      [id],
+    );
+    // Looked up (and cached, for API_KEY_CACHE_SECONDS = 60) while it is still live.
+    expect((await withKey(key)({ method: 'GET', url: '/v1/matches' })).statusCode).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expectProblem(await withKey(key)({ method: 'GET', url: '/v1/matches' }), 401);
+  });
+
   it('stops the keys of a disabled account at once, and refuses unknown or malformed keys', async () => {
     const id = await createAccount(testApp, 'dana@example.org', 'user');
     const asDana = testApp.withToken(

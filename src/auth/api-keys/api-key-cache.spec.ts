@@ -18,6 +18,13 @@ describe('ApiKeyCache', () => {
     expect(cache.get('h1', 31_000)).toBeUndefined();
   });
 
+  it("never keeps an entry beyond the key's own expiry", () => {
+    const cache = new ApiKeyCache(30_000);
+    cache.set('h1', principal('k1'), 1_000, 5_000);
+    expect(cache.get('h1', 4_999)).toBeDefined();
+    expect(cache.get('h1', 5_000)).toBeUndefined();
+  });
+
   it('remembers unknown keys for one second at most', () => {
     const cache = new ApiKeyCache(30_000);
     cache.set('bad', undefined, 0);

@@ -29,14 +29,15 @@ export class ApiKeyCache {
     return { principal: entry.principal };
   }
 
-  set(hash: string, principal: Principal | undefined, now = Date.now()): void {
+  /** `until`: when the key itself expires (an entry never outlives its key). */
+  set(hash: string, principal: Principal | undefined, now = Date.now(), until = Infinity): void {
     if (this.ttlMs <= 0) return;
     if (this.entries.size >= this.maxEntries) {
       this.entries.delete(this.entries.keys().next().value!);
     }
     // Unknown keys are remembered briefly only: a key created meanwhile works within a second.
     const ttl = principal ? this.ttlMs : Math.min(this.ttlMs, 1000);
-    this.entries.set(hash, { principal, expiresAt: now + ttl });
+    this.entries.set(hash, { principal, expiresAt: Math.min(now + ttl, until) });
   }
 
   /** Forgets every cached key matching `predicate` (revocation, role or status changes). */

@@ -133,25 +133,31 @@ export class ApiKeysService implements OnModuleDestroy {
     const principal = cached
       ? cached.principal
       : await this.lookUp(hash).then((found) => {
-          this.cache.set(hash, found);
-          return found;
+          this.cache.set(hash, found?.principal, Date.now(), found?.expiresAt);
+          return found?.principal;
         });
     if (principal) this.noteUse(principal.apiKeyId!);
     return principal;
   }
 
-  private async lookUp(hash: string): Promise<Principal | undefined> {
+  private async lookUp(
+    hash: string,
+  ): Promise<{ principal: Principal; expiresAt: number | undefined } | undefined> {
     const owner = await this.em.fork().getRepository(ApiKey).findLiveByHash(hash);
     if (!owner) return undefined;
     // A key never exceeds its owner's current role (an owner demoted keeps only what fits).
     const allowed = scopesAllowedFor(owner.role);
     return {
-      userId: owner.userId,
-      role: owner.role,
-      via: 'apiKey',
-      apiKeyId: owner.keyId,
-      scopes: owner.scopes.filter((scope) => allowed.includes(scope)),
-      plan: owner.plan,
+      principal: {
+        userId: owner.userId,
+        role: owner.role,
+        via: 'apiKey',
+        apiKeyId: owner.keyId,
+        scopes: owner.scopes.filter((scope) => allowed.includes(scope)),
+        plan: owner.plan,
+      },
+      // Cached no longer than the key lives: an expiring key stopped up to the cache TTL late.
+      expiresAt: owner.expiresAt?.getTime(),
     };
   }
 
