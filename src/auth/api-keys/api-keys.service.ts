@@ -130,10 +130,11 @@ export class ApiKeysService implements OnModuleDestroy {
     if (!looksLikeOpaqueToken(key, API_KEY_PREFIX)) return undefined;
     const hash = hashToken(key);
     const cached = this.cache.get(hash);
+    const stamp = this.cache.stamp();
     const principal = cached
       ? cached.principal
       : await this.lookUp(hash).then((found) => {
-          this.cache.set(hash, found?.principal, Date.now(), found?.expiresAt);
+          this.cache.set(hash, found?.principal, Date.now(), found?.expiresAt, stamp);
           return found?.principal;
         });
     if (principal) this.noteUse(principal.apiKeyId!);
