@@ -340,6 +340,30 @@ describe('identity: registration, sign-in, tokens, sessions', () => {
       expectProblem(await post('/v1/auth/login', { email, password: PASSWORD }), 401);
       expect((await testApp.login(email, 'violet-harbour-lamp-19')).accessToken).toBeTruthy();
     });
+    it('counts wrong current passwords like failed sign-ins: a stolen token cannot guess on', async () => {
+      const email = 'guessed@example.org';
+      await createAccount(testApp, email, 'user');
+      const asUser = testApp.withToken((await testApp.login(email, PASSWORD)).accessToken);
+      const change = (currentPassword: string) =>
+        asUser({
+          method: 'PUT',
+          url: '/v1/me/password',
+          payload: { currentPassword, newPassword: 'violet-harbour-lamp-19' },
+        });
+      // Two free failures, a third (it starts the back-off), then the fourth must wait.
+      for (const guess of ['guess-one-1234', 'guess-two-1234', 'guess-three-123']) {
+        expect(expectProblem(await change(guess), 400).errors?.[0].field).toBe('currentPassword');
+      }
+      const slowed = await change(PASSWORD);
+      expectProblem(slowed, 429);
+      expect(Number(slowed.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      // The same counter as sign-in: the account name is slowed there too.
+      expectProblem(await post('/v1/auth/login', { email, password: PASSWORD }), 429);
+      expectProblem(
+        await asUser({ method: 'DELETE', url: '/v1/me', payload: { password: PASSWORD } }),
+        429,
+      );
+    });
   });
 
   describe('attacks on access tokens', () => {
