@@ -152,6 +152,37 @@ describe('access rules: every route has one, and the guard enforces it', () => {
     expect(allowed.statusCode).toBe(200);
   });
 
+  it('lets viewers change nothing but their own account, and refuses them every user route', async () => {
+    // Anonymous callers and viewers may change only these: sessions and their own account.
+    const openChanges = routes
+      .filter((route) => route.method !== 'GET')
+      .filter((route) => route.rule?.level === 'public' || route.rule?.level === 'viewer')
+      .map((route) => `${route.method} ${route.url}`)
+      .sort();
+    expect(openChanges).toEqual([
+      'DELETE /v1/me',
+      'DELETE /v1/me/sessions',
+      'DELETE /v1/me/sessions/:id',
+      'POST /v1/auth/login',
+      'POST /v1/auth/logout',
+      'POST /v1/auth/refresh',
+      'POST /v1/auth/register',
+      'PUT /v1/me/password',
+    ]);
+    const userRoutes = routes.filter((route) => route.rule?.level === 'user');
+    expect(userRoutes.length).toBeGreaterThan(10);
+    const wrong: string[] = [];
+    for (const route of userRoutes) {
+      const response = await testApp.withToken(viewerToken)({
+        method: route.method as 'GET',
+        url: exampleUrl(route.url),
+      });
+      if (response.statusCode !== 403)
+        wrong.push(`${route.method} ${route.url}: ${response.statusCode}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('lets viewers read the catalogue', async () => {
     const response = await testApp.withToken(viewerToken)({ method: 'GET', url: '/v1/matches' });
     expect(response.statusCode).toBe(200);

@@ -120,6 +120,41 @@ describe('API keys', () => {
     );
   });
 
+  it('refuses keys to a still-valid token of an erased, disabled or demoted account (4xx, not 500)', async () => {
+    const create = (inject: Inject, scopes: string[]) =>
+      inject({ method: 'POST', url: '/v1/me/api-keys', payload: { name: 'stale', scopes } });
+    const signIn = async (email: string) =>
+      testApp.withToken((await testApp.login(email, PASSWORD)).accessToken);
+    const patch = async (id: string, payload: object) =>
+      expect(
+        (await testApp.asAdmin({ method: 'PATCH', url: `/v1/users/${id}`, payload })).statusCode,
+      ).toBe(200);
+
+    const erasedId = await createAccount(testApp, 'erased@example.org', 'user');
+    const asErased = await signIn('erased@example.org');
+    expect(
+      (await testApp.asAdmin({ method: 'DELETE', url: `/v1/users/${erasedId}` })).statusCode,
+    ).toBe(204);
+    expectProblem(await create(asErased, ['read']), 401);
+
+    const disabledId = await createAccount(testApp, 'disabled@example.org', 'user');
+    const asDisabled = await signIn('disabled@example.org');
+    await patch(disabledId, { disabled: true });
+    expectProblem(await create(asDisabled, ['read']), 401);
+
+    // A demoted admin's token still says admin for its lifetime: the current role decides.
+    const demotedId = await createAccount(testApp, 'demoted@example.org', 'admin');
+    const asDemoted = await signIn('demoted@example.org');
+    await patch(demotedId, { role: 'user' });
+    const refused = expectProblem(await create(asDemoted, ['admin']), 400);
+    expect(refused.errors?.[0]).toMatchObject({ field: 'scopes' });
+    const keys = await query<{ n: number }>(
+      testApp.databaseUrl,
+      `select count(*)::int as n from api_keys where name = 'stale'`,
+    );
+    expect(keys[0].n).toBe(0);
+  });
+
   it.each([
     [{ scopes: ['read'] }, 'name'],
     [{ name: 'x', scopes: [] }, 'scopes'],
@@ -169,6 +204,19 @@ describe('API keys', () => {
       { action: 'apikey.create', actor_id: annId },
       { action: 'apikey.revoke', actor_id: annId },
     ]);
+  });
+
+  it('stops an expiring key when it expires, although its lookup is cached longer', async () => {
+    const { id, key } = await createKey(asAnn, { name: 'expiring', scopes: ['read'] });
+    await query(
+      testApp.databaseUrl,
+      `update api_keys set expires_at = now() + interval '1500 milliseconds' where id = $1`,
+      [id],
+    );
+    // Looked up (and cached, for API_KEY_CACHE_SECONDS = 60) while it is still live.
+    expect((await withKey(key)({ method: 'GET', url: '/v1/matches' })).statusCode).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expectProblem(await withKey(key)({ method: 'GET', url: '/v1/matches' }), 401);
   });
 
   it('stops the keys of a disabled account at once, and refuses unknown or malformed keys', async () => {

@@ -319,6 +319,15 @@ describe('audit log and personal data', () => {
       });
 
       expectProblem(await asErin({ method: 'GET', url: '/v1/me' }), 401);
+      // The other own-account routes say the same, not "user <id> does not exist" (404).
+      for (const [method, url, payload] of [
+        ['GET', '/v1/me/export', undefined],
+        ['PUT', '/v1/me/password', { currentPassword: PASSWORD, newPassword: 'new-river-lamp-93' }],
+        ['DELETE', '/v1/me', { password: PASSWORD }],
+      ] as const) {
+        const response = await asErin({ method, url, ...(payload ? { payload } : {}) });
+        expect([method, url, response.statusCode]).toEqual([method, url, 401]);
+      }
       expectProblem(
         await testApp.app.inject({
           method: 'POST',

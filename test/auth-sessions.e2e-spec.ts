@@ -340,6 +340,30 @@ describe('identity: registration, sign-in, tokens, sessions', () => {
       expectProblem(await post('/v1/auth/login', { email, password: PASSWORD }), 401);
       expect((await testApp.login(email, 'violet-harbour-lamp-19')).accessToken).toBeTruthy();
     });
+    it('counts wrong current passwords like failed sign-ins: a stolen token cannot guess on', async () => {
+      const email = 'guessed@example.org';
+      await createAccount(testApp, email, 'user');
+      const asUser = testApp.withToken((await testApp.login(email, PASSWORD)).accessToken);
+      const change = (currentPassword: string) =>
+        asUser({
+          method: 'PUT',
+          url: '/v1/me/password',
+          payload: { currentPassword, newPassword: 'violet-harbour-lamp-19' },
+        });
+      // Two free failures, a third (it starts the back-off), then the fourth must wait.
+      for (const guess of ['guess-one-1234', 'guess-two-1234', 'guess-three-123']) {
+        expect(expectProblem(await change(guess), 400).errors?.[0].field).toBe('currentPassword');
+      }
+      const slowed = await change(PASSWORD);
+      expectProblem(slowed, 429);
+      expect(Number(slowed.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      // The same counter as sign-in: the account name is slowed there too.
+      expectProblem(await post('/v1/auth/login', { email, password: PASSWORD }), 429);
+      expectProblem(
+        await asUser({ method: 'DELETE', url: '/v1/me', payload: { password: PASSWORD } }),
+        429,
+      );
+    });
   });
 
   describe('attacks on access tokens', () => {
@@ -458,6 +482,24 @@ describe('identity: registration, sign-in, tokens, sessions', () => {
       });
       expect(demoted.statusCode).toBe(200);
       expectProblem(await adminCall(token), 401);
+    });
+
+    it('refuses null for role or disabled (null once re-enabled a disabled account)', async () => {
+      const email = 'nulled@example.org';
+      const id = await createAccount(testApp, email, 'user');
+      const patch = (payload: object) =>
+        testApp.asAdmin({ method: 'PATCH', url: `/v1/users/${id}`, payload });
+      expect((await patch({ disabled: true })).statusCode).toBe(200);
+      for (const [field, payload] of [
+        ['disabled', { disabled: null }],
+        ['role', { role: null }],
+      ] as const) {
+        const problem = expectProblem(await patch(payload), 400);
+        expect(problem.errors?.map((e) => e.field)).toEqual([field]);
+      }
+      const account = await testApp.asAdmin({ method: 'GET', url: `/v1/users/${id}` });
+      expect(account.json()).toMatchObject({ role: 'user', disabled: true });
+      expectProblem(await post('/v1/auth/login', { email, password: PASSWORD }), 401);
     });
 
     it('treats SQL in credentials and filters as plain data', async () => {

@@ -470,6 +470,43 @@ describe('webhooks (e2e)', () => {
     ]);
   });
 
+  it("gives an admin's API key admin powers over others' webhooks only with the admin scope", async () => {
+    await createAccount(testApp, 'third@oracxpred.test', 'user');
+    const asThird = testApp.withToken(
+      (await testApp.login('third@oracxpred.test', PASSWORD)).accessToken,
+    );
+    const theirs = await subscribe(asThird, receiver.url('/third'), ['model.promoted']);
+    const adminKey = async (scopes: string[]): Promise<Inject> => {
+      const created = await testApp.asAdmin({
+        method: 'POST',
+        url: '/v1/me/api-keys',
+        payload: { name: scopes.join('+'), scopes },
+      });
+      expect(created.statusCode).toBe(201);
+      const key = created.json<{ key: string }>().key;
+      return (request) =>
+        testApp.app.inject({ ...request, headers: { 'x-api-key': key, ...request.headers } });
+    };
+    // A `predict` key acts as a user, even an admin's: own webhooks only (it took the secret).
+    const predictKey = await adminKey(['predict']);
+    const listed = await predictKey({ method: 'GET', url: '/v1/webhooks?pageSize=200' });
+    expect(listed.json<Array<{ id: string }>>().map((w) => w.id)).not.toContain(theirs.id);
+    for (const [method, url] of [
+      ['GET', `/v1/webhooks/${theirs.id}`],
+      ['POST', `/v1/webhooks/${theirs.id}/rotate-secret`],
+      ['DELETE', `/v1/webhooks/${theirs.id}`],
+    ]) {
+      const response = await predictKey({ method: method as 'GET', url });
+      expect([method, url, response.statusCode]).toEqual([method, url, 404]);
+    }
+    const adminScoped = await adminKey(['predict', 'admin']);
+    const all = await adminScoped({ method: 'GET', url: '/v1/webhooks?pageSize=200' });
+    expect(all.json<Array<{ id: string }>>().map((w) => w.id)).toContain(theirs.id);
+    expect((await asThird({ method: 'GET', url: `/v1/webhooks/${theirs.id}` })).statusCode).toBe(
+      200,
+    );
+  });
+
   /** POST rotate-secret for the hook (body optional). */
   const rotate = (hookId: string, payload?: object) =>
     asUser({

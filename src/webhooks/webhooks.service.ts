@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { AppConfig } from '../config/app-config';
-import type { Principal } from '../common/auth/principal';
+import { actsAsAdmin, type Principal } from '../common/auth/principal';
 import { AddressPolicy, AddressRefused } from '../common/net/address-policy';
 import {
   NotFoundProblem,
@@ -104,7 +104,7 @@ export class WebhooksService implements OnModuleInit {
     limit: number,
   ): Promise<{ items: WebhookSubscription[]; total: number }> {
     // Admins see everybody's (optionally one owner's); anybody else only their own.
-    const owner = principal.role === 'admin' ? (ownerId ?? null) : principal.userId;
+    const owner = actsAsAdmin(principal) ? (ownerId ?? null) : principal.userId;
     return this.em.fork().getRepository(WebhookSubscription).page(owner, offset, limit);
   }
 
@@ -227,10 +227,7 @@ export class WebhooksService implements OnModuleInit {
     id: string,
   ): Promise<WebhookSubscription> {
     const subscription = await em.findOne(WebhookSubscription, { id });
-    if (
-      !subscription ||
-      (principal.role !== 'admin' && subscription.owner.id !== principal.userId)
-    ) {
+    if (!subscription || (!actsAsAdmin(principal) && subscription.owner.id !== principal.userId)) {
       throw new NotFoundProblem('webhook', id);
     }
     return subscription;

@@ -18,6 +18,24 @@ describe('ApiKeyCache', () => {
     expect(cache.get('h1', 31_000)).toBeUndefined();
   });
 
+  it("never keeps an entry beyond the key's own expiry", () => {
+    const cache = new ApiKeyCache(30_000);
+    cache.set('h1', principal('k1'), 1_000, 5_000);
+    expect(cache.get('h1', 4_999)).toBeDefined();
+    expect(cache.get('h1', 5_000)).toBeUndefined();
+  });
+
+  it('does not cache a lookup that was under way while keys were forgotten (a revocation)', () => {
+    const cache = new ApiKeyCache(30_000);
+    const stamp = cache.stamp();
+    // The key is revoked while its lookup (which still saw it live) is in flight.
+    cache.forget((p) => p.apiKeyId === 'k1');
+    cache.set('h1', principal('k1'), 0, Infinity, stamp);
+    expect(cache.get('h1', 1)).toBeUndefined();
+    cache.set('h1', principal('k1'), 0, Infinity, cache.stamp());
+    expect(cache.get('h1', 1)).toBeDefined();
+  });
+
   it('remembers unknown keys for one second at most', () => {
     const cache = new ApiKeyCache(30_000);
     cache.set('bad', undefined, 0);

@@ -12,6 +12,8 @@ interface Entry {
  */
 export class ApiKeyCache {
   private readonly entries = new Map<string, Entry>();
+  /** Bumped by every forget(), so a lookup read before it cannot be cached after it. */
+  private forgets = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -29,18 +31,35 @@ export class ApiKeyCache {
     return { principal: entry.principal };
   }
 
-  set(hash: string, principal: Principal | undefined, now = Date.now()): void {
-    if (this.ttlMs <= 0) return;
+  /** Taken before a database lookup and given to set(): see there. */
+  stamp(): number {
+    return this.forgets;
+  }
+
+  /**
+   * `until`: when the key itself expires (an entry never outlives its key). `stamp`: from
+   * stamp() before the lookup; if keys were forgotten since, the lookup may predate a
+   * revocation and is not cached (it made a just-revoked key work on for the whole TTL).
+   */
+  set(
+    hash: string,
+    principal: Principal | undefined,
+    now = Date.now(),
+    until = Infinity,
+    stamp = this.forgets,
+  ): void {
+    if (this.ttlMs <= 0 || stamp !== this.forgets) return;
     if (this.entries.size >= this.maxEntries) {
       this.entries.delete(this.entries.keys().next().value!);
     }
     // Unknown keys are remembered briefly only: a key created meanwhile works within a second.
     const ttl = principal ? this.ttlMs : Math.min(this.ttlMs, 1000);
-    this.entries.set(hash, { principal, expiresAt: now + ttl });
+    this.entries.set(hash, { principal, expiresAt: Math.min(now + ttl, until) });
   }
 
   /** Forgets every cached key matching `predicate` (revocation, role or status changes). */
   forget(predicate: (principal: Principal) => boolean): void {
+    this.forgets++;
     for (const [hash, entry] of this.entries) {
       if (entry.principal && predicate(entry.principal)) this.entries.delete(hash);
     }

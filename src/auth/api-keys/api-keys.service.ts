@@ -3,7 +3,11 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { AppConfig } from '../../config/app-config';
 import type { Principal } from '../../common/auth/principal';
 import { type ApiKeyScope, scopesAllowedFor } from '../../common/auth/roles';
-import { NotFoundProblem, ValidationProblem } from '../../common/problem/problem.exception';
+import {
+  NotFoundProblem,
+  UnauthorizedProblem,
+  ValidationProblem,
+} from '../../common/problem/problem.exception';
 import { AuditService } from '../audit/audit.service';
 import { ApiKey, User } from '../entities';
 import type { RequestMeta } from '../http/request-meta';
@@ -42,20 +46,26 @@ export class ApiKeysService implements OnModuleDestroy {
     input: NewApiKey,
     meta: RequestMeta,
   ): Promise<{ key: string; apiKey: ApiKey }> {
-    const allowed = scopesAllowedFor(owner.role);
+    const em = this.em.fork();
+    // The token outlives an erased or disabled account by up to its TTL, and may carry a role
+    // since taken away: the account as it is now decides (an erased one was a 500 here).
+    const account = await em.findOne(User, owner.userId);
+    if (!account || account.disabledAt) {
+      throw new UnauthorizedProblem('this account no longer exists or is disabled');
+    }
+    const allowed = scopesAllowedFor(account.role);
     const refused = input.scopes.filter((scope) => !allowed.includes(scope));
     if (refused.length > 0) {
       throw new ValidationProblem([
         {
           field: 'scopes',
-          reason: `a ${owner.role} may not grant ${refused.join(', ')} (allowed: ${allowed.join(', ')})`,
+          reason: `a ${account.role} may not grant ${refused.join(', ')} (allowed: ${allowed.join(', ')})`,
         },
       ]);
     }
     const { token, hash } = newOpaqueToken(API_KEY_PREFIX);
-    const em = this.em.fork();
     const apiKey = em.create(ApiKey, {
-      user: em.getReference(User, owner.userId),
+      user: account,
       name: input.name,
       prefix: token.slice(0, API_KEY_PREFIX.length + 9),
       keyHash: hash,
@@ -120,28 +130,35 @@ export class ApiKeysService implements OnModuleDestroy {
     if (!looksLikeOpaqueToken(key, API_KEY_PREFIX)) return undefined;
     const hash = hashToken(key);
     const cached = this.cache.get(hash);
+    const stamp = this.cache.stamp();
     const principal = cached
       ? cached.principal
       : await this.lookUp(hash).then((found) => {
-          this.cache.set(hash, found);
-          return found;
+          this.cache.set(hash, found?.principal, Date.now(), found?.expiresAt, stamp);
+          return found?.principal;
         });
     if (principal) this.noteUse(principal.apiKeyId!);
     return principal;
   }
 
-  private async lookUp(hash: string): Promise<Principal | undefined> {
+  private async lookUp(
+    hash: string,
+  ): Promise<{ principal: Principal; expiresAt: number | undefined } | undefined> {
     const owner = await this.em.fork().getRepository(ApiKey).findLiveByHash(hash);
     if (!owner) return undefined;
     // A key never exceeds its owner's current role (an owner demoted keeps only what fits).
     const allowed = scopesAllowedFor(owner.role);
     return {
-      userId: owner.userId,
-      role: owner.role,
-      via: 'apiKey',
-      apiKeyId: owner.keyId,
-      scopes: owner.scopes.filter((scope) => allowed.includes(scope)),
-      plan: owner.plan,
+      principal: {
+        userId: owner.userId,
+        role: owner.role,
+        via: 'apiKey',
+        apiKeyId: owner.keyId,
+        scopes: owner.scopes.filter((scope) => allowed.includes(scope)),
+        plan: owner.plan,
+      },
+      // Cached no longer than the key lives: an expiring key stopped up to the cache TTL late.
+      expiresAt: owner.expiresAt?.getTime(),
     };
   }
 

@@ -14,6 +14,7 @@ import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { UnauthorizedProblem } from '../../common/problem/problem.exception';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuditService } from '../audit/audit.service';
+import { LoginService } from '../sessions/login.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { AccountsService } from '../users/accounts.service';
 import { UsersService } from '../users/users.service';
@@ -38,6 +39,7 @@ export class AccountController {
     private readonly users: UsersService,
     private readonly accounts: AccountsService,
     private readonly sessions: SessionsService,
+    private readonly login: LoginService,
     private readonly apiKeys: ApiKeysService,
     private readonly audit: AuditService,
   ) {}
@@ -64,6 +66,13 @@ export class AccountController {
     @Body() body: ChangePasswordBody,
     @Req() request: FastifyRequest,
   ): Promise<void> {
+    // Guesses at the current password are counted and locked out like failed sign-ins.
+    await this.login.confirmPassword(
+      principal.userId,
+      body.currentPassword,
+      'currentPassword',
+      requestMeta(request),
+    );
     await this.users.changePassword(principal.userId, body.currentPassword, body.newPassword);
     await this.audit.record({
       action: 'user.password_change',
@@ -104,6 +113,12 @@ export class AccountController {
     @Body() body: ConfirmPasswordBody,
     @Req() request: FastifyRequest,
   ): Promise<void> {
+    await this.login.confirmPassword(
+      principal.userId,
+      body.password,
+      'password',
+      requestMeta(request),
+    );
     await this.accounts.eraseSelf(principal, body.password, requestMeta(request));
   }
 

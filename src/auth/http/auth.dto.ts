@@ -13,6 +13,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
 } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination';
 import { API_KEY_SCOPES, type ApiKeyScope, ROLES, type Role } from '../../common/auth/roles';
@@ -22,6 +23,12 @@ import type { SessionRow } from '../repositories/refresh-token.repository';
 
 const trimmed = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim() : value;
+
+/**
+ * May be left out, but not null: @IsOptional() also skips null, which the users service would
+ * take for a change (`disabled: null` re-enabled an account, `role: null` broke the row).
+ */
+const Omittable = () => ValidateIf((_object, value) => value !== undefined);
 
 export class RegisterBody {
   @ApiProperty({ example: 'ann@example.org' })
@@ -225,12 +232,12 @@ export class UserListQuery extends PageQuery {
 
 export class UpdateUserBody {
   @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
+  @Omittable()
   @IsIn(ROLES)
   role?: Role;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   disabled?: boolean;
 }

@@ -8,22 +8,37 @@ export interface ApiKeyOwner {
   role: Role;
   scopes: ApiKeyScope[];
   plan: string;
+  expiresAt: Date | null;
 }
 
 export class ApiKeyRepository extends EntityRepository<ApiKey> {
   /** The live key with this hash and its owner's current role, or undefined. */
   async findLiveByHash(keyHash: string): Promise<ApiKeyOwner | undefined> {
     const [row] = await this.getEntityManager().execute<
-      Array<{ id: string; user_id: string; role: Role; scopes: ApiKeyScope[]; plan: string }>
+      Array<{
+        id: string;
+        user_id: string;
+        role: Role;
+        scopes: ApiKeyScope[];
+        plan: string;
+        expires_at: Date | null;
+      }>
     >(
-      `select k.id, k.user_id, u.role, k.scopes, k.plan
+      `select k.id, k.user_id, u.role, k.scopes, k.plan, k.expires_at
          from api_keys k join users u on u.id = k.user_id
         where k.key_hash = ? and k.revoked_at is null and u.disabled_at is null
           and (k.expires_at is null or k.expires_at > now())`,
       [keyHash],
     );
     return row
-      ? { keyId: row.id, userId: row.user_id, role: row.role, scopes: row.scopes, plan: row.plan }
+      ? {
+          keyId: row.id,
+          userId: row.user_id,
+          role: row.role,
+          scopes: row.scopes,
+          plan: row.plan,
+          expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
+        }
       : undefined;
   }
 

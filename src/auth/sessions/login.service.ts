@@ -4,6 +4,7 @@ import { AppConfig } from '../../config/app-config';
 import {
   TooManyAttemptsProblem,
   UnauthorizedProblem,
+  ValidationProblem,
 } from '../../common/problem/problem.exception';
 import { AuditService } from '../audit/audit.service';
 import { LoginFailure } from '../entities';
@@ -49,27 +50,7 @@ export class LoginService {
     const user = await this.users.findByEmail(email, true);
     const actor = user ? { userId: user.id } : null;
 
-    for (const state of await failures.states([accountKey, ipKey])) {
-      const wait =
-        state.lockedForSeconds > 0
-          ? state.lockedForSeconds
-          : state.key === accountKey
-            ? backoffSeconds(state.failures) - state.secondsSinceLastFailure
-            : 0;
-      if (wait > 0) {
-        await this.audit.record({
-          action: 'auth.login',
-          outcome: 'denied',
-          actor,
-          details: {
-            reason: state.lockedForSeconds > 0 ? 'locked' : 'backoff',
-            by: keyKind(state.key),
-          },
-          meta,
-        });
-        throw new TooManyAttemptsProblem(LOCKED, wait);
-      }
-    }
+    await this.refuseWhileLocked('auth.login', accountKey, ipKey, actor, meta);
 
     const valid = await this.hasher.verify(user?.passwordHash, password);
     if (!valid || !user || user.disabledAt) {
@@ -99,6 +80,73 @@ export class LoginService {
     const tokens = await this.sessions.issue(user, meta);
     await this.audit.record({ action: 'auth.login', actor, meta });
     return tokens;
+  }
+
+  /**
+   * Confirms a signed-in account's password (password change, erasure) under the same counting,
+   * back-off and lock as sign-in: otherwise a stolen access token allowed unlimited guesses at
+   * the password (up to the account's rate limit), and with the right one a takeover.
+   */
+  async confirmPassword(
+    userId: string,
+    password: string,
+    field: string,
+    meta: RequestMeta,
+  ): Promise<void> {
+    const user = await this.users.withPasswordHash(userId);
+    if (!user) throw new UnauthorizedProblem('this account no longer exists');
+    const accountKey = `account:${user.email}`;
+    const ipKey = `ip:${meta.ip}`;
+    const actor = { userId };
+    await this.refuseWhileLocked('auth.password_confirm', accountKey, ipKey, actor, meta);
+    if (await this.hasher.verify(user.passwordHash, password)) {
+      await this.em.fork().getRepository(LoginFailure).clear(accountKey);
+      return;
+    }
+    const { lockout } = await this.countFailure(accountKey, ipKey);
+    await this.audit.record({ action: 'auth.password_confirm', outcome: 'failure', actor, meta });
+    if (lockout.length > 0) {
+      await this.audit.record({
+        action: 'auth.lockout',
+        outcome: 'denied',
+        actor,
+        details: { by: lockout, lockSeconds: this.config.loginLockout.lockSeconds },
+        meta,
+      });
+    }
+    throw new ValidationProblem([{ field, reason: `${field} is not the current password` }]);
+  }
+
+  /** 429 while the account name or the address is locked or must wait (audited as `action`). */
+  private async refuseWhileLocked(
+    action: string,
+    accountKey: string,
+    ipKey: string,
+    actor: { userId: string } | null,
+    meta: RequestMeta,
+  ): Promise<void> {
+    const failures = this.em.fork().getRepository(LoginFailure);
+    for (const state of await failures.states([accountKey, ipKey])) {
+      const wait =
+        state.lockedForSeconds > 0
+          ? state.lockedForSeconds
+          : state.key === accountKey
+            ? backoffSeconds(state.failures) - state.secondsSinceLastFailure
+            : 0;
+      if (wait > 0) {
+        await this.audit.record({
+          action,
+          outcome: 'denied',
+          actor,
+          details: {
+            reason: state.lockedForSeconds > 0 ? 'locked' : 'backoff',
+            by: keyKind(state.key),
+          },
+          meta,
+        });
+        throw new TooManyAttemptsProblem(LOCKED, wait);
+      }
+    }
   }
 
   private async countFailure(

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../common/auth/principal';
 import type { Role } from '../../common/auth/roles';
-import { ValidationProblem } from '../../common/problem/problem.exception';
+import { UnauthorizedProblem, ValidationProblem } from '../../common/problem/problem.exception';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuditService } from '../audit/audit.service';
 import type { User } from '../entities';
@@ -25,7 +25,10 @@ export class AccountsService {
 
   /** Everything stored about the account, as JSON (GDPR art. 15 and 20). */
   async export(userId: string) {
-    const user = await this.users.get(userId);
+    // A token outlives an erased account by at most its lifetime: 401 like GET /v1/me, not a
+    // 404 naming the account.
+    const user = await this.users.find(userId);
+    if (!user) throw new UnauthorizedProblem('this account no longer exists');
     const [sessions, apiKeys, auditEntries, otherSections] = await Promise.all([
       this.sessions.sessionsOf(userId),
       this.apiKeys.list(userId),

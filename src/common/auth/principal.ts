@@ -15,6 +15,18 @@ export interface Principal {
   plan?: string;
 }
 
+/**
+ * Whether the caller may use an admin's powers on a route open to users too (e.g. everybody's
+ * webhooks): an admin's session, or an admin's key with the `admin` scope. An admin's `read` or
+ * `predict` key acts as a user: a scope, not the owner's role, bounds what a key may do.
+ */
+export function actsAsAdmin(principal: Principal): boolean {
+  return (
+    principal.role === 'admin' &&
+    (principal.via === 'token' || principal.scopes?.includes('admin') === true)
+  );
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the access guard on routes that need a signed-in caller. */
