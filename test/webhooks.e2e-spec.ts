@@ -608,4 +608,23 @@ describe('webhooks (e2e)', () => {
       await query(testApp.databaseUrl, 'select 1 from webhook_deliveries where id = $1', [old.id]),
     ).toEqual([]);
   });
+
+  it.each([
+    [{ events: null }, 'events'],
+    [{ url: null }, 'url'],
+  ])('refuses %o on update (400 naming %s): null is no value for it', async (payload, field) => {
+    const url = receiver.url(`/nulls-${field}`);
+    const hook = await subscribe(asUser, url, ['match.finished']);
+    try {
+      const response = await asUser({ method: 'PATCH', url: `/v1/webhooks/${hook.id}`, payload });
+      const problem = expectProblem(response, 400);
+      expect(problem.errors?.map((e) => e.field)).toContain(field);
+      const [stored] = (await asUser({ url: '/v1/webhooks' }))
+        .json()
+        .filter((w: { id: string }) => w.id === hook.id);
+      expect(stored).toMatchObject({ events: ['match.finished'], url });
+    } finally {
+      await asUser({ method: 'DELETE', url: `/v1/webhooks/${hook.id}` });
+    }
+  });
 });

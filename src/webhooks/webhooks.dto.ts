@@ -14,6 +14,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { Omittable } from '../common/http/omittable';
 import { PageQuery } from '../common/http/pagination';
 import { DeliveryStatus, WebhookDelivery, WebhookSubscription } from './entities';
 import { WEBHOOK_EVENTS, type WebhookEvent } from './webhook-events';
@@ -50,14 +51,14 @@ export class CreateWebhookBody {
 
 export class UpdateWebhookBody {
   @ApiPropertyOptional({ example: URL_EXAMPLE, maxLength: 2048 })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MinLength(1)
   @MaxLength(2048)
   url?: string;
 
   @ApiPropertyOptional({ enum: WEBHOOK_EVENTS, isArray: true })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(WEBHOOK_EVENTS.length)

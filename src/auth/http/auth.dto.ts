@@ -13,8 +13,8 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateIf,
 } from 'class-validator';
+import { Omittable } from '../../common/http/omittable';
 import { PageQuery } from '../../common/http/pagination';
 import { API_KEY_SCOPES, type ApiKeyScope, ROLES, type Role } from '../../common/auth/roles';
 import { PASSWORD_MAX_LENGTH } from '../passwords/password-policy';
@@ -23,12 +23,6 @@ import type { SessionRow } from '../repositories/refresh-token.repository';
 
 const trimmed = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim() : value;
-
-/**
- * May be left out, but not null: @IsOptional() also skips null, which the users service would
- * take for a change (`disabled: null` re-enabled an account, `role: null` broke the row).
- */
-const Omittable = () => ValidateIf((_object, value) => value !== undefined);
 
 export class RegisterBody {
   @ApiProperty({ example: 'ann@example.org' })
