@@ -99,6 +99,25 @@ describe('API keys', () => {
     expectProblem(await withKey(key)({ method: 'GET', url: '/v1/users' }), 403);
   });
 
+  it('refuses a key name of nothing but spaces, and stores names trimmed', async () => {
+    const blank = expectProblem(
+      await asAnn({
+        method: 'POST',
+        url: '/v1/me/api-keys',
+        payload: { name: '   ', scopes: ['read'] },
+      }),
+      400,
+    );
+    expect(blank.errors?.[0]).toMatchObject({ field: 'name' });
+    const created = await asAnn({
+      method: 'POST',
+      url: '/v1/me/api-keys',
+      payload: { name: '  reports  ', scopes: ['read'] },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().name).toBe('reports');
+  });
+
   it('never grants scopes beyond the owner’s role', async () => {
     const admin = expectProblem(
       await asAnn({

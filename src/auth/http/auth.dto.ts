@@ -152,6 +152,7 @@ export class SessionView {
 
 export class CreateApiKeyBody {
   @ApiProperty({ example: 'nightly model sync', maxLength: 100 })
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
