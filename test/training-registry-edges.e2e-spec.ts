@@ -88,6 +88,22 @@ describe('training runs and the model registry at the edges (e2e)', () => {
     expect((await inject({ url: '/v1/training-runs' })).json()).toEqual([]);
   });
 
+  it('refuses fractional days in a search, as it does in the hyperparameters', async () => {
+    const response = await post({
+      modelType: 'dixon-coles',
+      competitions: [COMPETITION],
+      searchSpace: { 'dixonColes.windowDays': [730, 1000.5] },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([
+      {
+        field: 'searchSpace.dixonColes.windowDays',
+        reason: 'values must be integers in [60, 5000]',
+      },
+    ]);
+    expect((await inject({ url: '/v1/training-runs' })).json()).toEqual([]);
+  });
+
   it('trains a competition listed twice in its own scope, not the global one', async () => {
     const run = await train(inject, { modelType: 'elo', competitions: [COMPETITION, COMPETITION] });
     expect(run).toMatchObject({ scope: COMPETITION, competitions: [COMPETITION] });

@@ -46,8 +46,14 @@ export function searchSpaceErrors(
       errors.push({ field, reason: `must be a list of 1 to ${MAX_VALUES} numbers` });
       continue;
     }
-    if (!values.every((v) => typeof v === 'number' && v >= bounds.min && v <= bounds.max)) {
-      errors.push({ field, reason: `values must be numbers in [${bounds.min}, ${bounds.max}]` });
+    const kind = bounds.integer ? 'integers' : 'numbers';
+    const fits = (v: unknown) =>
+      typeof v === 'number' &&
+      v >= bounds.min &&
+      v <= bounds.max &&
+      (!bounds.integer || Number.isInteger(v));
+    if (!values.every(fits)) {
+      errors.push({ field, reason: `values must be ${kind} in [${bounds.min}, ${bounds.max}]` });
     }
   }
   return errors;

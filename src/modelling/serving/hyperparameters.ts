@@ -79,7 +79,9 @@ export interface HyperparameterOverrides {
 }
 
 /** The numeric hyperparameters a search space may vary, as "group.name" paths with their bounds. */
-export const SEARCHABLE_HYPERPARAMETERS: Readonly<Record<string, { min: number; max: number }>> = {
+export const SEARCHABLE_HYPERPARAMETERS: Readonly<
+  Record<string, { min: number; max: number; integer?: true }>
+> = {
   'elo.k': { min: 1, max: 100 },
   'elo.homeAdvantage': { min: 0, max: 200 },
   'elo.newTeamOffset': { min: -300, max: 300 },
@@ -87,7 +89,7 @@ export const SEARCHABLE_HYPERPARAMETERS: Readonly<Record<string, { min: number; 
   'elo.logitHalfLifeDays': { min: 0, max: 3650 },
   'dixonColes.xi': { min: 0, max: 0.02 },
   'dixonColes.ridge': { min: 0, max: 100 },
-  'dixonColes.windowDays': { min: 60, max: 5000 },
+  'dixonColes.windowDays': { min: 60, max: 5000, integer: true },
   'ensemble.l2': { min: 0, max: 10 },
 };
 
