@@ -97,6 +97,21 @@ describe('identity: registration, sign-in, tokens, sessions', () => {
       expect(body.detail).toMatch(/invitation/);
     });
 
+    it.each([[true], ['3'], [0], [91], [2.5]])(
+      'refuses an invitation lasting %j days (400 naming expiresInDays)',
+      async (expiresInDays) => {
+        const body = expectProblem(
+          await testApp.asAdmin({
+            method: 'POST',
+            url: '/v1/invitations',
+            payload: { email: 'later@example.org', role: 'user', expiresInDays },
+          }),
+          400,
+        );
+        expect(body.errors?.map((e) => e.field)).toContain('expiresInDays');
+      },
+    );
+
     it('registers with an invitation, with its role, once', async () => {
       const invitation = await testApp.asAdmin({
         method: 'POST',

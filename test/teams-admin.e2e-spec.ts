@@ -395,6 +395,8 @@ describe('team administration: aliases and merges (PostgreSQL)', () => {
     it.each([
       [{}],
       [{ intoTeamId: 'arsenal' }],
+      [{ intoTeamId: '12' }],
+      [{ intoTeamId: true }],
       [{ intoTeamId: 0 }],
       [{ intoTeamId: 1, force: true }],
     ])('answers the invalid body %j with 400', async (payload) => {

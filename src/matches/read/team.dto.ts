@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsId } from '../../common/http/id-param';
-import { Type } from 'class-transformer';
 import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination';
 
@@ -47,7 +46,6 @@ export class AddAliasBody {
 
 export class MergeTeamBody {
   @ApiProperty({ type: 'integer', description: 'The team that absorbs this one', example: 12 })
-  @Type(() => Number)
   @IsId()
   intoTeamId!: number;
 }
