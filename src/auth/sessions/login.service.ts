@@ -6,7 +6,7 @@ import {
   UnauthorizedProblem,
   ValidationProblem,
 } from '../../common/problem/problem.exception';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, type AuditRecord } from '../audit/audit.service';
 import { LoginFailure } from '../entities';
 import type { RequestMeta } from '../http/request-meta';
 import { PasswordHasher } from '../passwords/password-hasher';
@@ -62,15 +62,7 @@ export class LoginService {
         details: { reason: user?.disabledAt && valid ? 'disabled' : 'invalid-credentials' },
         meta,
       });
-      if (lockout.length > 0) {
-        await this.audit.record({
-          action: 'auth.lockout',
-          outcome: 'denied',
-          actor,
-          details: { by: lockout, lockSeconds: this.config.loginLockout.lockSeconds },
-          meta,
-        });
-      }
+      await this.auditLockout(lockout, actor, meta);
       throw new UnauthorizedProblem(INVALID_CREDENTIALS);
     }
 
@@ -105,15 +97,7 @@ export class LoginService {
     }
     const { lockout } = await this.countFailure(accountKey, ipKey);
     await this.audit.record({ action: 'auth.password_confirm', outcome: 'failure', actor, meta });
-    if (lockout.length > 0) {
-      await this.audit.record({
-        action: 'auth.lockout',
-        outcome: 'denied',
-        actor,
-        details: { by: lockout, lockSeconds: this.config.loginLockout.lockSeconds },
-        meta,
-      });
-    }
+    await this.auditLockout(lockout, actor, meta);
     throw new ValidationProblem([{ field, reason: `${field} is not the current password` }]);
   }
 
@@ -147,6 +131,22 @@ export class LoginService {
         throw new TooManyAttemptsProblem(LOCKED, wait);
       }
     }
+  }
+
+  /** The lockout a failure just caused, if any (sign-in and password confirmation alike). */
+  private async auditLockout(
+    lockout: Array<'account' | 'ip'>,
+    actor: AuditRecord['actor'],
+    meta: RequestMeta,
+  ): Promise<void> {
+    if (lockout.length === 0) return;
+    await this.audit.record({
+      action: 'auth.lockout',
+      outcome: 'denied',
+      actor,
+      details: { by: lockout, lockSeconds: this.config.loginLockout.lockSeconds },
+      meta,
+    });
   }
 
   private async countFailure(
