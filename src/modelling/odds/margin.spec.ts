@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { impliedOutcomeProbabilities, impliedProbabilities, validateBookSum } from './margin';
 import type { MarginMethod } from './margin';
 
@@ -69,6 +70,42 @@ describe('margin removal', () => {
     const result = impliedProbabilities(odds, 'shin');
     expect(result.ok && result.z).toBeCloseTo(z, 10);
     expectClose(probabilities(odds, 'shin'), TRUE_PROBABILITIES);
+  });
+
+  // Shin's and the power model's own prices for true probabilities (see the two tests above).
+  const shinPrices = (truth: number[], z: number) => {
+    const roots = truth.map((p) => Math.sqrt(z * p + (1 - z) * p * p));
+    const b = roots.reduce((a, r) => a + r, 0) ** 2;
+    return roots.map((r) => 1 / (Math.sqrt(b) * r));
+  };
+  const book = fc
+    .array(fc.double({ min: 0.01, max: 1, noNaN: true }), { minLength: 2, maxLength: 4 })
+    .map((weights) => weights.map((w) => w / weights.reduce((a, b) => a + b, 0)));
+
+  it('recovers any book: Shin z and the power k from favourites to long shots', () => {
+    fc.assert(
+      fc.property(
+        book,
+        fc.double({ min: 0.001, max: 0.15, noNaN: true }),
+        fc.double({ min: 1.001, max: 1.4, noNaN: true }),
+        (truth, z, k) => {
+          const byShin = shinPrices(truth, z);
+          const byPower = truth.map((p) => 1 / p ** (1 / k));
+          for (const [odds, method, parameter] of [
+            [byShin, 'shin', z],
+            [byPower, 'power', k],
+          ] as const) {
+            // Within the book sums this accepts (a generated book may price past them).
+            if (!validateBookSum(odds).ok) continue;
+            const result = impliedProbabilities(odds, method);
+            if (!result.ok) throw new Error(result.reason);
+            expect(method === 'shin' ? result.z : result.k).toBeCloseTo(parameter, 8);
+            expectClose(result.probabilities, truth, 9);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('gives Shin z = 0 for a fair book', () => {

@@ -50,18 +50,34 @@ export function validateBookSum(odds: readonly number[]): BookSumCheck {
   return { ok: true };
 }
 
-/** Bisection for the root of a decreasing function on [lo, hi]; f(lo) >= 0 >= f(hi). */
-function decreasingRoot(f: (t: number) => number, lo: number, hi: number): number {
-  for (let i = 0; i < 200 && hi - lo > 1e-15 * Math.max(1, hi); i++) {
-    const mid = 0.5 * (lo + hi);
-    if (f(mid) > 0) lo = mid;
-    else hi = mid;
+/**
+ * The root of a decreasing function on [lo, hi] with f(lo) >= 0 >= f(hi): Newton steps, each
+ * kept inside the bracket the signs so far allow (a bisection where a step would leave it).
+ * Converges in a handful of evaluations where bisection took ~50 (margin removal runs for every
+ * priced fixture served and every match backtested).
+ */
+function decreasingRoot(
+  valueAndSlope: (t: number) => { value: number; slope: number },
+  lo: number,
+  hi: number,
+): number {
+  let t = lo;
+  for (let i = 0; i < 100; i++) {
+    const { value, slope } = valueAndSlope(t);
+    if (value === 0) return t;
+    if (value > 0) lo = t;
+    else hi = t;
+    const newton = slope < 0 ? t - value / slope : NaN;
+    const next = newton > lo && newton < hi ? newton : 0.5 * (lo + hi);
+    if (Math.abs(next - t) <= 1e-15 * Math.max(1, Math.abs(t))) return next;
+    t = next;
   }
-  return 0.5 * (lo + hi);
+  return t;
 }
 
 function normalise(values: number[]): number[] {
-  const s = values.reduce((a, b) => a + b, 0);
+  let s = 0;
+  for (const v of values) s += v;
   return values.map((v) => v / s);
 }
 
@@ -70,12 +86,22 @@ function multiplicative(inverse: number[]): number[] {
 }
 
 function power(inverse: number[]): { probabilities: number[]; k: number } {
-  // sum pi_i^k is decreasing in k (every pi_i < 1) and >= 1 at k = 1.
-  const excess = (k: number) => inverse.reduce((s, p) => s + p ** k, 0) - 1;
+  // sum pi_i^k - 1 is decreasing in k (every pi_i < 1), >= 0 at k = 1; its slope is
+  // sum pi_i^k ln pi_i.
+  const excess = (k: number) => {
+    let value = -1;
+    let slope = 0;
+    for (const p of inverse) {
+      const pk = p ** k;
+      value += pk;
+      slope += pk * Math.log(p);
+    }
+    return { value, slope };
+  };
   let hi = 2;
-  while (excess(hi) > 0 && hi < 1e6) hi *= 2;
+  while (excess(hi).value > 0 && hi < 1e6) hi *= 2;
   const k = decreasingRoot(excess, 1, hi);
-  // The final normalisation only removes the bisection's last ~1e-15.
+  // The final normalisation only removes the root's last ~1e-15.
   return { probabilities: normalise(inverse.map((p) => p ** k)), k };
 }
 
@@ -85,9 +111,25 @@ function shinProbabilities(inverse: number[], sum: number, z: number): number[] 
 
 function shin(inverse: number[]): { probabilities: number[]; z: number } {
   const sum = inverse.reduce((a, b) => a + b, 0);
-  // At z = 0 the probabilities sum to sqrt(B) >= 1; the sum decreases as z grows.
-  const excess = (z: number) => shinProbabilities(inverse, sum, z).reduce((a, b) => a + b, 0) - 1;
-  const z = excess(0) <= 0 ? 0 : decreasingRoot(excess, 0, 0.999);
+  // sum_i p_i(z) - 1, p_i = n_i / (2 (1 - z)) with n_i = r_i - z, r_i = sqrt(z^2 + c_i (1 - z))
+  // and c_i = 4 pi_i^2 / B; so dp_i/dz = (n_i' (1 - z) + n_i) / (2 (1 - z)^2) with
+  // n_i' = (2 z - c_i) / (2 r_i) - 1. At z = 0 the probabilities sum to sqrt(B) >= 1; the sum
+  // decreases as z grows.
+  const excess = (z: number) => {
+    let value = -1;
+    let slope = 0;
+    const oneMinusZ = 1 - z;
+    for (const p of inverse) {
+      const c = (4 * p * p) / sum;
+      const r = Math.sqrt(z * z + c * oneMinusZ);
+      const numerator = r - z;
+      const numeratorSlope = (2 * z - c) / (2 * r) - 1;
+      value += numerator / (2 * oneMinusZ);
+      slope += (numeratorSlope * oneMinusZ + numerator) / (2 * oneMinusZ * oneMinusZ);
+    }
+    return { value, slope };
+  };
+  const z = excess(0).value <= 0 ? 0 : decreasingRoot(excess, 0, 0.999);
   return { probabilities: normalise(shinProbabilities(inverse, sum, z)), z };
 }
 
