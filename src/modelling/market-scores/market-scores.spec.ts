@@ -12,6 +12,7 @@ import {
   marketScoreSummary,
   solveGoalsImpliedScores,
   solveMarketScores,
+  summaryWithSlopes,
 } from './model';
 
 describe('market score model', () => {
@@ -35,6 +36,34 @@ describe('market score model', () => {
     expect(matchResult(m).home).toBeCloseTo(result.home, 6);
     expect(overUnder(m, 2.5).over).toBeCloseTo(over, 6);
     expect(bothTeamsToScore(m).yes).toBeCloseTo(s.btts, 6);
+  });
+
+  it('slopes of the solver: analytic derivatives equal central differences', () => {
+    const at = [Math.log(1.7), Math.log(0.9), 0.15];
+    const { values, slopes } = summaryWithSlopes(at[0], at[1], at[2]);
+    const summary = marketScoreSummary({
+      homeRate: Math.exp(at[0]),
+      awayRate: Math.exp(at[1]),
+      drawInflation: at[2],
+    });
+    expect(values).toEqual([
+      summary.result.home,
+      summary.result.draw,
+      summary.result.away,
+      expect.closeTo(summary.over25, 14),
+    ]);
+    const eps = 1e-6;
+    for (let j = 0; j < 3; j++) {
+      const up = [...at];
+      const down = [...at];
+      up[j] += eps;
+      down[j] -= eps;
+      const plus = summaryWithSlopes(up[0], up[1], up[2]).values;
+      const minus = summaryWithSlopes(down[0], down[1], down[2]).values;
+      for (let k = 0; k < 4; k++) {
+        expect(slopes[k][j]).toBeCloseTo((plus[k] - minus[k]) / (2 * eps), 8);
+      }
+    }
   });
 
   it('recovers the means of an independent Poisson score model', () => {

@@ -73,6 +73,83 @@ export function marketScoreMatrix(s: MarketScores, maxGoals = MAX_GOALS): ScoreM
   return createScoreMatrix(maxGoals, (h, a) => ph[h] * pa[a] * (h === a ? c : 1));
 }
 
+/**
+ * P(home), P(draw), P(away) and P(over 2.5) of the inflated Poisson scores at log means (h, a)
+ * and draw inflation d, with their partial derivatives in (h, a, d): one pass over the cells.
+ * A cell's probability v moves by v (h - homeMean) per unit of log home mean (the Poisson
+ * probability's own slope), by v (a - awayMean) per unit of log away mean, and by v in d on the
+ * draw diagonal; the probabilities are the sums over the total, hence (dS - P dT) / T.
+ */
+export function summaryWithSlopes(
+  logHome: number,
+  logAway: number,
+  drawInflation: number,
+): { values: number[]; slopes: number[][] } {
+  const homeMean = Math.exp(logHome);
+  const awayMean = Math.exp(logAway);
+  const ph = poissonProbabilities(homeMean, MAX_GOALS);
+  const pa = poissonProbabilities(awayMean, MAX_GOALS);
+  const c = Math.exp(drawInflation);
+  // Sums over home wins, draws, away wins and at most 2 goals, and their slopes in the two log
+  // means (the inflation's slope is the draw sum itself, or the 0-0 and 1-1 cells for "under").
+  let home = 0;
+  let homeByH = 0;
+  let homeByA = 0;
+  let draw = 0;
+  let drawByH = 0;
+  let drawByA = 0;
+  let away = 0;
+  let awayByH = 0;
+  let awayByA = 0;
+  let under = 0;
+  let underByH = 0;
+  let underByA = 0;
+  let underByInflation = 0;
+  for (let h = 0; h <= MAX_GOALS; h++) {
+    for (let a = 0; a <= MAX_GOALS; a++) {
+      const v = h === a ? ph[h] * pa[a] * c : ph[h] * pa[a];
+      const byH = v * (h - homeMean);
+      const byA = v * (a - awayMean);
+      if (h > a) {
+        home += v;
+        homeByH += byH;
+        homeByA += byA;
+      } else if (h === a) {
+        draw += v;
+        drawByH += byH;
+        drawByA += byA;
+      } else {
+        away += v;
+        awayByH += byH;
+        awayByA += byA;
+      }
+      if (h + a <= 2) {
+        under += v;
+        underByH += byH;
+        underByA += byA;
+        if (h === a) underByInflation += v;
+      }
+    }
+  }
+  const total = home + draw + away;
+  const totalSlopes = [homeByH + drawByH + awayByH, homeByA + drawByA + awayByA, draw];
+  const sums = [home, draw, away, under];
+  const slopes = [
+    [homeByH, homeByA, 0],
+    [drawByH, drawByA, draw],
+    [awayByH, awayByA, 0],
+    [underByH, underByA, underByInflation],
+  ];
+  const values = sums.map((sum) => sum / total);
+  const normalisedSlopes = slopes.map((row, k) =>
+    row.map((slope, j) => (slope - values[k] * totalSlopes[j]) / total),
+  );
+  // P(over 2.5) = 1 - P(at most 2 goals).
+  values[3] = 1 - values[3];
+  normalisedSlopes[3] = normalisedSlopes[3].map((slope) => -slope);
+  return { values, slopes: normalisedSlopes };
+}
+
 /** Solves A d = -r for a small dense system by Gaussian elimination with partial pivoting. */
 function solveLinear(a: number[][], r: number[]): number[] | undefined {
   const n = r.length;
@@ -96,40 +173,32 @@ function solveLinear(a: number[][], r: number[]): number[] | undefined {
   return x;
 }
 
+/** Residuals of a system at x, and their Jacobian (row i: d residual i / d x). */
+type System = (x: number[]) => { residuals: number[]; jacobian: number[][] };
+
+const maxAbs = (values: number[]) => values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+
 /**
- * Damped Newton on residuals(x) = 0 with a forward-difference Jacobian; x is clamped to [lo, hi]
- * per coordinate. Returns undefined when it does not reach the tolerance.
+ * Damped Newton on residuals(x) = 0 with the analytic Jacobian; x is clamped to [lo, hi] per
+ * coordinate. Returns undefined when it does not reach the tolerance.
  */
-function newton(
-  residuals: (x: number[]) => number[],
-  x0: number[],
-  lo: number[],
-  hi: number[],
-): number[] | undefined {
+function newton(system: System, x0: number[], lo: number[], hi: number[]): number[] | undefined {
   let x = [...x0];
-  let r = residuals(x);
-  let norm = Math.max(...r.map(Math.abs));
+  let { residuals, jacobian } = system(x);
+  let norm = maxAbs(residuals);
   for (let it = 0; it < MAX_ITERATIONS && norm > TOLERANCE; it++) {
-    const eps = 1e-7;
-    const jac = r.map(() => new Array<number>(x.length).fill(0));
-    for (let j = 0; j < x.length; j++) {
-      const xj = [...x];
-      xj[j] += eps;
-      const rj = residuals(xj);
-      for (let i = 0; i < r.length; i++) jac[i][j] = (rj[i] - r[i]) / eps;
-    }
-    const d = solveLinear(jac, r);
+    const d = solveLinear(jacobian, residuals);
     if (!d) return undefined;
     let step = 1;
     let improved = false;
     for (let k = 0; k < 30; k++, step /= 2) {
       const candidate = x.map((v, j) => Math.min(hi[j], Math.max(lo[j], v + step * d[j])));
-      const rc = residuals(candidate);
-      const nc = Math.max(...rc.map(Math.abs));
-      if (nc < norm) {
+      const next = system(candidate);
+      const nextNorm = maxAbs(next.residuals);
+      if (nextNorm < norm) {
         x = candidate;
-        r = rc;
-        norm = nc;
+        ({ residuals, jacobian } = next);
+        norm = nextNorm;
         improved = true;
         break;
       }
@@ -169,12 +238,11 @@ export function solveMarketScores(
   const [lh, la] = startingRates(over25, result.home - result.away);
   const x = newton(
     ([h, a, d]) => {
-      const s = marketScoreSummary({
-        homeRate: Math.exp(h),
-        awayRate: Math.exp(a),
-        drawInflation: d,
-      });
-      return [s.result.home - result.home, s.result.draw - result.draw, s.over25 - over25];
+      const { values, slopes } = summaryWithSlopes(h, a, d);
+      return {
+        residuals: [values[0] - result.home, values[1] - result.draw, values[3] - over25],
+        jacobian: [slopes[0], slopes[1], slopes[3]],
+      };
     },
     [lh, la, 0],
     [MIN_LOG_RATE, MIN_LOG_RATE, -MAX_INFLATION],
@@ -199,8 +267,15 @@ export function solveGoalsImpliedScores(
   const [lh, la] = startingRates(over25, target);
   const x = newton(
     ([h, a]) => {
-      const s = marketScoreSummary({ homeRate: Math.exp(h), awayRate: Math.exp(a), drawInflation });
-      return [s.result.home - s.result.away - target, s.over25 - over25];
+      const { values, slopes } = summaryWithSlopes(h, a, drawInflation);
+      return {
+        residuals: [values[0] - values[2] - target, values[3] - over25],
+        // The draw inflation is fixed: only the two means' columns.
+        jacobian: [
+          [slopes[0][0] - slopes[2][0], slopes[0][1] - slopes[2][1]],
+          [slopes[3][0], slopes[3][1]],
+        ],
+      };
     },
     [lh, la],
     [MIN_LOG_RATE, MIN_LOG_RATE],
