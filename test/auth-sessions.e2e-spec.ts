@@ -41,6 +41,10 @@ async function mint(
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
+/** The claims of a JWT, unchecked. */
+const claimsOf = (token: string): Record<string, unknown> & { iat: number } =>
+  JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+
 describe('identity: registration, sign-in, tokens, sessions', () => {
   let testApp: TestApp;
   let adminId: string;
@@ -497,6 +501,86 @@ describe('identity: registration, sign-in, tokens, sessions', () => {
       });
       expect(demoted.statusCode).toBe(200);
       expectProblem(await adminCall(token), 401);
+    });
+
+    it('refuses on admin routes a token issued before a sign-out everywhere in the same second', async () => {
+      const email = 'same-second@example.org';
+      const id = await createAccount(testApp, email, 'admin');
+      const before = (await testApp.login(email, PASSWORD)).accessToken;
+      expect((await adminCall(before)).statusCode).toBe(200);
+      const signOut = await testApp.withToken(before)({ method: 'DELETE', url: '/v1/me/sessions' });
+      expect(signOut.statusCode).toBe(204);
+      const after = (await testApp.login(email, PASSWORD)).accessToken;
+      // Sign-in and sign-out usually share a second, not always: the revocation is moved into the
+      // first token's second (never past a later sign-in) so that the case is always the one
+      // whole-second issue times cannot decide.
+      await query(
+        testApp.databaseUrl,
+        `update users
+            set sessions_revoked_at = least(sessions_revoked_at, to_timestamp($2) + interval '999 milliseconds')
+          where id = $1`,
+        [id, claimsOf(before).iat],
+      );
+      const [row] = await query<{ revoked: number }>(
+        testApp.databaseUrl,
+        'select floor(extract(epoch from sessions_revoked_at))::int as revoked from users where id = $1',
+        [id],
+      );
+      expect(row.revoked).toBe(claimsOf(before).iat);
+
+      expect(expectProblem(await adminCall(before), 401).detail).toMatch(/revoked/);
+      expect((await adminCall(after)).statusCode).toBe(200);
+      expect([claimsOf(before).sv, claimsOf(after).sv]).toEqual([0, 1]);
+    });
+
+    it('still judges tokens signed without a session version by their issue time', async () => {
+      const email = 'legacy-token@example.org';
+      const id = await createAccount(testApp, email, 'admin');
+      const token = (await testApp.login(email, PASSWORD)).accessToken;
+      const signOut = await testApp.withToken(token)({ method: 'DELETE', url: '/v1/me/sessions' });
+      expect(signOut.statusCode).toBe(204);
+      const [row] = await query<{ revoked: number }>(
+        testApp.databaseUrl,
+        'select floor(extract(epoch from sessions_revoked_at))::int as revoked from users where id = $1',
+        [id],
+      );
+      expectProblem(await adminCall(await mint({ sub: id, issuedAt: row.revoked - 1 })), 401);
+      expect((await adminCall(await mint({ sub: id, issuedAt: row.revoked }))).statusCode).toBe(
+        200,
+      );
+    });
+
+    it('moves the session version on with every revocation of sessions', async () => {
+      const email = 'versioned@example.org';
+      const id = await createAccount(testApp, email, 'user');
+      const version = async () =>
+        (
+          await query<{ session_version: number }>(
+            testApp.databaseUrl,
+            'select session_version from users where id = $1',
+            [id],
+          )
+        )[0].session_version;
+      const patch = (payload: object) =>
+        testApp.asAdmin({ method: 'PATCH', url: `/v1/users/${id}`, payload });
+      expect(await version()).toBe(0);
+      const asUser = testApp.withToken((await testApp.login(email, PASSWORD)).accessToken);
+      expect((await asUser({ method: 'DELETE', url: '/v1/me/sessions' })).statusCode).toBe(204);
+      expect(await version()).toBe(1);
+      const changed = await asUser({
+        method: 'PUT',
+        url: '/v1/me/password',
+        payload: { currentPassword: PASSWORD, newPassword: 'violet-harbour-lamp-19' },
+      });
+      expect(changed.statusCode).toBe(204);
+      expect(await version()).toBe(2);
+      expect((await patch({ role: 'viewer' })).statusCode).toBe(200);
+      expect(await version()).toBe(3);
+      expect((await patch({ role: 'viewer' })).statusCode).toBe(200);
+      expect(await version()).toBe(3);
+      expect((await patch({ disabled: true })).statusCode).toBe(200);
+      expect((await patch({ disabled: false })).statusCode).toBe(200);
+      expect(await version()).toBe(5);
     });
 
     it('refuses null for role or disabled (null once re-enabled a disabled account)', async () => {

@@ -32,7 +32,7 @@ export class SessionsService {
 
   /** Starts a session (familyId undefined) or continues one with a new token pair. */
   async issue(
-    user: Pick<User, 'id' | 'role'>,
+    user: Pick<User, 'id' | 'role' | 'sessionVersion'>,
     meta: RequestMeta,
     familyId?: string,
   ): Promise<TokenPair> {
@@ -48,7 +48,7 @@ export class SessionsService {
       ip: meta.ip,
     });
     await em.flush();
-    const access = await this.accessTokens.sign(user.id, user.role);
+    const access = await this.accessTokens.sign(user.id, user.role, user.sessionVersion);
     return {
       accessToken: access.token,
       tokenType: 'Bearer',
@@ -122,8 +122,9 @@ export class SessionsService {
 
   /** Signs out everywhere: every refresh token, and admin routes for older access tokens. */
   async revokeAll(userId: string): Promise<number> {
-    const em = this.em.fork();
-    await em.nativeUpdate(User, { id: userId }, { sessionsRevokedAt: new Date() });
-    return em.getRepository(RefreshToken).revokeAllOf(userId);
+    return this.em.fork().transactional(async (tx) => {
+      await tx.getRepository(User).revokeSessions(userId);
+      return tx.getRepository(RefreshToken).revokeAllOf(userId);
+    });
   }
 }
