@@ -1,4 +1,5 @@
 import { SignJWT } from 'jose';
+import { createHash } from 'node:crypto';
 import { query } from './support/databases';
 import { createAccount, expectProblem, PASSWORD } from './support/auth';
 import { startTestApp, TestApp, TEST_ADMIN } from './support/test-app';
@@ -284,6 +285,85 @@ describe('identity: registration, sign-in, tokens, sessions', () => {
         [entry.target.sessionId],
       );
       expect(family).toEqual([{ revoked: 2, total: 2 }]);
+    });
+
+    it('refuses a refresh token of an ended session as revoked, not as a stolen copy', async () => {
+      const email = 'ended@example.org';
+      const id = await createAccount(testApp, email, 'user');
+      const familyOf = async (refreshToken: string) =>
+        (
+          await query<{ family_id: string }>(
+            testApp.databaseUrl,
+            'select family_id from refresh_tokens where token_hash = $1',
+            [createHash('sha256').update(refreshToken).digest('hex')],
+          )
+        )[0].family_id;
+      const refresh = (refreshToken: string) => post('/v1/auth/refresh', { refreshToken });
+
+      // Ended by its logout, or by signing out everywhere (like a password change): never rotated.
+      const loggedOut = await testApp.login(email, PASSWORD);
+      expect(
+        (await post('/v1/auth/logout', { refreshToken: loggedOut.refreshToken })).statusCode,
+      ).toBe(204);
+      const signedOut = await testApp.login(email, PASSWORD);
+      const everywhere = await testApp.withToken(signedOut.accessToken)({
+        method: 'DELETE',
+        url: '/v1/me/sessions',
+      });
+      expect(everywhere.statusCode).toBe(204);
+      // A rotated token that comes back is a copy, even once its session has ended.
+      const rotated = await testApp.login(email, PASSWORD);
+      const next = await refresh(rotated.refreshToken);
+      expect(next.statusCode).toBe(200);
+      expect(
+        (await post('/v1/auth/logout', { refreshToken: next.json().refreshToken })).statusCode,
+      ).toBe(204);
+
+      const revokedCount = () =>
+        query<{ n: number }>(
+          testApp.databaseUrl,
+          'select count(*)::int as n from refresh_tokens where user_id = $1 and revoked_at is not null',
+          [id],
+        );
+      const revokedBefore = await revokedCount();
+      const refused = [
+        expectProblem(await refresh(loggedOut.refreshToken), 401),
+        expectProblem(await refresh(signedOut.refreshToken), 401),
+      ];
+      const reused = expectProblem(await refresh(rotated.refreshToken), 401);
+      // The same answer either way: the caller learns nothing about why.
+      for (const body of refused) {
+        expect([body.type, body.title, body.detail]).toEqual([
+          reused.type,
+          reused.title,
+          reused.detail,
+        ]);
+      }
+      expect(await revokedCount()).toEqual(revokedBefore);
+
+      const entries = await query<{ action: string; outcome: string; target: object }>(
+        testApp.databaseUrl,
+        `select action, outcome, target from audit_log
+          where actor_id = $1 and action like 'auth.refresh%' order by id`,
+        [id],
+      );
+      expect(entries).toEqual([
+        {
+          action: 'auth.refresh_revoked',
+          outcome: 'denied',
+          target: { sessionId: await familyOf(loggedOut.refreshToken) },
+        },
+        {
+          action: 'auth.refresh_revoked',
+          outcome: 'denied',
+          target: { sessionId: await familyOf(signedOut.refreshToken) },
+        },
+        {
+          action: 'auth.refresh_reuse',
+          outcome: 'denied',
+          target: { sessionId: await familyOf(rotated.refreshToken) },
+        },
+      ]);
     });
 
     it('refuses a refresh token that is garbage or unknown', async () => {
