@@ -1,4 +1,5 @@
 import { SignJWT } from 'jose';
+import { createHash } from 'node:crypto';
 import { query } from './support/databases';
 import { createAccount, expectProblem, PASSWORD } from './support/auth';
 import { startTestApp, TestApp, TEST_ADMIN } from './support/test-app';
@@ -40,6 +41,10 @@ async function mint(
 }
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** The claims of a JWT, unchecked. */
+const claimsOf = (token: string): Record<string, unknown> & { iat: number } =>
+  JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
 
 describe('identity: registration, sign-in, tokens, sessions', () => {
   let testApp: TestApp;
@@ -282,6 +287,85 @@ describe('identity: registration, sign-in, tokens, sessions', () => {
       expect(family).toEqual([{ revoked: 2, total: 2 }]);
     });
 
+    it('refuses a refresh token of an ended session as revoked, not as a stolen copy', async () => {
+      const email = 'ended@example.org';
+      const id = await createAccount(testApp, email, 'user');
+      const familyOf = async (refreshToken: string) =>
+        (
+          await query<{ family_id: string }>(
+            testApp.databaseUrl,
+            'select family_id from refresh_tokens where token_hash = $1',
+            [createHash('sha256').update(refreshToken).digest('hex')],
+          )
+        )[0].family_id;
+      const refresh = (refreshToken: string) => post('/v1/auth/refresh', { refreshToken });
+
+      // Ended by its logout, or by signing out everywhere (like a password change): never rotated.
+      const loggedOut = await testApp.login(email, PASSWORD);
+      expect(
+        (await post('/v1/auth/logout', { refreshToken: loggedOut.refreshToken })).statusCode,
+      ).toBe(204);
+      const signedOut = await testApp.login(email, PASSWORD);
+      const everywhere = await testApp.withToken(signedOut.accessToken)({
+        method: 'DELETE',
+        url: '/v1/me/sessions',
+      });
+      expect(everywhere.statusCode).toBe(204);
+      // A rotated token that comes back is a copy, even once its session has ended.
+      const rotated = await testApp.login(email, PASSWORD);
+      const next = await refresh(rotated.refreshToken);
+      expect(next.statusCode).toBe(200);
+      expect(
+        (await post('/v1/auth/logout', { refreshToken: next.json().refreshToken })).statusCode,
+      ).toBe(204);
+
+      const revokedCount = () =>
+        query<{ n: number }>(
+          testApp.databaseUrl,
+          'select count(*)::int as n from refresh_tokens where user_id = $1 and revoked_at is not null',
+          [id],
+        );
+      const revokedBefore = await revokedCount();
+      const refused = [
+        expectProblem(await refresh(loggedOut.refreshToken), 401),
+        expectProblem(await refresh(signedOut.refreshToken), 401),
+      ];
+      const reused = expectProblem(await refresh(rotated.refreshToken), 401);
+      // The same answer either way: the caller learns nothing about why.
+      for (const body of refused) {
+        expect([body.type, body.title, body.detail]).toEqual([
+          reused.type,
+          reused.title,
+          reused.detail,
+        ]);
+      }
+      expect(await revokedCount()).toEqual(revokedBefore);
+
+      const entries = await query<{ action: string; outcome: string; target: object }>(
+        testApp.databaseUrl,
+        `select action, outcome, target from audit_log
+          where actor_id = $1 and action like 'auth.refresh%' order by id`,
+        [id],
+      );
+      expect(entries).toEqual([
+        {
+          action: 'auth.refresh_revoked',
+          outcome: 'denied',
+          target: { sessionId: await familyOf(loggedOut.refreshToken) },
+        },
+        {
+          action: 'auth.refresh_revoked',
+          outcome: 'denied',
+          target: { sessionId: await familyOf(signedOut.refreshToken) },
+        },
+        {
+          action: 'auth.refresh_reuse',
+          outcome: 'denied',
+          target: { sessionId: await familyOf(rotated.refreshToken) },
+        },
+      ]);
+    });
+
     it('refuses a refresh token that is garbage or unknown', async () => {
       expectProblem(await post('/v1/auth/refresh', { refreshToken: 'garbage' }), 401);
       expectProblem(await post('/v1/auth/refresh', { refreshToken: `oxr_${'A'.repeat(43)}` }), 401);
@@ -497,6 +581,86 @@ describe('identity: registration, sign-in, tokens, sessions', () => {
       });
       expect(demoted.statusCode).toBe(200);
       expectProblem(await adminCall(token), 401);
+    });
+
+    it('refuses on admin routes a token issued before a sign-out everywhere in the same second', async () => {
+      const email = 'same-second@example.org';
+      const id = await createAccount(testApp, email, 'admin');
+      const before = (await testApp.login(email, PASSWORD)).accessToken;
+      expect((await adminCall(before)).statusCode).toBe(200);
+      const signOut = await testApp.withToken(before)({ method: 'DELETE', url: '/v1/me/sessions' });
+      expect(signOut.statusCode).toBe(204);
+      const after = (await testApp.login(email, PASSWORD)).accessToken;
+      // Sign-in and sign-out usually share a second, not always: the revocation is moved into the
+      // first token's second (never past a later sign-in) so that the case is always the one
+      // whole-second issue times cannot decide.
+      await query(
+        testApp.databaseUrl,
+        `update users
+            set sessions_revoked_at = least(sessions_revoked_at, to_timestamp($2) + interval '999 milliseconds')
+          where id = $1`,
+        [id, claimsOf(before).iat],
+      );
+      const [row] = await query<{ revoked: number }>(
+        testApp.databaseUrl,
+        'select floor(extract(epoch from sessions_revoked_at))::int as revoked from users where id = $1',
+        [id],
+      );
+      expect(row.revoked).toBe(claimsOf(before).iat);
+
+      expect(expectProblem(await adminCall(before), 401).detail).toMatch(/revoked/);
+      expect((await adminCall(after)).statusCode).toBe(200);
+      expect([claimsOf(before).sv, claimsOf(after).sv]).toEqual([0, 1]);
+    });
+
+    it('still judges tokens signed without a session version by their issue time', async () => {
+      const email = 'legacy-token@example.org';
+      const id = await createAccount(testApp, email, 'admin');
+      const token = (await testApp.login(email, PASSWORD)).accessToken;
+      const signOut = await testApp.withToken(token)({ method: 'DELETE', url: '/v1/me/sessions' });
+      expect(signOut.statusCode).toBe(204);
+      const [row] = await query<{ revoked: number }>(
+        testApp.databaseUrl,
+        'select floor(extract(epoch from sessions_revoked_at))::int as revoked from users where id = $1',
+        [id],
+      );
+      expectProblem(await adminCall(await mint({ sub: id, issuedAt: row.revoked - 1 })), 401);
+      expect((await adminCall(await mint({ sub: id, issuedAt: row.revoked }))).statusCode).toBe(
+        200,
+      );
+    });
+
+    it('moves the session version on with every revocation of sessions', async () => {
+      const email = 'versioned@example.org';
+      const id = await createAccount(testApp, email, 'user');
+      const version = async () =>
+        (
+          await query<{ session_version: number }>(
+            testApp.databaseUrl,
+            'select session_version from users where id = $1',
+            [id],
+          )
+        )[0].session_version;
+      const patch = (payload: object) =>
+        testApp.asAdmin({ method: 'PATCH', url: `/v1/users/${id}`, payload });
+      expect(await version()).toBe(0);
+      const asUser = testApp.withToken((await testApp.login(email, PASSWORD)).accessToken);
+      expect((await asUser({ method: 'DELETE', url: '/v1/me/sessions' })).statusCode).toBe(204);
+      expect(await version()).toBe(1);
+      const changed = await asUser({
+        method: 'PUT',
+        url: '/v1/me/password',
+        payload: { currentPassword: PASSWORD, newPassword: 'violet-harbour-lamp-19' },
+      });
+      expect(changed.statusCode).toBe(204);
+      expect(await version()).toBe(2);
+      expect((await patch({ role: 'viewer' })).statusCode).toBe(200);
+      expect(await version()).toBe(3);
+      expect((await patch({ role: 'viewer' })).statusCode).toBe(200);
+      expect(await version()).toBe(3);
+      expect((await patch({ disabled: true })).statusCode).toBe(200);
+      expect((await patch({ disabled: false })).statusCode).toBe(200);
+      expect(await version()).toBe(5);
     });
 
     it('refuses null for role or disabled (null once re-enabled a disabled account)', async () => {

@@ -5,6 +5,7 @@ import { ACCESS_RULE, type AccessRule, decideAccess } from '../../common/auth/ac
 import type { Principal } from '../../common/auth/principal';
 import { ForbiddenProblem, UnauthorizedProblem } from '../../common/problem/problem.exception';
 import { AuditService } from '../audit/audit.service';
+import type { User } from '../entities';
 import { requestMeta } from '../http/request-meta';
 import { UsersService } from '../users/users.service';
 import { Authenticator } from './authenticator';
@@ -13,7 +14,8 @@ import { Authenticator } from './authenticator';
  * The global guard: every route must carry an access rule (`@PublicRoute()`, `@ViewerRoute()`,
  * `@UserRoute()`, `@AdminRoute()`), and a route without one is refused to everybody. Admin
  * routes also re-check the account in the database (still an admin, not disabled, token not
- * older than a sign-out everywhere); other routes decide from the token alone, in memory.
+ * signed before its sessions were last revoked); other routes decide from the token alone, in
+ * memory.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -76,12 +78,7 @@ export class AccessGuard implements CanActivate {
     if (!user || user.disabledAt || user.role !== 'admin') {
       throw new UnauthorizedProblem('the account no longer has admin rights; sign in again');
     }
-    const revokedAt = user.sessionsRevokedAt?.getTime();
-    if (
-      principal.via === 'token' &&
-      revokedAt !== undefined &&
-      principal.issuedAt! < Math.floor(revokedAt / 1000)
-    ) {
+    if (principal.via === 'token' && signedBeforeRevocation(principal, user)) {
       throw new UnauthorizedProblem('this access token was revoked; sign in again');
     }
   }
@@ -96,6 +93,20 @@ export class AccessGuard implements CanActivate {
       meta: requestMeta(request),
     });
   }
+}
+
+/**
+ * Whether the account's sessions were revoked after this access token was signed. Its session
+ * version decides; a token signed before versions existed (no `sv`) is judged by its issue
+ * time, in whole seconds, so one issued in the same second as the revocation still passes.
+ */
+function signedBeforeRevocation(
+  principal: Principal,
+  user: Pick<User, 'sessionVersion' | 'sessionsRevokedAt'>,
+): boolean {
+  if (principal.sessionVersion !== undefined) return principal.sessionVersion < user.sessionVersion;
+  const revokedAt = user.sessionsRevokedAt?.getTime();
+  return revokedAt !== undefined && principal.issuedAt! < Math.floor(revokedAt / 1000);
 }
 
 export function paramsOf(request: FastifyRequest): Record<string, unknown> | null {

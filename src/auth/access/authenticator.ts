@@ -50,6 +50,7 @@ export class Authenticator {
           role: claims.role,
           via: 'token',
           issuedAt: claims.issuedAt,
+          sessionVersion: claims.sessionVersion,
         },
       };
     }

@@ -7,7 +7,8 @@ import { User } from './user.entity';
 /**
  * One refresh token, stored as its SHA-256 (the token is 256 random bits, so a fast hash is
  * enough). Every use rotates it: the used token is marked and a new one of the same family (one
- * sign-in session) is issued. Presenting a used or revoked token revokes the whole family.
+ * sign-in session) is issued. Presenting a used token again revokes the whole family; a token
+ * revoked unused (its session ended) is merely refused.
  */
 @Entity({ tableName: 'refresh_tokens', repository: () => RefreshTokenRepository })
 export class RefreshToken {
@@ -33,9 +34,11 @@ export class RefreshToken {
   @Property({ type: 'datetime' })
   expiresAt!: Date;
 
+  /** Set when the token was rotated (RefreshTokenRepository.claim); it stays set once revoked. */
   @Property({ type: 'datetime', nullable: true })
   usedAt: Date | null = null;
 
+  /** Set when its family was revoked (logout, sign-out everywhere, reuse...), used or not. */
   @Property({ type: 'datetime', nullable: true })
   revokedAt: Date | null = null;
 

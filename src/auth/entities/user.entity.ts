@@ -37,10 +37,21 @@ export class User {
   disabledAt: Date | null = null;
 
   /**
-   * Access tokens issued before this moment no longer open admin routes (set on password
-   * change, role change, disabling and "sign out everywhere"); other routes trust a token until
-   * it expires, at most JWT_ACCESS_TTL_SECONDS later.
+   * When the account's sessions were last revoked (password change, role change, disabling and
+   * "sign out everywhere"; UserRepository.revokeSessions). Admin routes judge access tokens
+   * signed without a session version (before it existed) by it: those issued in an earlier
+   * second no longer open them. Other routes trust a token until it expires, at most
+   * JWT_ACCESS_TTL_SECONDS later.
    */
   @Property({ type: 'datetime', nullable: true })
   sessionsRevokedAt: Date | null = null;
+
+  /**
+   * Moves on by one in the same statement that sets sessionsRevokedAt. Access tokens carry the
+   * version they were signed under (claim `sv`) and admin routes refuse a lower one: unlike the
+   * whole-second issue time, this also tells apart a token issued in the same second before
+   * the revocation.
+   */
+  @Property({ type: 'int', default: 0 })
+  sessionVersion: number & Opt = 0;
 }

@@ -21,6 +21,20 @@ export class UserRepository extends EntityRepository<User> {
     return this.count({ role: 'admin', disabledAt: null });
   }
 
+  /**
+   * Revokes the account's access tokens on admin routes (its refresh tokens are the caller's to
+   * revoke): sets sessionsRevokedAt and moves sessionVersion on, in one atomic statement, so two
+   * concurrent revocations both count and no token signed before either keeps its admin rights.
+   */
+  async revokeSessions(userId: string): Promise<void> {
+    await this.getEntityManager().execute(
+      `update users set sessions_revoked_at = ?, session_version = session_version + 1
+        where id = ?`,
+      [new Date(), userId],
+      'run',
+    );
+  }
+
   async search(filter: UserFilter): Promise<{ items: User[]; total: number }> {
     const where: FilterQuery<User> = {};
     if (filter.role) where.role = filter.role;

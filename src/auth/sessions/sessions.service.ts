@@ -32,7 +32,7 @@ export class SessionsService {
 
   /** Starts a session (familyId undefined) or continues one with a new token pair. */
   async issue(
-    user: Pick<User, 'id' | 'role'>,
+    user: Pick<User, 'id' | 'role' | 'sessionVersion'>,
     meta: RequestMeta,
     familyId?: string,
   ): Promise<TokenPair> {
@@ -48,7 +48,7 @@ export class SessionsService {
       ip: meta.ip,
     });
     await em.flush();
-    const access = await this.accessTokens.sign(user.id, user.role);
+    const access = await this.accessTokens.sign(user.id, user.role, user.sessionVersion);
     return {
       accessToken: access.token,
       tokenType: 'Bearer',
@@ -59,8 +59,10 @@ export class SessionsService {
   }
 
   /**
-   * Rotates a refresh token. A token that was used or revoked already is a stolen copy (or the
-   * thief's use made the owner's copy stale): the whole family is revoked and both lose it.
+   * Rotates a refresh token. A token that was used already is a stolen copy (or the thief's use
+   * made the owner's copy stale): the whole family is revoked and both lose it. A token revoked
+   * without ever being used only belongs to a session that ended (logout, sign-out everywhere,
+   * password or role change, disabling, or an earlier reuse): it is refused, nothing more.
    */
   async refresh(refreshToken: string, meta: RequestMeta): Promise<TokenPair> {
     const invalid = () =>
@@ -73,7 +75,24 @@ export class SessionsService {
       { populate: ['user'] },
     );
     if (!stored) throw invalid();
-    if (stored.usedAt || stored.revokedAt || !(await repository.claim(stored.id))) {
+    if (stored.revokedAt && !stored.usedAt) {
+      // Audited, but not as reuse: a client still holding the token of a session it ended is
+      // routine, and an alarm for it would drown the real ones. A copy stolen before the session
+      // ended is dead already; the entries still show who kept trying one, and from where.
+      if (stored.expiresAt > new Date()) {
+        await this.audit.record({
+          action: 'auth.refresh_revoked',
+          outcome: 'denied',
+          actor: { userId: stored.user.id },
+          target: { sessionId: stored.familyId },
+          meta,
+        });
+      }
+      throw invalid();
+    }
+    // Used before, or used (or revoked) by a concurrent request since it was read: reuse or a
+    // race with it, so the family goes.
+    if (stored.usedAt || !(await repository.claim(stored.id))) {
       if (stored.expiresAt > new Date()) {
         const revoked = await repository.revokeFamily(stored.familyId);
         await this.audit.record({
@@ -122,8 +141,9 @@ export class SessionsService {
 
   /** Signs out everywhere: every refresh token, and admin routes for older access tokens. */
   async revokeAll(userId: string): Promise<number> {
-    const em = this.em.fork();
-    await em.nativeUpdate(User, { id: userId }, { sessionsRevokedAt: new Date() });
-    return em.getRepository(RefreshToken).revokeAllOf(userId);
+    return this.em.fork().transactional(async (tx) => {
+      await tx.getRepository(User).revokeSessions(userId);
+      return tx.getRepository(RefreshToken).revokeAllOf(userId);
+    });
   }
 }

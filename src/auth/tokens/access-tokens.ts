@@ -16,6 +16,11 @@ export interface AccessClaims {
   /** Seconds since the epoch. */
   issuedAt: number;
   expiresAt: number;
+  /**
+   * The account's session version when the token was signed (claim `sv`; see
+   * User.sessionVersion); undefined for tokens signed before the claim existed.
+   */
+  sessionVersion?: number;
 }
 
 interface SigningKey {
@@ -57,8 +62,12 @@ export class AccessTokens {
     }
   }
 
-  async sign(userId: string, role: Role): Promise<{ token: string; expiresIn: number }> {
-    const token = await new SignJWT({ role })
+  async sign(
+    userId: string,
+    role: Role,
+    sessionVersion: number,
+  ): Promise<{ token: string; expiresIn: number }> {
+    const token = await new SignJWT({ role, sv: sessionVersion })
       .setProtectedHeader({ alg: ALGORITHM, kid: this.current.kid, typ: TOKEN_TYPE })
       .setSubject(userId)
       .setIssuer(this.issuer)
@@ -97,12 +106,18 @@ export class AccessTokens {
         },
       );
       const role = payload.role as Role;
+      const sv = payload.sv;
       if (!ROLES.includes(role) || typeof payload.sub !== 'string') return undefined;
+      // Only we sign tokens, so a malformed version is not ours (or a bug): refused.
+      if (sv !== undefined && !(typeof sv === 'number' && Number.isSafeInteger(sv) && sv >= 0)) {
+        return undefined;
+      }
       const claims: AccessClaims = {
         userId: payload.sub,
         role,
         issuedAt: payload.iat!,
         expiresAt: payload.exp!,
+        ...(sv !== undefined && { sessionVersion: sv as number }),
       };
       if (!this.withinKeyLifetime(this.keys.get(protectedHeader.kid ?? '')!, claims)) {
         return undefined;

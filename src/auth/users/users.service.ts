@@ -152,11 +152,13 @@ export class UsersService {
       ]);
     }
     this.checkPassword(next, user.email, 'newPassword');
-    user.passwordHash = await this.hasher.hash(next);
-    user.passwordChangedAt = new Date();
-    user.sessionsRevokedAt = new Date();
-    await em.flush();
-    await em.getRepository(RefreshToken).revokeAllOf(userId);
+    const passwordHash = await this.hasher.hash(next);
+    // One transaction: the new password never stands while the old sessions still do.
+    await em.transactional(async (tx) => {
+      await tx.nativeUpdate(User, { id: userId }, { passwordHash, passwordChangedAt: new Date() });
+      await tx.getRepository(User).revokeSessions(userId);
+      await tx.getRepository(RefreshToken).revokeAllOf(userId);
+    });
   }
 
   /** Rehashes a password hashed with older parameters (called after a successful login). */
@@ -191,7 +193,7 @@ export class UsersService {
         revoke = true;
       }
       if (revoke) {
-        user.sessionsRevokedAt = new Date();
+        await tx.getRepository(User).revokeSessions(user.id);
         await tx.getRepository(RefreshToken).revokeAllOf(user.id);
       }
       return user;

@@ -9,6 +9,8 @@ export interface Principal {
   via: 'token' | 'apiKey';
   /** Access tokens: when it was issued (seconds since the epoch). */
   issuedAt?: number;
+  /** Access tokens: the account's session version it was signed under (absent on older ones). */
+  sessionVersion?: number;
   /** API keys: which key, its scopes and its rate-limit plan. */
   apiKeyId?: string;
   scopes?: readonly ApiKeyScope[];
