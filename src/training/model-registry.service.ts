@@ -270,9 +270,16 @@ export class ModelRegistryService {
     );
   }
 
-  /** A new version becomes champion of an empty scope; scheduled retrains become challengers. */
+  /**
+   * A new version becomes champion of an empty scope; scheduled retrains become challengers. Once
+   * only: a version already in the alias history (promoted by an earlier attempt of its run, or
+   * by an admin since) is left where it is, so a retried run neither fails on "already
+   * challenger" nor undoes what was decided meanwhile.
+   */
   async afterTraining(version: ModelVersion, trigger: TrainingTrigger): Promise<void> {
     const em = this.em.fork();
+    const history = { scope: version.scope, versionId: version.id };
+    if ((await em.count(ModelAliasEvent, history)) > 0) return;
     const champion = await em.findOne(ModelAlias, { scope: version.scope, alias: 'champion' });
     if (!champion) {
       await this.promote(version.id, 'champion', null, 'auto-promote', 'first model of its scope');

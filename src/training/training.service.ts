@@ -28,6 +28,7 @@ import {
   ModelVersion,
   TrainingRun,
   TrainingStatus,
+  type TrainingTimings,
   type TrainingTrigger,
 } from './entities';
 import { ModelRegistryService } from './model-registry.service';
@@ -306,47 +307,27 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
         (error: unknown) => this.logger.warn({ err: error }, 'could not check for a cancel'),
       );
     }, CANCEL_POLL_MS);
+    // Known once saved: a run saves at most one version, and a retry finishes with it.
+    let versionId: string | null = null;
     try {
-      const matches = await this.matchData.trainingMatches({
-        competitions: run.competitions,
-        ...(run.dataFrom ? { from: run.dataFrom } : {}),
-        ...(run.dataTo ? { to: run.dataTo } : {}),
-      });
-      if (matches.length < MIN_TRAINING_MATCHES) {
-        throw new FinalTrainingError(
-          `only ${matches.length} finished matches in the data window; a model needs at least ${MIN_TRAINING_MATCHES}`,
+      // An earlier attempt saved the version, then a later step failed (an alias change, the
+      // final update, a blip after the insert): this attempt finishes the run with that version.
+      const saved = await this.em.fork().findOne(ModelVersion, { trainingRunId: run.id });
+      if (saved) {
+        await this.appendLog(
+          run.id,
+          `model version ${saved.id} was saved by an earlier attempt: finishing the run without training again`,
         );
       }
-      const loadMs = Date.now() - started;
-      const lastKickoff = matches[matches.length - 1].kickoff;
-      // Deterministic fit time: the day after the last result, or the window's end if earlier. A
-      // later `to` (even one in the future) would only empty the held-out weeks.
-      const dayAfterLast = (Math.floor(lastKickoff / DAY_MS) + 1) * DAY_MS;
-      const asOf = Math.min(run.dataTo?.getTime() ?? Infinity, dayAfterLast);
-      await this.appendLog(run.id, `loaded ${matches.length} finished matches in ${loadMs} ms`);
-      const trainStarted = Date.now();
-      const trained = await runTrainingInThread(
-        matches,
-        {
-          type: run.modelType,
-          hyperparameters: resolveHyperparameters(run.hyperparameters),
-          asOf,
-          evaluationWeeks: run.evaluationWeeks,
-          ...(run.searchSpace ? { searchSpace: run.searchSpace } : {}),
-        },
-        this.progressRecorder(run.id, job),
-        abort.signal,
-      ).catch((error: unknown) => {
-        if (error instanceof RangeError) throw new FinalTrainingError(error.message);
-        throw error;
-      });
-      const trainMs = Date.now() - trainStarted;
-      const saveStarted = Date.now();
-      const version = await this.saveVersion(run, trained, matches, asOf);
+      const { version, timings }: { version: ModelVersion; timings: TrainingTimings } = saved
+        ? { version: saved, timings: {} }
+        : await this.trainAndSave(run, job, abort.signal, started);
+      versionId = version.id;
+      const promoteStarted = Date.now();
       // Aliases first: a run reported as succeeded already has its champion in place.
       await this.registry.afterTraining(version, run.trigger);
-      const saveMs = Date.now() - saveStarted;
-      const rps = trained.evaluation.model?.outcomes.rps;
+      const saveMs = (timings.saveMs ?? 0) + Date.now() - promoteStarted;
+      const rps = version.evaluation.model?.outcomes.rps;
       await nativeQuery(
         this.em,
         `update training_runs set status = 'succeeded', progress = 100, model_version_id = $2,
@@ -355,11 +336,11 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
         [
           run.id,
           version.id,
-          JSON.stringify({ loadMs, trainMs, saveMs, totalMs: Date.now() - started }),
+          JSON.stringify({ ...timings, saveMs, totalMs: Date.now() - started }),
           JSON.stringify([
             {
               at: new Date().toISOString(),
-              message: `model version ${version.id}: ${trained.evaluation.matches} held-out matches${rps !== undefined ? `, RPS ${rps.toFixed(4)}` : ''}`,
+              message: `model version ${version.id}: ${version.evaluation.matches} held-out matches${rps !== undefined ? `, RPS ${rps.toFixed(4)}` : ''}`,
             },
           ]),
         ],
@@ -370,7 +351,7 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
         modelVersionId: version.id,
       });
       this.logger.log(
-        { trainingRunId: run.id, modelVersionId: version.id, loadMs, trainMs, saveMs },
+        { trainingRunId: run.id, modelVersionId: version.id, ...timings, saveMs },
         'training finished',
       );
     } catch (error) {
@@ -399,10 +380,11 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
         ],
       );
       if (final) {
+        // A version saved before the failure stays saved (and may hold an alias): said, not hidden.
         await this.events.emit('training.finished', {
           trainingRunId: run.id,
           status: TrainingStatus.Failed,
-          modelVersionId: null,
+          modelVersionId: versionId ?? run.modelVersionId,
         });
       } else {
         throw error;
@@ -412,7 +394,56 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
     }
   }
 
-  /** Saves the version unless the run was cancelled meanwhile (checked under a row lock). */
+  /** Loads the run's data, trains it in a worker thread and saves the version. */
+  private async trainAndSave(
+    run: TrainingRun,
+    job: JobContext<{ trainingRunId: string }>,
+    signal: AbortSignal,
+    started: number,
+  ): Promise<{ version: ModelVersion; timings: TrainingTimings }> {
+    const matches = await this.matchData.trainingMatches({
+      competitions: run.competitions,
+      ...(run.dataFrom ? { from: run.dataFrom } : {}),
+      ...(run.dataTo ? { to: run.dataTo } : {}),
+    });
+    if (matches.length < MIN_TRAINING_MATCHES) {
+      throw new FinalTrainingError(
+        `only ${matches.length} finished matches in the data window; a model needs at least ${MIN_TRAINING_MATCHES}`,
+      );
+    }
+    const loadMs = Date.now() - started;
+    const lastKickoff = matches[matches.length - 1].kickoff;
+    // Deterministic fit time: the day after the last result, or the window's end if earlier. A
+    // later `to` (even one in the future) would only empty the held-out weeks.
+    const dayAfterLast = (Math.floor(lastKickoff / DAY_MS) + 1) * DAY_MS;
+    const asOf = Math.min(run.dataTo?.getTime() ?? Infinity, dayAfterLast);
+    await this.appendLog(run.id, `loaded ${matches.length} finished matches in ${loadMs} ms`);
+    const trainStarted = Date.now();
+    const trained = await runTrainingInThread(
+      matches,
+      {
+        type: run.modelType,
+        hyperparameters: resolveHyperparameters(run.hyperparameters),
+        asOf,
+        evaluationWeeks: run.evaluationWeeks,
+        ...(run.searchSpace ? { searchSpace: run.searchSpace } : {}),
+      },
+      this.progressRecorder(run.id, job),
+      signal,
+    ).catch((error: unknown) => {
+      if (error instanceof RangeError) throw new FinalTrainingError(error.message);
+      throw error;
+    });
+    const trainMs = Date.now() - trainStarted;
+    const saveStarted = Date.now();
+    const version = await this.saveVersion(run, trained, matches, asOf);
+    return { version, timings: { loadMs, trainMs, saveMs: Date.now() - saveStarted } };
+  }
+
+  /**
+   * Saves the version unless the run was cancelled meanwhile (checked under a row lock), or
+   * answers the one it already has (model_versions_training_run_id_unique: one per run).
+   */
   private async saveVersion(
     run: TrainingRun,
     trained: TrainedModel,
@@ -426,6 +457,8 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
         { lockMode: LockMode.PESSIMISTIC_WRITE },
       );
       if (fresh.status !== TrainingStatus.Running) throw new TrainingCancelledError();
+      const saved = await tx.findOne(ModelVersion, { trainingRunId: run.id });
+      if (saved) return saved;
       const version = tx.create(ModelVersion, {
         modelType: run.modelType,
         scope: run.scope,

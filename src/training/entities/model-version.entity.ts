@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Opt } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import type {
@@ -63,6 +63,8 @@ export class ModelVersion {
   @Property({ type: 'text', nullable: true })
   createdBy: string | null = null;
 
+  /** The run that trained it: a run saves at most one version (its retries finish with that one). */
+  @Unique({ name: 'model_versions_training_run_id_unique' })
   @Property({ type: 'uuid', nullable: true })
   trainingRunId: string | null = null;
 
