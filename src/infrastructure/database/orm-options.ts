@@ -29,6 +29,11 @@ export function ormOptions(clientUrl: string, overrides: Partial<Options> = {}):
       allOrNothing: true,
       snapshot: true,
       snapshotName: '.snapshot-oracxpred',
+      // The snapshot is what `migration:create` compares the entities with, written by it alone:
+      // rewritten from a migrated database's introspection (MikroORM's default), it took that
+      // database's spelling (a NOT VALID check, enum types as unknown) and the next
+      // migration:create wrote a migration for differences that are not there.
+      snapshotOnMigrate: false,
     },
     debug: false,
     // Migrator and ORM messages go through the service's logger, not to stdout.
