@@ -1,6 +1,7 @@
 import { generatedLeague } from '../src/matches/demo/generated-league';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
 import type { MatchRecord, ParseResult } from '../src/matches/ingestion/match-record';
+import { EvaluationService } from '../src/predictions/evaluation/evaluation.service';
 import { query } from './support/databases';
 import { startTestApp, type Inject, TestApp } from './support/test-app';
 import { train } from './support/training';
@@ -443,6 +444,60 @@ describe('sealed track record (e2e)', () => {
     const after = (await inject({ url: `/v1/models/${champion}/performance` })).json();
     expect(after.metrics.count).toBe(before.metrics.count);
     expect(after.metrics.rps).not.toBeCloseTo(before.metrics.rps, 6);
+  });
+
+  it('keeps a correction scored when an evaluation that read the old result finishes after it', async () => {
+    const [entry] = await query<{ seq: string; match_id: number; home_goals: number }>(
+      testApp.databaseUrl,
+      `select s.seq, e.match_id, s.home_goals from ledger_scores s join ledger_entries e
+       on e.seq = s.seq where e.model_version_id = $1 order by s.seq limit 1`,
+      [champion],
+    );
+    const evaluation = testApp.app.get(EvaluationService);
+    const stale = entry.home_goals;
+    const corrected = stale + 3;
+    // The job that read the old result is held just before its write lands (a slow commit, a
+    // paused worker), while the correction and its own job go through.
+    await query(
+      testApp.databaseUrl,
+      `create function hold_stale_score() returns trigger language plpgsql as $$
+       begin
+         if new.seq = ${entry.seq} and new.home_goals = ${stale} then perform pg_sleep(2); end if;
+         return new;
+       end $$;
+       create trigger hold_stale_score before insert on ledger_scores
+         for each row execute function hold_stale_score();`,
+    );
+    try {
+      const staleJob = evaluation.score([entry.match_id]);
+      // Until it has read the old result and its write is held.
+      for (let i = 0; i < 100; i++) {
+        const [held] = await query<{ count: string }>(
+          testApp.databaseUrl,
+          `select count(*) from pg_stat_activity
+           where datname = current_database() and wait_event = 'PgSleep'`,
+        );
+        if (held.count === '1') break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await query(testApp.databaseUrl, 'update matches set home_goals = $2 where id = $1', [
+        entry.match_id,
+        corrected,
+      ]);
+      await evaluation.score([entry.match_id]);
+      await staleJob;
+    } finally {
+      await query(
+        testApp.databaseUrl,
+        'drop trigger hold_stale_score on ledger_scores; drop function hold_stale_score()',
+      );
+    }
+    const [score] = await query<{ home_goals: number }>(
+      testApp.databaseUrl,
+      'select home_goals from ledger_scores where seq = $1',
+      [entry.seq],
+    );
+    expect(score.home_goals).toBe(corrected);
   });
 
   it('refuses bad performance filters with the field and the reason', async () => {

@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
+import type { PoolClient } from 'pg';
 import { DomainEvents } from '../../common/events/domain-events';
-import { nativeQuery } from '../../infrastructure/database/native-sql';
+import { inNativeTransaction } from '../../infrastructure/database/native-sql';
 import { JobQueue } from '../../infrastructure/queue/job-queue';
 import { MatchDataService } from '../../matches/read/match-data.service';
 import {
@@ -17,6 +18,8 @@ import { ModelOversightService } from './model-oversight.service';
 
 export const EVALUATION_QUEUE = 'evaluation';
 const CHUNK = 500;
+/** First key of the per-match scoring locks (pg_advisory_xact_lock(SCORING_LOCK, match id)). */
+const SCORING_LOCK = 7_243_902;
 
 interface EntryToScore {
   seq: string;
@@ -58,13 +61,33 @@ export class EvaluationService implements OnModuleInit {
 
   /** Scores (or re-scores, after a corrected result) every ledger entry of these matches. */
   async score(matchIds: number[]): Promise<number> {
-    const entries = await nativeQuery<EntryToScore>(
-      this.em,
+    const scored = await inNativeTransaction(this.em, async (client) => {
+      // Durable like the ledger itself (bulk writes commit asynchronously).
+      await client.query('set local synchronous_commit to default');
+      // One job at a time per match, from reading its result to writing its scores: a job that
+      // read a result before a correction could otherwise write after the correction's own job
+      // and leave the old result scored. Matches in ascending order, so jobs never deadlock.
+      const ids = [...new Set(matchIds)].sort((a, b) => a - b);
+      await client.query('select pg_advisory_xact_lock($1, id) from unnest($2::int[]) as id', [
+        SCORING_LOCK,
+        ids,
+      ]);
+      return this.scoreLocked(client, ids);
+    });
+    if (scored.versions.length > 0) await this.oversight.afterScoring(scored.versions);
+    return scored.rows;
+  }
+
+  private async scoreLocked(
+    client: PoolClient,
+    matchIds: number[],
+  ): Promise<{ rows: number; versions: string[] }> {
+    const { rows: entries } = await client.query<EntryToScore>(
       `select seq, match_id, model_version_id, prediction->'markets'->'matchResult' as result
        from ledger_entries where match_id = any($1)`,
       [matchIds],
     );
-    if (entries.length === 0) return 0;
+    if (entries.length === 0) return { rows: 0, versions: [] };
     const results = new Map(
       (
         await this.matchData.trainingMatches({
@@ -93,8 +116,7 @@ export class EvaluationService implements OnModuleInit {
     }
     const columns = rows[0] ? rows[0].map((_, i) => rows.map((r) => r[i])) : [];
     if (rows.length > 0) {
-      await nativeQuery(
-        this.em,
+      await client.query(
         `insert into ledger_scores (seq, home_goals, away_goals, outcome, rps, log_loss, brier, correct,
            market_probabilities, market_rps, evaluated_at)
          select *, now() from unnest($1::bigint[], $2::smallint[], $3::smallint[], $4::text[],
@@ -112,7 +134,6 @@ export class EvaluationService implements OnModuleInit {
       { scored: rows.length, matches: results.size, versions },
       'ledger entries scored',
     );
-    await this.oversight.afterScoring(versions);
-    return rows.length;
+    return { rows: rows.length, versions };
   }
 }
