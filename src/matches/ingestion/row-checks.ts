@@ -9,6 +9,11 @@ export const MIN_BOOKSUM = 1;
 export const MAX_BOOKSUM = 1.5;
 const BOOKSUM_EPSILON = 1e-9;
 
+/** Above any real score (the record is 149) and far below smallint, where PostgreSQL would fail the whole import. */
+export const MAX_GOALS = 200;
+/** Longest team name kept: the alias API's limit, and short enough for varchar(255) keys. */
+export const MAX_TEAM_NAME_LENGTH = 120;
+
 export class RowIssues {
   readonly issues: RowIssue[] = [];
   private errorCount = 0;
@@ -59,6 +64,8 @@ export function checkTeams(cells: TeamCells, row: RowIssues): { home: string; aw
   const away = cells.away.trim();
   if (home === '') row.error(cells.homeColumn, 'missing home team');
   if (away === '') row.error(cells.awayColumn, 'missing away team');
+  checkLength(home, cells.homeColumn, MAX_TEAM_NAME_LENGTH, row);
+  checkLength(away, cells.awayColumn, MAX_TEAM_NAME_LENGTH, row);
   if (home !== '' && home.toLowerCase() === away.toLowerCase()) {
     row.error(cells.awayColumn, `home and away team are the same ('${home}')`);
   }
@@ -155,7 +162,18 @@ function readGoals(text: string, column: string, row: RowIssues): number | null 
     row.error(column, `score ${text} is negative`);
     return null;
   }
+  if (goals > MAX_GOALS) {
+    row.error(column, `score ${text} is not a real score (at most ${MAX_GOALS})`);
+    return null;
+  }
   return goals;
+}
+
+/** A cell longer than `max` characters is an error: the column it is stored in cannot take it. */
+export function checkLength(text: string, column: string, max: number, row: RowIssues): void {
+  if (text.length > max) {
+    row.error(column, `${text.length} characters, at most ${max}`);
+  }
 }
 
 /** Where one market/phase/bookmaker's prices live: outcome -> column name. */

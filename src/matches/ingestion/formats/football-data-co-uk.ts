@@ -6,6 +6,7 @@ import { type CsvRow, parseCsv } from '../csv';
 import type { MatchRecord, OddsRecord, ParseResult, RowIssue } from '../match-record';
 import {
   checkFootballDataColumns,
+  checkLength,
   type OddsColumns,
   readOdds,
   rejectNulCells,
@@ -99,6 +100,8 @@ function parseRow(
 
   const div = cell('Div');
   if (div === '') checks.error('Div', 'missing division code');
+  // Real codes have 2-3 characters; the code goes into varchar(255) keys and names.
+  checkLength(div, 'Div', 10, checks);
 
   const dateText = cell('Date');
   const date = parseDayMonthYear(dateText);
