@@ -14,6 +14,21 @@ export const MAX_GOALS = 200;
 /** Longest team name kept: the alias API's limit, and short enough for varchar(255) keys. */
 export const MAX_TEAM_NAME_LENGTH = 120;
 
+/** Longest part of a cell an issue quotes. */
+const QUOTED_CELL_LENGTH = 40;
+
+/**
+ * A cell quoted in an issue, shortened: issues are stored on the run and listed by the API, and
+ * a file of huge bad cells would otherwise be stored again in them.
+ */
+export function quoted(text: string): string {
+  const shown =
+    text.length > QUOTED_CELL_LENGTH
+      ? `${text.slice(0, QUOTED_CELL_LENGTH)}… (${text.length} characters)`
+      : text;
+  return `'${shown}'`;
+}
+
 export class RowIssues {
   readonly issues: RowIssue[] = [];
   private errorCount = 0;
@@ -67,7 +82,7 @@ export function checkTeams(cells: TeamCells, row: RowIssues): { home: string; aw
   checkLength(home, cells.homeColumn, MAX_TEAM_NAME_LENGTH, row);
   checkLength(away, cells.awayColumn, MAX_TEAM_NAME_LENGTH, row);
   if (home !== '' && home.toLowerCase() === away.toLowerCase()) {
-    row.error(cells.awayColumn, `home and away team are the same ('${home}')`);
+    row.error(cells.awayColumn, `home and away team are the same (${quoted(home)})`);
   }
   return { home, away };
 }
@@ -154,7 +169,7 @@ function readScorePair(
 
 function readGoals(text: string, column: string, row: RowIssues): number | null {
   if (!/^-?\d+(\.0+)?$/.test(text)) {
-    row.error(column, `score '${text}' is not a whole number`);
+    row.error(column, `score ${quoted(text)} is not a whole number`);
     return null;
   }
   const goals = Number(text);
@@ -237,7 +252,7 @@ function readOddsSet(
     const text = raw[i];
     const price = text === '' ? NaN : Number(text);
     if (!Number.isFinite(price) || price <= 1) {
-      const shown = text === '' ? 'missing' : `'${text}'`;
+      const shown = text === '' ? 'missing' : quoted(text);
       row.warning(columns[i], `price ${shown} is not a decimal price > 1: ${what()} dropped`);
       return null;
     }
@@ -298,7 +313,7 @@ function checkResultLetter(
   const given = letter.trim().toUpperCase();
   if (given === '' || homeGoals === null || awayGoals === null) return;
   if (!['H', 'D', 'A'].includes(given)) {
-    row.error(column, `result '${letter}' is not H, D or A`);
+    row.error(column, `result ${quoted(letter)} is not H, D or A`);
     return;
   }
   const scored = homeGoals > awayGoals ? 'H' : homeGoals < awayGoals ? 'A' : 'D';

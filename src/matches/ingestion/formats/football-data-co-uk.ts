@@ -9,6 +9,7 @@ import {
   checkLength,
   type OddsColumns,
   readOdds,
+  quoted,
   rejectNulCells,
   RowIssues,
 } from '../row-checks';
@@ -105,10 +106,10 @@ function parseRow(
 
   const dateText = cell('Date');
   const date = parseDayMonthYear(dateText);
-  if (!date) checks.error('Date', `unparseable or impossible date '${dateText}'`);
+  if (!date) checks.error('Date', `unparseable or impossible date ${quoted(dateText)}`);
   const timeText = cell('Time');
   const time = timeText === '' ? DEFAULT_UK_KICKOFF : parseTime(timeText);
-  if (!time) checks.error('Time', `unparseable time '${timeText}'`);
+  if (!time) checks.error('Time', `unparseable time ${quoted(timeText)}`);
 
   const { teams, result } = checkFootballDataColumns(cell, header.has('HTHG'), checks);
   if (checks.hasErrors || !date || !time) return null;

@@ -8,6 +8,7 @@ import {
   checkFootballDataColumns,
   type OddsColumns,
   readOdds,
+  quoted,
   rejectNulCells,
   RowIssues,
 } from '../row-checks';
@@ -79,7 +80,7 @@ export function parseHistory(text: string, options: HistoryParseOptions = {}): P
 
     const dateText = cell('Date');
     const kickoff = parseKickoff(dateText, timeZone);
-    if (!kickoff) checks.error('Date', `unparseable or impossible date '${dateText}'`);
+    if (!kickoff) checks.error('Date', `unparseable or impossible date ${quoted(dateText)}`);
 
     const country = cell('country');
     const league = cell('league');
