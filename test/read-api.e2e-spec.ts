@@ -352,6 +352,12 @@ describe('read API: competitions, teams, matches (PostgreSQL)', () => {
       ['sort=name', 'sort'],
       ['status=abandoned', 'status'],
       ['team=abc', 'team'],
+      // Number() reads these as 100, 16, 12 and 12: a page the client did not write.
+      ['page=1e2', 'page'],
+      ['page=0x10', 'page'],
+      ['pageSize=%2012', 'pageSize'],
+      ['team=12.0', 'team'],
+      ['team=1e3', 'team'],
     ])('%s', async (params, field) => {
       const response = await get(`/v1/matches?${params}`);
       const body = expectProblem(response, 400);

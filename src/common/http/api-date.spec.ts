@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { isApiDate, toApiDate } from './api-date';
 
 describe('isApiDate', () => {
@@ -47,5 +48,44 @@ describe('toApiDate', () => {
 
   it('turns a date that does not exist into an invalid Date for @IsDate() to refuse', () => {
     expect(Number.isNaN((toApiDate({ value: '2024-02-30' }) as Date).getTime())).toBe(true);
+  });
+});
+
+describe('a date-time without offset', () => {
+  /**
+   * Runs toApiDate and IsAfter in a Node process whose zone is New York: Date.parse reads a
+   * date-time without offset in the process's zone, and the API must not depend on the server's.
+   */
+  function inNewYork(): { instants: string[]; windowErrors: number } {
+    const script = `
+      const { validateSync } = require('class-validator');
+      import(${JSON.stringify(require.resolve('./api-date.ts'))}).then(({ toApiDate, IsAfter }) => {
+        const at = (value) => toApiDate({ value }).toISOString();
+        class Window { from = '2024-08-17T15:00-02:00'; to = '2024-08-17T16:00'; }
+        IsAfter('from')(Window.prototype, 'to');
+        process.stdout.write(JSON.stringify({
+          instants: ['2024-08-17T15:00', '2024-08-17T15:00:30.5', '2024-08-17', '2024-08-17T15:00+0200'].map(at),
+          windowErrors: validateSync(new Window()).length,
+        }));
+      });`;
+    const output = execFileSync(process.execPath, ['--no-warnings', '-e', script], {
+      env: { ...process.env, TZ: 'America/New_York', NODE_OPTIONS: '' },
+      cwd: __dirname,
+      encoding: 'utf8',
+    });
+    return JSON.parse(output) as { instants: string[]; windowErrors: number };
+  }
+
+  it('is UTC, like a bare date, whatever zone the server runs in', () => {
+    expect(inNewYork()).toEqual({
+      instants: [
+        '2024-08-17T15:00:00.000Z',
+        '2024-08-17T15:00:30.500Z',
+        '2024-08-17T00:00:00.000Z',
+        '2024-08-17T13:00:00.000Z',
+      ],
+      // 16:00 (UTC) is before 15:00-02:00 (17:00 UTC): read in New York's zone it would pass.
+      windowErrors: 1,
+    });
   });
 });

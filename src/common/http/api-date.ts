@@ -21,7 +21,16 @@ export function isApiDate(value: unknown): value is string {
   if (day < 1 || day > daysInMonth) return false;
   if (Number(parts[4] ?? 0) > 23 || Number(parts[5] ?? 0) > 59 || Number(parts[6] ?? 0) > 59)
     return false;
-  return !Number.isNaN(Date.parse(value));
+  return !Number.isNaN(parseApiDate(value));
+}
+
+/**
+ * The instant of an API date. A date-time without offset is UTC, as a bare date is: Date.parse
+ * would read it in the server's own zone, so the same request would answer differently per host.
+ */
+function parseApiDate(value: string): number {
+  const zoneless = value.includes('T') && !/(?:Z|[+-]\d{2}:?\d{2})$/.test(value);
+  return Date.parse(zoneless ? `${value}Z` : value);
 }
 
 /**
@@ -30,7 +39,7 @@ export function isApiDate(value: unknown): value is string {
  */
 export function toApiDate({ value }: { value: unknown }): unknown {
   if (typeof value !== 'string') return value;
-  return isApiDate(value) ? new Date(value) : new Date(Number.NaN);
+  return isApiDate(value) ? new Date(parseApiDate(value)) : new Date(Number.NaN);
 }
 
 const REASON = 'must be an ISO 8601 date (YYYY-MM-DD) or date-time that exists, years 1900 to 9999';
@@ -55,7 +64,7 @@ export const apiDateMessage = (field: string): string => `${field} ${REASON}`;
 /** The instant of a date field's value (a Date or an API date string), if it has a valid one. */
 function instantOf(value: unknown): number | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.getTime();
-  return isApiDate(value) ? Date.parse(value) : undefined;
+  return isApiDate(value) ? parseApiDate(value) : undefined;
 }
 
 /**

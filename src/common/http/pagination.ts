@@ -1,12 +1,21 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export const MAX_PAGE_SIZE = 200;
 /** Far past any real list; what keeps the offset a number PostgreSQL can take. */
 export const MAX_PAGE = 1_000_000;
+
+/**
+ * An integer query parameter from its text: an optional sign and digits, anything else NaN for
+ * @IsInt() to refuse. Number() alone would read '1e2', '0x10', ' 12' and '12.0' as integers.
+ */
+export const IntegerQueryText = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? (/^-?\d+$/.test(value) ? Number(value) : Number.NaN) : value,
+  );
 
 /** An optional integer query parameter from 1 to `max`, parsed from its text. */
 function PositiveIntegerQuery(max: number, defaultValue: number): PropertyDecorator {
@@ -19,7 +28,7 @@ function PositiveIntegerQuery(max: number, defaultValue: number): PropertyDecora
       example: defaultValue,
     }),
     IsOptional(),
-    Type(() => Number),
+    IntegerQueryText(),
     IsInt(),
     Min(1),
     Max(max),

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpException, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiExtraModels,
@@ -85,6 +85,10 @@ export class ImportsController {
   }
 
   private async fromUrl(body: unknown): Promise<ImportRequest> {
+    // An array or a bare value would be validated as an object with no fields: say what is wrong.
+    if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
+      throw new ValidationProblem([{ field: 'body', reason: 'must be a JSON object' }]);
+    }
     const input = plainToInstance(ImportFromUrlBody, body ?? {});
     const errors = await validate(input, { whitelist: true, forbidNonWhitelisted: true });
     if (errors.length > 0) throw new ValidationProblem(toInvalidFields(errors));
@@ -97,6 +101,25 @@ export class ImportsController {
   }
 
   private async fromUpload(request: FastifyRequest): Promise<ImportRequest> {
+    try {
+      return await this.readUpload(request);
+    } catch (error) {
+      // The multipart parser's own errors (no boundary, a body cut short) carry no status: they
+      // are the client's malformed body, not a server failure. Limits (413) keep their status.
+      if (
+        error instanceof HttpException ||
+        typeof (error as { statusCode?: unknown }).statusCode === 'number'
+      ) {
+        throw error;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      throw new ValidationProblem([
+        { field: 'body', reason: `not valid multipart/form-data: ${message}` },
+      ]);
+    }
+  }
+
+  private async readUpload(request: FastifyRequest): Promise<ImportRequest> {
     let upload: { content: Buffer; name: string } | undefined;
     const fields: Record<string, string> = {};
     for await (const part of request.parts()) {

@@ -9,6 +9,7 @@ import type { ImportCounts, ImportIssue } from '../entities';
 import { UnsupportedFormatError } from '../ingestion/errors';
 import { isIngestionFormat, parseAny } from '../ingestion/formats/detect';
 import type { MatchRecord, ParseResult } from '../ingestion/match-record';
+import { rejectUnstorable } from '../ingestion/storable';
 import { inNativeTransaction } from '../../infrastructure/database/native-sql';
 import {
   MatchWriteRepository,
@@ -55,7 +56,9 @@ export class IngestionService {
     const progress = options.onProgress ?? (() => undefined);
     const issues: ImportIssue[] = [...parsed.issues];
     const errors = () => issues.filter((issue) => issue.severity === 'error').length;
-    const { records, duplicates } = dropDuplicateKeys(parsed.records);
+    const storable = rejectUnstorable(parsed.records);
+    issues.push(...storable.issues);
+    const { records, duplicates } = dropDuplicateKeys(storable.records);
     issues.push(...duplicates);
     const counts: ImportCounts = {
       rowsRead: parsed.rowsRead,

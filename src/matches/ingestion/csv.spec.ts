@@ -67,6 +67,14 @@ describe('decodeText', () => {
     expect(decodeText(Buffer.from([0x4d, 0xe1, 0x6c]))).toBe('Mál');
   });
 
+  it('decodes UTF-16 with a BOM, as Excel and Windows PowerShell save text', () => {
+    const text = 'Div,Date,HomeTeam\nE0,10/08/2024,Málaga\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(le.subarray(2)).swap16();
+    expect(decodeText(le)).toBe(text);
+    expect(decodeText(Buffer.concat([Buffer.from([0xfe, 0xff]), be]))).toBe(text);
+  });
+
   it('strips the BOM of a string', () => {
     expect(decodeText('\uFEFFa,b')).toBe('a,b');
   });

@@ -10,11 +10,15 @@ export interface CsvRow {
 
 const BOM = '\uFEFF';
 
-/** Decodes a file's bytes: UTF-8 (BOM stripped), falling back to Latin-1 for legacy exports. */
+/** Decodes a file's bytes: UTF-16 by its BOM, else UTF-8 (BOM stripped), falling back to Latin-1 for legacy exports. */
 export function decodeText(input: string | Uint8Array): string {
   let text: string;
   if (typeof input === 'string') {
     text = input;
+  } else if (utf16Encoding(input)) {
+    // Excel's "Unicode text" and Windows PowerShell write UTF-16 with a BOM; read as Latin-1 it
+    // would be a header of letters and NULs that no format recognises.
+    text = new TextDecoder(utf16Encoding(input)).decode(input);
   } else {
     try {
       text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(input);
@@ -24,6 +28,13 @@ export function decodeText(input: string | Uint8Array): string {
     }
   }
   return text.startsWith(BOM) ? text.slice(1) : text;
+}
+
+/** 'utf-16le' or 'utf-16be' when the bytes start with that byte order mark. */
+function utf16Encoding(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  return undefined;
 }
 
 /**

@@ -93,3 +93,43 @@ describe('football-data.co.uk result letters (FTR, HTR)', () => {
     expect(result.issues).toEqual([{ line: 2, column, reason, severity: 'error' }]);
   });
 });
+
+describe('cells quoted in issues', () => {
+  const huge = 'x'.repeat(100_000);
+  it.each([
+    [
+      'football-data.co.uk date',
+      `Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\nE0,${huge},Arsenal,Wolves,2,0`,
+    ],
+    [
+      'football-data.co.uk time',
+      `Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG\nE0,10/08/2024,${huge},Arsenal,Wolves,2,0`,
+    ],
+    ['a score', `Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\nE0,10/08/2024,Arsenal,Wolves,${huge},0`],
+    [
+      'a result letter',
+      `Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,FTR\nE0,10/08/2024,Arsenal,Wolves,2,0,${huge}`,
+    ],
+    [
+      'a price',
+      `Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,AvgH,AvgD,AvgA\nE0,10/08/2024,Arsenal,Wolves,2,0,2.0,3.5,${huge}`,
+    ],
+    [
+      'a history date',
+      `Date,country,league,HomeTeam,AwayTeam,FTHG,FTAG\n${huge},england,premier-league,Arsenal,Wolves,2,0`,
+    ],
+    [
+      'an international date',
+      `date,home_team,away_team,home_score,away_score,tournament,city,country,neutral\n${huge},France,Spain,1,0,Friendly,Paris,France,FALSE`,
+    ],
+    [
+      'a neutral flag',
+      `date,home_team,away_team,home_score,away_score,tournament,city,country,neutral\n2024-06-01,France,Spain,1,0,Friendly,Paris,France,${huge}`,
+    ],
+  ])('are shortened: %s', (_case, text) => {
+    // Every issue is stored on the run and listed by GET /v1/imports: not a copy of the file.
+    const { issues } = parseAny(text);
+    expect(issues.length).toBeGreaterThan(0);
+    for (const issue of issues) expect(issue.reason.length).toBeLessThan(200);
+  });
+});

@@ -9,6 +9,26 @@ export const MIN_BOOKSUM = 1;
 export const MAX_BOOKSUM = 1.5;
 const BOOKSUM_EPSILON = 1e-9;
 
+/** Above any real score (the record is 149) and far below smallint, where PostgreSQL would fail the whole import. */
+export const MAX_GOALS = 200;
+/** Longest team name kept: the alias API's limit, and short enough for varchar(255) keys. */
+export const MAX_TEAM_NAME_LENGTH = 120;
+
+/** Longest part of a cell an issue quotes. */
+const QUOTED_CELL_LENGTH = 40;
+
+/**
+ * A cell quoted in an issue, shortened: issues are stored on the run and listed by the API, and
+ * a file of huge bad cells would otherwise be stored again in them.
+ */
+export function quoted(text: string): string {
+  const shown =
+    text.length > QUOTED_CELL_LENGTH
+      ? `${text.slice(0, QUOTED_CELL_LENGTH)}… (${text.length} characters)`
+      : text;
+  return `'${shown}'`;
+}
+
 export class RowIssues {
   readonly issues: RowIssue[] = [];
   private errorCount = 0;
@@ -59,8 +79,10 @@ export function checkTeams(cells: TeamCells, row: RowIssues): { home: string; aw
   const away = cells.away.trim();
   if (home === '') row.error(cells.homeColumn, 'missing home team');
   if (away === '') row.error(cells.awayColumn, 'missing away team');
+  checkLength(home, cells.homeColumn, MAX_TEAM_NAME_LENGTH, row);
+  checkLength(away, cells.awayColumn, MAX_TEAM_NAME_LENGTH, row);
   if (home !== '' && home.toLowerCase() === away.toLowerCase()) {
-    row.error(cells.awayColumn, `home and away team are the same ('${home}')`);
+    row.error(cells.awayColumn, `home and away team are the same (${quoted(home)})`);
   }
   return { home, away };
 }
@@ -147,7 +169,7 @@ function readScorePair(
 
 function readGoals(text: string, column: string, row: RowIssues): number | null {
   if (!/^-?\d+(\.0+)?$/.test(text)) {
-    row.error(column, `score '${text}' is not a whole number`);
+    row.error(column, `score ${quoted(text)} is not a whole number`);
     return null;
   }
   const goals = Number(text);
@@ -155,7 +177,18 @@ function readGoals(text: string, column: string, row: RowIssues): number | null 
     row.error(column, `score ${text} is negative`);
     return null;
   }
+  if (goals > MAX_GOALS) {
+    row.error(column, `score ${text} is not a real score (at most ${MAX_GOALS})`);
+    return null;
+  }
   return goals;
+}
+
+/** A cell longer than `max` characters is an error: the column it is stored in cannot take it. */
+export function checkLength(text: string, column: string, max: number, row: RowIssues): void {
+  if (text.length > max) {
+    row.error(column, `${text.length} characters, at most ${max}`);
+  }
 }
 
 /** Where one market/phase/bookmaker's prices live: outcome -> column name. */
@@ -219,7 +252,7 @@ function readOddsSet(
     const text = raw[i];
     const price = text === '' ? NaN : Number(text);
     if (!Number.isFinite(price) || price <= 1) {
-      const shown = text === '' ? 'missing' : `'${text}'`;
+      const shown = text === '' ? 'missing' : quoted(text);
       row.warning(columns[i], `price ${shown} is not a decimal price > 1: ${what()} dropped`);
       return null;
     }
@@ -280,7 +313,7 @@ function checkResultLetter(
   const given = letter.trim().toUpperCase();
   if (given === '' || homeGoals === null || awayGoals === null) return;
   if (!['H', 'D', 'A'].includes(given)) {
-    row.error(column, `result '${letter}' is not H, D or A`);
+    row.error(column, `result ${quoted(letter)} is not H, D or A`);
     return;
   }
   const scored = homeGoals > awayGoals ? 'H' : homeGoals < awayGoals ? 'A' : 'D';

@@ -63,6 +63,16 @@ describe('date and time parsing', () => {
     expect(parseIsoDate('2024-08-01')).toEqual({ year: 2024, month: 8, day: 1 });
   });
 
+  it('rejects years no football was played in (Date.UTC would read 0001 as 1901)', () => {
+    expect(parseDayMonthYear('01/08/0001')).toBeNull();
+    expect(parseDayMonthYear('01/08/1066')).toBeNull();
+    expect(parseIsoDate('0099-08-01')).toBeNull();
+    expect(parseIsoDate('9999-08-01')).toBeNull();
+    // The international results start in 1872.
+    expect(parseIsoDate('1872-11-30')).toEqual({ year: 1872, month: 11, day: 30 });
+    expect(parseDayMonthYear('01/08/2099')).toEqual({ year: 2099, month: 8, day: 1 });
+  });
+
   it('reads times and rejects out-of-range ones', () => {
     expect(parseTime('20:00')).toEqual({ hour: 20, minute: 0, second: 0 });
     expect(parseTime('13:45:30')).toEqual({ hour: 13, minute: 45, second: 30 });

@@ -23,9 +23,17 @@ export interface LocalDateTime {
   second?: number;
 }
 
-/** True when the calendar date exists (rejects 31/02, month 13...). */
+/**
+ * Years a match can be dated in: the oldest results are from the 1870s. A year outside is a data
+ * error, and Date.UTC would even read 0001 as 1901.
+ */
+const FIRST_YEAR = 1850;
+const LAST_YEAR = 2100;
+
+/** True when the calendar date exists (rejects 31/02, month 13...) in a year matches are played. */
 export function isValidDate(year: number, month: number, day: number): boolean {
   if (!Number.isInteger(year) || !Number.isInteger(month) || !Number.isInteger(day)) return false;
+  if (year < FIRST_YEAR || year > LAST_YEAR) return false;
   if (month < 1 || month > 12 || day < 1) return false;
   return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }

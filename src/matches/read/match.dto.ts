@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsId } from '../../common/http/id-param';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsDate, IsEnum, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PageQuery } from '../../common/http/pagination';
+import { IntegerQueryText, PageQuery } from '../../common/http/pagination';
 import { Match, MatchStatus, OddsSnapshot } from '../entities';
 import { apiDateMessage, IsAfter, toApiDate } from '../../common/http/api-date';
 
@@ -15,7 +15,7 @@ export class MatchListQuery extends PageQuery {
 
   @ApiPropertyOptional({ type: 'integer', description: 'Team id (home or away)', example: 12 })
   @IsOptional()
-  @Type(() => Number)
+  @IntegerQueryText()
   @IsId()
   team?: number;
 

@@ -6,8 +6,10 @@ import { type CsvRow, parseCsv } from '../csv';
 import type { MatchRecord, OddsRecord, ParseResult, RowIssue } from '../match-record';
 import {
   checkFootballDataColumns,
+  checkLength,
   type OddsColumns,
   readOdds,
+  quoted,
   rejectNulCells,
   RowIssues,
 } from '../row-checks';
@@ -99,13 +101,15 @@ function parseRow(
 
   const div = cell('Div');
   if (div === '') checks.error('Div', 'missing division code');
+  // Real codes have 2-3 characters; the code goes into varchar(255) keys and names.
+  checkLength(div, 'Div', 10, checks);
 
   const dateText = cell('Date');
   const date = parseDayMonthYear(dateText);
-  if (!date) checks.error('Date', `unparseable or impossible date '${dateText}'`);
+  if (!date) checks.error('Date', `unparseable or impossible date ${quoted(dateText)}`);
   const timeText = cell('Time');
   const time = timeText === '' ? DEFAULT_UK_KICKOFF : parseTime(timeText);
-  if (!time) checks.error('Time', `unparseable time '${timeText}'`);
+  if (!time) checks.error('Time', `unparseable time ${quoted(timeText)}`);
 
   const { teams, result } = checkFootballDataColumns(cell, header.has('HTHG'), checks);
   if (checks.hasErrors || !date || !time) return null;

@@ -9,6 +9,29 @@ const HEADER =
   'under_2.5_open,bts_yes_close,bts_yes_open,bts_no_close,bts_no_open';
 
 describe('history parser', () => {
+  it('rejects a Season that does not contain the match date, naming the column', () => {
+    const head = 'Date,country,league,Season,HomeTeam,AwayTeam,FTHG,FTAG';
+    const result = parseHistory(
+      [
+        head,
+        '2024-08-03 15:00:00,england,premier-league,1900-2000,Wolves,Fulham,1,0',
+        '2024-08-03 15:00:00,england,premier-league,2025-2024,Arsenal,Chelsea,1,0',
+        '2024-08-03 15:00:00,england,premier-league,2022-2023,Everton,Brighton,1,0',
+        '2025-05-03 15:00:00,england,premier-league,2024-2025,Liverpool,Everton,1,0',
+        '2024-08-03 15:00:00,england,premier-league,,Leeds,Burnley,1,0',
+      ].join('\n'),
+    );
+    expect(result.issues.map((i) => [i.line, i.column, i.severity])).toEqual([
+      [2, 'Season', 'error'],
+      [3, 'Season', 'error'],
+      [4, 'Season', 'error'],
+    ]);
+    expect(result.records.map((r) => [r.line, r.season])).toEqual([
+      [5, '2024-2025'],
+      [6, '2024-2025'],
+    ]);
+  });
+
   describe('inline rows', () => {
     const result = parseHistory(
       [

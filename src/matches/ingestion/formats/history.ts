@@ -8,6 +8,7 @@ import {
   checkFootballDataColumns,
   type OddsColumns,
   readOdds,
+  quoted,
   rejectNulCells,
   RowIssues,
 } from '../row-checks';
@@ -79,7 +80,7 @@ export function parseHistory(text: string, options: HistoryParseOptions = {}): P
 
     const dateText = cell('Date');
     const kickoff = parseKickoff(dateText, timeZone);
-    if (!kickoff) checks.error('Date', `unparseable or impossible date '${dateText}'`);
+    if (!kickoff) checks.error('Date', `unparseable or impossible date ${quoted(dateText)}`);
 
     const country = cell('country');
     const league = cell('league');
@@ -87,13 +88,15 @@ export function parseHistory(text: string, options: HistoryParseOptions = {}): P
     if (league === '') checks.error('league', 'missing league');
 
     const { teams, result } = checkFootballDataColumns(cell, header.has('HTHG'), checks);
+    const seasonText = cell('Season');
+    const givenSeason = /^\d{4}-\d{4}$/.test(seasonText) ? seasonText : undefined;
+    if (givenSeason && kickoff && !seasonContains(givenSeason, kickoff.date)) {
+      checks.error('Season', `season '${givenSeason}' does not contain the date ${kickoff.date}`);
+    }
 
     if (!checks.hasErrors && kickoff) {
       const competition = historyCompetition(country, league);
-      const seasonText = cell('Season');
-      const season = /^\d{4}-\d{4}$/.test(seasonText)
-        ? seasonText
-        : clubSeasonOf(kickoff.date, competition.code);
+      const season = givenSeason ?? clubSeasonOf(kickoff.date, competition.code);
       records.push({
         line: row.line,
         source: HISTORY_SOURCE,
@@ -114,6 +117,16 @@ export function parseHistory(text: string, options: HistoryParseOptions = {}): P
 }
 
 export const parse = parseHistory;
+
+/**
+ * A club season 'YYYY-YYYY' spans two consecutive years and holds the match's year: another one
+ * would file the match under the wrong season in every season filter and table.
+ */
+function seasonContains(season: string, date: string): boolean {
+  const [first, second] = season.split('-').map(Number);
+  const year = Number(date.slice(0, 4));
+  return second === first + 1 && (year === first || year === second);
+}
 
 /** 'YYYY-MM-DD HH:MM[:SS]' (or a bare date, read as midnight). */
 function parseKickoff(text: string, zone: SourceTimeZone): { instant: Date; date: string } | null {

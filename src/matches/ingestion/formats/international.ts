@@ -5,7 +5,7 @@
 import { slugify } from '../competitions';
 import { parseCsv } from '../csv';
 import type { MatchRecord, ParseResult, RowIssue } from '../match-record';
-import { checkResult, checkTeams, rejectNulCells, RowIssues } from '../row-checks';
+import { checkResult, checkTeams, quoted, rejectNulCells, RowIssues } from '../row-checks';
 import { CsvHeader } from '../table';
 import { parseIsoDate, zonedToUtc } from '../time';
 
@@ -42,7 +42,7 @@ export function parseInternational(text: string): ParseResult {
 
     const dateText = cell('date');
     const date = parseIsoDate(dateText);
-    if (!date) checks.error('date', `unparseable or impossible date '${dateText}'`);
+    if (!date) checks.error('date', `unparseable or impossible date ${quoted(dateText)}`);
 
     const teams = checkTeams(
       {
@@ -69,7 +69,7 @@ export function parseInternational(text: string): ParseResult {
     if (tournament === '') checks.error('tournament', 'missing tournament');
     const neutral = parseBoolean(cell('neutral'));
     if (neutral === null)
-      checks.error('neutral', `neutral must be TRUE or FALSE, got '${cell('neutral')}'`);
+      checks.error('neutral', `neutral must be TRUE or FALSE, got ${quoted(cell('neutral'))}`);
 
     if (!checks.hasErrors && date && neutral !== null) {
       records.push({
