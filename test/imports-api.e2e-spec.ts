@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { sharedDataPath } from './fixtures/shared-data';
 import { query } from './support/databases';
+import type { ImportRunView } from '../src/matches/imports/import.dto';
 import { multipart, uploadImport, waitForImport } from './support/imports';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -163,6 +164,22 @@ describe('imports API (PostgreSQL; Bull when REDIS_URL is set)', () => {
       // Its three good rows are real Premier League matches, already known from the files above.
       const { matchesInserted, matchesUpdated, matchesUnchanged } = run.counts;
       expect(matchesInserted + matchesUpdated + matchesUnchanged).toBe(3);
+    });
+
+    it('lists each run with its first issues and their count; the run itself has every one', async () => {
+      const [header, good] = BAD_ROWS.split('\n');
+      // 25 rows with an impossible date, then one good row (already known from the files above).
+      const bad = Array.from({ length: 25 }, () => good.replace('16/08/2024', '31/02/2024'));
+      const content = [header, ...bad, good, ''].join('\n');
+      const response = await uploadImport(testApp.asAdmin, content, 'many-bad-rows.csv');
+      const run = await waitForImport(testApp.asAdmin, response.json().id);
+      expect(run.issueCount).toBe(25);
+      expect(run.issues.map((i) => i.line)).toEqual(Array.from({ length: 25 }, (_, i) => i + 2));
+      const list = await testApp.asAdmin({ url: '/v1/imports?pageSize=100' });
+      expect(list.statusCode).toBe(200);
+      const listed = list.json<ImportRunView[]>().find((r) => r.id === run.id)!;
+      expect(listed.issueCount).toBe(25);
+      expect(listed.issues).toEqual(run.issues.slice(0, 10));
     });
 
     it('is rejected in strict mode and writes nothing', async () => {

@@ -20,6 +20,9 @@ export class ImportFromUrlBody {
   strict?: boolean;
 }
 
+/** Row issues a list shows per run; a run's own view shows all of them. */
+export const ISSUES_IN_LISTS = 10;
+
 export class ImportIssueView {
   @ApiProperty({ example: 14 }) line!: number;
   @ApiProperty({ example: 'Date', nullable: true, type: String }) column!: string | null;
@@ -55,14 +58,22 @@ export class ImportRunView {
   @ApiProperty({ example: 65, description: 'Percent done' }) progress!: number;
   @ApiProperty({ example: 1 }) attempts!: number;
   @ApiProperty({ type: ImportCountsView, nullable: true }) counts!: ImportCountsView | null;
-  @ApiProperty({ type: [ImportIssueView] }) issues!: ImportIssueView[];
+  @ApiProperty({
+    type: [ImportIssueView],
+    description: `Row issues in line order: every one from GET /v1/imports/{id}, the first ${ISSUES_IN_LISTS} in lists`,
+  })
+  issues!: ImportIssueView[];
+  @ApiProperty({ example: 5, description: 'How many row issues the run has in all' })
+  issueCount!: number;
   @ApiProperty({ type: [NewTeamView] }) newTeams!: NewTeamView[];
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty({ nullable: true, type: String }) startedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
 
-  static of(run: ImportRun): ImportRunView {
+  /** The run; `issueLimit` keeps only the first issues (lists: a bad file has thousands). */
+  static of(run: ImportRun, issueLimit = Infinity): ImportRunView {
+    const issues = run.issues ?? [];
     return {
       id: run.id,
       status: run.status,
@@ -72,7 +83,8 @@ export class ImportRunView {
       progress: run.progress,
       attempts: run.attempts,
       counts: run.counts,
-      issues: run.issues ?? [],
+      issues: issues.length > issueLimit ? issues.slice(0, issueLimit) : issues,
+      issueCount: issues.length,
       newTeams: run.newTeams ?? [],
       error: run.error,
       createdAt: run.createdAt.toISOString(),

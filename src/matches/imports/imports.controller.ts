@@ -16,7 +16,7 @@ import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { ProblemException, ValidationProblem } from '../../common/problem/problem.exception';
 import { toInvalidFields } from '../../common/problem/validation';
 import { AdminRoute } from '../../common/auth/access.decorators';
-import { FORMATS, ImportFromUrlBody, ImportRunView } from './import.dto';
+import { FORMATS, ImportFromUrlBody, ImportRunView, ISSUES_IN_LISTS } from './import.dto';
 import { ImportRequest, ImportsService } from './imports.service';
 
 @ApiTags('imports')
@@ -63,7 +63,9 @@ export class ImportsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Import runs, newest first (admin)' })
+  @ApiOperation({
+    summary: `Import runs, newest first, each with its first ${ISSUES_IN_LISTS} row issues (admin)`,
+  })
   @ApiOkResponse({ type: [ImportRunView] })
   @ApiProblems(400)
   async list(
@@ -73,7 +75,7 @@ export class ImportsController {
   ): Promise<ImportRunView[]> {
     const { items, total } = await this.imports.list(pageOffset(query), query.pageSize);
     setPageHeaders(request, reply, { items, total, page: query.page, pageSize: query.pageSize });
-    return items.map(ImportRunView.of);
+    return items.map((run) => ImportRunView.of(run, ISSUES_IN_LISTS));
   }
 
   @Get(':id')
