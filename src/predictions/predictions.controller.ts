@@ -8,6 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { apiInstant } from '../common/http/api-date';
 import { setPageHeaders, pageOffset } from '../common/http/pagination';
 import { ApiProblems } from '../common/problem/api-problems.decorator';
 import { AdminRoute, UserRoute, ViewerRoute } from '../common/auth/access.decorators';
@@ -89,8 +90,8 @@ export class PredictionsController {
   ): Promise<string> {
     const { items, total } = await this.predictions.upcoming({
       ...(query.competition ? { competition: query.competition } : {}),
-      ...(query.from ? { from: new Date(query.from) } : {}),
-      ...(query.to ? { to: new Date(query.to) } : {}),
+      ...(query.from ? { from: apiInstant(query.from) } : {}),
+      ...(query.to ? { to: apiInstant(query.to) } : {}),
       offset: pageOffset(query),
       limit: query.pageSize,
       callerKey: callerKey(request),

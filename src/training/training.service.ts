@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { EntityManager, LockMode, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { apiInstant } from '../common/http/api-date';
 import { AppConfig } from '../config/app-config';
 import { DomainEvents } from '../common/events/domain-events';
 import {
@@ -203,8 +204,8 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
       modelType: body.modelType,
       scope,
       competitions,
-      dataFrom: body.from ? new Date(body.from) : null,
-      dataTo: body.to ? new Date(body.to) : null,
+      dataFrom: body.from ? apiInstant(body.from) : null,
+      dataTo: body.to ? apiInstant(body.to) : null,
       hyperparameters: JSON.parse(JSON.stringify(body.hyperparameters ?? {})),
       searchSpace: body.searchSpace ?? null,
       evaluationWeeks: body.evaluationWeeks ?? this.config.trainingEvaluationWeeks,

@@ -56,16 +56,18 @@ describe('a date-time without offset', () => {
    * Runs toApiDate and IsAfter in a Node process whose zone is New York: Date.parse reads a
    * date-time without offset in the process's zone, and the API must not depend on the server's.
    */
-  function inNewYork(): { instants: string[]; windowErrors: number } {
+  function inNewYork(): { instants: string[]; windowErrors: number; instant: string } {
     const script = `
       const { validateSync } = require('class-validator');
-      import(${JSON.stringify(require.resolve('./api-date.ts'))}).then(({ toApiDate, IsAfter }) => {
+      import(${JSON.stringify(require.resolve('./api-date.ts'))}).then(({ apiInstant, toApiDate, IsAfter }) => {
         const at = (value) => toApiDate({ value }).toISOString();
         class Window { from = '2024-08-17T15:00-02:00'; to = '2024-08-17T16:00'; }
         IsAfter('from')(Window.prototype, 'to');
         process.stdout.write(JSON.stringify({
           instants: ['2024-08-17T15:00', '2024-08-17T15:00:30.5', '2024-08-17', '2024-08-17T15:00+0200'].map(at),
           windowErrors: validateSync(new Window()).length,
+          // What the services read from string-typed date fields (training windows, filters).
+          instant: apiInstant('2024-08-17T15:00').toISOString(),
         }));
       });`;
     const output = execFileSync(process.execPath, ['--no-warnings', '-e', script], {
@@ -73,7 +75,7 @@ describe('a date-time without offset', () => {
       cwd: __dirname,
       encoding: 'utf8',
     });
-    return JSON.parse(output) as { instants: string[]; windowErrors: number };
+    return JSON.parse(output) as { instants: string[]; windowErrors: number; instant: string };
   }
 
   it('is UTC, like a bare date, whatever zone the server runs in', () => {
@@ -86,6 +88,7 @@ describe('a date-time without offset', () => {
       ],
       // 16:00 (UTC) is before 15:00-02:00 (17:00 UTC): read in New York's zone it would pass.
       windowErrors: 1,
+      instant: '2024-08-17T15:00:00.000Z',
     });
   });
 });

@@ -33,13 +33,18 @@ function parseApiDate(value: string): number {
   return Date.parse(zoneless ? `${value}Z` : value);
 }
 
+/** The instant of a valid API date (see isApiDate): zoneless date-times are UTC. */
+export function apiInstant(value: string): Date {
+  return new Date(parseApiDate(value));
+}
+
 /**
  * class-transformer's transform for Date-typed query fields: a Date, or an invalid Date that
  * @IsDate() then refuses (rather than a date rolled over into the next month).
  */
 export function toApiDate({ value }: { value: unknown }): unknown {
   if (typeof value !== 'string') return value;
-  return isApiDate(value) ? new Date(parseApiDate(value)) : new Date(Number.NaN);
+  return isApiDate(value) ? apiInstant(value) : new Date(Number.NaN);
 }
 
 const REASON = 'must be an ISO 8601 date (YYYY-MM-DD) or date-time that exists, years 1900 to 9999';

@@ -13,7 +13,7 @@ import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { PublicRoute } from '../../common/auth/access.decorators';
 import { ModelRegistryService } from '../../training/model-registry.service';
 import { PerformanceService } from './performance.service';
-import { IsAfter, IsApiDate } from '../../common/http/api-date';
+import { apiInstant, IsAfter, IsApiDate } from '../../common/http/api-date';
 
 class PerformanceQuery {
   @ApiPropertyOptional({ example: 'england/premier-league' })
@@ -125,8 +125,8 @@ export class PerformanceController {
   async all(@Query() query: PerformanceQuery): Promise<ModelPerformanceView[]> {
     return this.performance.byVersion({
       ...(query.competition ? { competition: query.competition } : {}),
-      ...(query.from ? { from: new Date(query.from) } : {}),
-      ...(query.to ? { to: new Date(query.to) } : {}),
+      ...(query.from ? { from: apiInstant(query.from) } : {}),
+      ...(query.to ? { to: apiInstant(query.to) } : {}),
     });
   }
 }
