@@ -110,8 +110,18 @@ describe('ingestion of the real public data (PostgreSQL)', () => {
       `select status, home_goals, away_goals from matches where source_key = 'SC0:2031-06-01:Celtic:Rangers'`,
     );
     expect(row).toEqual({ status: 'finished', home_goals: 2, away_goals: 1 });
-    // A source still listing it as scheduled never erases the result.
-    expect((await ingestion.importContent(fixture)).counts.matchesUpdated).toBe(0);
+    // A source still listing it as scheduled never erases the result, and the report says so.
+    const lagging = await ingestion.importContent(fixture);
+    expect(lagging.counts).toMatchObject({ matchesUpdated: 0, matchesUnchanged: 1, warnings: 1 });
+    expect(lagging.issues).toEqual([
+      {
+        line: 2,
+        column: null,
+        severity: 'warning',
+        reason:
+          'the match is already finished 2-1; this row says scheduled: the stored match is kept',
+      },
+    ]);
   });
 
   describe('a file with injected bad rows', () => {

@@ -15,6 +15,7 @@ import {
   MatchWriteRepository,
   ResolvedMatchRow,
   UpsertCounts,
+  type KeptMatch,
   type MatchChanges,
 } from '../repositories/match-write.repository';
 import { ReferenceWriteRepository } from '../repositories/reference-write.repository';
@@ -94,6 +95,7 @@ export class IngestionService {
     });
     if (result.rejected) return this.counted(finish(parsed.format, 'rejected', counts, issues, []));
     Object.assign(counts, result.written.counts, { teamsCreated: result.created });
+    issues.push(...result.written.kept.map(keptIssue));
     await this.announce(result.written.changes);
     await progress(100);
     return this.counted(finish(parsed.format, 'committed', counts, issues, result.newTeams));
@@ -202,6 +204,7 @@ export class IngestionService {
       }
       seenIdentity.set(identity, record.line);
       rows.push({
+        line: record.line,
         source: record.source,
         sourceKey: record.sourceKey,
         competitionId,
@@ -255,7 +258,7 @@ export class IngestionService {
     rows: ResolvedMatchRow[],
     now: Date,
     onShare: (share: number) => void | Promise<void>,
-  ): Promise<{ counts: UpsertCounts; changes: MatchChanges }> {
+  ): Promise<{ counts: UpsertCounts; changes: MatchChanges; kept: KeptMatch[] }> {
     const matches = new MatchWriteRepository(client);
     const total: UpsertCounts = {
       matchesInserted: 0,
@@ -264,6 +267,7 @@ export class IngestionService {
       oddsWritten: 0,
     };
     const changes: MatchChanges = { changedMatchIds: [], finishedMatchIds: [] };
+    const kept: KeptMatch[] = [];
     for (let start = 0; start < rows.length; start += WRITE_CHUNK) {
       const chunk = await matches.upsert(rows.slice(start, start + WRITE_CHUNK), now);
       for (const key of Object.keys(total) as Array<keyof UpsertCounts>) {
@@ -271,13 +275,25 @@ export class IngestionService {
       }
       changes.changedMatchIds.push(...chunk.changes.changedMatchIds);
       changes.finishedMatchIds.push(...chunk.changes.finishedMatchIds);
+      kept.push(...chunk.kept);
       await onShare(Math.min(1, (start + WRITE_CHUNK) / rows.length));
     }
-    return { counts: total, changes };
+    return { counts: total, changes, kept };
   }
 }
 
 class StrictRollback extends Error {}
+
+/** A row the stored match's status did not let through, as a warning on its line. */
+function keptIssue({ row, storedStatus, homeGoals, awayGoals }: KeptMatch): ImportIssue {
+  const result = homeGoals !== null && awayGoals !== null ? ` ${homeGoals}-${awayGoals}` : '';
+  return {
+    line: row.line,
+    column: null,
+    reason: `the match is already ${storedStatus}${result}; this row says ${row.status}: the stored match is kept`,
+    severity: 'warning',
+  };
+}
 
 function finish(
   format: string,

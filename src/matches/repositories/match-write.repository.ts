@@ -3,6 +3,8 @@ import { transitionsSqlValues } from '../ingestion/status-transitions';
 
 /** A parsed row whose competition and teams are resolved to ids, ready to be written. */
 export interface ResolvedMatchRow {
+  /** The row's line in its source (for the import's report). */
+  line: number;
   source: string;
   sourceKey: string;
   competitionId: number;
@@ -34,6 +36,14 @@ export interface MatchChanges {
   finishedMatchIds: number[];
 }
 
+/** A row whose status the stored match may not take (see STATUS_TRANSITIONS): nothing of it was applied. */
+export interface KeptMatch {
+  row: ResolvedMatchRow;
+  storedStatus: string;
+  homeGoals: number | null;
+  awayGoals: number | null;
+}
+
 /**
  * A price counts as pre-match while the source and the stored match both say "scheduled"; the
  * kick-off may be this much in the past by our clock (the source's clock and the poll's
@@ -55,11 +65,12 @@ export class MatchWriteRepository {
   async upsert(
     rows: ResolvedMatchRow[],
     now: Date,
-  ): Promise<{ counts: UpsertCounts; changes: MatchChanges }> {
+  ): Promise<{ counts: UpsertCounts; changes: MatchChanges; kept: KeptMatch[] }> {
     if (rows.length === 0) {
       return {
         counts: { matchesInserted: 0, matchesUpdated: 0, matchesUnchanged: 0, oddsWritten: 0 },
         changes: { changedMatchIds: [], finishedMatchIds: [] },
+        kept: [],
       };
     }
     await this.loadBatch(rows);
@@ -113,6 +124,19 @@ export class MatchWriteRepository {
        returning m.id, m.status::text as status`,
       [now],
     );
+    // Rows the status rules refused (a source still listing a finished match as scheduled, say):
+    // counted as unchanged, and reported, so a file's data is never dropped without a word.
+    const refused = await this.client.query<{
+      ordinal: number;
+      status: string;
+      home_goals: number | null;
+      away_goals: number | null;
+    }>(
+      `select b.ordinal, m.status::text as status, m.home_goals, m.away_goals
+       from import_batch b join matches m on m.id = b.match_id
+       where not b.inserted and (m.status::text, b.status) not in (values ${transitionsSqlValues()})
+       order by b.ordinal`,
+    );
     await this.client.query(`
       insert into match_source_refs (match_id, source, source_key)
       select match_id, source, source_key from import_batch
@@ -139,6 +163,12 @@ export class MatchWriteRepository {
         ],
         finishedMatchIds: updatedRows.filter((r) => r.status === 'finished').map((r) => r.id),
       },
+      kept: refused.rows.map((r) => ({
+        row: rows[r.ordinal],
+        storedStatus: r.status,
+        homeGoals: r.home_goals,
+        awayGoals: r.away_goals,
+      })),
     };
   }
 
