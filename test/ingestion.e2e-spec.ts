@@ -124,6 +124,36 @@ describe('ingestion of the real public data (PostgreSQL)', () => {
     ]);
   });
 
+  it('keeps the later of two rows for the same match, whatever the spelling, and reports the earlier', async () => {
+    const header = 'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,AvgH,AvgD,AvgA';
+    const content = [
+      header,
+      'E0,02/06/2031,15:00,Man City,Fulham,1,0,H,0,0,D,1.3,5.5,9.0',
+      'E0,02/06/2031,15:00,Manchester City,Fulham,3,0,H,1,0,H,1.3,5.5,9.0',
+      'E0,03/06/2031,15:00,Fulham,Wolves,0,0,D,0,0,D,2.4,3.3,3.0',
+      'E0,03/06/2031,15:00,Fulham,Wolves,2,2,D,1,1,D,2.4,3.3,3.0',
+      '',
+    ].join('\n');
+    const report = await ingestion.importContent(content);
+    expect(report.counts).toMatchObject({ matchesInserted: 2, warnings: 2 });
+    expect(report.issues).toEqual([
+      expect.objectContaining({ line: 2, reason: 'superseded by line 3 (same teams, same day)' }),
+      expect.objectContaining({
+        line: 4,
+        reason: 'superseded by line 5 (same match in the same source)',
+      }),
+    ]);
+    const rows = await query<{ home_goals: number; away_goals: number }>(
+      testApp.databaseUrl,
+      `select home_goals, away_goals from matches where kickoff::date in ('2031-06-02', '2031-06-03')
+       order by kickoff`,
+    );
+    expect(rows).toEqual([
+      { home_goals: 3, away_goals: 0 },
+      { home_goals: 2, away_goals: 2 },
+    ]);
+  });
+
   describe('a file with injected bad rows', () => {
     const badFile = readFileSync(
       path.join(__dirname, 'fixtures', 'bad-rows.football-data.csv'),

@@ -192,18 +192,7 @@ export class IngestionService {
         created += 1;
       }
       const identity = `${homeId}:${awayId}:${day}`;
-      const earlier = seenIdentity.get(identity);
-      if (earlier !== undefined) {
-        issues.push({
-          line: record.line,
-          column: null,
-          reason: `same match as line ${earlier} (same teams, same day); row skipped`,
-          severity: 'warning',
-        });
-        continue;
-      }
-      seenIdentity.set(identity, record.line);
-      rows.push({
+      const row: ResolvedMatchRow = {
         line: record.line,
         source: record.source,
         sourceKey: record.sourceKey,
@@ -220,7 +209,21 @@ export class IngestionService {
         neutral: record.neutral,
         odds: record.odds,
         quotes: record.quotes,
-      });
+      };
+      // The same match under other spellings: the later row wins, as with a repeated source key.
+      const earlier = seenIdentity.get(identity);
+      if (earlier !== undefined) {
+        issues.push({
+          line: rows[earlier].line,
+          column: null,
+          reason: `superseded by line ${record.line} (same teams, same day)`,
+          severity: 'warning',
+        });
+        rows[earlier] = row;
+        continue;
+      }
+      seenIdentity.set(identity, rows.length);
+      rows.push(row);
     }
     await resolver.flush();
     return { rows, resolver, created };
