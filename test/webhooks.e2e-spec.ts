@@ -249,6 +249,22 @@ describe('webhooks (e2e)', () => {
     expect(after.json()).toMatchObject({ active: true, consecutiveFailures: 0 });
   });
 
+  it("records a receiver's answer containing NUL bytes (PostgreSQL refuses them in text)", async () => {
+    receiver.answer('/nul', () => ({ status: 500, body: Buffer.from('bad\u0000gateway') }));
+    const hook = await subscribe(testApp.asAdmin, receiver.url('/nul'), ['model.promoted']);
+    const ping = await testApp.asAdmin({ method: 'POST', url: `/v1/webhooks/${hook.id}/ping` });
+    expect(ping.statusCode).toBe(202);
+    // Every attempt is recorded, and the delivery ends failed instead of staying pending.
+    const [delivery] = await settled(testApp.asAdmin, hook.id);
+    expect(delivery).toMatchObject({
+      status: 'failed',
+      attempts: 4,
+      lastResponseStatus: 500,
+      lastError: 'HTTP 500: bad\uFFFDgateway',
+    });
+    expect(receiver.at('/nul')).toHaveLength(4);
+  });
+
   it('queues again, once, a delivery whose job was lost (at-least-once)', async () => {
     const hook = await subscribe(testApp.asAdmin, receiver.url('/lost'), ['model.promoted']);
     // A delivery stored ten minutes ago whose job never reached the queue.

@@ -73,6 +73,8 @@ export function sendWebhook(
           const excerpt = Buffer.concat(chunks)
             .subarray(0, RESPONSE_EXCERPT_BYTES)
             .toString('utf8')
+            // PostgreSQL refuses NUL in text: one in the answer would leave the attempt unrecorded.
+            .replaceAll('\0', '\uFFFD')
             .trim();
           const redirect = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
           finish({
