@@ -154,6 +154,41 @@ describe('JsonFeedProvider', () => {
     ]);
   });
 
+  it('rejects, as issues of their rows, values the database would refuse or that are not goals', () => {
+    const result = provider.normalise(
+      [
+        body({
+          data: {
+            events: [
+              event({}),
+              event({ eventId: 2, teams: { home: 'Nul\u0000Town', away: 'Beta' } }),
+              event({ eventId: 3, teams: { home: 'x'.repeat(256), away: 'Beta' } }),
+              event({ eventId: 4, teams: { home: 'Same FC', away: 'SAME FC' } }),
+              event({ eventId: 5, startsAt: 1e20 }),
+              event({ eventId: 6, startsAt: 8.64e15 }),
+              event({ eventId: 7, state: 'LIVE', score: { h: true, a: 0 } }),
+              event({ eventId: 8, state: 'LIVE', score: { h: 1, a: ' ' } }),
+              event({ eventId: 9, state: 'LIVE', score: { h: [2], a: 0 } }),
+            ],
+          },
+        }),
+      ],
+      feed,
+    );
+    expect(result.records.map((r) => r.sourceKey)).toEqual(['101']);
+    // (A live match's bad score is also reported as a missing one.)
+    expect([...new Set(result.issues.map((i) => `${i.line} ${i.column}`))]).toEqual([
+      '2 home',
+      '3 home',
+      '4 away',
+      '5 kickoff',
+      '6 kickoff',
+      '7 homeGoals',
+      '8 homeGoals',
+      '9 homeGoals',
+    ]);
+  });
+
   it('refuses garbage, a document without the array, and rows none of which can be read', () => {
     expect(() => provider.normalise([body('garbage{')], feed)).toThrow(/not JSON/);
     expect(() => provider.normalise([body({ data: {} })], feed)).toThrow(/no array of matches/);
