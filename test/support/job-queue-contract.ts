@@ -143,6 +143,29 @@ export function jobQueueContract({ create, timeoutMs = 5000 }: JobQueueContractO
     expect(attempts).toHaveLength(3);
   });
 
+  it('doubles the delay on each retry: 1x, 2x, 4x the backoff (the delays callers report)', async () => {
+    const q = name();
+    const backoffMs = 250;
+    const at: number[] = [];
+    queue.process(q, async () => {
+      at.push(Date.now());
+      throw new Error('still failing');
+    });
+    const id = await queue.enqueue(q, {}, { attempts: 4, backoffMs });
+    await waitForState(q, id, 'failed');
+    const delays = at.slice(1).map((time, i) => time - at[i]);
+    // Each within [n x backoff, n x backoff + half a backoff): 1x, 3x, 7x (Bull's own
+    // "exponential") is not doubling. A delay out of its range is shown as it is.
+    const expected = [1, 2, 4].map((n) => n * backoffMs);
+    expect(
+      delays.map((delay, i) =>
+        delay >= expected[i] - TIMER_SLACK_MS && delay < expected[i] + backoffMs / 2
+          ? expected[i]
+          : delay,
+      ),
+    ).toEqual(expected);
+  });
+
   it('fails at once, without retrying, when attempts is left at its default of 1', async () => {
     const q = name();
     let runs = 0;
