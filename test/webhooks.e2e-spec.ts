@@ -401,6 +401,44 @@ describe('webhooks (e2e)', () => {
     expect(problem.errors?.map((e) => e.field)).toContain(field);
   });
 
+  it('stores and shows the URL deliveries go to, not the spelling it was given in', async () => {
+    await createAccount(testApp, 'spelling@oracxpred.test', 'user');
+    const asSpeller = testApp.withToken(
+      (await testApp.login('spelling@oracxpred.test', PASSWORD)).accessToken,
+    );
+    const port = receiver.port;
+    const created = await asSpeller({
+      method: 'POST',
+      url: '/v1/webhooks',
+      payload: { url: ` HTTP://127.0.0.1:${port}/spelt\n/out `, events: ['model.promoted'] },
+    });
+    expect([created.statusCode, created.json().url]).toEqual([201, receiver.url('/spelt/out')]);
+    const id = created.json<{ id: string }>().id;
+    const pinged = async (path: string) => {
+      await asSpeller({ method: 'POST', url: `/v1/webhooks/${id}/ping` });
+      await settled(asSpeller, id);
+      expect([path, receiver.at(path).length]).toEqual([path, 1]);
+    };
+    await pinged('/spelt/out');
+    for (const [given, path] of [
+      [`http://2130706433:${port}/decimal`, '/decimal'],
+      [`http://0x7f.1:${port}/hex`, '/hex'],
+      [`http://:@127.0.0.1:${port}/no-credentials`, '/no-credentials'],
+    ]) {
+      const patched = await asSpeller({
+        method: 'PATCH',
+        url: `/v1/webhooks/${id}`,
+        payload: { url: given },
+      });
+      expect([given, patched.statusCode, patched.json().url]).toEqual([
+        given,
+        200,
+        receiver.url(path),
+      ]);
+      await pinged(path);
+    }
+  });
+
   it('limits the webhooks of one account (WEBHOOK_MAX_PER_USER)', async () => {
     for (let i = 0; i < 3; i++)
       await subscribe(asOther, receiver.url(`/other-${i}`), ['model.promoted']);
