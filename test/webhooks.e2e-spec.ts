@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { generatedLeague } from '../src/matches/demo/generated-league';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
-import { WebhookDeliveryService } from '../src/webhooks/webhook-delivery.service';
+import { JobQueue } from '../src/infrastructure/queue/job-queue';
+import { WEBHOOK_QUEUE, WebhookDeliveryService } from '../src/webhooks/webhook-delivery.service';
 import { METRICS } from '../src/infrastructure/metrics/metric-catalogue';
 import { createAccount, expectProblem, PASSWORD } from './support/auth';
 import { query } from './support/databases';
@@ -292,6 +293,46 @@ describe('webhooks (e2e)', () => {
     expect(received.map((r) => r.headers['x-oracxpred-delivery'])).toEqual([id]);
     expect(verifySignature(hook.secret, received[0])).toBe(true);
     expect(await sweeper.requeueUnattempted()).toEqual([]);
+  });
+
+  it('queues again a delivery whose job failed for good before an attempt could be recorded', async () => {
+    await createAccount(testApp, 'outage@oracxpred.test', 'user');
+    const asOwner = testApp.withToken(
+      (await testApp.login('outage@oracxpred.test', PASSWORD)).accessToken,
+    );
+    const hook = await subscribe(asOwner, receiver.url('/outage'), ['model.promoted']);
+    // The database refuses to record this subscription's attempts (as in an outage): every run
+    // of the job fails, and the job fails for good with the delivery still pending.
+    await query(
+      testApp.databaseUrl,
+      `create function qa_refuse_attempt() returns trigger language plpgsql as
+         $$ begin raise exception 'database unavailable'; end $$;
+       create trigger qa_refuse_attempt before update on webhook_deliveries for each row
+         when (old.subscription_id = '${hook.id}'::uuid) execute function qa_refuse_attempt();`,
+    );
+    const ping = await asOwner({ method: 'POST', url: `/v1/webhooks/${hook.id}/ping` });
+    const id = ping.json<{ id: string }>().id;
+    const queue = testApp.app.get(JobQueue);
+    await waitFor('the job to fail for good', async () => {
+      const status = await queue.status(WEBHOOK_QUEUE, id);
+      return status?.state === 'failed';
+    });
+    await query(
+      testApp.databaseUrl,
+      'drop trigger qa_refuse_attempt on webhook_deliveries; drop function qa_refuse_attempt();',
+    );
+    await query(
+      testApp.databaseUrl,
+      `update webhook_deliveries set created_at = now() - interval '10 minutes' where id = $1`,
+      [id],
+    );
+    expect((await deliveries(asOwner, hook.id)).map((d) => [d.status, d.attempts])).toEqual([
+      ['pending', 0],
+    ]);
+    // The sweep queues it again, and this time the attempt is made and recorded.
+    expect(await testApp.app.get(WebhookDeliveryService).requeueUnattempted()).toEqual([id]);
+    const [delivery] = await settled(asOwner, hook.id);
+    expect(delivery).toMatchObject({ id, status: 'delivered', attempts: 1 });
   });
 
   it('pauses the webhooks of an owner demoted to viewer, and resumes them when promoted again', async () => {

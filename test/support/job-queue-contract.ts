@@ -269,6 +269,23 @@ export function jobQueueContract({ create, timeoutMs = 5000 }: JobQueueContractO
     expect(runs).toEqual([{ n: 1 }]);
   });
 
+  it('adds a job again with the id of one that has finished, failed or completed', async () => {
+    const q = name();
+    const runs: number[] = [];
+    queue.process<{ n: number }, void>(q, async ({ data }) => {
+      runs.push(data.n);
+      if (data.n === 1) throw new Error('failed for good');
+    });
+    await queue.enqueue(q, { n: 1 }, { jobId: 'finished-id' });
+    await waitForState(q, 'finished-id', 'failed');
+    // A sweeper re-enqueueing work whose job failed for good (the webhook requeue does).
+    await queue.enqueue(q, { n: 2 }, { jobId: 'finished-id' });
+    await waitForState(q, 'finished-id', 'completed');
+    await queue.enqueue(q, { n: 3 }, { jobId: 'finished-id' });
+    await waitFor('the third run', () => (runs.length === 3 ? true : undefined));
+    expect(runs).toEqual([1, 2, 3]);
+  });
+
   it('runs a scheduled job on every tick of its cron', async () => {
     const q = name();
     const runs: string[] = [];

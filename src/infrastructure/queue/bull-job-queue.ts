@@ -42,7 +42,18 @@ export class BullJobQueue extends JobQueue {
   }
 
   async enqueue<T>(queue: string, data: T, options: EnqueueOptions = {}): Promise<string> {
-    const job = await this.queue(queue).add(data, {
+    const bull = this.queue(queue);
+    if (options.jobId !== undefined) {
+      // Bull adds nothing for an id it still keeps, even of a finished job (removeOnFail keeps
+      // thousands): a sweeper could then never queue again work whose job failed for good.
+      const finished = await bull.getJob(options.jobId);
+      if (finished && ((await finished.isFailed()) || (await finished.isCompleted()))) {
+        // Another replica may have removed it and queued the id again meanwhile: add() then
+        // adds nothing, as for any job still to run.
+        await finished.remove().catch(() => undefined);
+      }
+    }
+    const job = await bull.add(data, {
       ...(options.jobId !== undefined ? { jobId: options.jobId } : {}),
       attempts: options.attempts ?? 1,
       backoff: { type: DOUBLING, options: { delayMs: options.backoffMs ?? 1000 } },
