@@ -3,6 +3,7 @@ import path from 'node:path';
 import { generatedLeague } from '../src/matches/demo/generated-league';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
 import { JobQueue } from '../src/infrastructure/queue/job-queue';
+import { WebhookSubscriptionRepository } from '../src/webhooks/repositories/webhook-subscription.repository';
 import { WEBHOOK_QUEUE, WebhookDeliveryService } from '../src/webhooks/webhook-delivery.service';
 import { METRICS } from '../src/infrastructure/metrics/metric-catalogue';
 import { createAccount, expectProblem, PASSWORD } from './support/auth';
@@ -333,6 +334,41 @@ describe('webhooks (e2e)', () => {
     expect(await testApp.app.get(WebhookDeliveryService).requeueUnattempted()).toEqual([id]);
     const [delivery] = await settled(asOwner, hook.id);
     expect(delivery).toMatchObject({ id, status: 'delivered', attempts: 1 });
+  });
+
+  it('delivers an event to its other subscribers when one is deleted while it is published', async () => {
+    await createAccount(testApp, 'deleting@oracxpred.test', 'user');
+    const asOwner = testApp.withToken(
+      (await testApp.login('deleting@oracxpred.test', PASSWORD)).accessToken,
+    );
+    const kept = await subscribe(asOwner, receiver.url('/kept'), ['import.finished']);
+    const gone = await subscribe(asOwner, receiver.url('/gone'), ['import.finished']);
+    // The subscribers are read; then, before their deliveries are written, one is deleted.
+    const original = WebhookSubscriptionRepository.prototype.subscriberIds;
+    const spy = jest
+      .spyOn(WebhookSubscriptionRepository.prototype, 'subscriberIds')
+      .mockImplementationOnce(async function (this: WebhookSubscriptionRepository, event) {
+        const ids = await original.call(this, event);
+        await query(testApp.databaseUrl, 'delete from webhook_subscriptions where id = $1', [
+          gone.id,
+        ]);
+        return ids;
+      });
+    try {
+      const publisher = testApp.app.get(WebhookDeliveryService);
+      const ids = await publisher.publish('import.finished', {
+        importRunId: 'deleted-meanwhile',
+        outcome: 'succeeded',
+      });
+      expect(spy).toHaveBeenCalledTimes(1);
+      const [delivery] = await settled(asOwner, kept.id);
+      expect(delivery).toMatchObject({ status: 'delivered', event: 'import.finished' });
+      expect(ids).toContain(delivery.id);
+      expect(receiver.at('/kept')).toHaveLength(1);
+      expect(receiver.at('/gone')).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('pauses the webhooks of an owner demoted to viewer, and resumes them when promoted again', async () => {

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { AppConfig } from '../config/app-config';
 import { DomainEvents } from '../common/events/domain-events';
@@ -107,32 +108,23 @@ export class WebhookDeliveryService implements OnModuleInit {
       : await em.getRepository(WebhookSubscription).subscriberIds(event);
     if (subscriptionIds.length === 0) return [];
     const createdAt = new Date();
-    const deliveries = subscriptionIds.map((subscriptionId) => {
-      const delivery = em.create(WebhookDelivery, {
-        subscription: em.getReference(WebhookSubscription, subscriptionId),
-        event,
-        payload: '',
-        createdAt,
-      });
-      const envelope: WebhookEnvelope = {
-        id: delivery.id,
-        event,
-        createdAt: createdAt.toISOString(),
-        data,
-      };
-      delivery.payload = JSON.stringify(envelope);
-      return delivery;
+    const rows = subscriptionIds.map((subscriptionId) => {
+      const id = randomUUID();
+      const envelope: WebhookEnvelope = { id, event, createdAt: createdAt.toISOString(), data };
+      return { id, subscriptionId, event, payload: JSON.stringify(envelope), createdAt };
     });
-    await em.flush();
-    for (const delivery of deliveries) {
+    // A subscription deleted since it was read is skipped, not a failure for all the others.
+    const inserted = new Set(await em.getRepository(WebhookDelivery).insertPending(rows));
+    const ids = rows.map((row) => row.id).filter((id) => inserted.has(id));
+    for (const id of ids) {
       try {
-        await this.enqueue(delivery.id);
+        await this.enqueue(id);
       } catch (error) {
         // Stored as pending: requeueUnattempted() queues it once the queue answers again.
-        this.logger.error({ err: error, deliveryId: delivery.id }, 'could not queue a delivery');
+        this.logger.error({ err: error, deliveryId: id }, 'could not queue a delivery');
       }
     }
-    return deliveries.map((delivery) => delivery.id);
+    return ids;
   }
 
   /** Queues the deliveries that were made but never attempted (see REQUEUE_CRON); returns them. */

@@ -193,6 +193,8 @@ export class WebhooksService implements OnModuleInit {
       { webhookId: id, message: 'ping from OracXPred' },
       subscription.id,
     );
+    // Deleted since it was read: nothing was queued.
+    if (deliveryId === undefined) throw new NotFoundProblem('webhook', id);
     return this.em.fork().findOneOrFail(WebhookDelivery, { id: deliveryId });
   }
 
