@@ -28,10 +28,11 @@ export function refuseIfNothingUsable(result: ParseResult): ParseResult {
   return result;
 }
 
-/** Reads a JSON body, or refuses it. */
+/** Reads a JSON body (a UTF-8 byte order mark ignored, as RFC 8259 allows), or refuses it. */
 export function parseJsonBody(body: Buffer): unknown {
+  const text = body.toString('utf8');
   try {
-    return JSON.parse(body.toString('utf8'));
+    return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (error) {
     throw new FeedRefused(`the body is not JSON (${(error as Error).message})`);
   }

@@ -189,6 +189,20 @@ describe('JsonFeedProvider', () => {
     ]);
   });
 
+  it('reads a body that starts with a UTF-8 byte order mark, as CSV sources are read', () => {
+    const document = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      body({ data: { events: [event({})] } }),
+    ]);
+    expect(provider.normalise([document], feed).records.map((r) => r.sourceKey)).toEqual(['101']);
+    const virtual = new VirtualLeagueProvider();
+    const league = { league: { code: 'x/y', name: 'X' }, matches: [] };
+    expect(
+      virtual.normalise([Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body(league)])], feed)
+        .records,
+    ).toEqual([]);
+  });
+
   it('refuses garbage, a document without the array, and rows none of which can be read', () => {
     expect(() => provider.normalise([body('garbage{')], feed)).toThrow(/not JSON/);
     expect(() => provider.normalise([body({ data: {} })], feed)).toThrow(/no array of matches/);
