@@ -371,6 +371,24 @@ describe('webhooks (e2e)', () => {
     }
   });
 
+  it('resets the failure count on a success that ends after a failure (consecutive failures)', async () => {
+    await createAccount(testApp, 'interleaved@oracxpred.test', 'user');
+    const asOwner = testApp.withToken(
+      (await testApp.login('interleaved@oracxpred.test', PASSWORD)).accessToken,
+    );
+    // The first delivery is answered 200, slowly; the second fails every attempt meanwhile.
+    receiver.answer('/interleaved', (n) => (n === 1 ? { status: 200, delayMs: 1500 } : 500));
+    const hook = await subscribe(asOwner, receiver.url('/interleaved'), ['model.promoted']);
+    await asOwner({ method: 'POST', url: `/v1/webhooks/${hook.id}/ping` });
+    await waitFor('the first request', () => receiver.at('/interleaved').length === 1);
+    await asOwner({ method: 'POST', url: `/v1/webhooks/${hook.id}/ping` });
+    const log = await settled(asOwner, hook.id, 2);
+    expect(log.map((d) => d.status)).toEqual(['failed', 'delivered']);
+    // The success came last: no failure in a row since.
+    const after = await asOwner({ method: 'GET', url: `/v1/webhooks/${hook.id}` });
+    expect(after.json()).toMatchObject({ active: true, consecutiveFailures: 0 });
+  });
+
   it('pauses the webhooks of an owner demoted to viewer, and resumes them when promoted again', async () => {
     const ownerId = await createAccount(testApp, 'demoted@oracxpred.test', 'user');
     const asOwner = testApp.withToken(

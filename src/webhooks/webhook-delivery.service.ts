@@ -222,7 +222,9 @@ export class WebhookDeliveryService implements OnModuleInit {
       delivery.status = DeliveryStatus.Delivered;
       delivery.deliveredAt = now;
       await em.flush();
-      if (subscription.consecutiveFailures > 0) await subscriptions.resetFailures(subscription.id);
+      // Not only when the count read before the send was above 0: deliveries run in parallel, and
+      // one may have failed for good while this one was being sent.
+      await subscriptions.resetFailures(subscription.id);
       this.attempts.inc({ event, outcome: 'delivered' });
       return;
     }

@@ -12,7 +12,9 @@ export interface Receipt {
   status: number;
 }
 
-type Behaviour = (n: number) => number | { status: number; body: string | Buffer };
+type Behaviour = (
+  n: number,
+) => number | { status: number; body?: string | Buffer; delayMs?: number };
 
 /**
  * A webhook receiver on 127.0.0.1, as a customer would run one. Each path answers with the
@@ -32,18 +34,21 @@ export class WebhookReceiver {
         const path = request.url ?? '/';
         const n = this.receipts.filter((r) => r.path === path).length + 1;
         const answer = this.behaviours.get(path)?.(n) ?? 200;
-        const { status, body } =
-          typeof answer === 'number'
-            ? { status: answer, body: answer < 300 ? 'ok' : 'receiver unavailable' }
-            : answer;
+        const {
+          status,
+          body = status < 300 ? 'ok' : 'receiver unavailable',
+          delayMs = 0,
+        } = typeof answer === 'number' ? { status: answer } : answer;
         this.receipts.push({
           path,
           headers: request.headers,
           body: Buffer.concat(chunks).toString('utf8'),
           status,
         });
-        response.writeHead(status, { 'content-type': 'text/plain' });
-        response.end(body);
+        setTimeout(() => {
+          response.writeHead(status, { 'content-type': 'text/plain' });
+          response.end(body);
+        }, delayMs);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -55,7 +60,8 @@ export class WebhookReceiver {
     return `http://127.0.0.1:${this.port}${path}`;
   }
 
-  /** How `path` answers its n-th request: a status (with a stock body), or a status and body. */
+  /** How `path` answers its n-th request: a status (with a stock body), or a status with a body
+   * and a delay before the answer. */
   answer(path: string, behaviour: Behaviour): void {
     this.behaviours.set(path, behaviour);
   }
