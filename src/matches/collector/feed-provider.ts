@@ -61,7 +61,7 @@ export function isKickoff(date: Date): boolean {
 /**
  * What PostgreSQL (or the file formats' row checks) would refuse in a feed's record: text that is
  * empty, too long or holds a NUL, one team on both sides, a kick-off out of range, goals that are
- * not 0 to 99. Each becomes an error issue of the row, so one bad row is rejected instead of
+ * not 0 to 99, half-time goals above full-time ones. Each becomes an error issue of the row, so one bad row is rejected instead of
  * failing the whole poll with a database error. True when the record may be stored.
  */
 export function checkRecord(record: MatchRecord, issues: RowIssue[]): boolean {
@@ -95,6 +95,13 @@ export function checkRecord(record: MatchRecord, issues: RowIssue[]): boolean {
     if (value === null) continue;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 99) {
       error(field, `impossible goals "${String(value)}"`);
+    }
+  }
+  // As the file formats' row checks: a half-time score above the full-time one is a data error.
+  for (const side of ['home', 'away'] as const) {
+    const [ht, ft] = [record[`${side}GoalsHalfTime`], record[`${side}Goals`]];
+    if (ht !== null && ft !== null && ht > ft) {
+      error(`${side}GoalsHalfTime`, `half-time goals ${ht} exceed full-time goals ${ft}`);
     }
   }
   return issues.length === before;

@@ -245,6 +245,31 @@ describe('VirtualLeagueProvider', () => {
     expect(live.quotes).toEqual([]);
   });
 
+  it('rejects a half-time score above the full-time one, as file imports do', () => {
+    const match = {
+      id: 'ht',
+      season: 'virtual-1',
+      kickoff: '2030-01-01T15:00:00.000Z',
+      home: 'Early Lead',
+      away: 'Late Show',
+      status: 'live',
+      score: { home: 1, away: 0, halfTimeHome: 3, halfTimeAway: 0 },
+      odds: null,
+    };
+    const document = {
+      league: { code: 'x/y', name: 'X' },
+      matches: [
+        match,
+        { ...match, id: 'ok', score: { home: 1, away: 0, halfTimeHome: 1, halfTimeAway: 0 } },
+      ],
+    };
+    const result = provider.normalise([body(document)], virtual);
+    expect(result.records.map((r) => r.sourceKey)).toEqual(['ok']);
+    expect(result.issues).toEqual([
+      expect.objectContaining({ line: 1, column: 'homeGoalsHalfTime', severity: 'error' }),
+    ]);
+  });
+
   it('refuses a document that is not the league feed', () => {
     expect(() => provider.normalise([body({ matches: [] })], virtual)).toThrow(FeedRefused);
     expect(() => provider.normalise([body('<html>')], virtual)).toThrow(/not JSON/);
