@@ -175,11 +175,11 @@ export class WebhookDeliveryService implements OnModuleInit {
     let refused = false;
     try {
       // Checked again at every attempt: DNS may have changed since the subscription was made.
-      const address = await this.addresses.check(url.hostname);
+      const addresses = await this.addresses.checkAll(url.hostname);
       const timestamp = Math.floor(Date.now() / 1000);
       outcome = await sendWebhook(
         url,
-        address,
+        addresses,
         {
           [EVENT_HEADER]: event,
           [DELIVERY_HEADER]: delivery.id,
