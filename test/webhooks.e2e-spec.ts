@@ -433,9 +433,13 @@ describe('webhooks (e2e)', () => {
       });
     }
     expect(receiver.at('/down')).toHaveLength(8);
-    const disabled = (
-      await testApp.asAdmin({ method: 'GET', url: `/v1/webhooks/${hook.id}` })
-    ).json();
+    // The failure is counted (and the subscription disabled) just after the delivery is final.
+    const disabled = await waitFor('the subscription to be disabled', async () => {
+      const read = (
+        await testApp.asAdmin({ method: 'GET', url: `/v1/webhooks/${hook.id}` })
+      ).json();
+      return read.active === false && read;
+    });
     expect(disabled).toMatchObject({ active: false, consecutiveFailures: 2 });
     expect(disabled.disabledReason).toContain('2 consecutive deliveries failed');
     expect(disabled.disabledReason).toContain('HTTP 500');
