@@ -296,6 +296,37 @@ describe('webhooks (e2e)', () => {
     expect(await sweeper.requeueUnattempted()).toEqual([]);
   });
 
+  it('queues again a retrying delivery whose retry job was lost, counting its earlier attempt', async () => {
+    await createAccount(testApp, 'lost-retry@oracxpred.test', 'user');
+    const asOwner = testApp.withToken(
+      (await testApp.login('lost-retry@oracxpred.test', PASSWORD)).accessToken,
+    );
+    const hook = await subscribe(asOwner, receiver.url('/lost-retry'), ['model.promoted']);
+    // Its first attempt failed ten minutes ago; the retry due nine minutes ago never ran (an
+    // in-process queue's process restarted, or Redis lost the delayed job).
+    const [{ id }] = await query<{ id: string }>(
+      testApp.databaseUrl,
+      `insert into webhook_deliveries
+         (id, subscription_id, event, payload, status, attempts, last_response_status, last_error,
+          created_at, last_attempt_at, next_attempt_at)
+       values (gen_random_uuid(), $1, 'ping', '', 'retrying', 1, 503, 'HTTP 503',
+          now() - interval '10 minutes', now() - interval '10 minutes', now() - interval '9 minutes')
+       returning id`,
+      [hook.id],
+    );
+    await query(
+      testApp.databaseUrl,
+      `update webhook_deliveries
+          set payload = json_build_object('id', id, 'event', 'ping', 'createdAt', created_at, 'data', '{}'::json)::text
+        where id = $1`,
+      [id],
+    );
+    expect(await testApp.app.get(WebhookDeliveryService).requeueUnattempted()).toEqual([id]);
+    const [delivery] = await settled(asOwner, hook.id);
+    expect(delivery).toMatchObject({ id, status: 'delivered', attempts: 2 });
+    expect(receiver.at('/lost-retry')).toHaveLength(1);
+  });
+
   it('queues again a delivery whose job failed for good before an attempt could be recorded', async () => {
     await createAccount(testApp, 'outage@oracxpred.test', 'user');
     const asOwner = testApp.withToken(

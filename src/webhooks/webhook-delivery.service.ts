@@ -127,7 +127,10 @@ export class WebhookDeliveryService implements OnModuleInit {
     return ids;
   }
 
-  /** Queues the deliveries that were made but never attempted (see REQUEUE_CRON); returns them. */
+  /**
+   * Queues the deliveries that were made but never attempted, or whose retry is long overdue (see
+   * REQUEUE_CRON); returns them.
+   */
   async requeueUnattempted(): Promise<string[]> {
     const before = new Date(Date.now() - UNATTEMPTED_AFTER_MS);
     const ids = await this.em
@@ -208,9 +211,11 @@ export class WebhookDeliveryService implements OnModuleInit {
       };
     }
 
+    // Counted by the delivery, not the job: a job queued again by the sweep starts at 1.
+    const attempt = delivery.attempts + 1;
     const now = new Date();
     Object.assign(delivery, {
-      attempts: job.attempt,
+      attempts: attempt,
       lastAttemptAt: now,
       lastResponseStatus: outcome.status,
       lastError: outcome.error,
@@ -229,7 +234,7 @@ export class WebhookDeliveryService implements OnModuleInit {
       return;
     }
     // A refused address is final at once: retrying would only knock on the same door.
-    if (!refused && job.attempt < job.maxAttempts) {
+    if (!refused && attempt < this.config.webhooks.maxAttempts && job.attempt < job.maxAttempts) {
       delivery.status = DeliveryStatus.Retrying;
       delivery.nextAttemptAt = new Date(
         now.getTime() + this.config.webhooks.backoffMs * 2 ** (job.attempt - 1),

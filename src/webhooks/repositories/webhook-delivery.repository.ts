@@ -55,12 +55,23 @@ export class WebhookDeliveryRepository extends EntityRepository<WebhookDelivery>
   }
 
   /**
-   * Deliveries still pending with no attempt made, created before `before`: their job was never
-   * queued (the queue was unreachable) or was lost with an in-process queue's process.
+   * Deliveries still pending with no attempt made, created before `before`, or retrying with the
+   * next attempt due before `before`: their job was never queued (the queue was unreachable) or
+   * was lost with an in-process queue's process.
    */
   async unattempted(before: Date, limit: number): Promise<string[]> {
     const rows = await this.find(
-      { status: 'pending' as WebhookDelivery['status'], attempts: 0, createdAt: { $lt: before } },
+      {
+        $or: [
+          {
+            status: 'pending' as WebhookDelivery['status'],
+            attempts: 0,
+            createdAt: { $lt: before },
+          },
+          // A retry overdue by as long: its delayed job was lost the same ways.
+          { status: 'retrying' as WebhookDelivery['status'], nextAttemptAt: { $lt: before } },
+        ],
+      },
       { fields: ['id'], orderBy: { createdAt: 'asc' }, limit },
     );
     return rows.map((row) => row.id);
