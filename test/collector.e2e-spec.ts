@@ -123,6 +123,11 @@ describe('collector: the virtual league over HTTP, and sources that fail', () =>
     return response.json<{ outcome: string; reason: string | null; attempts: number }>();
   };
 
+  const pollsFailedOf = async (sourceId: string) =>
+    (await testApp.asAdmin({ method: 'GET', url: '/v1/collector/sources' }))
+      .json<Array<{ id: string; pollsFailed: number }>>()
+      .find((source) => source.id === sourceId)!.pollsFailed;
+
   const storedMatches = () =>
     query<StoredMatch>(
       testApp.databaseUrl,
@@ -557,6 +562,69 @@ describe('collector: the virtual league over HTTP, and sources that fail', () =>
       valueOf(metrics, 'oracxpred_collector_polls_total', { source: 'fd', outcome: 'unchanged' }),
     ).toBe(3);
     sendEtags = false;
+  });
+
+  it('rejects the rows the database would refuse, stores the good ones, and fails a poll on a bad league', async () => {
+    const league = { code: 'generated/virtual-league', name: 'Generated Virtual League' };
+    const row = (id: string, overrides: Record<string, unknown> = {}) => ({
+      id,
+      season: 'virtual-1',
+      round: 1,
+      kickoff: '2026-04-01T15:00:00.000Z',
+      home: `${id} Home`,
+      away: `${id} Away`,
+      status: 'live',
+      minute: 10,
+      score: { home: 1, away: 0, halfTimeHome: 0, halfTimeAway: 0 },
+      odds: null,
+      ...overrides,
+    });
+    const score = (home: unknown, halfTimeHome: unknown = 0) => ({
+      score: { home, away: 0, halfTimeHome, halfTimeAway: 0 },
+    });
+    const bad = [
+      row('nul-team', { home: 'Nul\u0000Town' }),
+      row('nul-\u0000id'),
+      row('long-team', { home: 'x'.repeat(300) }),
+      row('same-team', { home: 'Mirror FC', away: 'MIRROR FC' }),
+      row('blank-team', { home: ' ' }),
+      row(''),
+      row('negative', score(-1)),
+      row('huge', score(100_000)),
+      row('half-time', score(1, 'x')),
+      row('far-future', { kickoff: '+099999-01-01T00:00:00.000Z' }),
+      row('number-kickoff', { kickoff: 1 }),
+      row('no-season', { season: null }),
+    ];
+    const before = await pollsFailedOf('broken');
+    broken.setHandler((_request, response) =>
+      sendJson(response, { league, matches: [row('good-row'), ...bad] }),
+    );
+    const result = await poll('broken');
+    expect(result).toMatchObject({ outcome: 'succeeded' });
+    expect(result.reason).toMatch(/^12 row\(s\) rejected, e.g. row 2: /);
+    const keys = await query<{ source_key: string }>(
+      testApp.databaseUrl,
+      `select r.source_key from match_source_refs r where r.source = 'collector:broken'
+        and r.source_key not in ('corrected-1')`,
+    );
+    expect(keys.map((k) => k.source_key)).toEqual(['good-row']);
+    const [{ teams }] = await query<{ teams: string }>(
+      testApp.databaseUrl,
+      `select count(*) as teams from teams where name ilike 'mirror fc' or name = ' '`,
+    );
+    expect(Number(teams)).toBe(0);
+
+    // Only bad rows, or a league the database cannot store: a failed poll, recorded as such.
+    for (const document of [
+      { league, matches: bad },
+      { league: { code: 'generated/virtual-league' }, matches: [row('good-row')] },
+      { league: { ...league, name: 'Nul\u0000League' }, matches: [row('good-row')] },
+    ]) {
+      broken.setHandler((_request, response) => sendJson(response, document));
+      expect(await poll('broken')).toMatchObject({ outcome: 'failed' });
+    }
+    expect(await pollsFailedOf('broken')).toBe(before + 3);
   });
 
   it('serves no virtual league feed unless switched on (off in tests and production)', async () => {

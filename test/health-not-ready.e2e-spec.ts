@@ -7,8 +7,14 @@ describe('readiness when Redis is unreachable', () => {
   let testApp: TestApp;
 
   beforeAll(async () => {
-    testApp = await startTestApp({ REDIS_URL: UNREACHABLE_REDIS });
-  });
+    testApp = await startTestApp({
+      REDIS_URL: UNREACHABLE_REDIS,
+      // Live sources to schedule: their schedules wait for Redis, the start does not.
+      COLLECTOR_SOURCES: JSON.stringify([
+        { id: 'live', provider: 'virtual-league', url: 'http://127.0.0.1:1/feed' },
+      ]),
+    });
+  }, 30_000);
   afterAll(() => testApp?.close());
 
   it('stays live', async () => {

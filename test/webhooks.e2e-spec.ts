@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { generatedLeague } from '../src/matches/demo/generated-league';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
-import { WebhookDeliveryService } from '../src/webhooks/webhook-delivery.service';
+import { JobQueue } from '../src/infrastructure/queue/job-queue';
+import { WebhookSubscriptionRepository } from '../src/webhooks/repositories/webhook-subscription.repository';
+import { WEBHOOK_QUEUE, WebhookDeliveryService } from '../src/webhooks/webhook-delivery.service';
 import { METRICS } from '../src/infrastructure/metrics/metric-catalogue';
 import { createAccount, expectProblem, PASSWORD } from './support/auth';
 import { query } from './support/databases';
@@ -249,6 +251,22 @@ describe('webhooks (e2e)', () => {
     expect(after.json()).toMatchObject({ active: true, consecutiveFailures: 0 });
   });
 
+  it("records a receiver's answer containing NUL bytes (PostgreSQL refuses them in text)", async () => {
+    receiver.answer('/nul', () => ({ status: 500, body: Buffer.from('bad\u0000gateway') }));
+    const hook = await subscribe(testApp.asAdmin, receiver.url('/nul'), ['model.promoted']);
+    const ping = await testApp.asAdmin({ method: 'POST', url: `/v1/webhooks/${hook.id}/ping` });
+    expect(ping.statusCode).toBe(202);
+    // Every attempt is recorded, and the delivery ends failed instead of staying pending.
+    const [delivery] = await settled(testApp.asAdmin, hook.id);
+    expect(delivery).toMatchObject({
+      status: 'failed',
+      attempts: 4,
+      lastResponseStatus: 500,
+      lastError: 'HTTP 500: bad\uFFFDgateway',
+    });
+    expect(receiver.at('/nul')).toHaveLength(4);
+  });
+
   it('queues again, once, a delivery whose job was lost (at-least-once)', async () => {
     const hook = await subscribe(testApp.asAdmin, receiver.url('/lost'), ['model.promoted']);
     // A delivery stored ten minutes ago whose job never reached the queue.
@@ -276,6 +294,130 @@ describe('webhooks (e2e)', () => {
     expect(received.map((r) => r.headers['x-oracxpred-delivery'])).toEqual([id]);
     expect(verifySignature(hook.secret, received[0])).toBe(true);
     expect(await sweeper.requeueUnattempted()).toEqual([]);
+  });
+
+  it('queues again a retrying delivery whose retry job was lost, counting its earlier attempt', async () => {
+    await createAccount(testApp, 'lost-retry@oracxpred.test', 'user');
+    const asOwner = testApp.withToken(
+      (await testApp.login('lost-retry@oracxpred.test', PASSWORD)).accessToken,
+    );
+    const hook = await subscribe(asOwner, receiver.url('/lost-retry'), ['model.promoted']);
+    // Its first attempt failed ten minutes ago; the retry due nine minutes ago never ran (an
+    // in-process queue's process restarted, or Redis lost the delayed job).
+    const [{ id }] = await query<{ id: string }>(
+      testApp.databaseUrl,
+      `insert into webhook_deliveries
+         (id, subscription_id, event, payload, status, attempts, last_response_status, last_error,
+          created_at, last_attempt_at, next_attempt_at)
+       values (gen_random_uuid(), $1, 'ping', '', 'retrying', 1, 503, 'HTTP 503',
+          now() - interval '10 minutes', now() - interval '10 minutes', now() - interval '9 minutes')
+       returning id`,
+      [hook.id],
+    );
+    await query(
+      testApp.databaseUrl,
+      `update webhook_deliveries
+          set payload = json_build_object('id', id, 'event', 'ping', 'createdAt', created_at, 'data', '{}'::json)::text
+        where id = $1`,
+      [id],
+    );
+    expect(await testApp.app.get(WebhookDeliveryService).requeueUnattempted()).toEqual([id]);
+    const [delivery] = await settled(asOwner, hook.id);
+    expect(delivery).toMatchObject({ id, status: 'delivered', attempts: 2 });
+    expect(receiver.at('/lost-retry')).toHaveLength(1);
+  });
+
+  it('queues again a delivery whose job failed for good before an attempt could be recorded', async () => {
+    await createAccount(testApp, 'outage@oracxpred.test', 'user');
+    const asOwner = testApp.withToken(
+      (await testApp.login('outage@oracxpred.test', PASSWORD)).accessToken,
+    );
+    const hook = await subscribe(asOwner, receiver.url('/outage'), ['model.promoted']);
+    // The database refuses to record this subscription's attempts (as in an outage): every run
+    // of the job fails, and the job fails for good with the delivery still pending.
+    await query(
+      testApp.databaseUrl,
+      `create function qa_refuse_attempt() returns trigger language plpgsql as
+         $$ begin raise exception 'database unavailable'; end $$;
+       create trigger qa_refuse_attempt before update on webhook_deliveries for each row
+         when (old.subscription_id = '${hook.id}'::uuid) execute function qa_refuse_attempt();`,
+    );
+    const ping = await asOwner({ method: 'POST', url: `/v1/webhooks/${hook.id}/ping` });
+    const id = ping.json<{ id: string }>().id;
+    const queue = testApp.app.get(JobQueue);
+    await waitFor('the job to fail for good', async () => {
+      const status = await queue.status(WEBHOOK_QUEUE, id);
+      return status?.state === 'failed';
+    });
+    await query(
+      testApp.databaseUrl,
+      'drop trigger qa_refuse_attempt on webhook_deliveries; drop function qa_refuse_attempt();',
+    );
+    await query(
+      testApp.databaseUrl,
+      `update webhook_deliveries set created_at = now() - interval '10 minutes' where id = $1`,
+      [id],
+    );
+    expect((await deliveries(asOwner, hook.id)).map((d) => [d.status, d.attempts])).toEqual([
+      ['pending', 0],
+    ]);
+    // The sweep queues it again, and this time the attempt is made and recorded.
+    expect(await testApp.app.get(WebhookDeliveryService).requeueUnattempted()).toEqual([id]);
+    const [delivery] = await settled(asOwner, hook.id);
+    expect(delivery).toMatchObject({ id, status: 'delivered', attempts: 1 });
+  });
+
+  it('delivers an event to its other subscribers when one is deleted while it is published', async () => {
+    await createAccount(testApp, 'deleting@oracxpred.test', 'user');
+    const asOwner = testApp.withToken(
+      (await testApp.login('deleting@oracxpred.test', PASSWORD)).accessToken,
+    );
+    const kept = await subscribe(asOwner, receiver.url('/kept'), ['import.finished']);
+    const gone = await subscribe(asOwner, receiver.url('/gone'), ['import.finished']);
+    // The subscribers are read; then, before their deliveries are written, one is deleted.
+    const original = WebhookSubscriptionRepository.prototype.subscriberIds;
+    const spy = jest
+      .spyOn(WebhookSubscriptionRepository.prototype, 'subscriberIds')
+      .mockImplementationOnce(async function (this: WebhookSubscriptionRepository, event) {
+        const ids = await original.call(this, event);
+        await query(testApp.databaseUrl, 'delete from webhook_subscriptions where id = $1', [
+          gone.id,
+        ]);
+        return ids;
+      });
+    try {
+      const publisher = testApp.app.get(WebhookDeliveryService);
+      const ids = await publisher.publish('import.finished', {
+        importRunId: 'deleted-meanwhile',
+        outcome: 'succeeded',
+      });
+      expect(spy).toHaveBeenCalledTimes(1);
+      const [delivery] = await settled(asOwner, kept.id);
+      expect(delivery).toMatchObject({ status: 'delivered', event: 'import.finished' });
+      expect(ids).toContain(delivery.id);
+      expect(receiver.at('/kept')).toHaveLength(1);
+      expect(receiver.at('/gone')).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('resets the failure count on a success that ends after a failure (consecutive failures)', async () => {
+    await createAccount(testApp, 'interleaved@oracxpred.test', 'user');
+    const asOwner = testApp.withToken(
+      (await testApp.login('interleaved@oracxpred.test', PASSWORD)).accessToken,
+    );
+    // The first delivery is answered 200, slowly; the second fails every attempt meanwhile.
+    receiver.answer('/interleaved', (n) => (n === 1 ? { status: 200, delayMs: 1500 } : 500));
+    const hook = await subscribe(asOwner, receiver.url('/interleaved'), ['model.promoted']);
+    await asOwner({ method: 'POST', url: `/v1/webhooks/${hook.id}/ping` });
+    await waitFor('the first request', () => receiver.at('/interleaved').length === 1);
+    await asOwner({ method: 'POST', url: `/v1/webhooks/${hook.id}/ping` });
+    const log = await settled(asOwner, hook.id, 2);
+    expect(log.map((d) => d.status)).toEqual(['failed', 'delivered']);
+    // The success came last: no failure in a row since.
+    const after = await asOwner({ method: 'GET', url: `/v1/webhooks/${hook.id}` });
+    expect(after.json()).toMatchObject({ active: true, consecutiveFailures: 0 });
   });
 
   it('pauses the webhooks of an owner demoted to viewer, and resumes them when promoted again', async () => {
@@ -322,9 +464,13 @@ describe('webhooks (e2e)', () => {
       });
     }
     expect(receiver.at('/down')).toHaveLength(8);
-    const disabled = (
-      await testApp.asAdmin({ method: 'GET', url: `/v1/webhooks/${hook.id}` })
-    ).json();
+    // The failure is counted (and the subscription disabled) just after the delivery is final.
+    const disabled = await waitFor('the subscription to be disabled', async () => {
+      const read = (
+        await testApp.asAdmin({ method: 'GET', url: `/v1/webhooks/${hook.id}` })
+      ).json();
+      return read.active === false && read;
+    });
     expect(disabled).toMatchObject({ active: false, consecutiveFailures: 2 });
     expect(disabled.disabledReason).toContain('2 consecutive deliveries failed');
     expect(disabled.disabledReason).toContain('HTTP 500');
@@ -383,6 +529,44 @@ describe('webhooks (e2e)', () => {
     const response = await asUser({ method: 'POST', url: '/v1/webhooks', payload });
     const problem = expectProblem(response, 400);
     expect(problem.errors?.map((e) => e.field)).toContain(field);
+  });
+
+  it('stores and shows the URL deliveries go to, not the spelling it was given in', async () => {
+    await createAccount(testApp, 'spelling@oracxpred.test', 'user');
+    const asSpeller = testApp.withToken(
+      (await testApp.login('spelling@oracxpred.test', PASSWORD)).accessToken,
+    );
+    const port = receiver.port;
+    const created = await asSpeller({
+      method: 'POST',
+      url: '/v1/webhooks',
+      payload: { url: ` HTTP://127.0.0.1:${port}/spelt\n/out `, events: ['model.promoted'] },
+    });
+    expect([created.statusCode, created.json().url]).toEqual([201, receiver.url('/spelt/out')]);
+    const id = created.json<{ id: string }>().id;
+    const pinged = async (path: string) => {
+      await asSpeller({ method: 'POST', url: `/v1/webhooks/${id}/ping` });
+      await settled(asSpeller, id);
+      expect([path, receiver.at(path).length]).toEqual([path, 1]);
+    };
+    await pinged('/spelt/out');
+    for (const [given, path] of [
+      [`http://2130706433:${port}/decimal`, '/decimal'],
+      [`http://0x7f.1:${port}/hex`, '/hex'],
+      [`http://:@127.0.0.1:${port}/no-credentials`, '/no-credentials'],
+    ]) {
+      const patched = await asSpeller({
+        method: 'PATCH',
+        url: `/v1/webhooks/${id}`,
+        payload: { url: given },
+      });
+      expect([given, patched.statusCode, patched.json().url]).toEqual([
+        given,
+        200,
+        receiver.url(path),
+      ]);
+      await pinged(path);
+    }
   });
 
   it('limits the webhooks of one account (WEBHOOK_MAX_PER_USER)', async () => {

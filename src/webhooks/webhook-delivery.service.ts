@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { AppConfig } from '../config/app-config';
 import { DomainEvents } from '../common/events/domain-events';
@@ -107,35 +108,29 @@ export class WebhookDeliveryService implements OnModuleInit {
       : await em.getRepository(WebhookSubscription).subscriberIds(event);
     if (subscriptionIds.length === 0) return [];
     const createdAt = new Date();
-    const deliveries = subscriptionIds.map((subscriptionId) => {
-      const delivery = em.create(WebhookDelivery, {
-        subscription: em.getReference(WebhookSubscription, subscriptionId),
-        event,
-        payload: '',
-        createdAt,
-      });
-      const envelope: WebhookEnvelope = {
-        id: delivery.id,
-        event,
-        createdAt: createdAt.toISOString(),
-        data,
-      };
-      delivery.payload = JSON.stringify(envelope);
-      return delivery;
+    const rows = subscriptionIds.map((subscriptionId) => {
+      const id = randomUUID();
+      const envelope: WebhookEnvelope = { id, event, createdAt: createdAt.toISOString(), data };
+      return { id, subscriptionId, event, payload: JSON.stringify(envelope), createdAt };
     });
-    await em.flush();
-    for (const delivery of deliveries) {
+    // A subscription deleted since it was read is skipped, not a failure for all the others.
+    const inserted = new Set(await em.getRepository(WebhookDelivery).insertPending(rows));
+    const ids = rows.map((row) => row.id).filter((id) => inserted.has(id));
+    for (const id of ids) {
       try {
-        await this.enqueue(delivery.id);
+        await this.enqueue(id);
       } catch (error) {
         // Stored as pending: requeueUnattempted() queues it once the queue answers again.
-        this.logger.error({ err: error, deliveryId: delivery.id }, 'could not queue a delivery');
+        this.logger.error({ err: error, deliveryId: id }, 'could not queue a delivery');
       }
     }
-    return deliveries.map((delivery) => delivery.id);
+    return ids;
   }
 
-  /** Queues the deliveries that were made but never attempted (see REQUEUE_CRON); returns them. */
+  /**
+   * Queues the deliveries that were made but never attempted, or whose retry is long overdue (see
+   * REQUEUE_CRON); returns them.
+   */
   async requeueUnattempted(): Promise<string[]> {
     const before = new Date(Date.now() - UNATTEMPTED_AFTER_MS);
     const ids = await this.em
@@ -183,11 +178,11 @@ export class WebhookDeliveryService implements OnModuleInit {
     let refused = false;
     try {
       // Checked again at every attempt: DNS may have changed since the subscription was made.
-      const address = await this.addresses.check(url.hostname);
+      const addresses = await this.addresses.checkAll(url.hostname);
       const timestamp = Math.floor(Date.now() / 1000);
       outcome = await sendWebhook(
         url,
-        address,
+        addresses,
         {
           [EVENT_HEADER]: event,
           [DELIVERY_HEADER]: delivery.id,
@@ -216,9 +211,11 @@ export class WebhookDeliveryService implements OnModuleInit {
       };
     }
 
+    // Counted by the delivery, not the job: a job queued again by the sweep starts at 1.
+    const attempt = delivery.attempts + 1;
     const now = new Date();
     Object.assign(delivery, {
-      attempts: job.attempt,
+      attempts: attempt,
       lastAttemptAt: now,
       lastResponseStatus: outcome.status,
       lastError: outcome.error,
@@ -230,12 +227,14 @@ export class WebhookDeliveryService implements OnModuleInit {
       delivery.status = DeliveryStatus.Delivered;
       delivery.deliveredAt = now;
       await em.flush();
-      if (subscription.consecutiveFailures > 0) await subscriptions.resetFailures(subscription.id);
+      // Not only when the count read before the send was above 0: deliveries run in parallel, and
+      // one may have failed for good while this one was being sent.
+      await subscriptions.resetFailures(subscription.id);
       this.attempts.inc({ event, outcome: 'delivered' });
       return;
     }
     // A refused address is final at once: retrying would only knock on the same door.
-    if (!refused && job.attempt < job.maxAttempts) {
+    if (!refused && attempt < this.config.webhooks.maxAttempts && job.attempt < job.maxAttempts) {
       delivery.status = DeliveryStatus.Retrying;
       delivery.nextAttemptAt = new Date(
         now.getTime() + this.config.webhooks.backoffMs * 2 ** (job.attempt - 1),

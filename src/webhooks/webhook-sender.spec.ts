@@ -35,7 +35,7 @@ describe('sendWebhook', () => {
   afterAll(() => new Promise((resolve) => server.close(resolve)));
   beforeEach(() => (received.length = 0));
 
-  const loopback = { address: '127.0.0.1', family: 4 as const };
+  const loopback = [{ address: '127.0.0.1', family: 4 as const }];
 
   it('connects to the pinned address, whatever the host name resolves to', async () => {
     answer = () => ({ status: 204 });
@@ -50,6 +50,16 @@ describe('sendWebhook', () => {
       'content-type': 'application/json',
       'user-agent': 'OracXPred-Webhooks/1',
     });
+  });
+
+  it('falls back to the next checked address when the first refuses the connection', async () => {
+    answer = () => ({ status: 204 });
+    // Nothing listens on 127.0.0.2 (the receiver is bound to 127.0.0.1 only).
+    const addresses = [{ address: '127.0.0.2', family: 4 as const }, ...loopback];
+    const url = new URL(`http://receiver.invalid:${port}/hook`);
+    const outcome = await sendWebhook(url, addresses, {}, '{}', 2000);
+    expect(outcome).toMatchObject({ ok: true, status: 204, error: null });
+    expect(received).toHaveLength(1);
   });
 
   it('does not follow redirects: a 3xx is a failure', async () => {

@@ -15,14 +15,16 @@ export interface SendOutcome {
 const RESPONSE_EXCERPT_BYTES = 512;
 
 /**
- * POSTs `body` to `url`, connecting to `address` (already checked by the address policy) and to
+ * POSTs `body` to `url`, connecting to `addresses` (already checked by the address policy) and to
  * no other: the lookup is pinned, so a DNS answer that changed since the check cannot redirect
- * the request. TLS still verifies the certificate against the URL's host name. Redirects are not
- * followed (a 3xx is a failure), and `timeoutMs` bounds the whole exchange.
+ * the request. Like any client, it falls back to the next address when one does not answer (a
+ * receiver with several A/AAAA records, an IPv6 address without a route). TLS still verifies the
+ * certificate against the URL's host name. Redirects are not followed (a 3xx is a failure), and
+ * `timeoutMs` bounds the whole exchange.
  */
 export function sendWebhook(
   url: URL,
-  address: ResolvedAddress,
+  addresses: readonly ResolvedAddress[],
   headers: Record<string, string>,
   body: string,
   timeoutMs: number,
@@ -30,8 +32,8 @@ export function sendWebhook(
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const lookup: LookupFunction = (_hostname, options, callback) => {
-    if (options.all) callback(null, [address]);
-    else callback(null, address.address, address.family);
+    if (options.all) callback(null, [...addresses]);
+    else callback(null, addresses[0].address, addresses[0].family);
   };
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve) => {
@@ -50,6 +52,7 @@ export function sendWebhook(
         path: `${url.pathname}${url.search}`,
         method: 'POST',
         agent: false,
+        // With every address (Node's default autoSelectFamily), each is tried in turn.
         lookup,
         headers: {
           ...headers,
@@ -73,6 +76,8 @@ export function sendWebhook(
           const excerpt = Buffer.concat(chunks)
             .subarray(0, RESPONSE_EXCERPT_BYTES)
             .toString('utf8')
+            // PostgreSQL refuses NUL in text: one in the answer would leave the attempt unrecorded.
+            .replaceAll('\0', '\uFFFD')
             .trim();
           const redirect = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
           finish({

@@ -69,7 +69,7 @@ export class WebhooksService implements OnModuleInit {
     input: WebhookInput,
     meta: ActionMeta,
   ): Promise<WebhookSubscription> {
-    await this.checkUrl(input.url);
+    const url = await this.checkUrl(input.url);
     const limit = this.config.webhooks.maxPerUser;
     const subscription = await this.em.fork().transactional(async (tx) => {
       // The owner's row locked: an account's concurrent creations count one after another, so
@@ -85,7 +85,7 @@ export class WebhooksService implements OnModuleInit {
       }
       return tx.create(WebhookSubscription, {
         owner: tx.getReference(User, principal.userId),
-        url: input.url,
+        url,
         events: [...new Set(input.events)],
         description: input.description ?? null,
         secret: newWebhookSecret(),
@@ -118,10 +118,10 @@ export class WebhooksService implements OnModuleInit {
     input: Partial<WebhookInput>,
     meta: ActionMeta,
   ): Promise<WebhookSubscription> {
-    if (input.url !== undefined) await this.checkUrl(input.url);
+    const url = input.url === undefined ? undefined : await this.checkUrl(input.url);
     const em = this.em.fork();
     const subscription = await this.visible(em, principal, id);
-    if (input.url !== undefined) subscription.url = input.url;
+    if (url !== undefined) subscription.url = url;
     if (input.events !== undefined) subscription.events = [...new Set(input.events)];
     if (input.description !== undefined) subscription.description = input.description;
     await em.flush();
@@ -193,6 +193,8 @@ export class WebhooksService implements OnModuleInit {
       { webhookId: id, message: 'ping from OracXPred' },
       subscription.id,
     );
+    // Deleted since it was read: nothing was queued.
+    if (deliveryId === undefined) throw new NotFoundProblem('webhook', id);
     return this.em.fork().findOneOrFail(WebhookDelivery, { id: deliveryId });
   }
 
@@ -207,18 +209,24 @@ export class WebhooksService implements OnModuleInit {
     return em.getRepository(WebhookDelivery).page(id, offset, limit);
   }
 
-  /** The URL's form, then the addresses its host resolves to (400 naming `url` if refused). */
-  private async checkUrl(raw: string): Promise<void> {
+  /**
+   * The URL's form, then the addresses its host resolves to (400 naming `url` if refused).
+   * Returns the URL as parsed, which is what deliveries go to: stored and shown so, an owner
+   * sees the receiver's real address (not "http://2130706433/", " http://...", a tab in a path).
+   */
+  private async checkUrl(raw: string): Promise<string> {
     const problem = receiverUrlProblem(raw, this.config.webhooks.allowHttp);
     if (problem) throw new ValidationProblem([{ field: 'url', reason: problem }]);
+    const url = new URL(raw);
     try {
-      await this.addresses.check(new URL(raw).hostname);
+      await this.addresses.check(url.hostname);
     } catch (error) {
       if (!(error instanceof AddressRefused)) throw error;
       throw new ValidationProblem([
         { field: 'url', reason: `refused: ${error.message} (receivers must be public)` },
       ]);
     }
+    return url.href;
   }
 
   private async visible(

@@ -143,6 +143,29 @@ export function jobQueueContract({ create, timeoutMs = 5000 }: JobQueueContractO
     expect(attempts).toHaveLength(3);
   });
 
+  it('doubles the delay on each retry: 1x, 2x, 4x the backoff (the delays callers report)', async () => {
+    const q = name();
+    const backoffMs = 250;
+    const at: number[] = [];
+    queue.process(q, async () => {
+      at.push(Date.now());
+      throw new Error('still failing');
+    });
+    const id = await queue.enqueue(q, {}, { attempts: 4, backoffMs });
+    await waitForState(q, id, 'failed');
+    const delays = at.slice(1).map((time, i) => time - at[i]);
+    // Each within [n x backoff, n x backoff + half a backoff): 1x, 3x, 7x (Bull's own
+    // "exponential") is not doubling. A delay out of its range is shown as it is.
+    const expected = [1, 2, 4].map((n) => n * backoffMs);
+    expect(
+      delays.map((delay, i) =>
+        delay >= expected[i] - TIMER_SLACK_MS && delay < expected[i] + backoffMs / 2
+          ? expected[i]
+          : delay,
+      ),
+    ).toEqual(expected);
+  });
+
   it('fails at once, without retrying, when attempts is left at its default of 1', async () => {
     const q = name();
     let runs = 0;
@@ -244,6 +267,23 @@ export function jobQueueContract({ create, timeoutMs = 5000 }: JobQueueContractO
     await waitForState(q, 'same-id', 'completed');
     await sleep(100);
     expect(runs).toEqual([{ n: 1 }]);
+  });
+
+  it('adds a job again with the id of one that has finished, failed or completed', async () => {
+    const q = name();
+    const runs: number[] = [];
+    queue.process<{ n: number }, void>(q, async ({ data }) => {
+      runs.push(data.n);
+      if (data.n === 1) throw new Error('failed for good');
+    });
+    await queue.enqueue(q, { n: 1 }, { jobId: 'finished-id' });
+    await waitForState(q, 'finished-id', 'failed');
+    // A sweeper re-enqueueing work whose job failed for good (the webhook requeue does).
+    await queue.enqueue(q, { n: 2 }, { jobId: 'finished-id' });
+    await waitForState(q, 'finished-id', 'completed');
+    await queue.enqueue(q, { n: 3 }, { jobId: 'finished-id' });
+    await waitFor('the third run', () => (runs.length === 3 ? true : undefined));
+    expect(runs).toEqual([1, 2, 3]);
   });
 
   it('runs a scheduled job on every tick of its cron', async () => {

@@ -12,13 +12,17 @@ export interface Receipt {
   status: number;
 }
 
+type Behaviour = (
+  n: number,
+) => number | { status: number; body?: string | Buffer; delayMs?: number };
+
 /**
  * A webhook receiver on 127.0.0.1, as a customer would run one. Each path answers with the
  * status its behaviour gives for the n-th request to it (1-based); 200 by default.
  */
 export class WebhookReceiver {
   readonly receipts: Receipt[] = [];
-  private readonly behaviours = new Map<string, (n: number) => number>();
+  private readonly behaviours = new Map<string, Behaviour>();
   private server?: Server;
   port = 0;
 
@@ -29,15 +33,22 @@ export class WebhookReceiver {
       request.on('end', () => {
         const path = request.url ?? '/';
         const n = this.receipts.filter((r) => r.path === path).length + 1;
-        const status = this.behaviours.get(path)?.(n) ?? 200;
+        const answer = this.behaviours.get(path)?.(n) ?? 200;
+        const {
+          status,
+          body = status < 300 ? 'ok' : 'receiver unavailable',
+          delayMs = 0,
+        } = typeof answer === 'number' ? { status: answer } : answer;
         this.receipts.push({
           path,
           headers: request.headers,
           body: Buffer.concat(chunks).toString('utf8'),
           status,
         });
-        response.writeHead(status, { 'content-type': 'text/plain' });
-        response.end(status < 300 ? 'ok' : 'receiver unavailable');
+        setTimeout(() => {
+          response.writeHead(status, { 'content-type': 'text/plain' });
+          response.end(body);
+        }, delayMs);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -49,8 +60,9 @@ export class WebhookReceiver {
     return `http://127.0.0.1:${this.port}${path}`;
   }
 
-  /** How `path` answers its n-th request. */
-  answer(path: string, behaviour: (n: number) => number): void {
+  /** How `path` answers its n-th request: a status (with a stock body), or a status with a body
+   * and a delay before the answer. */
+  answer(path: string, behaviour: Behaviour): void {
     this.behaviours.set(path, behaviour);
   }
 

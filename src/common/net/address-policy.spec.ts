@@ -100,6 +100,18 @@ describe('AddressPolicy', () => {
     });
   });
 
+  it('returns every checked address of a name, in order, for a client to fall back on', async () => {
+    const policy = new AddressPolicy(
+      [],
+      resolver({ 'hooks.example.org': ['2606:2800:220:1::1', '93.184.216.34', '93.184.216.35'] }),
+    );
+    await expect(policy.checkAll('hooks.example.org')).resolves.toEqual([
+      { address: '2606:2800:220:1::1', family: 6 },
+      { address: '93.184.216.34', family: 4 },
+      { address: '93.184.216.35', family: 4 },
+    ]);
+  });
+
   it('refuses a name when any of its addresses is private', async () => {
     const policy = new AddressPolicy(
       [],

@@ -177,6 +177,14 @@ export class AddressPolicy {
    * itself, so a second, rebinding DNS answer cannot swap it.
    */
   async check(host: string): Promise<ResolvedAddress> {
+    return (await this.checkAll(host))[0];
+  }
+
+  /**
+   * Like check, but every address of the name, in the resolver's order: all were checked, so a
+   * client may fall back from one that does not answer to the next (as it would without pinning).
+   */
+  async checkAll(host: string): Promise<ResolvedAddress[]> {
     const literal = host.replace(/^\[|\]$/g, '');
     let addresses: ResolvedAddress[];
     if (isIP(literal) !== 0) {
@@ -197,7 +205,7 @@ export class AddressPolicy {
       const refusal = this.refusal(address);
       if (refusal) throw new AddressRefused(host, refusal);
     }
-    return addresses[0];
+    return addresses;
   }
 
   private isAllowed(address: string): boolean {

@@ -1,6 +1,16 @@
 import Bull from 'bull';
 import { EnqueueOptions, JobHandler, JobQueue, JobState, JobStatus } from './job-queue';
 
+/**
+ * Retry delays that double (backoff, 2x, 4x, ...), as EnqueueOptions promises and the in-process
+ * queue does; Bull's own "exponential" waits 1x, 3x, 7x, ... the delay.
+ */
+const DOUBLING = 'doubling';
+const backoffStrategies = {
+  [DOUBLING]: (attemptsMade: number, _error: Error, options?: { delayMs?: number }) =>
+    (options?.delayMs ?? 1000) * 2 ** (attemptsMade - 1),
+};
+
 /** Bull on Redis: jobs survive restarts and are shared by every replica. */
 export class BullJobQueue extends JobQueue {
   readonly backend = 'bull';
@@ -32,10 +42,21 @@ export class BullJobQueue extends JobQueue {
   }
 
   async enqueue<T>(queue: string, data: T, options: EnqueueOptions = {}): Promise<string> {
-    const job = await this.queue(queue).add(data, {
+    const bull = this.queue(queue);
+    if (options.jobId !== undefined) {
+      // Bull adds nothing for an id it still keeps, even of a finished job (removeOnFail keeps
+      // thousands): a sweeper could then never queue again work whose job failed for good.
+      const finished = await bull.getJob(options.jobId);
+      if (finished && ((await finished.isFailed()) || (await finished.isCompleted()))) {
+        // Another replica may have removed it and queued the id again meanwhile: add() then
+        // adds nothing, as for any job still to run.
+        await finished.remove().catch(() => undefined);
+      }
+    }
+    const job = await bull.add(data, {
       ...(options.jobId !== undefined ? { jobId: options.jobId } : {}),
       attempts: options.attempts ?? 1,
-      backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
+      backoff: { type: DOUBLING, options: { delayMs: options.backoffMs ?? 1000 } },
       removeOnComplete: 1000,
       removeOnFail: 5000,
     });
@@ -131,7 +152,10 @@ export class BullJobQueue extends JobQueue {
   private queue(name: string): Bull.Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Bull(name, this.redisUrl, { prefix: this.prefix });
+      queue = new Bull(name, this.redisUrl, {
+        prefix: this.prefix,
+        settings: { backoffStrategies },
+      });
       this.queues.set(name, queue);
     }
     return queue;

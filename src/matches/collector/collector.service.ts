@@ -113,13 +113,19 @@ export class CollectorService implements OnApplicationBootstrap {
         return this.poll(data.sourceId, 'schedule');
       },
     );
+    // Not awaited: a start must not wait for Redis (readiness reports it, and the API serves
+    // meanwhile); Bull sends the schedules once connected.
     for (const source of sources) {
-      await this.queue.scheduleEvery(
-        COLLECTOR_QUEUE,
-        jobName(source.id),
-        Math.round(source.intervalSeconds * 1000),
-        { sourceId: source.id },
-      );
+      void this.queue
+        .scheduleEvery(
+          COLLECTOR_QUEUE,
+          jobName(source.id),
+          Math.round(source.intervalSeconds * 1000),
+          { sourceId: source.id },
+        )
+        .catch((error: unknown) =>
+          this.logger.error({ err: error, source: source.id }, 'could not schedule the polls'),
+        );
     }
     if (sources.length > 0) {
       this.logger.log(

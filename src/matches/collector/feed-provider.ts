@@ -1,5 +1,5 @@
 import type { CollectorSourceConfig } from '../../config/collector-sources';
-import type { ParseResult } from '../ingestion/match-record';
+import type { MatchRecord, ParseResult, RowIssue } from '../ingestion/match-record';
 
 /** The source answered, but not with data this provider can read: the poll fails, nothing is stored. */
 export class FeedRefused extends Error {}
@@ -28,11 +28,81 @@ export function refuseIfNothingUsable(result: ParseResult): ParseResult {
   return result;
 }
 
-/** Reads a JSON body, or refuses it. */
+/** Reads a JSON body (a UTF-8 byte order mark ignored, as RFC 8259 allows), or refuses it. */
 export function parseJsonBody(body: Buffer): unknown {
+  const text = body.toString('utf8');
   try {
-    return JSON.parse(body.toString('utf8'));
+    return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (error) {
     throw new FeedRefused(`the body is not JSON (${(error as Error).message})`);
   }
+}
+
+/** The longest name or key the database stores (varchar(255)). */
+const MAX_TEXT = 255;
+/** Kick-offs a feed may give: from football's first matches to far beyond any fixture list. */
+const EARLIEST_KICKOFF = Date.UTC(1850, 0, 1);
+const LATEST_KICKOFF = Date.UTC(2200, 0, 1);
+
+/** Why a feed's text cannot be stored as a name or key, or undefined when it can. */
+export function textProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return 'missing';
+  if (value.includes('\0')) return 'contains a NUL character';
+  if (value.length > MAX_TEXT) return `longer than ${MAX_TEXT} characters`;
+  return undefined;
+}
+
+/** A real time within the kick-offs a feed may give. */
+export function isKickoff(date: Date): boolean {
+  const time = date.getTime();
+  return time >= EARLIEST_KICKOFF && time < LATEST_KICKOFF;
+}
+
+/**
+ * What PostgreSQL (or the file formats' row checks) would refuse in a feed's record: text that is
+ * empty, too long or holds a NUL, one team on both sides, a kick-off out of range, goals that are
+ * not 0 to 99, half-time goals above full-time ones. Each becomes an error issue of the row, so one bad row is rejected instead of
+ * failing the whole poll with a database error. True when the record may be stored.
+ */
+export function checkRecord(record: MatchRecord, issues: RowIssue[]): boolean {
+  const before = issues.length;
+  const error = (column: string, reason: string) =>
+    issues.push({ line: record.line, column, reason, severity: 'error' });
+  const texts: Array<[string, unknown]> = [
+    ['id', record.sourceKey],
+    ['home', record.homeTeam],
+    ['away', record.awayTeam],
+    ['season', record.season],
+  ];
+  for (const [column, value] of texts) {
+    const problem = textProblem(value);
+    if (problem) error(column, problem);
+  }
+  if (
+    typeof record.homeTeam === 'string' &&
+    typeof record.awayTeam === 'string' &&
+    record.homeTeam.trim() !== '' &&
+    record.homeTeam.trim().toLowerCase() === record.awayTeam.trim().toLowerCase()
+  ) {
+    error('away', 'same team on both sides');
+  }
+  if (!(record.kickoff instanceof Date) || !isKickoff(record.kickoff)) {
+    error('kickoff', 'not a time between 1850 and 2200');
+  }
+  const goals = ['homeGoals', 'awayGoals', 'homeGoalsHalfTime', 'awayGoalsHalfTime'] as const;
+  for (const field of goals) {
+    const value: unknown = record[field];
+    if (value === null) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 99) {
+      error(field, `impossible goals "${String(value)}"`);
+    }
+  }
+  // As the file formats' row checks: a half-time score above the full-time one is a data error.
+  for (const side of ['home', 'away'] as const) {
+    const [ht, ft] = [record[`${side}GoalsHalfTime`], record[`${side}Goals`]];
+    if (ht !== null && ft !== null && ht > ft) {
+      error(`${side}GoalsHalfTime`, `half-time goals ${ht} exceed full-time goals ${ft}`);
+    }
+  }
+  return issues.length === before;
 }

@@ -2,7 +2,14 @@ import type { CollectorSourceConfig, JsonFeedMapping } from '../../config/collec
 import { validateBookSum } from '../../modelling/odds/margin';
 import { clubSeasonOf } from '../ingestion/competitions';
 import type { MatchRecord, MatchStatus, ParseResult, RowIssue } from '../ingestion/match-record';
-import { FeedProvider, FeedRefused, parseJsonBody, refuseIfNothingUsable } from './feed-provider';
+import {
+  checkRecord,
+  FeedProvider,
+  FeedRefused,
+  isKickoff,
+  parseJsonBody,
+  refuseIfNothingUsable,
+} from './feed-provider';
 
 const STATUSES: readonly MatchStatus[] = [
   'scheduled',
@@ -76,7 +83,6 @@ function readMatch(
   const id = text('id');
   const home = text('home');
   const away = text('away');
-  if (home !== '' && home === away) error('away', 'same team on both sides');
   const kickoff = readTime(valueAt(item, mapping.kickoff));
   if (!kickoff) error('kickoff', `not a time at "${mapping.kickoff}"`);
   const rawStatus = text('status');
@@ -86,8 +92,13 @@ function readMatch(
   const goals = (field: 'homeGoals' | 'awayGoals' | 'homeGoalsHalfTime' | 'awayGoalsHalfTime') => {
     const path = mapping[field];
     const value = path ? valueAt(item, path) : undefined;
-    if (value === undefined || value === null || value === '') return null;
-    const n = Number(value);
+    if (value === undefined || value === null) return null;
+    if (typeof value === 'string' && value.trim() === '') return null;
+    // A number, or digits as text: Number() would also read true, [2] or "0x1".
+    const n =
+      typeof value === 'number' || (typeof value === 'string' && /^\s*\d+\s*$/.test(value))
+        ? Number(value)
+        : NaN;
     if (!Number.isInteger(n) || n < 0 || n > 99) {
       error(field, `impossible goals "${String(value)}"`);
       return null;
@@ -102,7 +113,7 @@ function readMatch(
   }
   if (issues.length > errorsBefore || !kickoff) return undefined;
   const seasonValue = mapping.season ? valueAt(item, mapping.season) : undefined;
-  return {
+  const record: MatchRecord = {
     line,
     source: feedSourceName(source),
     sourceKey: id,
@@ -123,6 +134,7 @@ function readMatch(
     odds: [],
     quotes: status === 'scheduled' ? readQuotes(item, line, mapping, issues) : [],
   };
+  return checkRecord(record, issues) ? record : undefined;
 }
 
 function readQuotes(item: unknown, line: number, mapping: JsonFeedMapping, issues: RowIssue[]) {
@@ -152,5 +164,7 @@ function readTime(value: unknown): Date | undefined {
   if (typeof value === 'number') time = value < 1e11 ? value * 1000 : value;
   else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) time = Date.parse(value);
   else return undefined;
-  return Number.isFinite(time) ? new Date(time) : undefined;
+  if (!Number.isFinite(time)) return undefined;
+  const date = new Date(time);
+  return isKickoff(date) ? date : undefined;
 }

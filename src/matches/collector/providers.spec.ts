@@ -154,6 +154,55 @@ describe('JsonFeedProvider', () => {
     ]);
   });
 
+  it('rejects, as issues of their rows, values the database would refuse or that are not goals', () => {
+    const result = provider.normalise(
+      [
+        body({
+          data: {
+            events: [
+              event({}),
+              event({ eventId: 2, teams: { home: 'Nul\u0000Town', away: 'Beta' } }),
+              event({ eventId: 3, teams: { home: 'x'.repeat(256), away: 'Beta' } }),
+              event({ eventId: 4, teams: { home: 'Same FC', away: 'SAME FC' } }),
+              event({ eventId: 5, startsAt: 1e20 }),
+              event({ eventId: 6, startsAt: 8.64e15 }),
+              event({ eventId: 7, state: 'LIVE', score: { h: true, a: 0 } }),
+              event({ eventId: 8, state: 'LIVE', score: { h: 1, a: ' ' } }),
+              event({ eventId: 9, state: 'LIVE', score: { h: [2], a: 0 } }),
+            ],
+          },
+        }),
+      ],
+      feed,
+    );
+    expect(result.records.map((r) => r.sourceKey)).toEqual(['101']);
+    // (A live match's bad score is also reported as a missing one.)
+    expect([...new Set(result.issues.map((i) => `${i.line} ${i.column}`))]).toEqual([
+      '2 home',
+      '3 home',
+      '4 away',
+      '5 kickoff',
+      '6 kickoff',
+      '7 homeGoals',
+      '8 homeGoals',
+      '9 homeGoals',
+    ]);
+  });
+
+  it('reads a body that starts with a UTF-8 byte order mark, as CSV sources are read', () => {
+    const document = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      body({ data: { events: [event({})] } }),
+    ]);
+    expect(provider.normalise([document], feed).records.map((r) => r.sourceKey)).toEqual(['101']);
+    const virtual = new VirtualLeagueProvider();
+    const league = { league: { code: 'x/y', name: 'X' }, matches: [] };
+    expect(
+      virtual.normalise([Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body(league)])], feed)
+        .records,
+    ).toEqual([]);
+  });
+
   it('refuses garbage, a document without the array, and rows none of which can be read', () => {
     expect(() => provider.normalise([body('garbage{')], feed)).toThrow(/not JSON/);
     expect(() => provider.normalise([body({ data: {} })], feed)).toThrow(/no array of matches/);
@@ -194,6 +243,31 @@ describe('VirtualLeagueProvider', () => {
     const live = result.records.find((r) => r.status === 'live')!;
     expect(live.homeGoals).not.toBeNull();
     expect(live.quotes).toEqual([]);
+  });
+
+  it('rejects a half-time score above the full-time one, as file imports do', () => {
+    const match = {
+      id: 'ht',
+      season: 'virtual-1',
+      kickoff: '2030-01-01T15:00:00.000Z',
+      home: 'Early Lead',
+      away: 'Late Show',
+      status: 'live',
+      score: { home: 1, away: 0, halfTimeHome: 3, halfTimeAway: 0 },
+      odds: null,
+    };
+    const document = {
+      league: { code: 'x/y', name: 'X' },
+      matches: [
+        match,
+        { ...match, id: 'ok', score: { home: 1, away: 0, halfTimeHome: 1, halfTimeAway: 0 } },
+      ],
+    };
+    const result = provider.normalise([body(document)], virtual);
+    expect(result.records.map((r) => r.sourceKey)).toEqual(['ok']);
+    expect(result.issues).toEqual([
+      expect.objectContaining({ line: 1, column: 'homeGoalsHalfTime', severity: 'error' }),
+    ]);
   });
 
   it('refuses a document that is not the league feed', () => {

@@ -1,7 +1,14 @@
 import type { CollectorSourceConfig } from '../../config/collector-sources';
 import type { MatchRecord, OddsQuote, ParseResult, RowIssue } from '../ingestion/match-record';
 import type { VirtualFeedDocument, VirtualMatchView } from '../virtual-league/virtual-league';
-import { FeedProvider, FeedRefused, parseJsonBody, refuseIfNothingUsable } from './feed-provider';
+import {
+  checkRecord,
+  FeedProvider,
+  FeedRefused,
+  parseJsonBody,
+  refuseIfNothingUsable,
+  textProblem,
+} from './feed-provider';
 import { feedSourceName } from './json-feed-provider';
 
 const BOOKMAKER = 'virtual-bookmaker';
@@ -21,7 +28,17 @@ export class VirtualLeagueProvider implements FeedProvider {
     if (!league || typeof league.code !== 'string' || !Array.isArray(document.matches)) {
       throw new FeedRefused('not a virtual league feed (no league and matches)');
     }
-    const competition = { code: league.code, name: league.name, country: league.country };
+    // Stored as the competition of every match: one the database refuses fails the poll.
+    const fields: Array<[string, unknown]> = [
+      ['code', league.code],
+      ['name', league.name],
+      ...(league.country == null ? [] : [['country', league.country] as [string, unknown]]),
+    ];
+    for (const [field, value] of fields) {
+      const problem = textProblem(value);
+      if (problem) throw new FeedRefused(`the league's ${field} is ${problem}`);
+    }
+    const competition = { code: league.code, name: league.name, country: league.country ?? null };
     const records: MatchRecord[] = [];
     const issues: RowIssue[] = [];
     document.matches.forEach((match, index) => {
@@ -32,12 +49,12 @@ export class VirtualLeagueProvider implements FeedProvider {
         return;
       }
       const played = match.status === 'live' || match.status === 'finished';
-      records.push({
+      const record: MatchRecord = {
         line,
         source: feedSourceName(source),
         sourceKey: match.id,
         competition,
-        season: match.season,
+        season: typeof match.season === 'number' ? String(match.season) : match.season,
         kickoff: new Date(match.kickoff),
         homeTeam: match.home,
         awayTeam: match.away,
@@ -45,11 +62,12 @@ export class VirtualLeagueProvider implements FeedProvider {
         status: match.status,
         homeGoals: played ? match.score!.home : null,
         awayGoals: played ? match.score!.away : null,
-        homeGoalsHalfTime: played ? match.score!.halfTimeHome : null,
-        awayGoalsHalfTime: played ? match.score!.halfTimeAway : null,
+        homeGoalsHalfTime: played ? (match.score!.halfTimeHome ?? null) : null,
+        awayGoalsHalfTime: played ? (match.score!.halfTimeAway ?? null) : null,
         odds: [],
         quotes: match.status === 'scheduled' && match.odds ? quotesOf(match.odds) : [],
-      });
+      };
+      if (checkRecord(record, issues)) records.push(record);
     });
     return refuseIfNothingUsable({
       format: 'virtual-league',
@@ -76,6 +94,10 @@ function shapeProblem(match: VirtualMatchView): string | undefined {
     return 'id, home and away must be text';
   }
   if (!STATUSES.includes(match.status)) return `unknown status "${String(match.status)}"`;
+  // ISO text only: Date.parse also reads bare numbers ("1" is a time in 2001, local).
+  if (typeof match.kickoff !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(match.kickoff)) {
+    return 'kickoff is not an ISO time';
+  }
   if (Number.isNaN(Date.parse(match.kickoff))) return 'kickoff is not a time';
   const played = match.status === 'live' || match.status === 'finished';
   if (played && !(Number.isInteger(match.score?.home) && Number.isInteger(match.score?.away))) {
