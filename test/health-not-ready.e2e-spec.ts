@@ -9,10 +9,12 @@ describe('readiness when Redis is unreachable', () => {
   beforeAll(async () => {
     testApp = await startTestApp({
       REDIS_URL: UNREACHABLE_REDIS,
-      // Live sources to schedule: their schedules wait for Redis, the start does not.
+      // Live sources and retraining to schedule: their schedules wait for Redis, the start
+      // does not.
       COLLECTOR_SOURCES: JSON.stringify([
         { id: 'live', provider: 'virtual-league', url: 'http://127.0.0.1:1/feed' },
       ]),
+      TRAINING_SCHEDULE: '0 3 * * 1',
     });
   }, 30_000);
   afterAll(() => testApp?.close());

@@ -28,12 +28,16 @@ export class TrainingScheduleService implements OnModuleInit {
     private readonly config: AppConfig,
   ) {}
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     const cron = this.config.trainingSchedule;
     if (!cron) return;
     this.queue.process(SCHEDULE_QUEUE, () => this.retrainChampions('schedule'));
-    await this.queue.schedule(SCHEDULE_QUEUE, SCHEDULE_NAME, cron, {});
-    this.logger.log(`scheduled retraining: ${cron} (UTC)`);
+    // Not awaited: a start must not wait for Redis (readiness reports it, and the API serves
+    // meanwhile); Bull sends the schedule once connected.
+    this.queue.schedule(SCHEDULE_QUEUE, SCHEDULE_NAME, cron, {}).then(
+      () => this.logger.log(`scheduled retraining: ${cron} (UTC)`),
+      (error: unknown) => this.logger.error({ err: error }, 'could not schedule retraining'),
+    );
   }
 
   /** Queues a retrain of each scope's champion (or one scope); returns the runs queued. */
