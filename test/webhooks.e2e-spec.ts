@@ -811,4 +811,25 @@ describe('webhooks (e2e)', () => {
       await asUser({ method: 'DELETE', url: `/v1/webhooks/${hook.id}` });
     }
   });
+
+  it('stops at once when the receiver answers 410 Gone: no retry, the subscription disabled', async () => {
+    receiver.answer('/gone', () => 410);
+    await createAccount(testApp, 'gone@oracxpred.test', 'user');
+    const asGone = testApp.withToken(
+      (await testApp.login('gone@oracxpred.test', PASSWORD)).accessToken,
+    );
+    const hook = await subscribe(asGone, receiver.url('/gone'), ['match.finished']);
+    expect((await asGone({ method: 'POST', url: `/v1/webhooks/${hook.id}/ping` })).statusCode).toBe(
+      202,
+    );
+    const [delivery] = await settled(asGone, hook.id);
+    expect(delivery).toMatchObject({ status: 'failed', attempts: 1, lastResponseStatus: 410 });
+    expect(receiver.at('/gone')).toHaveLength(1);
+    const disabled = await waitFor('the subscription to be disabled', async () => {
+      const read = (await asGone({ method: 'GET', url: `/v1/webhooks/${hook.id}` })).json();
+      return read.active === false && read;
+    });
+    expect(disabled).toMatchObject({ active: false, consecutiveFailures: 1 });
+    expect(disabled.disabledReason).toContain('410 Gone');
+  });
 });

@@ -233,8 +233,15 @@ export class WebhookDeliveryService implements OnModuleInit {
       this.attempts.inc({ event, outcome: 'delivered' });
       return;
     }
-    // A refused address is final at once: retrying would only knock on the same door.
-    if (!refused && attempt < this.config.webhooks.maxAttempts && job.attempt < job.maxAttempts) {
+    // A refused address is final at once: retrying would only knock on the same door. So is
+    // 410 Gone: the receiver says the endpoint is gone for good (RFC 9110 15.5.11).
+    const gone = outcome.status === 410;
+    if (
+      !refused &&
+      !gone &&
+      attempt < this.config.webhooks.maxAttempts &&
+      job.attempt < job.maxAttempts
+    ) {
       delivery.status = DeliveryStatus.Retrying;
       delivery.nextAttemptAt = new Date(
         now.getTime() + this.config.webhooks.backoffMs * 2 ** (job.attempt - 1),
@@ -250,26 +257,34 @@ export class WebhookDeliveryService implements OnModuleInit {
       { deliveryId: delivery.id, subscriptionId: subscription.id, event, error: outcome.error },
       'webhook delivery failed',
     );
-    await this.countFailure(subscription.id, outcome.error ?? 'failed');
+    await this.countFailure(subscription.id, outcome.error ?? 'failed', gone);
   }
 
-  /** One more failed delivery in a row; at the configured limit the subscription is disabled. */
-  private async countFailure(subscriptionId: string, lastError: string): Promise<void> {
+  /**
+   * One more failed delivery in a row; at the configured limit the subscription is disabled, and
+   * at once when the receiver answered 410 Gone.
+   */
+  private async countFailure(
+    subscriptionId: string,
+    lastError: string,
+    gone: boolean,
+  ): Promise<void> {
     const subscriptions = this.em.fork().getRepository(WebhookSubscription);
     const failures = await subscriptions.recordFailure(subscriptionId);
     const limit = this.config.webhooks.disableAfterFailures;
-    if (failures < limit) return;
-    const reason = `${failures} consecutive deliveries failed; the last: ${lastError}`.slice(
-      0,
-      1000,
-    );
+    if (failures < limit && !gone) return;
+    const reason = (
+      gone
+        ? `the receiver answered 410 Gone: ${lastError}`
+        : `${failures} consecutive deliveries failed; the last: ${lastError}`
+    ).slice(0, 1000);
     if (!(await subscriptions.disable(subscriptionId, reason))) return;
-    this.logger.warn({ subscriptionId, failures }, 'webhook subscription disabled');
+    this.logger.warn({ subscriptionId, failures, gone }, 'webhook subscription disabled');
     await this.audit.record({
       action: 'webhook.disable',
       actor: 'system',
       target: { webhookId: subscriptionId },
-      details: { consecutiveFailures: failures },
+      details: { consecutiveFailures: failures, ...(gone ? { gone: true } : {}) },
     });
   }
 }
