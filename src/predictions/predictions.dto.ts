@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  IsArray,
   IsBoolean,
   IsOptional,
   IsString,
@@ -152,6 +153,7 @@ export class SimulateBody {
   @ApiProperty({ type: [SimulatedFixtureBody] })
   @ValidateNested({ each: true })
   @Type(() => SimulatedFixtureBody)
+  @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
   fixtures!: SimulatedFixtureBody[];

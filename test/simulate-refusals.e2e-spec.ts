@@ -1,0 +1,98 @@
+import { generatedLeague } from '../src/matches/demo/generated-league';
+import { IngestionService } from '../src/matches/imports/ingestion.service';
+import { query } from './support/databases';
+import { startTestApp, type Inject, TestApp } from './support/test-app';
+import { train } from './support/training';
+
+/**
+ * POST /v1/predictions/simulate refusals as a client mapping errors back to its form meets them:
+ * every refusal is problem+json naming the fixture field (`fixtures.<index>.<field>`, the path
+ * the validation pipe uses for the body's other fields) and why.
+ */
+
+const COMPETITION = 'generated/premier-division';
+
+describe('simulate refusals (e2e)', () => {
+  let testApp: TestApp;
+  const inject: Inject = (options) => testApp.asAdmin(options);
+  let champion: string;
+  let home: number;
+  let away: number;
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    await testApp.app.get(IngestionService).importParsed(generatedLeague(new Date()));
+    const trained = await train(inject, {
+      modelType: 'dixon-coles',
+      competitions: [COMPETITION],
+      evaluationWeeks: 8,
+    });
+    champion = trained.modelVersionId!;
+    // The first version trained for a scope becomes its champion.
+    const aliases = await inject({ url: `/v1/models/${champion}` });
+    expect(aliases.json().aliases).toContain('champion');
+    [home, away] = (
+      await query<{ id: number }>(testApp.databaseUrl, 'select id from teams order by id limit 2')
+    ).map((t) => t.id);
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  const simulate = (payload: object) =>
+    inject({ method: 'POST', url: '/v1/predictions/simulate', payload });
+
+  it('names the fixture field of a refusal the service makes, as the validation pipe does', async () => {
+    const cases = [
+      // The second fixture, so the index is checked too.
+      [
+        {
+          fixtures: [
+            { homeTeamId: home, awayTeamId: away },
+            { homeTeamId: home, awayTeamId: home },
+          ],
+        },
+        400,
+        'fixtures.1.awayTeamId',
+      ],
+      [{ fixtures: [{ homeTeamId: 999999, awayTeamId: away }] }, 404, 'fixtures.0.homeTeamId'],
+      [{ fixtures: [{ homeTeamId: home, awayTeamId: 999999 }] }, 404, 'fixtures.0.awayTeamId'],
+      [
+        { fixtures: [{ homeTeamId: home, awayTeamId: away, competition: 'nowhere/nothing' }] },
+        404,
+        'fixtures.0.competition',
+      ],
+      [
+        {
+          model: champion,
+          fixtures: [{ homeTeamId: home, awayTeamId: away, competition: 'nowhere/nothing' }],
+        },
+        422,
+        'fixtures.0.competition',
+      ],
+      // The validation pipe's own path, for comparison.
+      [{ fixtures: [{ homeTeamId: 'x', awayTeamId: away }] }, 400, 'fixtures.0.homeTeamId'],
+    ] as const;
+    for (const [payload, status, field] of cases) {
+      const refused = await simulate(payload);
+      expect(refused.headers['content-type']).toMatch(/problem\+json/);
+      const problem = refused.json<{ errors?: Array<{ field: string; reason: string }> }>();
+      expect({
+        payload,
+        status: refused.statusCode,
+        fields: problem.errors?.map((e) => e.field),
+      }).toEqual({ payload, status, fields: expect.arrayContaining([field]) });
+      expect(problem.errors?.every((e) => e.reason.length > 0)).toBe(true);
+    }
+  });
+
+  it('says fixtures must be an array when it is not one', async () => {
+    for (const fixtures of [{ homeTeamId: home, awayTeamId: away }, 'x', 3]) {
+      const refused = await simulate({ fixtures });
+      expect(refused.statusCode).toBe(400);
+      const { errors } = refused.json<{ errors: Array<{ field: string; reason: string }> }>();
+      expect(errors).toContainEqual({ field: 'fixtures', reason: 'fixtures must be an array' });
+    }
+  });
+});
