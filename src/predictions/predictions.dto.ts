@@ -102,7 +102,10 @@ export class UpcomingQuery {
   @IsApiDate()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2027-01-31' })
+  @ApiPropertyOptional({
+    example: '2027-01-31',
+    description: 'Fixtures kicking off before; after `from` (default: now)',
+  })
   @IsOptional()
   @IsApiDate()
   @IsAfter('from')

@@ -5,14 +5,14 @@ import { startTestApp, type Inject, TestApp } from './support/test-app';
 import { train } from './support/training';
 
 /**
- * POST /v1/predictions/simulate refusals as a client mapping errors back to its form meets them:
- * every refusal is problem+json naming the fixture field (`fixtures.<index>.<field>`, the path
+ * Refusals of the predictions API as a client mapping errors back to its form meets them: every
+ * refusal is problem+json naming the field (in a simulation `fixtures.<index>.<field>`, the path
  * the validation pipe uses for the body's other fields) and why.
  */
 
 const COMPETITION = 'generated/premier-division';
 
-describe('simulate refusals (e2e)', () => {
+describe('predictions refusals (e2e)', () => {
   let testApp: TestApp;
   const inject: Inject = (options) => testApp.asAdmin(options);
   let champion: string;
@@ -94,5 +94,22 @@ describe('simulate refusals (e2e)', () => {
       const { errors } = refused.json<{ errors: Array<{ field: string; reason: string }> }>();
       expect(errors).toContainEqual({ field: 'fixtures', reason: 'fixtures must be an array' });
     }
+  });
+
+  it('refuses a GET /v1/predictions window that ends before its default start (now)', async () => {
+    const past = new Date(Date.now() - 86_400_000).toISOString();
+    for (const to of ['2026-01-01', past]) {
+      const refused = await inject({ url: `/v1/predictions?to=${encodeURIComponent(to)}` });
+      expect({ to, status: refused.statusCode }).toEqual({ to, status: 400 });
+      expect(refused.json().errors).toEqual([
+        { field: 'to', reason: 'to must be after from (default: now)' },
+      ]);
+    }
+    // With its own start, a past window is valid (and may hold stale-scheduled fixtures).
+    const given = await inject({ url: '/v1/predictions?from=2025-12-01&to=2026-01-01' });
+    expect(given.statusCode).toBe(200);
+    const ahead = await inject({ url: '/v1/predictions?to=9999-01-01&pageSize=1' });
+    expect(ahead.statusCode).toBe(200);
+    expect(Number(ahead.headers['x-total-count'])).toBeGreaterThan(0);
   });
 });
