@@ -112,4 +112,23 @@ describe('predictions refusals (e2e)', () => {
     expect(ahead.statusCode).toBe(200);
     expect(Number(ahead.headers['x-total-count'])).toBeGreaterThan(0);
   });
+
+  it("names 'model' when the model version asked for does not exist", async () => {
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const [{ id: fixture }] = await query<{ id: number }>(
+      testApp.databaseUrl,
+      `select id from matches where status = 'scheduled' order by kickoff, id limit 1`,
+    );
+    const refusals = [
+      await inject({ url: `/v1/matches/${fixture}/prediction?model=${unknown}` }),
+      await simulate({ model: unknown, fixtures: [{ homeTeamId: home, awayTeamId: away }] }),
+    ];
+    for (const refused of refusals) {
+      expect(refused.statusCode).toBe(404);
+      expect(refused.headers['content-type']).toMatch(/problem\+json/);
+      expect(refused.json().errors).toEqual([
+        { field: 'model', reason: 'no model version has this id' },
+      ]);
+    }
+  });
 });

@@ -387,7 +387,13 @@ export class PredictionsService implements OnModuleInit {
     options: PredictOptions,
   ): Promise<VersionChoice> {
     if (options.versionId) {
-      const v = await this.registry.get(options.versionId);
+      const v = await this.registry.get(options.versionId).catch((error) => {
+        // The version was asked for by `?model=` or the body's `model`: name that field.
+        if (!(error instanceof NotFoundProblem)) throw error;
+        throw new ProblemException(404, error.slug, error.title, error.message, [
+          { field: 'model', reason: 'no model version has this id' },
+        ]);
+      });
       if (!v.competitions.includes(competition)) {
         throw new ProblemException(
           422,
