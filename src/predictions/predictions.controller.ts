@@ -11,6 +11,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { apiInstant } from '../common/http/api-date';
 import { setPageHeaders, pageOffset } from '../common/http/pagination';
 import { ApiProblems } from '../common/problem/api-problems.decorator';
+import { ValidationProblem } from '../common/problem/problem.exception';
 import { AdminRoute, UserRoute, ViewerRoute } from '../common/auth/access.decorators';
 import {
   CacheStatsView,
@@ -88,6 +89,12 @@ export class PredictionsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
+    // `from` defaults to now: a `to` already past is the inverted window @IsAfter refuses.
+    if (query.to && !query.from && apiInstant(query.to).getTime() <= Date.now()) {
+      throw new ValidationProblem([
+        { field: 'to', reason: 'to must be after from (default: now)' },
+      ]);
+    }
     const { items, total } = await this.predictions.upcoming({
       ...(query.competition ? { competition: query.competition } : {}),
       ...(query.from ? { from: apiInstant(query.from) } : {}),

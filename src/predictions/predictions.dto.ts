@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  IsArray,
   IsBoolean,
   IsOptional,
   IsString,
@@ -101,7 +102,10 @@ export class UpcomingQuery {
   @IsApiDate()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2027-01-31' })
+  @ApiPropertyOptional({
+    example: '2027-01-31',
+    description: 'Fixtures kicking off before; after `from` (default: now)',
+  })
   @IsOptional()
   @IsApiDate()
   @IsAfter('from')
@@ -152,6 +156,7 @@ export class SimulateBody {
   @ApiProperty({ type: [SimulatedFixtureBody] })
   @ValidateNested({ each: true })
   @Type(() => SimulatedFixtureBody)
+  @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
   fixtures!: SimulatedFixtureBody[];

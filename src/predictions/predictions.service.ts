@@ -275,7 +275,10 @@ export class PredictionsService implements OnModuleInit {
       const home = teams.get(f.homeTeamId);
       const away = teams.get(f.awayTeamId);
       if (!home || !away) {
-        throw new NotFoundProblem('team', !home ? f.homeTeamId : f.awayTeamId);
+        const [field, id] = !home ? ['homeTeamId', f.homeTeamId] : ['awayTeamId', f.awayTeamId];
+        throw new ProblemException(404, 'not-found', 'Not found', `team ${id} does not exist`, [
+          { field: `fixtures.${index}.${field}`, reason: 'no team has this id' },
+        ]);
       }
       if (home.id === away.id) {
         throw new ProblemException(
@@ -283,7 +286,7 @@ export class PredictionsService implements OnModuleInit {
           'validation-failed',
           'Validation failed',
           'a team cannot play itself',
-          [{ field: `fixtures[${index}].awayTeamId`, reason: 'must differ from homeTeamId' }],
+          [{ field: `fixtures.${index}.awayTeamId`, reason: 'must differ from homeTeamId' }],
         );
       }
       const competition = f.competition ?? home.competition ?? away.competition;
@@ -295,13 +298,23 @@ export class PredictionsService implements OnModuleInit {
           `team ${home.id} has no matches: give "competition"`,
           [
             {
-              field: `fixtures[${index}].competition`,
+              field: `fixtures.${index}.competition`,
               reason: 'required when the teams have no matches',
             },
           ],
         );
       }
-      const { version } = await this.chooseVersion(competition, options);
+      const { version } = await this.chooseVersion(competition, options).catch((error) => {
+        // No model covers it: name the fixture's field, as every other refusal here does.
+        if (!(error instanceof ProblemException) || error.errors) throw error;
+        if (error.slug !== 'no-model' && error.slug !== 'unpriceable') throw error;
+        throw new ProblemException(error.getStatus(), error.slug, error.title, error.message, [
+          {
+            field: `fixtures.${index}.competition`,
+            reason: f.competition ? 'no model covers it' : `no model covers ${competition}`,
+          },
+        ]);
+      });
       const params = await this.registry.parametersOf(version.id);
       const season = params.elo?.[competition]?.competitions[competition]?.season ?? 'simulated';
       const detail: FixtureDetail = {
@@ -374,7 +387,13 @@ export class PredictionsService implements OnModuleInit {
     options: PredictOptions,
   ): Promise<VersionChoice> {
     if (options.versionId) {
-      const v = await this.registry.get(options.versionId);
+      const v = await this.registry.get(options.versionId).catch((error) => {
+        // The version was asked for by `?model=` or the body's `model`: name that field.
+        if (!(error instanceof NotFoundProblem)) throw error;
+        throw new ProblemException(404, error.slug, error.title, error.message, [
+          { field: 'model', reason: 'no model version has this id' },
+        ]);
+      });
       if (!v.competitions.includes(competition)) {
         throw new ProblemException(
           422,
