@@ -420,6 +420,31 @@ describe('webhooks (e2e)', () => {
     expect(after.json()).toMatchObject({ active: true, consecutiveFailures: 0 });
   });
 
+  it('sends no retry once the owner account is disabled: the delivery is cancelled', async () => {
+    const ownerId = await createAccount(testApp, 'leaving@oracxpred.test', 'user');
+    const asOwner = testApp.withToken(
+      (await testApp.login('leaving@oracxpred.test', PASSWORD)).accessToken,
+    );
+    // The first attempt fails slowly, so the account is disabled while it is under way.
+    receiver.answer('/leaving', () => ({ status: 500, delayMs: 500 }));
+    const hook = await subscribe(asOwner, receiver.url('/leaving'), ['match.finished']);
+    await testApp.app.get(WebhookDeliveryService).publish('match.finished', { matchIds: [103] });
+    await waitFor('the first attempt', async () => receiver.at('/leaving').length === 1);
+    const disabled = await testApp.asAdmin({
+      method: 'PATCH',
+      url: `/v1/users/${ownerId}`,
+      payload: { disabled: true },
+    });
+    expect(disabled.statusCode).toBe(200);
+    const [delivery] = await settled(testApp.asAdmin, hook.id);
+    expect(delivery).toMatchObject({
+      status: 'cancelled',
+      attempts: 1,
+      lastError: "not attempted: the owner's account is disabled",
+    });
+    expect(receiver.at('/leaving')).toHaveLength(1);
+  });
+
   it('pauses the webhooks of an owner demoted to viewer, and resumes them when promoted again', async () => {
     const ownerId = await createAccount(testApp, 'demoted@oracxpred.test', 'user');
     const asOwner = testApp.withToken(

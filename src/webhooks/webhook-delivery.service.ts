@@ -158,15 +158,26 @@ export class WebhookDeliveryService implements OnModuleInit {
     const delivery = await em.findOne(
       WebhookDelivery,
       { id: job.data.deliveryId },
-      { populate: ['subscription'], strategy: 'joined' },
+      { populate: ['subscription.owner'], strategy: 'joined' },
     );
     // Gone with its subscription, or already final (a job re-run after a worker stalled).
     if (!delivery || FINAL_DELIVERY_STATUSES.includes(delivery.status)) return;
     const subscription = delivery.subscription;
     const event = delivery.event;
-    if (subscription.disabledAt) {
+    // What publishing checks (WebhookSubscriptionRepository.subscriberIds), checked again at
+    // every attempt: retries queued before the owner's account was disabled, or demoted to
+    // viewer, are not sent.
+    const owner = subscription.owner;
+    const notSent = subscription.disabledAt
+      ? 'the subscription is disabled'
+      : owner.disabledAt
+        ? "the owner's account is disabled"
+        : owner.role === 'viewer'
+          ? 'the owner may no longer use webhooks (viewer)'
+          : undefined;
+    if (notSent) {
       delivery.status = DeliveryStatus.Cancelled;
-      delivery.lastError = 'not attempted: the subscription is disabled';
+      delivery.lastError = `not attempted: ${notSent}`;
       delivery.nextAttemptAt = null;
       await em.flush();
       this.attempts.inc({ event, outcome: 'cancelled' });
