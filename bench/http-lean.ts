@@ -71,6 +71,8 @@ app.get<{ Params: { id: string } }>('/v1/matches/:id/prediction', async (request
   void reply
     .header('content-type', 'application/json; charset=utf-8')
     .header('etag', etag)
+    .header('cache-control', 'private, no-cache')
+    .header('vary', 'authorization, x-api-key')
     .header('x-cache', 'hit')
     .header('x-model-version', VERSION)
     .header('x-model-variant', 'champion');

@@ -78,6 +78,11 @@ describe('cached prediction fast path (e2e)', () => {
     for (const name of sameHeaders)
       expect([name, hit.headers[name]]).toEqual([name, miss.headers[name]]);
     expect(hit.headers['x-model-version']).toBe(versionId);
+    // Per caller (the A/B split) and behind credentials: no shared cache may reuse it.
+    for (const response of [miss, hit]) {
+      expect(response.headers['cache-control']).toBe('private, no-cache');
+      expect(response.headers.vary).toBe('authorization, x-api-key');
+    }
     expect(Number(hit.headers['x-ratelimit-remaining'])).toBe(
       Number(miss.headers['x-ratelimit-remaining']) - 1,
     );

@@ -15,6 +15,15 @@ export function bypassesCache(request: FastifyRequest): boolean {
 }
 
 /**
+ * How stored copies of a prediction may be reused: by the caller's own cache only, revalidated
+ * each time (If-None-Match answers 304 while it is current). It depends on who asks (the A/B
+ * split is per caller) and needs credentials: a shared cache must neither keep one caller's copy
+ * for another nor serve it without asking.
+ */
+const CACHE_CONTROL = 'private, no-cache';
+const VARY = 'authorization, x-api-key';
+
+/**
  * Sends a prediction with how it was served: the stored JSON as it is (no parse and
  * re-serialise), or 304 with no body when the caller already holds it (If-None-Match).
  */
@@ -26,6 +35,8 @@ export function sendPrediction(
   void reply
     .header('content-type', 'application/json; charset=utf-8')
     .header('etag', result.etag)
+    .header('cache-control', CACHE_CONTROL)
+    .header('vary', VARY)
     .header('x-cache', result.cache)
     .header('x-model-version', result.versionId)
     .header('x-model-variant', result.variant);
