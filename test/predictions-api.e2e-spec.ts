@@ -136,6 +136,9 @@ describe('predictions API (e2e)', () => {
     expect([...kickoffs].sort((a, b) => a - b)).toEqual(kickoffs);
     // Each item is the prediction the match's own route serves (the same cached document).
     expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    // Per caller, like each prediction in it.
+    expect(response.headers['cache-control']).toBe('private, no-cache');
+    expect(response.headers.vary).toBe('authorization, x-api-key');
     const single = await inject({ url: `/v1/matches/${items[0].matchId}/prediction` });
     expect(single.headers['x-cache']).toBe('hit');
     expect(items[0].prediction).toEqual(single.json());

@@ -23,6 +23,11 @@ export function bypassesCache(request: FastifyRequest): boolean {
 const CACHE_CONTROL = 'private, no-cache';
 const VARY = 'authorization, x-api-key';
 
+/** Marks a response as served to this caller alone (see CACHE_CONTROL). */
+export function servedToCallerOnly(reply: FastifyReply): FastifyReply {
+  return reply.header('cache-control', CACHE_CONTROL).header('vary', VARY);
+}
+
 /**
  * Sends a prediction with how it was served: the stored JSON as it is (no parse and
  * re-serialise), or 304 with no body when the caller already holds it (If-None-Match).
@@ -32,11 +37,9 @@ export function sendPrediction(
   reply: FastifyReply,
   result: PredictionResult,
 ): void {
-  void reply
+  void servedToCallerOnly(reply)
     .header('content-type', 'application/json; charset=utf-8')
     .header('etag', result.etag)
-    .header('cache-control', CACHE_CONTROL)
-    .header('vary', VARY)
     .header('x-cache', result.cache)
     .header('x-model-version', result.versionId)
     .header('x-model-variant', result.variant);

@@ -21,7 +21,13 @@ import {
   UpcomingItemView,
   UpcomingQuery,
 } from './predictions.dto';
-import { bypassesCache, callerKey, sendPrediction, upcomingPageJson } from './prediction-http';
+import {
+  bypassesCache,
+  callerKey,
+  sendPrediction,
+  servedToCallerOnly,
+  upcomingPageJson,
+} from './prediction-http';
 import { PredictionsService } from './predictions.service';
 import { IdParam, ParseOptionalUuidPipe } from '../common/http/id-param';
 
@@ -104,7 +110,7 @@ export class PredictionsController {
       callerKey: callerKey(request),
     });
     setPageHeaders(request, reply, { items, total, page: query.page, pageSize: query.pageSize });
-    void reply.header('content-type', 'application/json; charset=utf-8');
+    void servedToCallerOnly(reply).header('content-type', 'application/json; charset=utf-8');
     return upcomingPageJson(items);
   }
 
