@@ -1,5 +1,8 @@
 import type { CollectorSourceConfig } from '../../config/collector-sources';
 import type { MatchRecord, ParseResult, RowIssue } from '../ingestion/match-record';
+import { MAX_GOALS } from '../ingestion/row-checks';
+import { unstorableText } from '../ingestion/storable';
+import { FIRST_YEAR, LAST_YEAR } from '../ingestion/time';
 
 /** The source answered, but not with data this provider can read: the poll fails, nothing is stored. */
 export class FeedRefused extends Error {}
@@ -38,31 +41,24 @@ export function parseJsonBody(body: Buffer): unknown {
   }
 }
 
-/** The longest name or key the database stores (varchar(255)). */
-const MAX_TEXT = 255;
-/** Kick-offs a feed may give: from football's first matches to far beyond any fixture list. */
-const EARLIEST_KICKOFF = Date.UTC(1850, 0, 1);
-const LATEST_KICKOFF = Date.UTC(2200, 0, 1);
-
 /** Why a feed's text cannot be stored as a name or key, or undefined when it can. */
 export function textProblem(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.trim() === '') return 'missing';
-  if (value.includes('\0')) return 'contains a NUL character';
-  if (value.length > MAX_TEXT) return `longer than ${MAX_TEXT} characters`;
-  return undefined;
+  return unstorableText(value);
 }
 
-/** A real time within the kick-offs a feed may give. */
+/** A real time in the years the file formats accept too. */
 export function isKickoff(date: Date): boolean {
-  const time = date.getTime();
-  return time >= EARLIEST_KICKOFF && time < LATEST_KICKOFF;
+  const year = date.getUTCFullYear();
+  return year >= FIRST_YEAR && year <= LAST_YEAR;
 }
 
 /**
- * What PostgreSQL (or the file formats' row checks) would refuse in a feed's record: text that is
- * empty, too long or holds a NUL, one team on both sides, a kick-off out of range, goals that are
- * not 0 to 99, half-time goals above full-time ones. Each becomes an error issue of the row, so one bad row is rejected instead of
- * failing the whole poll with a database error. True when the record may be stored.
+ * What the file formats' row checks (or PostgreSQL) would refuse in a feed's record, with the same
+ * limits: text that is empty, too long or holds a NUL, one team on both sides, a kick-off out of
+ * range, goals beyond MAX_GOALS, half-time goals above full-time ones. Each becomes an error issue
+ * of the row, so one bad row is rejected instead of failing the whole poll. True when the record
+ * may be stored.
  */
 export function checkRecord(record: MatchRecord, issues: RowIssue[]): boolean {
   const before = issues.length;
@@ -87,13 +83,13 @@ export function checkRecord(record: MatchRecord, issues: RowIssue[]): boolean {
     error('away', 'same team on both sides');
   }
   if (!(record.kickoff instanceof Date) || !isKickoff(record.kickoff)) {
-    error('kickoff', 'not a time between 1850 and 2200');
+    error('kickoff', `not a time between ${FIRST_YEAR} and ${LAST_YEAR}`);
   }
   const goals = ['homeGoals', 'awayGoals', 'homeGoalsHalfTime', 'awayGoalsHalfTime'] as const;
   for (const field of goals) {
     const value: unknown = record[field];
     if (value === null) continue;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 99) {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_GOALS) {
       error(field, `impossible goals "${String(value)}"`);
     }
   }

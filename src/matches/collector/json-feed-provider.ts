@@ -1,6 +1,7 @@
 import type { CollectorSourceConfig, JsonFeedMapping } from '../../config/collector-sources';
 import { validateBookSum } from '../../modelling/odds/margin';
 import { clubSeasonOf } from '../ingestion/competitions';
+import { MAX_GOALS } from '../ingestion/row-checks';
 import type { MatchRecord, MatchStatus, ParseResult, RowIssue } from '../ingestion/match-record';
 import {
   checkRecord,
@@ -99,7 +100,7 @@ function readMatch(
       typeof value === 'number' || (typeof value === 'string' && /^\s*\d+\s*$/.test(value))
         ? Number(value)
         : NaN;
-    if (!Number.isInteger(n) || n < 0 || n > 99) {
+    if (!Number.isInteger(n) || n < 0 || n > MAX_GOALS) {
       error(field, `impossible goals "${String(value)}"`);
       return null;
     }

@@ -27,8 +27,8 @@ export interface LocalDateTime {
  * Years a match can be dated in: the oldest results are from the 1870s. A year outside is a data
  * error, and Date.UTC would even read 0001 as 1901.
  */
-const FIRST_YEAR = 1850;
-const LAST_YEAR = 2100;
+export const FIRST_YEAR = 1850;
+export const LAST_YEAR = 2100;
 
 /** True when the calendar date exists (rejects 31/02, month 13...) in a year matches are played. */
 export function isValidDate(year: number, month: number, day: number): boolean {
