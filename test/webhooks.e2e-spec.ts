@@ -89,6 +89,17 @@ describe('webhooks (e2e)', () => {
     return response.json<Delivery[]>();
   }
 
+  /** The body a ping delivery inserted by hand carries (its id and creation time inside). */
+  function writePingPayload(deliveryId: string) {
+    return query(
+      testApp.databaseUrl,
+      `update webhook_deliveries
+          set payload = json_build_object('id', id, 'event', 'ping', 'createdAt', created_at, 'data', '{}'::json)::text
+        where id = $1`,
+      [deliveryId],
+    );
+  }
+
   /** Waits until every delivery of a subscription is final, and returns them. */
   function settled(inject: Inject, id: string, atLeast = 1): Promise<Delivery[]> {
     let list: Delivery[] = [];
@@ -276,13 +287,7 @@ describe('webhooks (e2e)', () => {
        values (gen_random_uuid(), $1, 'ping', '', now() - interval '10 minutes') returning id`,
       [hook.id],
     );
-    await query(
-      testApp.databaseUrl,
-      `update webhook_deliveries
-          set payload = json_build_object('id', id, 'event', 'ping', 'createdAt', created_at, 'data', '{}'::json)::text
-        where id = $1`,
-      [id],
-    );
+    await writePingPayload(id);
     const sweeper = testApp.app.get(WebhookDeliveryService);
     // Two sweeps before the job runs: the delivery id is the job id, so it is queued once.
     expect(await sweeper.requeueUnattempted()).toEqual([id]);
@@ -314,13 +319,7 @@ describe('webhooks (e2e)', () => {
        returning id`,
       [hook.id],
     );
-    await query(
-      testApp.databaseUrl,
-      `update webhook_deliveries
-          set payload = json_build_object('id', id, 'event', 'ping', 'createdAt', created_at, 'data', '{}'::json)::text
-        where id = $1`,
-      [id],
-    );
+    await writePingPayload(id);
     expect(await testApp.app.get(WebhookDeliveryService).requeueUnattempted()).toEqual([id]);
     const [delivery] = await settled(asOwner, hook.id);
     expect(delivery).toMatchObject({ id, status: 'delivered', attempts: 2 });
