@@ -276,9 +276,10 @@ export class PredictionsService implements OnModuleInit {
       const away = teams.get(f.awayTeamId);
       if (!home || !away) {
         const [field, id] = !home ? ['homeTeamId', f.homeTeamId] : ['awayTeamId', f.awayTeamId];
-        throw new ProblemException(404, 'not-found', 'Not found', `team ${id} does not exist`, [
-          { field: `fixtures.${index}.${field}`, reason: 'no team has this id' },
-        ]);
+        throw new NotFoundProblem('team', id, {
+          field: `fixtures.${index}.${field}`,
+          reason: 'no team has this id',
+        });
       }
       if (home.id === away.id) {
         throw new ProblemException(
@@ -390,9 +391,10 @@ export class PredictionsService implements OnModuleInit {
       const v = await this.registry.get(options.versionId).catch((error) => {
         // The version was asked for by `?model=` or the body's `model`: name that field.
         if (!(error instanceof NotFoundProblem)) throw error;
-        throw new ProblemException(404, error.slug, error.title, error.message, [
-          { field: 'model', reason: 'no model version has this id' },
-        ]);
+        throw new NotFoundProblem('model', options.versionId!, {
+          field: 'model',
+          reason: 'no model version has this id',
+        });
       });
       if (!v.competitions.includes(competition)) {
         throw new ProblemException(

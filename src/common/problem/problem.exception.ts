@@ -29,8 +29,9 @@ export class ValidationProblem extends ProblemException {
 }
 
 export class NotFoundProblem extends ProblemException {
-  constructor(what: string, id: string | number) {
-    super(404, 'not-found', 'Not found', `${what} ${id} does not exist`);
+  /** `field`: the request field that named it, when the id came from a body or query field. */
+  constructor(what: string, id: string | number, field?: InvalidField) {
+    super(404, 'not-found', 'Not found', `${what} ${id} does not exist`, field && [field]);
   }
 }
 
