@@ -46,11 +46,11 @@ export class BullJobQueue extends JobQueue {
     if (options.jobId !== undefined) {
       // Bull adds nothing for an id it still keeps, even of a finished job (removeOnFail keeps
       // thousands): a sweeper could then never queue again work whose job failed for good.
-      const finished = await bull.getJob(options.jobId);
-      if (finished && ((await finished.isFailed()) || (await finished.isCompleted()))) {
+      const earlier = await bull.getJob(options.jobId);
+      if (earlier && ['failed', 'completed'].includes(await earlier.getState())) {
         // Another replica may have removed it and queued the id again meanwhile: add() then
         // adds nothing, as for any job still to run.
-        await finished.remove().catch(() => undefined);
+        await earlier.remove().catch(() => undefined);
       }
     }
     const job = await bull.add(data, {
