@@ -10,6 +10,7 @@ import { AppConfig } from './config/app-config';
 import { assignRequestId, REQUEST_ID_HEADER } from './common/http/request-id';
 import { registerSecurityHeaders } from './common/http/security-headers';
 import { registerInputGuards } from './common/http/input-guards';
+import { frameworkErrorProblem, MAX_PATH_PARAMETER_LENGTH } from './common/http/framework-errors';
 import { registerRequestLogging } from './infrastructure/logging/request-logging';
 import { ROOT_LOGGER } from './infrastructure/logging/logging.module';
 import { StartupLogs } from './infrastructure/logging/startup-logs';
@@ -51,6 +52,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
     // On shutdown, requests already received on open connections are served, not refused
     // with 503 (graceful shutdown: the listener closes, in-flight work finishes).
     return503OnClosing: false,
+    maxParamLength: MAX_PATH_PARAMETER_LENGTH,
+    frameworkErrors: frameworkErrorProblem,
   });
   trackRoutes(adapter.getInstance());
   const startupLogs = new StartupLogs();

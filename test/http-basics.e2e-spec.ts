@@ -166,6 +166,16 @@ describe('HTTP basics: health, problem+json errors, request ids, headers, docs',
       await expectFieldErrors('/v1/teams/a%00b', ['id']);
     });
 
+    it("URLs Fastify's router refuses before any route: bad percent-encoding, an overlong segment", async () => {
+      await expectFieldErrors('/v1/matches/%zz', ['url']);
+      const longId = 'x'.repeat(5000);
+      const response = await inject({ method: 'GET', url: `/v1/matches/${longId}` });
+      const problem = expectProblem(response, 414, `/v1/matches/${longId}`.slice(0, 200) + '...');
+      expect(problem.errors).toEqual([
+        { field: 'url', reason: 'a path segment is longer than 100 characters' },
+      ]);
+    });
+
     it('a NUL character inside a JSON body, with its dotted path', async () => {
       const payload = { url: 'https://example.org/a\u0000.csv', format: 'history' };
       const problem = await expectFieldErrors('/v1/imports', ['url'], payload);
