@@ -16,7 +16,10 @@ import { assignRequestId, REQUEST_ID_HEADER } from '../src/common/http/request-i
 import { registerSecurityHeaders } from '../src/common/http/security-headers';
 import { registerRequestLogging } from '../src/infrastructure/logging/request-logging';
 import { METRICS } from '../src/infrastructure/metrics/metric-catalogue';
-import { registerHttpMetrics } from '../src/infrastructure/metrics/http-metrics';
+import {
+  HttpRequestMetrics,
+  registerHttpMetrics,
+} from '../src/infrastructure/metrics/http-metrics';
 import { MetricsService } from '../src/infrastructure/metrics/metrics.service';
 
 const TOKEN = process.env.TOKEN ?? '';
@@ -45,7 +48,7 @@ app.addHook('onRequest', (request, reply, done) => {
 });
 registerRequestLogging(app, pino({ level: 'warn' }));
 registerSecurityHeaders(app);
-registerHttpMetrics(app, metrics);
+registerHttpMetrics(app, new HttpRequestMetrics(metrics));
 
 app.get<{ Params: { id: string } }>('/v1/matches/:id/prediction', async (request, reply) => {
   const token = BEARER.exec(request.headers.authorization ?? '')?.[1];

@@ -19,7 +19,8 @@ import { restrictToOperationalRoutes } from './common/http/operational-routes';
 import { ReadinessRegistry } from './infrastructure/health/readiness.registry';
 import { closeConnectionsWhenShuttingDown } from './infrastructure/lifecycle/graceful-shutdown';
 import { tagActiveSpanWithRequestId } from './infrastructure/tracing/span-attributes';
-import { registerHttpMetrics } from './infrastructure/metrics/http-metrics';
+import { HttpRequestMetrics, registerHttpMetrics } from './infrastructure/metrics/http-metrics';
+import { PreRouter } from './infrastructure/http/pre-router';
 import { registerMetricsRoute } from './infrastructure/metrics/metrics-endpoint';
 import { MetricsService } from './infrastructure/metrics/metrics.service';
 import { ProxyTrust } from './common/http/proxy-trust';
@@ -52,7 +53,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
     // On shutdown, requests already received on open connections are served, not refused
     // with 503 (graceful shutdown: the listener closes, in-flight work finishes).
     return503OnClosing: false,
-    maxParamLength: MAX_PATH_PARAMETER_LENGTH,
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
     frameworkErrors: frameworkErrorProblem,
   });
   trackRoutes(adapter.getInstance());
@@ -79,7 +80,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
   registerRequestLogging(fastify, app.get(ROOT_LOGGER));
   registerSecurityHeaders(fastify);
   const metrics = app.get(MetricsService);
-  registerHttpMetrics(fastify, metrics);
+  const httpMetrics = new HttpRequestMetrics(metrics);
+  registerHttpMetrics(fastify, httpMetrics);
   if (config.metricsPort === undefined) registerMetricsRoute(fastify, metrics);
   closeConnectionsWhenShuttingDown(fastify, app.get(ReadinessRegistry));
   // A worker answers probes and scrapes only: the API is the api role's.
@@ -98,7 +100,15 @@ export async function createApp(): Promise<NestFastifyApplication> {
   });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: undefined });
   if (config.servesApi) {
-    app.get(CachedPredictionFastPath).attachTo(fastify);
+    const preRouter = new PreRouter({
+      metrics: httpMetrics,
+      logger: app.get(ROOT_LOGGER),
+      readiness: app.get(ReadinessRegistry),
+      trustsProxy: proxyTrust.trusts,
+      carried: [AUTHENTICATION, RATE_LIMIT_DRAWS],
+    });
+    app.get(CachedPredictionFastPath).attachTo(preRouter);
+    preRouter.install(fastify);
     setUpSwagger(app);
   }
   await app.init();

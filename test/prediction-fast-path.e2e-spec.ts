@@ -3,13 +3,15 @@ import { IngestionService } from '../src/matches/imports/ingestion.service';
 import { CachedPredictionFastPath } from '../src/predictions/cached-prediction-fast-path';
 import { createAccount, expectProblem, PASSWORD } from './support/auth';
 import { query } from './support/databases';
+import { listenForHttp } from './support/http-inject';
 import { startTestApp, type Inject, type TestApp } from './support/test-app';
 import { train } from './support/training';
 
 /**
- * Cache hits of GET /v1/matches/{id}/prediction are answered by a Fastify hook before Nest's
- * pipeline. It must be invisible to callers: the same body and headers, each request counted
- * once against its rate limit, and every refusal still decided (and worded) by the guards.
+ * Cache hits of GET /v1/matches/{id}/prediction are answered by the pre-router, before Fastify's
+ * routing and Nest's pipeline. It must be invisible to callers: the same body and headers, each
+ * request counted once against its rate limit, and every refusal still decided (and worded) by
+ * the guards. Requests go over real HTTP (app.inject would skip the pre-router).
  */
 
 const COMPETITION = 'generated/premier-division';
@@ -17,6 +19,8 @@ const COMPETITION = 'generated/premier-division';
 describe('cached prediction fast path (e2e)', () => {
   let testApp: TestApp;
   let asUser: Inject;
+  /** Real HTTP requests, no credentials unless given. */
+  let overHttp: Inject;
   let fixtureIds: number[];
   let versionId: string;
   const url = (id: number) => `/v1/matches/${id}/prediction`;
@@ -47,8 +51,11 @@ describe('cached prediction fast path (e2e)', () => {
     );
     fixtureIds = rows.map((r) => r.id);
     await createAccount(testApp, 'uma@example.org', 'user');
-    asUser = testApp.withToken((await testApp.login('uma@example.org', PASSWORD)).accessToken);
-    // Observed, not replaced: the real hook calls the real method.
+    overHttp = await listenForHttp(testApp.app);
+    const token = (await testApp.login('uma@example.org', PASSWORD)).accessToken;
+    asUser = (request) =>
+      overHttp({ ...request, headers: { authorization: `Bearer ${token}`, ...request.headers } });
+    // Observed, not replaced: the real pre-router calls the real method.
     serveHit = jest.spyOn(testApp.app.get(CachedPredictionFastPath), 'serveHit');
   });
 
@@ -74,7 +81,13 @@ describe('cached prediction fast path (e2e)', () => {
       'content-security-policy',
       'strict-transport-security',
       'x-content-type-options',
+      'x-frame-options',
+      'referrer-policy',
+      'cross-origin-opener-policy',
+      'cross-origin-resource-policy',
     ];
+    for (const name of sameHeaders)
+      expect([name, hit.headers[name]]).not.toEqual([name, undefined]);
     for (const name of sameHeaders)
       expect([name, hit.headers[name]]).toEqual([name, miss.headers[name]]);
     expect(hit.headers['x-model-version']).toBe(versionId);
@@ -109,13 +122,13 @@ describe('cached prediction fast path (e2e)', () => {
       expect(response.headers.etag).toBe(etag);
       expect(response.headers['content-length']).toBeUndefined();
     }
-    // The controller's answer to the same condition (?model= always takes the full route).
+    // The controller's answer to the same condition (?model= never reaches the fast path).
     const viaController = await conditional(
       { 'if-none-match': etag },
       `${url(id)}?model=${versionId}`,
     );
     expect([viaController.statusCode, viaController.body]).toEqual([304, '']);
-    expect(await answeredSince(calls)).toEqual([true, true, true, false]);
+    expect(await answeredSince(calls)).toEqual([true, true, true]);
     // A tag that is not current gets the prediction.
     const stale = await conditional({ 'if-none-match': '"not-the-current-one-00"' });
     expect([stale.statusCode, stale.headers.etag, stale.body]).toEqual([200, etag, first.body]);
@@ -151,7 +164,7 @@ describe('cached prediction fast path (e2e)', () => {
     });
     expect(created.json()).toMatchObject({ plan: 'free' });
     const withKey: Inject = (request) =>
-      testApp.app.inject({ ...request, headers: { 'x-api-key': created.json().key } });
+      overHttp({ ...request, headers: { 'x-api-key': created.json().key } });
     const seen = [];
     for (const id of [fixtureIds[1], fixtureIds[1], fixtureIds[1], fixtureIds[0]]) {
       const response = await withKey({ url: url(id) });
@@ -174,8 +187,8 @@ describe('cached prediction fast path (e2e)', () => {
   it('leaves refusals and everything but a plain hit to the controller and its guards', async () => {
     const id = fixtureIds[0];
     const calls = serveHit.mock.calls.length;
-    expectProblem(await testApp.app.inject({ url: url(id) }), 401);
-    const badToken = await testApp.app.inject({
+    expectProblem(await overHttp({ url: url(id) }), 401);
+    const badToken = await overHttp({
       url: url(id),
       headers: { authorization: 'Bearer a.b.c' },
     });
@@ -185,7 +198,7 @@ describe('cached prediction fast path (e2e)', () => {
       url: '/v1/me/api-keys',
       payload: { name: 'no read scope', scopes: ['predict'] },
     });
-    const noScope = await testApp.app.inject({
+    const noScope = await overHttp({
       url: url(id),
       headers: { 'x-api-key': predictOnly.json().key },
     });
@@ -200,8 +213,10 @@ describe('cached prediction fast path (e2e)', () => {
     expect(bypass.headers['x-cache']).toBe('bypass');
     const hit = await asUser({ url: url(id) });
     expect(hit.headers['x-cache']).toBe('hit');
-    // Only the plain hit was answered early; every other request went on to the controller.
-    expect(await answeredSince(calls)).toEqual([...Array<boolean>(8).fill(false), true]);
+    // Only the plain hit was answered early; every other request went on to the controller (the
+    // pre-router declined the refused, the unknown match and no-cache; bad ids and ?model=
+    // never reached it).
+    expect(await answeredSince(calls)).toEqual([...Array<boolean>(5).fill(false), true]);
   });
 
   it('counts a hit or a miss once per request in the cache statistics', async () => {
@@ -220,5 +235,27 @@ describe('cached prediction fast path (e2e)', () => {
       hits: 2,
       misses: 1,
     });
+  });
+
+  it('counts the hits it answers in the request metrics, under the route template', async () => {
+    const answered = async () => {
+      const text = (await testApp.app.inject({ url: '/metrics' })).body;
+      const series = text
+        .split('\n')
+        .find(
+          (line) =>
+            line.startsWith('oracxpred_http_requests_total{') &&
+            line.includes('route="/v1/matches/:id/prediction"') &&
+            line.includes('status_code="200"'),
+        );
+      return Number(series?.split(' ').pop() ?? 0);
+    };
+    await asUser({ url: url(fixtureIds[1]) });
+    const calls = serveHit.mock.calls.length;
+    const before = await answered();
+    await asUser({ url: url(fixtureIds[1]) });
+    await asUser({ url: url(fixtureIds[1]) });
+    expect(await answeredSince(calls)).toEqual([true, true]);
+    expect((await answered()) - before).toBe(2);
   });
 });

@@ -1,15 +1,15 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { asciiJson } from '../common/http/ascii-json';
+import type { CallerReply, CallerRequest } from '../common/http/caller-request';
 import type { PredictionResult } from './predictions.service';
 
 /** The caller for the sticky A/B split: the API key, else the account, else the address. */
-export function callerKey(request: FastifyRequest, principal = request.principal): string {
+export function callerKey(request: CallerRequest, principal = request.principal): string {
   if (principal?.apiKeyId) return `key:${principal.apiKeyId}`;
   if (principal) return `user:${principal.userId}`;
   return `ip:${request.ip}`;
 }
 
-export function bypassesCache(request: FastifyRequest): boolean {
+export function bypassesCache(request: Pick<CallerRequest, 'headers'>): boolean {
   const cacheControl = request.headers['cache-control'];
   return cacheControl !== undefined && /\bno-cache\b/.test(String(cacheControl));
 }
@@ -24,8 +24,10 @@ const CACHE_CONTROL = 'private, no-cache';
 const VARY = 'authorization, x-api-key';
 
 /** Marks a response as served to this caller alone (see CACHE_CONTROL). */
-export function servedToCallerOnly(reply: FastifyReply): FastifyReply {
-  return reply.header('cache-control', CACHE_CONTROL).header('vary', VARY);
+export function servedToCallerOnly<Reply extends Pick<CallerReply, 'header'>>(reply: Reply): Reply {
+  reply.header('cache-control', CACHE_CONTROL);
+  reply.header('vary', VARY);
+  return reply;
 }
 
 /**
@@ -33,22 +35,24 @@ export function servedToCallerOnly(reply: FastifyReply): FastifyReply {
  * re-serialise), or 304 with no body when the caller already holds it (If-None-Match).
  */
 export function sendPrediction(
-  request: FastifyRequest,
-  reply: FastifyReply,
+  request: Pick<CallerRequest, 'headers'>,
+  reply: CallerReply,
   result: PredictionResult,
 ): void {
-  void servedToCallerOnly(reply)
-    .header('content-type', 'application/json; charset=utf-8')
-    .header('etag', result.etag)
-    .header('x-cache', result.cache)
-    .header('x-model-version', result.versionId)
-    .header('x-model-variant', result.variant);
-  if (holds(request, result.etag)) void reply.code(304).send();
-  else void reply.send(result.json);
+  servedToCallerOnly(reply);
+  reply.header('content-type', 'application/json; charset=utf-8');
+  reply.header('etag', result.etag);
+  reply.header('x-cache', result.cache);
+  reply.header('x-model-version', result.versionId);
+  reply.header('x-model-variant', result.variant);
+  if (holds(request, result.etag)) {
+    reply.code(304);
+    reply.send();
+  } else reply.send(result.json);
 }
 
 /** Whether If-None-Match names this entity tag, or any (weak comparison, RFC 9110 13.1.2). */
-function holds(request: FastifyRequest, etag: string): boolean {
+function holds(request: Pick<CallerRequest, 'headers'>, etag: string): boolean {
   const header = request.headers['if-none-match'];
   if (header === undefined) return false;
   return header.split(',').some((tag) => {

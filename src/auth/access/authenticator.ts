@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
 import { API_KEY_HEADER } from '../../common/auth/access.decorators';
 import type { Principal } from '../../common/auth/principal';
+import type { CallerRequest } from '../../common/http/caller-request';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AccessTokens } from '../tokens/access-tokens';
 
@@ -11,7 +11,7 @@ export type Authentication =
 
 /** The request's authentication, memoised on it (declared on every request: see bootstrap). */
 export const AUTHENTICATION = Symbol('authentication');
-type MemoisedRequest = FastifyRequest & { [AUTHENTICATION]?: Promise<Authentication> };
+type MemoisedRequest = CallerRequest & { [AUTHENTICATION]?: Promise<Authentication> };
 
 const BEARER = /^Bearer +([\w-]+\.[\w-]+\.[\w-]+)$/i;
 
@@ -27,13 +27,13 @@ export class Authenticator {
     private readonly apiKeys: ApiKeysService,
   ) {}
 
-  authenticate(request: FastifyRequest): Promise<Authentication> {
+  authenticate(request: CallerRequest): Promise<Authentication> {
     // Kept on the request itself: a WeakMap entry per request cost more than the check.
     const memo = request as MemoisedRequest;
     return (memo[AUTHENTICATION] ??= this.check(request));
   }
 
-  private async check(request: FastifyRequest): Promise<Authentication> {
+  private async check(request: CallerRequest): Promise<Authentication> {
     const authorization = request.headers.authorization;
     const apiKey = request.headers[API_KEY_HEADER];
     if (authorization !== undefined && apiKey !== undefined) {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectThrottlerStorage, normalizeIp, type ThrottlerStorage } from '@nestjs/throttler';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config';
 import type { Principal } from '../../common/auth/principal';
+import type { CallerReply, CallerRequest } from '../../common/http/caller-request';
 import { ProblemException } from '../../common/problem/problem.exception';
 import { Authenticator } from '../access/authenticator';
 
@@ -21,7 +21,7 @@ const HEADERS: Record<string, ReturnType<typeof headerNames>> = {
 
 /** The request's rate-limit count, memoised on it (declared on every request: see bootstrap). */
 export const RATE_LIMIT_DRAWS = Symbol('rate-limit draws');
-type MemoisedRequest = FastifyRequest & { [RATE_LIMIT_DRAWS]?: Promise<Draw[]> };
+type MemoisedRequest = CallerRequest & { [RATE_LIMIT_DRAWS]?: Promise<Draw[]> };
 
 /** One budget's count after this request. */
 interface Draw {
@@ -57,8 +57,8 @@ export class RateLimiter {
    * answer with when a budget is spent.
    */
   async check(
-    request: FastifyRequest,
-    reply: FastifyReply,
+    request: CallerRequest,
+    reply: Pick<CallerReply, 'header'>,
     authRoute: boolean,
   ): Promise<ProblemException | undefined> {
     // Kept on the request itself, like the authentication: cheaper than a WeakMap entry.
@@ -67,16 +67,15 @@ export class RateLimiter {
     let breach: ProblemException | undefined;
     for (const draw of await draws) {
       const names = HEADERS[draw.throttler];
-      void reply
-        .header(names.limit, draw.limit)
-        .header(names.remaining, draw.isBlocked ? 0 : Math.max(0, draw.limit - draw.totalHits))
-        .header(names.reset, draw.isBlocked ? draw.timeToBlockExpire : draw.timeToExpire);
+      reply.header(names.limit, draw.limit);
+      reply.header(names.remaining, draw.isBlocked ? 0 : Math.max(0, draw.limit - draw.totalHits));
+      reply.header(names.reset, draw.isBlocked ? draw.timeToBlockExpire : draw.timeToExpire);
       if (draw.isBlocked) breach ??= this.breach(draw);
     }
     return breach;
   }
 
-  private async count(request: FastifyRequest, authRoute: boolean): Promise<Draw[]> {
+  private async count(request: CallerRequest, authRoute: boolean): Promise<Draw[]> {
     // The address only when a budget is per address (normalising it is not free).
     const address = () => `ip:${normalizeIp(request.ip)}`;
     const { principal } = await this.authenticator.authenticate(request);

@@ -17,6 +17,12 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 const DOCS_CSP =
   "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
 
+/** The headers of every API response (not /docs), for responses sent without Fastify's hooks. */
+export const API_SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
+  ...Object.entries(COMMON_HEADERS),
+  ['content-security-policy', API_CSP],
+];
+
 export function registerSecurityHeaders(fastify: FastifyInstance): void {
   const entries = Object.entries(COMMON_HEADERS);
   fastify.addHook('onSend', (request, reply, payload, done) => {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger as PinoInstance } from 'pino';
 
 /** Paths the root logger redacts on every line: credentials never reach a log in clear. */
@@ -31,6 +32,44 @@ export function requestIdForLogs(): { requestId?: string } {
   return requestId === undefined ? {} : { requestId };
 }
 
+/** A request as its completion line describes it. */
+export interface CompletedRequest {
+  id: string;
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  /** A getter on the pre-router's requests: the address is worked out only when logged. */
+  ip: string;
+  statusCode: number;
+  milliseconds: number;
+}
+
+/** Runs `work` with the request's id on every application log line it writes. */
+export function withRequestId(requestId: string, work: () => void): void {
+  currentRequestId.run(requestId, work);
+}
+
+/** The one line per completed request (at info; none for probes and scrapes). */
+export function logCompletedRequest(root: PinoInstance, request: CompletedRequest): void {
+  if (!root.isLevelEnabled('info') || UNLOGGED_PATHS.test(request.url)) return;
+  root.info(
+    {
+      requestId: request.id,
+      req: {
+        id: request.id,
+        method: request.method,
+        url: request.url,
+        // Credentials are redacted by the logger itself (REDACTED_PATHS).
+        headers: request.headers,
+        remoteAddress: request.ip,
+      },
+      res: { statusCode: request.statusCode },
+      responseTime: Math.round(request.milliseconds),
+    },
+    request.statusCode >= 500 ? 'request errored' : 'request completed',
+  );
+}
+
 /**
  * Request logging on Fastify's own hooks (instead of pino-http as Nest middleware, which ran
  * through the middleware bridge on every request): the request id for application log lines,
@@ -38,26 +77,19 @@ export function requestIdForLogs(): { requestId?: string } {
  */
 export function registerRequestLogging(fastify: FastifyInstance, root: PinoInstance): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
-    currentRequestId.run(request.id, done);
+    withRequestId(request.id, done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (root.isLevelEnabled('info') && !UNLOGGED_PATHS.test(request.url)) {
-      root.info(
-        {
-          requestId: request.id,
-          req: {
-            id: request.id,
-            method: request.method,
-            url: request.url,
-            // Credentials are redacted by the logger itself (REDACTED_PATHS).
-            headers: request.headers,
-            remoteAddress: request.ip,
-          },
-          res: { statusCode: reply.statusCode },
-          responseTime: Math.round(reply.elapsedTime),
-        },
-        reply.statusCode >= 500 ? 'request errored' : 'request completed',
-      );
+    if (root.isLevelEnabled('info')) {
+      logCompletedRequest(root, {
+        id: request.id,
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        ip: request.ip,
+        statusCode: reply.statusCode,
+        milliseconds: reply.elapsedTime,
+      });
     }
     done();
   });

@@ -6,29 +6,41 @@ import type { MetricsService } from './metrics.service';
 type HttpLabel = (typeof METRICS.httpRequests.labelNames)[number];
 
 /**
- * Counts and times every response in one Fastify onResponse hook (no Nest interceptor: the hot
- * path stays lean). Labelled by route template, so /v1/matches/1 and /v1/matches/2 share a series;
- * requests that matched no route share route="unmatched".
+ * Counts and times responses by method, status and route template, so /v1/matches/1 and
+ * /v1/matches/2 share a series; requests that matched no route share route="unmatched".
  */
-export function registerHttpMetrics(fastify: FastifyInstance, metrics: MetricsService): void {
-  const requests = metrics.counter(METRICS.httpRequests);
-  const duration = metrics.histogram(METRICS.httpRequestDuration);
+export class HttpRequestMetrics {
+  private readonly requests: Counter<HttpLabel>;
+  private readonly duration: Histogram<HttpLabel>;
   // Label lookups hash their values on every call; keep the bound children per label set.
-  const children = new Map<
+  private readonly children = new Map<
     string,
     { count: Counter.Internal; time: Histogram.Internal<HttpLabel> }
   >();
-  fastify.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    const key = `${request.method} ${reply.statusCode} ${route}`;
-    let child = children.get(key);
+
+  constructor(metrics: MetricsService) {
+    this.requests = metrics.counter(METRICS.httpRequests);
+    this.duration = metrics.histogram(METRICS.httpRequestDuration);
+  }
+
+  observe(method: string, route: string, statusCode: number, milliseconds: number): void {
+    const key = `${method} ${statusCode} ${route}`;
+    let child = this.children.get(key);
     if (!child) {
-      const labels = { method: request.method, route, status_code: String(reply.statusCode) };
-      child = { count: requests.labels(labels), time: duration.labels(labels) };
-      children.set(key, child);
+      const labels = { method, route, status_code: String(statusCode) };
+      child = { count: this.requests.labels(labels), time: this.duration.labels(labels) };
+      this.children.set(key, child);
     }
     child.count.inc();
-    child.time.observe(reply.elapsedTime / 1000);
+    child.time.observe(milliseconds / 1000);
+  }
+}
+
+/** Every response Fastify sends, in one onResponse hook (no Nest interceptor: the hot path stays lean). */
+export function registerHttpMetrics(fastify: FastifyInstance, metrics: HttpRequestMetrics): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime);
     done();
   });
 }
