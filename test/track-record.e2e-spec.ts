@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { generatedLeague } from '../src/matches/demo/generated-league';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
 import type { MatchRecord, ParseResult } from '../src/matches/ingestion/match-record';
@@ -498,6 +499,49 @@ describe('sealed track record (e2e)', () => {
       [entry.seq],
     );
     expect(score.home_goals).toBe(corrected);
+  });
+
+  it('answers HEAD of the export with its headers without reading the ledger', async () => {
+    // A reader of ledger_entries waits on this lock, where pg_stat_activity shows it.
+    const holder = new Client({ connectionString: testApp.databaseUrl });
+    await holder.connect();
+    const waitingReaders = async () => {
+      const [row] = await query<{ count: string }>(
+        testApp.databaseUrl,
+        `select count(*) from pg_stat_activity
+         where datname = current_database() and wait_event_type = 'Lock'
+           and query ilike '%ledger_entries%'`,
+      );
+      return Number(row.count);
+    };
+    try {
+      await holder.query('begin; lock table ledger_entries in access exclusive mode');
+      const head = await inject({ method: 'HEAD', url: '/v1/ledger/export' });
+      expect(head.statusCode).toBe(200);
+      expect(head.body).toBe('');
+      expect(head.headers).toMatchObject({
+        'content-type': 'application/x-ndjson; charset=utf-8',
+        'content-disposition': 'attachment; filename="oracxpred-ledger.ndjson"',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await waitingReaders()).toBe(0);
+      // The detector itself: a GET does read, and waits on the lock.
+      const get = inject({ url: '/v1/ledger/export' });
+      let waiting = 0;
+      for (let i = 0; i < 100 && waiting === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        waiting = await waitingReaders();
+      }
+      expect(waiting).toBe(1);
+      await holder.query('rollback');
+      const body = await get;
+      expect(body.statusCode).toBe(200);
+      expect(body.headers['content-type']).toBe(head.headers['content-type']);
+      expect(body.headers['content-disposition']).toBe(head.headers['content-disposition']);
+      expect(body.headers['content-length']).toBe(head.headers['content-length']);
+    } finally {
+      await holder.end();
+    }
   });
 
   it('refuses bad performance filters with the field and the reason', async () => {
