@@ -13,6 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsAfter, IsApiDate } from '../common/http/api-date';
+import { CompetitionFilter } from '../common/http/competition-filter';
 import { PageNumber, PageSize } from '../common/http/pagination';
 
 export class PredictionView {
@@ -91,10 +92,7 @@ export class PredictionView {
 }
 
 export class UpcomingQuery {
-  @ApiPropertyOptional({ example: 'england/premier-league' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(120)
+  @CompetitionFilter()
   competition?: string;
 
   @ApiPropertyOptional({ example: '2027-01-01', description: 'Default: now' })
