@@ -246,6 +246,7 @@ describe('sealed track record (e2e)', () => {
       const served = await inject({ url: `/v1/matches/${id}/prediction` });
       expect(served.statusCode).toBe(200);
       expect(new Date(served.json().match.kickoff).getTime()).toBeGreaterThan(Date.now());
+      expect(served.headers['x-prediction-made-after-kickoff']).toBe('true');
       expect(await entriesOf(id)).toEqual([]);
     }
   });
@@ -499,6 +500,76 @@ describe('sealed track record (e2e)', () => {
       [entry.seq],
     );
     expect(score.home_goals).toBe(corrected);
+  });
+
+  it('serves the frozen entry once the match has kicked off, never a recomputation, and says so', async () => {
+    const [matchId, neverFrozen] = (await fixtures(FIRST)).slice(-2);
+    const kickoff = new Date(Date.now() + 3000);
+    await ingestion.importParsed({
+      format: 'generated',
+      records: [{ ...(await recordOf(matchId)), kickoff }],
+      issues: [],
+      rowsRead: 1,
+    });
+    const url = `/v1/matches/${matchId}/prediction`;
+    const first = await inject({ url });
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['x-prediction-frozen']).toBeUndefined();
+    expect(first.headers['x-prediction-made-after-kickoff']).toBeUndefined();
+    const version = String(first.headers['x-model-version']);
+    // Recomputed before kick-off: the cache now holds another prediction than the frozen one.
+    const recomputed = await inject({ url, headers: { 'cache-control': 'no-cache' } });
+    expect(recomputed.json().computedAt).not.toBe(first.json().computedAt);
+    expect((await inject({ url })).headers['x-cache']).toBe('hit');
+    await new Promise((resolve) => setTimeout(resolve, kickoff.getTime() - Date.now() + 100));
+
+    const frozenOf = async (versionId: string) => {
+      const [entry] = await query<{ prediction: object; served_at: Date }>(
+        testApp.databaseUrl,
+        `select prediction, served_at from ledger_entries
+         where match_id = $1 and model_version_id = $2`,
+        [matchId, versionId],
+      );
+      return { prediction: entry.prediction, frozenAt: entry.served_at.toISOString() };
+    };
+    const frozen = await frozenOf(version);
+    expect(frozen.prediction).toEqual(first.json());
+    for (const cache of ['miss', 'hit']) {
+      const after = await inject({ url });
+      expect(after.statusCode).toBe(200);
+      expect(after.headers).toMatchObject({
+        'x-model-version': version,
+        'x-cache': cache,
+        'x-prediction-frozen': frozen.frozenAt,
+      });
+      expect(after.headers['x-prediction-made-after-kickoff']).toBeUndefined();
+      expect(after.json()).toEqual(frozen.prediction);
+    }
+    // The other side of the split, asked for by id: its own entry.
+    const otherVersion = version === champion ? challenger : champion;
+    const other = await inject({ url: `${url}?model=${otherVersion}` });
+    const otherFrozen = await frozenOf(otherVersion);
+    expect(other.headers['x-prediction-frozen']).toBe(otherFrozen.frozenAt);
+    expect(other.json()).toEqual(otherFrozen.prediction);
+    // A past window of the upcoming list shows the fixture (still "scheduled") the same way.
+    const window = `from=${new Date(kickoff.getTime() - 60_000).toISOString()}&to=${new Date(kickoff.getTime() + 1000).toISOString()}`;
+    const listed = await inject({
+      url: `/v1/predictions?competition=${encodeURIComponent(FIRST)}&${window}`,
+    });
+    expect(listed.json()).toEqual([{ matchId, ...frozen }]);
+    // And once the result is in.
+    await importResults([[matchId, 2, 1]]);
+    const finished = await inject({ url });
+    expect(finished.headers['x-prediction-frozen']).toBe(frozen.frozenAt);
+    expect(finished.json()).toEqual(frozen.prediction);
+
+    // A finished match no version froze: computed now, and it says so (nothing is frozen).
+    await importResults([[neverFrozen, 0, 0]]);
+    const late = await inject({ url: `/v1/matches/${neverFrozen}/prediction` });
+    expect(late.statusCode).toBe(200);
+    expect(late.headers['x-prediction-made-after-kickoff']).toBe('true');
+    expect(late.headers['x-prediction-frozen']).toBeUndefined();
+    expect(await entriesOf(neverFrozen)).toEqual([]);
   });
 
   it('answers HEAD of the export with its headers without reading the ledger', async () => {

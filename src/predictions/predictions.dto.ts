@@ -121,6 +121,18 @@ export class UpcomingItemView {
   @ApiProperty({ type: 'integer' }) matchId!: number;
   @ApiPropertyOptional({ type: PredictionView }) prediction?: PredictionView;
   @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      "Kick-off has passed (a past window): the prediction is the version's frozen ledger entry, frozen then",
+  })
+  frozenAt?: string;
+  @ApiPropertyOptional({
+    enum: [true],
+    description:
+      'Kick-off has passed and this version froze nothing for the match: computed afterwards',
+  })
+  madeAfterKickoff?: boolean;
+  @ApiPropertyOptional({
     description: 'Why no prediction is given (e.g. no model covers the competition)',
   })
   unavailable?: string;
