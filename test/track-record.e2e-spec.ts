@@ -647,4 +647,80 @@ describe('sealed track record (e2e)', () => {
       });
     }
   });
+
+  it('takes the score back when a team merge removes the scored match as a duplicate', async () => {
+    const [kept] = await fixtures(SECOND);
+    const record = await recordOf(kept);
+    // The same fixture under other spellings of both teams (a source of its own): a second
+    // match between two more teams, until the admin merges each spelling into its club.
+    const duplicate = {
+      ...record,
+      sourceKey: `${record.sourceKey}:other-spelling`,
+      homeTeam: `${record.homeTeam} Other Spelling`,
+      awayTeam: `${record.awayTeam} Other Spelling`,
+    };
+    const importDuplicate = (result: Partial<MatchRecord>) =>
+      ingestion.importParsed({
+        format: 'generated',
+        records: [{ ...duplicate, ...result }],
+        issues: [],
+        rowsRead: 1,
+      });
+    await importDuplicate({});
+    const [{ id: removed, ...spellings }] = await query<{
+      id: number;
+      home_team_id: number;
+      away_team_id: number;
+    }>(
+      testApp.databaseUrl,
+      'select id, home_team_id, away_team_id from matches where source_key = $1',
+      [duplicate.sourceKey],
+    );
+    expect((await inject({ url: `/v1/matches/${removed}/prediction` })).statusCode).toBe(200);
+    const scoresOf = async () =>
+      Number(
+        (
+          await query<{ count: string }>(
+            testApp.databaseUrl,
+            `select count(*) from ledger_scores s join ledger_entries e on e.seq = s.seq
+             where e.match_id = $1`,
+            [removed],
+          )
+        )[0].count,
+      );
+    const settle = async (expected: number) => {
+      for (let i = 0; i < 100 && (await scoresOf()) !== expected; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return scoresOf();
+    };
+    await importDuplicate({ status: 'finished', homeGoals: 1, awayGoals: 0 });
+    expect(await settle(2)).toBe(2);
+    const before = (await inject({ url: `/v1/models/${champion}/performance` })).json();
+
+    const [clubs] = await query<{ home_team_id: number; away_team_id: number }>(
+      testApp.databaseUrl,
+      'select home_team_id, away_team_id from matches where id = $1',
+      [kept],
+    );
+    const merge = (side: 'home_team_id' | 'away_team_id') =>
+      inject({
+        method: 'POST',
+        url: `/v1/teams/${spellings[side]}/merge`,
+        payload: { intoTeamId: clubs[side] },
+      });
+    expect((await merge('home_team_id')).json()).toMatchObject({ matchesDeduplicated: 0 });
+    // Its result still stands until the match goes.
+    expect(await scoresOf()).toBe(2);
+    expect((await merge('away_team_id')).json()).toMatchObject({ matchesDeduplicated: 1 });
+    expect(await settle(0)).toBe(0);
+    const after = (await inject({ url: `/v1/models/${champion}/performance` })).json();
+    // (No scored entry left at all, run alone: metrics null.)
+    expect({ count: after.metrics?.count ?? 0, pending: after.pending, void: after.void }).toEqual({
+      count: before.metrics.count - 1,
+      pending: before.pending,
+      void: before.void + 1,
+    });
+    expect((await inject({ url: '/v1/ledger/verify' })).json()).toMatchObject({ valid: true });
+  });
 });
