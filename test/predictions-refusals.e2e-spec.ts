@@ -113,6 +113,33 @@ describe('predictions refusals (e2e)', () => {
     expect(Number(ahead.headers['x-total-count'])).toBeGreaterThan(0);
   });
 
+  it('refuses an empty or repeated competition filter on every list that has one', async () => {
+    const cases: Array<[string, string]> = [
+      ['competition=', 'competition must not be empty'],
+      ['competition=%20%20', 'competition must not be empty'],
+      [
+        `competition=${encodeURIComponent(COMPETITION)}&competition=other%2Fleague`,
+        'competition may be given once',
+      ],
+    ];
+    for (const route of ['/v1/predictions', '/v1/performance', '/v1/matches']) {
+      for (const [params, reason] of cases) {
+        const refused = await inject({ url: `${route}?${params}` });
+        expect({
+          route,
+          params,
+          status: refused.statusCode,
+          type: refused.headers['content-type'],
+        }).toEqual({ route, params, status: 400, type: expect.stringMatching(/problem\+json/) });
+        expect(refused.json().errors).toEqual([{ field: 'competition', reason }]);
+      }
+      const filtered = await inject({
+        url: `${route}?competition=${encodeURIComponent(COMPETITION)}`,
+      });
+      expect({ route, status: filtered.statusCode }).toEqual({ route, status: 200 });
+    }
+  });
+
   it("names 'model' when the model version asked for does not exist", async () => {
     const unknown = '00000000-0000-4000-8000-000000000000';
     const [{ id: fixture }] = await query<{ id: number }>(

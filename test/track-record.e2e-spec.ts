@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { generatedLeague } from '../src/matches/demo/generated-league';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
 import type { MatchRecord, ParseResult } from '../src/matches/ingestion/match-record';
@@ -245,6 +246,7 @@ describe('sealed track record (e2e)', () => {
       const served = await inject({ url: `/v1/matches/${id}/prediction` });
       expect(served.statusCode).toBe(200);
       expect(new Date(served.json().match.kickoff).getTime()).toBeGreaterThan(Date.now());
+      expect(served.headers['x-prediction-made-after-kickoff']).toBe('true');
       expect(await entriesOf(id)).toEqual([]);
     }
   });
@@ -500,6 +502,119 @@ describe('sealed track record (e2e)', () => {
     expect(score.home_goals).toBe(corrected);
   });
 
+  it('serves the frozen entry once the match has kicked off, never a recomputation, and says so', async () => {
+    const [matchId, neverFrozen] = (await fixtures(FIRST)).slice(-2);
+    const kickoff = new Date(Date.now() + 3000);
+    await ingestion.importParsed({
+      format: 'generated',
+      records: [{ ...(await recordOf(matchId)), kickoff }],
+      issues: [],
+      rowsRead: 1,
+    });
+    const url = `/v1/matches/${matchId}/prediction`;
+    const first = await inject({ url });
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['x-prediction-frozen']).toBeUndefined();
+    expect(first.headers['x-prediction-made-after-kickoff']).toBeUndefined();
+    const version = String(first.headers['x-model-version']);
+    // Recomputed before kick-off: the cache now holds another prediction than the frozen one.
+    const recomputed = await inject({ url, headers: { 'cache-control': 'no-cache' } });
+    expect(recomputed.json().computedAt).not.toBe(first.json().computedAt);
+    expect((await inject({ url })).headers['x-cache']).toBe('hit');
+    await new Promise((resolve) => setTimeout(resolve, kickoff.getTime() - Date.now() + 100));
+
+    const frozenOf = async (versionId: string) => {
+      const [entry] = await query<{ prediction: object; served_at: Date }>(
+        testApp.databaseUrl,
+        `select prediction, served_at from ledger_entries
+         where match_id = $1 and model_version_id = $2`,
+        [matchId, versionId],
+      );
+      return { prediction: entry.prediction, frozenAt: entry.served_at.toISOString() };
+    };
+    const frozen = await frozenOf(version);
+    expect(frozen.prediction).toEqual(first.json());
+    for (const cache of ['miss', 'hit']) {
+      const after = await inject({ url });
+      expect(after.statusCode).toBe(200);
+      expect(after.headers).toMatchObject({
+        'x-model-version': version,
+        'x-cache': cache,
+        'x-prediction-frozen': frozen.frozenAt,
+      });
+      expect(after.headers['x-prediction-made-after-kickoff']).toBeUndefined();
+      expect(after.json()).toEqual(frozen.prediction);
+    }
+    // The other side of the split, asked for by id: its own entry.
+    const otherVersion = version === champion ? challenger : champion;
+    const other = await inject({ url: `${url}?model=${otherVersion}` });
+    const otherFrozen = await frozenOf(otherVersion);
+    expect(other.headers['x-prediction-frozen']).toBe(otherFrozen.frozenAt);
+    expect(other.json()).toEqual(otherFrozen.prediction);
+    // A past window of the upcoming list shows the fixture (still "scheduled") the same way.
+    const window = `from=${new Date(kickoff.getTime() - 60_000).toISOString()}&to=${new Date(kickoff.getTime() + 1000).toISOString()}`;
+    const listed = await inject({
+      url: `/v1/predictions?competition=${encodeURIComponent(FIRST)}&${window}`,
+    });
+    expect(listed.json()).toEqual([{ matchId, ...frozen }]);
+    // And once the result is in.
+    await importResults([[matchId, 2, 1]]);
+    const finished = await inject({ url });
+    expect(finished.headers['x-prediction-frozen']).toBe(frozen.frozenAt);
+    expect(finished.json()).toEqual(frozen.prediction);
+
+    // A finished match no version froze: computed now, and it says so (nothing is frozen).
+    await importResults([[neverFrozen, 0, 0]]);
+    const late = await inject({ url: `/v1/matches/${neverFrozen}/prediction` });
+    expect(late.statusCode).toBe(200);
+    expect(late.headers['x-prediction-made-after-kickoff']).toBe('true');
+    expect(late.headers['x-prediction-frozen']).toBeUndefined();
+    expect(await entriesOf(neverFrozen)).toEqual([]);
+  });
+
+  it('answers HEAD of the export with its headers without reading the ledger', async () => {
+    // A reader of ledger_entries waits on this lock, where pg_stat_activity shows it.
+    const holder = new Client({ connectionString: testApp.databaseUrl });
+    await holder.connect();
+    const waitingReaders = async () => {
+      const [row] = await query<{ count: string }>(
+        testApp.databaseUrl,
+        `select count(*) from pg_stat_activity
+         where datname = current_database() and wait_event_type = 'Lock'
+           and query ilike '%ledger_entries%'`,
+      );
+      return Number(row.count);
+    };
+    try {
+      await holder.query('begin; lock table ledger_entries in access exclusive mode');
+      const head = await inject({ method: 'HEAD', url: '/v1/ledger/export' });
+      expect(head.statusCode).toBe(200);
+      expect(head.body).toBe('');
+      expect(head.headers).toMatchObject({
+        'content-type': 'application/x-ndjson; charset=utf-8',
+        'content-disposition': 'attachment; filename="oracxpred-ledger.ndjson"',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await waitingReaders()).toBe(0);
+      // The detector itself: a GET does read, and waits on the lock.
+      const get = inject({ url: '/v1/ledger/export' });
+      let waiting = 0;
+      for (let i = 0; i < 100 && waiting === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        waiting = await waitingReaders();
+      }
+      expect(waiting).toBe(1);
+      await holder.query('rollback');
+      const body = await get;
+      expect(body.statusCode).toBe(200);
+      expect(body.headers['content-type']).toBe(head.headers['content-type']);
+      expect(body.headers['content-disposition']).toBe(head.headers['content-disposition']);
+      expect(body.headers['content-length']).toBe(head.headers['content-length']);
+    } finally {
+      await holder.end();
+    }
+  });
+
   it('refuses bad performance filters with the field and the reason', async () => {
     const cases: Array<[string, string]> = [
       ['from=2027-02-30', 'from'],
@@ -531,5 +646,81 @@ describe('sealed track record (e2e)', () => {
         body: [],
       });
     }
+  });
+
+  it('takes the score back when a team merge removes the scored match as a duplicate', async () => {
+    const [kept] = await fixtures(SECOND);
+    const record = await recordOf(kept);
+    // The same fixture under other spellings of both teams (a source of its own): a second
+    // match between two more teams, until the admin merges each spelling into its club.
+    const duplicate = {
+      ...record,
+      sourceKey: `${record.sourceKey}:other-spelling`,
+      homeTeam: `${record.homeTeam} Other Spelling`,
+      awayTeam: `${record.awayTeam} Other Spelling`,
+    };
+    const importDuplicate = (result: Partial<MatchRecord>) =>
+      ingestion.importParsed({
+        format: 'generated',
+        records: [{ ...duplicate, ...result }],
+        issues: [],
+        rowsRead: 1,
+      });
+    await importDuplicate({});
+    const [{ id: removed, ...spellings }] = await query<{
+      id: number;
+      home_team_id: number;
+      away_team_id: number;
+    }>(
+      testApp.databaseUrl,
+      'select id, home_team_id, away_team_id from matches where source_key = $1',
+      [duplicate.sourceKey],
+    );
+    expect((await inject({ url: `/v1/matches/${removed}/prediction` })).statusCode).toBe(200);
+    const scoresOf = async () =>
+      Number(
+        (
+          await query<{ count: string }>(
+            testApp.databaseUrl,
+            `select count(*) from ledger_scores s join ledger_entries e on e.seq = s.seq
+             where e.match_id = $1`,
+            [removed],
+          )
+        )[0].count,
+      );
+    const settle = async (expected: number) => {
+      for (let i = 0; i < 100 && (await scoresOf()) !== expected; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return scoresOf();
+    };
+    await importDuplicate({ status: 'finished', homeGoals: 1, awayGoals: 0 });
+    expect(await settle(2)).toBe(2);
+    const before = (await inject({ url: `/v1/models/${champion}/performance` })).json();
+
+    const [clubs] = await query<{ home_team_id: number; away_team_id: number }>(
+      testApp.databaseUrl,
+      'select home_team_id, away_team_id from matches where id = $1',
+      [kept],
+    );
+    const merge = (side: 'home_team_id' | 'away_team_id') =>
+      inject({
+        method: 'POST',
+        url: `/v1/teams/${spellings[side]}/merge`,
+        payload: { intoTeamId: clubs[side] },
+      });
+    expect((await merge('home_team_id')).json()).toMatchObject({ matchesDeduplicated: 0 });
+    // Its result still stands until the match goes.
+    expect(await scoresOf()).toBe(2);
+    expect((await merge('away_team_id')).json()).toMatchObject({ matchesDeduplicated: 1 });
+    expect(await settle(0)).toBe(0);
+    const after = (await inject({ url: `/v1/models/${champion}/performance` })).json();
+    // (No scored entry left at all, run alone: metrics null.)
+    expect({ count: after.metrics?.count ?? 0, pending: after.pending, void: after.void }).toEqual({
+      count: before.metrics.count - 1,
+      pending: before.pending,
+      void: before.void + 1,
+    });
+    expect((await inject({ url: '/v1/ledger/verify' })).json()).toMatchObject({ valid: true });
   });
 });

@@ -16,6 +16,15 @@ export interface CachedPrediction {
 
 /** `"` + 22 base64url characters of the JSON's SHA-256 + `"`: fixed length, so it slices off. */
 const ETAG_LENGTH = 24;
+/** A frozen prediction's entry is keyed apart from the computed one of the same version. */
+const FROZEN = 'frozen:';
+/** An ISO 8601 instant as toISOString() writes it (years 0-9999): fixed length too. */
+const INSTANT_LENGTH = 24;
+
+/** A ledger entry's prediction as served after kick-off, and when it was frozen. */
+export interface CachedFrozenPrediction extends CachedPrediction {
+  frozenAt: string;
+}
 
 export function entityTag(json: string): string {
   return `"${createHash('sha256')
@@ -72,6 +81,29 @@ export class PredictionCache {
     const ttl = this.config.predictionCacheTtlSeconds;
     if (ttl > 0)
       await this.store.set(PREFIX + matchId, versionId, prediction.etag + prediction.json, ttl);
+  }
+
+  async getFrozen(matchId: number, versionId: string): Promise<CachedFrozenPrediction | undefined> {
+    const value = await this.store.get(PREFIX + matchId, FROZEN + versionId);
+    if (value === undefined) return undefined;
+    const jsonStart = ETAG_LENGTH + INSTANT_LENGTH;
+    return {
+      etag: value.slice(0, ETAG_LENGTH),
+      frozenAt: value.slice(ETAG_LENGTH, jsonStart),
+      json: value.slice(jsonStart),
+    };
+  }
+
+  async setFrozen(
+    matchId: number,
+    versionId: string,
+    prediction: CachedFrozenPrediction,
+  ): Promise<void> {
+    const ttl = this.config.predictionCacheTtlSeconds;
+    if (ttl > 0 && prediction.frozenAt.length === INSTANT_LENGTH) {
+      const value = prediction.etag + prediction.frozenAt + prediction.json;
+      await this.store.set(PREFIX + matchId, FROZEN + versionId, value, ttl);
+    }
   }
 
   async invalidateMatches(matchIds: number[]): Promise<void> {

@@ -45,6 +45,9 @@ export function sendPrediction(
   reply.header('x-cache', result.cache);
   reply.header('x-model-version', result.versionId);
   reply.header('x-model-variant', result.variant);
+  // After kick-off: the ledger entry as frozen, or else a prediction made with the match closed.
+  if (result.frozenAt) reply.header('x-prediction-frozen', result.frozenAt);
+  if (result.madeAfterKickoff) reply.header('x-prediction-made-after-kickoff', 'true');
   if (holds(request, result.etag)) {
     reply.code(304);
     reply.send();
@@ -62,16 +65,29 @@ function holds(request: Pick<CallerRequest, 'headers'>, etag: string): boolean {
 }
 
 /**
- * A page of upcoming predictions as JSON ([{matchId, prediction} | {matchId, unavailable}]),
- * each stored prediction spliced in as it is: no parse and re-serialise per item.
+ * A page of upcoming predictions as JSON ([{matchId, prediction, frozenAt?, madeAfterKickoff?} |
+ * {matchId, unavailable}]), each stored prediction spliced in as it is: no parse and
+ * re-serialise per item.
  */
 export function upcomingPageJson(
-  items: ReadonlyArray<{ matchId: number; json?: string; unavailable?: string }>,
+  items: ReadonlyArray<{
+    matchId: number;
+    json?: string;
+    unavailable?: string;
+    frozenAt?: string;
+    madeAfterKickoff?: true;
+  }>,
 ): string {
-  const parts = items.map((item) =>
-    item.json === undefined
-      ? asciiJson({ matchId: item.matchId, unavailable: item.unavailable })
-      : `{"matchId":${item.matchId},"prediction":${item.json}}`,
-  );
+  const parts = items.map((item) => {
+    if (item.json === undefined) {
+      return asciiJson({ matchId: item.matchId, unavailable: item.unavailable });
+    }
+    const after = item.frozenAt
+      ? `,"frozenAt":${JSON.stringify(item.frozenAt)}`
+      : item.madeAfterKickoff
+        ? ',"madeAfterKickoff":true'
+        : '';
+    return `{"matchId":${item.matchId},"prediction":${item.json}${after}}`;
+  });
   return `[${parts.join(',')}]`;
 }

@@ -46,6 +46,9 @@ export class PredictionsController {
       'The first prediction each model version serves before kick-off is frozen in the public ledger. ' +
       "Responses are cached until the match's data or the champion changes; `Cache-Control: no-cache` recomputes. " +
       'Headers: `ETag`, `X-Cache` (hit/miss/bypass), `X-Model-Version`, `X-Model-Variant` (champion/challenger/requested). ' +
+      "Once the match has kicked off (or has a live score, a result, or was cancelled) the version's frozen ledger entry is served as frozen, " +
+      'with `X-Prediction-Frozen` (when it was frozen); with no entry for that version, a prediction computed then, ' +
+      'with `X-Prediction-Made-After-Kickoff: true`. ' +
       'A request whose `If-None-Match` names the current ETag is answered 304 with no body.',
   })
   @ApiQuery({

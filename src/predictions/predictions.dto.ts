@@ -13,6 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsAfter, IsApiDate } from '../common/http/api-date';
+import { CompetitionFilter } from '../common/http/competition-filter';
 import { PageNumber, PageSize } from '../common/http/pagination';
 
 export class PredictionView {
@@ -91,10 +92,7 @@ export class PredictionView {
 }
 
 export class UpcomingQuery {
-  @ApiPropertyOptional({ example: 'england/premier-league' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(120)
+  @CompetitionFilter()
   competition?: string;
 
   @ApiPropertyOptional({ example: '2027-01-01', description: 'Default: now' })
@@ -122,6 +120,18 @@ export class UpcomingQuery {
 export class UpcomingItemView {
   @ApiProperty({ type: 'integer' }) matchId!: number;
   @ApiPropertyOptional({ type: PredictionView }) prediction?: PredictionView;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      "Kick-off has passed (a past window): the prediction is the version's frozen ledger entry, frozen then",
+  })
+  frozenAt?: string;
+  @ApiPropertyOptional({
+    enum: [true],
+    description:
+      'Kick-off has passed and this version froze nothing for the match: computed afterwards',
+  })
+  madeAfterKickoff?: boolean;
   @ApiPropertyOptional({
     description: 'Why no prediction is given (e.g. no model covers the competition)',
   })

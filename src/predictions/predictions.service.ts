@@ -30,6 +30,10 @@ export interface PredictionResult {
   variant: Variant;
   cache: 'hit' | 'miss' | 'bypass';
   versionId: string;
+  /** Served after kick-off from the ledger: when this version froze it (ISO 8601). */
+  frozenAt?: string;
+  /** Computed once the match could no longer be frozen, with no entry of this version. */
+  madeAfterKickoff?: true;
 }
 
 export interface PredictOptions {
@@ -51,6 +55,7 @@ interface VersionChoice {
 interface MatchMeta {
   competition: string;
   kickoff: number;
+  status: string;
   loadedAt: number;
 }
 
@@ -61,6 +66,15 @@ const SERVED_COUNTERS_MAX = 1_000;
 const NOT_STARTED = new Set(['scheduled', 'postponed']);
 /** Match ids per `prediction.updated` event. */
 const ANNOUNCE_BATCH = 500;
+
+/**
+ * Sealed means made before anything was known: a result or a live score can arrive before the
+ * stored kick-off (sources disagree on the time). Once this is false, a prediction is neither
+ * frozen nor served fresh in place of the frozen one.
+ */
+function freezable(match: { kickoff: number; status: string }, now: number): boolean {
+  return now < match.kickoff && NOT_STARTED.has(match.status);
+}
 
 /**
  * Serves predictions: picks the version (requested, else champion or sticky challenger), answers
@@ -161,7 +175,8 @@ export class PredictionsService implements OnModuleInit {
    */
   async cached(matchId: number, options: PredictOptions): Promise<PredictionResult | undefined> {
     const meta = this.freshMeta(matchId);
-    if (!meta || options.bypassCache) return undefined;
+    // After kick-off the ledger decides what is served: predict() reads it.
+    if (!meta || options.bypassCache || !freezable(meta, Date.now())) return undefined;
     return this.lookUp(matchId, await this.chooseVersion(meta.competition, options));
   }
 
@@ -173,22 +188,35 @@ export class PredictionsService implements OnModuleInit {
       meta = this.remember(loaded);
     }
     const choice = await this.chooseVersion(meta.competition, options);
+    const closed = !freezable(meta, Date.now());
+    if (closed) {
+      // What this version predicted before kick-off, not a recomputation that may have been
+      // trained on this very match.
+      const frozen = await this.frozen(matchId, choice, options);
+      if (frozen) return frozen;
+    }
     if (!options.bypassCache) {
+      // Cached while closed and not frozen: any entry cached before kick-off was frozen too.
       const hit = await this.lookUp(matchId, choice);
-      if (hit) return hit;
+      if (hit) return closed ? { ...hit, madeAfterKickoff: true } : hit;
       this.cache.record('miss');
     }
     const { version, variant, other } = choice;
-    this.countServed(version);
     const detail = loaded ?? (await this.detailOf(matchId));
     const now = new Date();
+    // An entry frozen now would be made with hindsight and never scored (its match.finished
+    // has passed).
+    const sealed = freezable({ kickoff: detail.kickoff.getTime(), status: detail.status }, +now);
+    if (!sealed && !closed) {
+      // Kicked off (or a result came) since the check above: the frozen entry still wins.
+      const frozen = await this.frozen(matchId, choice, options);
+      if (frozen) return frozen;
+    }
+    this.countServed(version);
     const prediction = await this.compute(detail, version, now);
     const json = asciiJson(prediction);
     const etag = entityTag(json);
-    // Sealed means made before anything was known: a result or a live score can arrive before
-    // the stored kick-off (sources disagree on the time), and such an entry would be frozen with
-    // hindsight and never scored (its match.finished has passed).
-    if (now.getTime() < detail.kickoff.getTime() && NOT_STARTED.has(detail.status)) {
+    if (sealed) {
       await this.ledger.freeze(prediction, now);
       // The other side of the A/B split is frozen too, so both are scored on the same matches.
       if (other) await this.ledger.freeze(await this.compute(detail, other, now), now);
@@ -200,7 +228,33 @@ export class PredictionsService implements OnModuleInit {
       variant,
       cache: options.bypassCache ? 'bypass' : 'miss',
       versionId: version.id,
+      ...(sealed ? {} : { madeAfterKickoff: true as const }),
     };
+  }
+
+  /** The chosen version's ledger entry for the match, as frozen, if it froze one. */
+  private async frozen(
+    matchId: number,
+    { version, variant }: VersionChoice,
+    options: PredictOptions,
+  ): Promise<PredictionResult | undefined> {
+    const served = { variant, versionId: version.id };
+    const cached = options.bypassCache
+      ? undefined
+      : await this.cache.getFrozen(matchId, version.id);
+    if (cached) {
+      this.cache.record('hit');
+      this.countServed(version);
+      return { ...cached, ...served, cache: 'hit' };
+    }
+    const entry = await this.ledger.frozenPrediction(matchId, version.id);
+    if (!entry) return undefined;
+    if (!options.bypassCache) this.cache.record('miss');
+    this.countServed(version);
+    const json = asciiJson(entry.prediction);
+    const prediction = { json, etag: entityTag(json), frozenAt: entry.servedAt.toISOString() };
+    await this.cache.setFrozen(matchId, version.id, prediction);
+    return { ...prediction, ...served, cache: options.bypassCache ? 'bypass' : 'miss' };
   }
 
   private async lookUp(
@@ -235,7 +289,13 @@ export class PredictionsService implements OnModuleInit {
     callerKey: string;
   }): Promise<{
     /** Each fixture's served JSON (as cached and frozen), or why there is none. */
-    items: Array<{ matchId: number; json?: string; unavailable?: string }>;
+    items: Array<{
+      matchId: number;
+      json?: string;
+      unavailable?: string;
+      frozenAt?: string;
+      madeAfterKickoff?: true;
+    }>;
     total: number;
   }> {
     const { ids, total } = await this.matchData.upcomingIds({
@@ -248,8 +308,16 @@ export class PredictionsService implements OnModuleInit {
     const items = [];
     for (const matchId of ids) {
       try {
-        const result = await this.predict(matchId, { callerKey: query.callerKey });
-        items.push({ matchId, json: result.json });
+        const { json, frozenAt, madeAfterKickoff } = await this.predict(matchId, {
+          callerKey: query.callerKey,
+        });
+        // A past window may list fixtures whose kick-off has passed (still "scheduled").
+        items.push({
+          matchId,
+          json,
+          ...(frozenAt ? { frozenAt } : {}),
+          ...(madeAfterKickoff ? { madeAfterKickoff } : {}),
+        });
       } catch (error) {
         if (!(error instanceof ProblemException)) throw error;
         items.push({ matchId, unavailable: error.message });
@@ -462,6 +530,7 @@ export class PredictionsService implements OnModuleInit {
     const meta = {
       competition: detail.competition.code,
       kickoff: detail.kickoff.getTime(),
+      status: detail.status,
       loadedAt: Date.now(),
     };
     if (this.meta.size >= META_MAX) this.meta.clear();

@@ -5,12 +5,10 @@ import { IsDate, IsEnum, IsIn, IsOptional, IsString, MaxLength } from 'class-val
 import { IntegerQueryText, PageQuery } from '../../common/http/pagination';
 import { Match, MatchStatus, OddsSnapshot } from '../entities';
 import { apiDateMessage, IsAfter, toApiDate } from '../../common/http/api-date';
+import { CompetitionFilter } from '../../common/http/competition-filter';
 
 export class MatchListQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Competition code or id', example: 'england/premier-league' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(120)
+  @CompetitionFilter('Competition code or id')
   competition?: string;
 
   @ApiPropertyOptional({ type: 'integer', description: 'Team id (home or away)', example: 12 })

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { PoolClient } from 'pg';
 import { DomainEvents } from '../../common/events/domain-events';
-import { inNativeTransaction } from '../../infrastructure/database/native-sql';
+import { inNativeTransaction, nativeQuery } from '../../infrastructure/database/native-sql';
 import { JobQueue } from '../../infrastructure/queue/job-queue';
 import { MatchDataService } from '../../matches/read/match-data.service';
 import {
@@ -48,18 +48,42 @@ export class EvaluationService implements OnModuleInit {
     this.queue.process<{ matchIds: number[] }, number>(EVALUATION_QUEUE, (job) =>
       this.score(job.data.matchIds),
     );
-    this.events.on('match.finished', async ({ matchIds }) => {
-      for (let i = 0; i < matchIds.length; i += CHUNK) {
-        await this.queue.enqueue(
-          EVALUATION_QUEUE,
-          { matchIds: matchIds.slice(i, i + CHUNK) },
-          { attempts: 3, backoffMs: 2000 },
-        );
-      }
-    });
+    this.events.on('match.finished', ({ matchIds }) => this.enqueue(matchIds));
+    // A scored match that no longer has a result (a team merge removed it as a duplicate) is
+    // scored again by the same job, which takes the score back.
+    this.events.on('match.updated', async ({ matchIds }) =>
+      this.enqueue(await this.withdrawnResults(matchIds)),
+    );
   }
 
-  /** Scores (or re-scores, after a corrected result) every ledger entry of these matches. */
+  private async enqueue(matchIds: number[]): Promise<void> {
+    for (let i = 0; i < matchIds.length; i += CHUNK) {
+      await this.queue.enqueue(
+        EVALUATION_QUEUE,
+        { matchIds: matchIds.slice(i, i + CHUNK) },
+        { attempts: 3, backoffMs: 2000 },
+      );
+    }
+  }
+
+  /** Those of these matches with scored entries but no final result (or no match) any more. */
+  private async withdrawnResults(matchIds: number[]): Promise<number[]> {
+    const rows = await nativeQuery<{ match_id: number }>(
+      this.em,
+      `select distinct e.match_id from ledger_entries e
+       join ledger_scores s on s.seq = e.seq
+       left join matches m on m.id = e.match_id
+       where e.match_id = any($1::int[])
+         and (m.id is null or m.status <> 'finished' or m.home_goals is null or m.away_goals is null)`,
+      [matchIds],
+    );
+    return rows.map((r) => r.match_id);
+  }
+
+  /**
+   * Scores (or re-scores, after a corrected result) every ledger entry of these matches; an
+   * entry whose match has no result any more loses its score (pending again, or void).
+   */
   async score(matchIds: number[]): Promise<number> {
     const scored = await inNativeTransaction(this.em, async (client) => {
       // Durable like the ledger itself (bulk writes commit asynchronously).
@@ -96,9 +120,13 @@ export class EvaluationService implements OnModuleInit {
       ).map((m) => [Number(m.id), m]),
     );
     const rows: unknown[][] = [];
+    const withdrawn: string[] = [];
     for (const entry of entries) {
       const match = results.get(entry.match_id);
-      if (!match) continue; // not finished (e.g. a result was withdrawn)
+      if (!match) {
+        withdrawn.push(entry.seq);
+        continue;
+      }
       const outcome = outcomeOf(match.homeGoals as number, match.awayGoals as number);
       const market = marketProbabilities(match, 'closing') ?? marketProbabilities(match, 'opening');
       rows.push([
@@ -129,9 +157,13 @@ export class EvaluationService implements OnModuleInit {
         columns,
       );
     }
+    // Scores are kept apart from the append-only entries: a score that no longer stands goes.
+    const unscored = await client.query('delete from ledger_scores where seq = any($1::bigint[])', [
+      withdrawn,
+    ]);
     const versions = [...new Set(entries.map((e) => e.model_version_id))];
     this.logger.log(
-      { scored: rows.length, matches: results.size, versions },
+      { scored: rows.length, unscored: unscored.rowCount ?? 0, matches: results.size, versions },
       'ledger entries scored',
     );
     return { rows: rows.length, versions };

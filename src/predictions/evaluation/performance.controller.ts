@@ -7,7 +7,8 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { CompetitionFilter } from '../../common/http/competition-filter';
 import { AppConfig } from '../../config/app-config';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { PublicRoute } from '../../common/auth/access.decorators';
@@ -16,10 +17,7 @@ import { PerformanceService } from './performance.service';
 import { apiInstant, IsAfter, IsApiDate } from '../../common/http/api-date';
 
 class PerformanceQuery {
-  @ApiPropertyOptional({ example: 'england/premier-league' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(120)
+  @CompetitionFilter()
   competition?: string;
 
   @ApiPropertyOptional({ example: '2027-01-01', description: 'Matches kicking off from' })

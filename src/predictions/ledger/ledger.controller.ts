@@ -1,4 +1,4 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Req, Res } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -7,7 +7,7 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { LedgerService } from './ledger.service';
 import { PublicRoute } from '../../common/auth/access.decorators';
@@ -51,20 +51,22 @@ export class LedgerController {
     summary:
       'Every ledger entry in order, as NDJSON (one JSON object per line), with its score once the match finished',
     description:
-      'Streamed; enough to re-verify the chain and re-score every prediction independently.',
+      'Streamed; enough to re-verify the chain and re-score every prediction independently. ' +
+      '`HEAD` answers the same headers without reading the ledger.',
   })
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'NDJSON stream of entries' })
-  export(@Res() reply: FastifyReply): void {
-    const entries = this.ledger.export();
-    const lines = Readable.from(
-      (async function* () {
-        for await (const entry of entries) yield `${JSON.stringify(entry)}\n`;
-      })(),
-    );
+  export(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
+    // Fastify answers HEAD with this GET handler and drains the body it is given: an empty
+    // stream keeps the GET's headers (no Content-Length) without reading the whole ledger.
+    const lines = request.method === 'HEAD' ? Readable.from([]) : Readable.from(this.exportLines());
     void reply
       .header('content-type', 'application/x-ndjson; charset=utf-8')
       .header('content-disposition', 'attachment; filename="oracxpred-ledger.ndjson"')
       .send(lines);
+  }
+
+  private async *exportLines(): AsyncGenerator<string> {
+    for await (const entry of this.ledger.export()) yield `${JSON.stringify(entry)}\n`;
   }
 }

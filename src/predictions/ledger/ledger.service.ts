@@ -116,6 +116,19 @@ export class LedgerService {
     return created;
   }
 
+  /** The prediction this version froze for the match, and when, if it froze one. */
+  async frozenPrediction(
+    matchId: number,
+    versionId: string,
+  ): Promise<{ prediction: ServedPrediction; servedAt: Date } | undefined> {
+    const [row] = await nativeQuery<Pick<EntryRow, 'prediction' | 'served_at'>>(
+      this.em,
+      'select prediction, served_at from ledger_entries where match_id = $1 and model_version_id = $2',
+      [matchId, versionId],
+    );
+    return row ? { prediction: row.prediction, servedAt: new Date(row.served_at) } : undefined;
+  }
+
   /** Recomputes the whole chain; the first broken link is named. */
   async verify(): Promise<VerifyResult> {
     let previousHash = GENESIS_HASH;
