@@ -40,6 +40,13 @@ const EXPOSED_HEADERS = [
   'x-ratelimit-limit',
   'x-ratelimit-remaining',
   'x-ratelimit-reset',
+  // Predictions: the entity tag to revalidate with, and how and by which version it was served.
+  'etag',
+  'x-cache',
+  'x-model-version',
+  'x-model-variant',
+  'x-prediction-frozen',
+  'x-prediction-made-after-kickoff',
 ];
 
 /** Builds the HTTP application (not listening): shared by main.ts and the e2e tests. */
@@ -90,7 +97,15 @@ export async function createApp(): Promise<NestFastifyApplication> {
     app.enableCors({
       origin: config.corsOrigins,
       methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: ['authorization', 'content-type', 'x-api-key', REQUEST_ID_HEADER],
+      allowedHeaders: [
+        'authorization',
+        'content-type',
+        'x-api-key',
+        REQUEST_ID_HEADER,
+        // A prediction's revalidation (If-None-Match) and recomputation (Cache-Control: no-cache).
+        'if-none-match',
+        'cache-control',
+      ],
       exposedHeaders: EXPOSED_HEADERS,
       maxAge: 600,
     });

@@ -224,16 +224,18 @@ describe('rate limits, proxies, CORS and open registration', () => {
       });
       expect(preflight.statusCode).toBe(204);
       expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example.org');
-      expect(String(preflight.headers['access-control-allow-headers'])).toContain('authorization');
+      const allowed = String(preflight.headers['access-control-allow-headers']).split(/, */);
+      for (const name of ['authorization', 'if-none-match', 'cache-control'])
+        expect(allowed).toContain(name);
 
       const response = await get(
         '/health/live',
         from('203.0.113.101', { origin: 'https://app.example.org' }),
       );
       expect(response.headers['access-control-allow-origin']).toBe('https://app.example.org');
-      expect(String(response.headers['access-control-expose-headers'])).toContain(
-        'x-ratelimit-remaining',
-      );
+      const exposed = String(response.headers['access-control-expose-headers']).split(/, */);
+      for (const name of ['x-ratelimit-remaining', 'etag', 'x-cache', 'x-model-variant'])
+        expect(exposed).toContain(name);
     });
 
     it('gives other origins no CORS headers', async () => {
