@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DomainEvents } from '../src/common/events/domain-events';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
 import { HISTORY_FILES, sharedDataPath } from './fixtures/shared-data';
 import { query } from './support/databases';
@@ -212,5 +213,85 @@ describe('ingestion of the real public data (PostgreSQL)', () => {
     ]);
     expect(report.counts.matchesInserted).toBe(0);
     expect(report.counts.teamsCreated).toBe(0);
+  });
+
+  describe('a postponed fixture listed again on another day', () => {
+    const header = 'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,AvgH,AvgD,AvgA';
+    const listed = (date: string, result = ',,,,,') =>
+      `${header}\nSC0,${date},15:00,Hearts,Hibernian,${result},2.1,3.4,3.3\n`;
+    const fixtures = (season: string) =>
+      query<{ id: number; status: string; kickoff: Date; source_key: string }>(
+        testApp.databaseUrl,
+        `select m.id, m.status::text, m.kickoff, m.source_key from matches m
+         join teams h on h.id = m.home_team_id join teams a on a.id = m.away_team_id
+         where h.name = 'Hearts' and a.name = 'Hibernian' and m.season = $1 order by m.kickoff`,
+        [season],
+      );
+
+    it('moves the stored match (same id, new kick-off and key) instead of creating a second one', async () => {
+      expect((await ingestion.importContent(listed('13/01/2032'))).counts.matchesInserted).toBe(1);
+      const [scheduled] = await fixtures('2031-2032');
+      const updated: number[] = [];
+      testApp.app.get(DomainEvents).on('match.updated', ({ matchIds }) => {
+        updated.push(...matchIds);
+      });
+
+      const moved = await ingestion.importContent(listed('20/02/2032'));
+      expect(moved.counts).toMatchObject({ matchesInserted: 0, matchesUpdated: 1, warnings: 1 });
+      expect(moved.issues).toEqual([
+        {
+          line: 2,
+          column: null,
+          severity: 'warning',
+          reason:
+            'rescheduled from 2032-01-13 to 2032-02-20: the stored match is moved, not duplicated',
+        },
+      ]);
+      expect(await fixtures('2031-2032')).toEqual([
+        {
+          id: scheduled.id,
+          status: 'scheduled',
+          kickoff: new Date('2032-02-20T15:00:00Z'),
+          source_key: 'SC0:2032-02-20:Hearts:Hibernian',
+        },
+      ]);
+      // Cached predictions of the match are dropped, as for any change of its data.
+      expect(updated).toContain(scheduled.id);
+      // Importing the same file again changes nothing and reports nothing.
+      const again = await ingestion.importContent(listed('20/02/2032'));
+      expect(again.counts).toMatchObject({ matchesUpdated: 0, matchesUnchanged: 1, warnings: 0 });
+      // The older listing again: the source's latest word wins, and the move is reported too.
+      const back = await ingestion.importContent(listed('13/01/2032'));
+      expect(back.issues).toEqual([
+        expect.objectContaining({
+          line: 2,
+          reason: expect.stringMatching(/^rescheduled from 2032-02-20 to 2032-01-13/),
+        }),
+      ]);
+      await ingestion.importContent(listed('20/02/2032'));
+
+      // The result comes under the new date: the same match is finished.
+      const played = await ingestion.importContent(listed('20/02/2032', '2,1,H,1,0,H'));
+      expect(played.counts).toMatchObject({ matchesInserted: 0, matchesUpdated: 1, warnings: 0 });
+      expect(await fixtures('2031-2032')).toEqual([
+        expect.objectContaining({ id: scheduled.id, status: 'finished' }),
+      ]);
+    });
+
+    it('never merges a finished match, nor a fixture of another season', async () => {
+      // A finished match is never moved: another row of the pairing is another match.
+      const replay = await ingestion.importContent(listed('03/03/2032', '0,0,D,0,0,D'));
+      expect(replay.counts).toMatchObject({ matchesInserted: 1, warnings: 0 });
+      expect((await fixtures('2031-2032')).map((m) => m.status)).toEqual(['finished', 'finished']);
+
+      // A fixture still scheduled in one season is not the pairing's match of the next.
+      expect((await ingestion.importContent(listed('10/09/2032'))).counts.matchesInserted).toBe(1);
+      const next = await ingestion.importContent(listed('15/08/2033'));
+      expect(next.counts).toMatchObject({ matchesInserted: 1, warnings: 0 });
+      expect(await fixtures('2032-2033')).toEqual([
+        expect.objectContaining({ status: 'scheduled', kickoff: new Date('2032-09-10T14:00:00Z') }),
+      ]);
+      expect(await fixtures('2033-2034')).toHaveLength(1);
+    });
   });
 });

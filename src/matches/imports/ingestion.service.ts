@@ -17,6 +17,8 @@ import {
   UpsertCounts,
   type KeptMatch,
   type MatchChanges,
+  type RescheduledMatch,
+  type UpsertResult,
 } from '../repositories/match-write.repository';
 import { ReferenceWriteRepository } from '../repositories/reference-write.repository';
 import type { ImportOptions, ImportReport } from './import-report';
@@ -96,6 +98,7 @@ export class IngestionService {
     if (result.rejected) return this.counted(finish(parsed.format, 'rejected', counts, issues, []));
     Object.assign(counts, result.written.counts, { teamsCreated: result.created });
     issues.push(...result.written.kept.map(keptIssue));
+    issues.push(...result.written.rescheduled.map(rescheduledIssue));
     await this.announce(result.written.changes);
     await progress(100);
     return this.counted(finish(parsed.format, 'committed', counts, issues, result.newTeams));
@@ -261,7 +264,7 @@ export class IngestionService {
     rows: ResolvedMatchRow[],
     now: Date,
     onShare: (share: number) => void | Promise<void>,
-  ): Promise<{ counts: UpsertCounts; changes: MatchChanges; kept: KeptMatch[] }> {
+  ): Promise<UpsertResult> {
     const matches = new MatchWriteRepository(client);
     const total: UpsertCounts = {
       matchesInserted: 0,
@@ -271,6 +274,7 @@ export class IngestionService {
     };
     const changes: MatchChanges = { changedMatchIds: [], finishedMatchIds: [] };
     const kept: KeptMatch[] = [];
+    const rescheduled: RescheduledMatch[] = [];
     for (let start = 0; start < rows.length; start += WRITE_CHUNK) {
       const chunk = await matches.upsert(rows.slice(start, start + WRITE_CHUNK), now);
       for (const key of Object.keys(total) as Array<keyof UpsertCounts>) {
@@ -279,9 +283,10 @@ export class IngestionService {
       changes.changedMatchIds.push(...chunk.changes.changedMatchIds);
       changes.finishedMatchIds.push(...chunk.changes.finishedMatchIds);
       kept.push(...chunk.kept);
+      rescheduled.push(...chunk.rescheduled);
       await onShare(Math.min(1, (start + WRITE_CHUNK) / rows.length));
     }
-    return { counts: total, changes, kept };
+    return { counts: total, changes, kept, rescheduled };
   }
 }
 
@@ -294,6 +299,16 @@ function keptIssue({ row, storedStatus, homeGoals, awayGoals }: KeptMatch): Impo
     line: row.line,
     column: null,
     reason: `the match is already ${storedStatus}${result}; this row says ${row.status}: the stored match is kept`,
+    severity: 'warning',
+  };
+}
+
+/** A not-yet-played match this row moved to its new day (the same match, not a second one). */
+function rescheduledIssue({ row, from, to }: RescheduledMatch): ImportIssue {
+  return {
+    line: row.line,
+    column: null,
+    reason: `rescheduled from ${from} to ${to}: the stored match is moved, not duplicated`,
     severity: 'warning',
   };
 }

@@ -23,6 +23,13 @@ export interface ResolvedMatchRow {
   quotes?: Array<{ market: string; bookmaker: string; prices: Record<string, number> }>;
 }
 
+export interface UpsertResult {
+  counts: UpsertCounts;
+  changes: MatchChanges;
+  kept: KeptMatch[];
+  rescheduled: RescheduledMatch[];
+}
+
 export interface UpsertCounts {
   matchesInserted: number;
   matchesUpdated: number;
@@ -34,6 +41,14 @@ export interface UpsertCounts {
 export interface MatchChanges {
   changedMatchIds: number[];
   finishedMatchIds: number[];
+}
+
+/** A not-yet-played match a row moved to another day (a postponed fixture listed again). */
+export interface RescheduledMatch {
+  row: ResolvedMatchRow;
+  /** The stored match's UTC day before the move, and after it (YYYY-MM-DD). */
+  from: string;
+  to: string;
 }
 
 /** A row whose status the stored match may not take (see STATUS_TRANSITIONS): nothing of it was applied. */
@@ -53,6 +68,10 @@ const QUOTE_CLOCK_SKEW = '2 minutes';
 
 const utcDay = (date: Date) => date.toISOString().slice(0, 10);
 
+/** Source keys hold the match's date (YYYY-MM-DD); two keys equal without it name one fixture. */
+const DATELESS_KEY = (column: string) =>
+  `regexp_replace(${column}, '\\d{4}-\\d{2}-\\d{2}', '', 'g')`;
+
 /**
  * The bulk write path of ingestion: set-based SQL over arrays, inside the caller's transaction.
  * A row finds its match by (source, source key) first, then by the cross-source identity (home,
@@ -62,15 +81,13 @@ const utcDay = (date: Date) => date.toISOString().slice(0, 10);
 export class MatchWriteRepository {
   constructor(private readonly client: PoolClient) {}
 
-  async upsert(
-    rows: ResolvedMatchRow[],
-    now: Date,
-  ): Promise<{ counts: UpsertCounts; changes: MatchChanges; kept: KeptMatch[] }> {
+  async upsert(rows: ResolvedMatchRow[], now: Date): Promise<UpsertResult> {
     if (rows.length === 0) {
       return {
         counts: { matchesInserted: 0, matchesUpdated: 0, matchesUnchanged: 0, oddsWritten: 0 },
         changes: { changedMatchIds: [], finishedMatchIds: [] },
         kept: [],
+        rescheduled: [],
       };
     }
     await this.loadBatch(rows);
@@ -82,6 +99,7 @@ export class MatchWriteRepository {
       from matches m
       where b.match_id is null and m.home_team_id = b.home_team_id
         and m.away_team_id = b.away_team_id and m.match_date = b.match_date`);
+    await this.findRescheduled();
     const inserted = await this.client.query(
       `with inserted as (
          insert into matches (competition_id, season, kickoff, match_date, home_team_id, away_team_id,
@@ -100,14 +118,18 @@ export class MatchWriteRepository {
     );
     // Status only moves as STATUS_TRANSITIONS allows: a known result is never overwritten by a
     // source that still lists the match as scheduled or live (a correction stays finished); kick-off, competition and venue follow the source that first reported the match, so two
-    // sources with different kick-off times do not flip the match back and forth.
+    // sources with different kick-off times do not flip the match back and forth. A rescheduled
+    // match (see findRescheduled) moves whichever source first reported it.
+    const follows = 'm.source = b.source or b.rescheduled_from is not null';
     const updated = await this.client.query(
       `update matches m set
          status = b.status::match_status, home_goals = b.home_goals, away_goals = b.away_goals,
          home_goals_half_time = coalesce(b.home_goals_half_time, m.home_goals_half_time),
          away_goals_half_time = coalesce(b.away_goals_half_time, m.away_goals_half_time),
-         kickoff = case when m.source = b.source then b.kickoff else m.kickoff end,
-         match_date = case when m.source = b.source then b.match_date else m.match_date end,
+         kickoff = case when ${follows} then b.kickoff else m.kickoff end,
+         match_date = case when ${follows} then b.match_date else m.match_date end,
+         source_key = case when m.source = b.source and b.rescheduled_from is not null
+           then b.source_key else m.source_key end,
          neutral = case when m.source = b.source then b.neutral else m.neutral end,
          updated_at = $1
        from import_batch b
@@ -116,7 +138,7 @@ export class MatchWriteRepository {
          and (m.status::text, m.home_goals, m.away_goals,
               coalesce(b.home_goals_half_time, m.home_goals_half_time),
               coalesce(b.away_goals_half_time, m.away_goals_half_time),
-              case when m.source = b.source then b.kickoff else m.kickoff end,
+              case when ${follows} then b.kickoff else m.kickoff end,
               case when m.source = b.source then b.neutral else m.neutral end)
            is distinct from
              (b.status, b.home_goals, b.away_goals, m.home_goals_half_time,
@@ -136,6 +158,10 @@ export class MatchWriteRepository {
        from import_batch b join matches m on m.id = b.match_id
        where not b.inserted and (m.status::text, b.status) not in (values ${transitionsSqlValues()})
        order by b.ordinal`,
+    );
+    const rescheduled = await this.client.query<{ ordinal: number; from: string; to: string }>(
+      `select ordinal, rescheduled_from::text as from, match_date::text as to
+       from import_batch where rescheduled_from is not null order by ordinal`,
     );
     await this.client.query(`
       insert into match_source_refs (match_id, source, source_key)
@@ -169,7 +195,40 @@ export class MatchWriteRepository {
         homeGoals: r.home_goals,
         awayGoals: r.away_goals,
       })),
+      rescheduled: rescheduled.rows.map((r) => ({ row: rows[r.ordinal], from: r.from, to: r.to })),
     };
+  }
+
+  /**
+   * A postponed fixture listed again on another day has a new source key (keys hold the date).
+   * A row whose key is not stored yet takes the match its source named under the same key but
+   * for the date, if that match is of the same competition, season and teams and not played yet
+   * (in a league a pairing is played once a season): the match moves, keeping its id and so its
+   * predictions and ledger entries, instead of a second match being created. A row naming such a
+   * match by an older key moves it back: the source's latest listing wins. Every move is marked
+   * (rescheduled_from) to be applied by the update and reported.
+   */
+  private async findRescheduled(): Promise<void> {
+    const sameFixtureOfSource = `exists (
+      select 1 from match_source_refs r
+      where r.match_id = m.id and r.source = b.source
+        and ${DATELESS_KEY('r.source_key')} = ${DATELESS_KEY('b.source_key')})`;
+    const unplayed = `m.status in ('scheduled', 'postponed') and m.home_goals is null`;
+    await this.client.query(`
+      with candidates as (
+        select distinct on (b.ordinal) b.ordinal, m.id
+        from import_batch b
+        join matches m on m.home_team_id = b.home_team_id and m.away_team_id = b.away_team_id
+          and m.competition_id = b.competition_id and m.season = b.season
+        where b.match_id is null and ${unplayed} and ${sameFixtureOfSource}
+        order by b.ordinal, m.kickoff desc),
+      chosen as (select distinct on (id) ordinal, id from candidates order by id, ordinal desc)
+      update import_batch b set match_id = c.id from chosen c where b.ordinal = c.ordinal`);
+    await this.client.query(`
+      update import_batch b set rescheduled_from = m.match_date
+      from matches m
+      where b.match_id = m.id and m.match_date <> b.match_date and ${unplayed}
+        and ${sameFixtureOfSource}`);
   }
 
   private async loadBatch(rows: ResolvedMatchRow[]): Promise<void> {
@@ -178,7 +237,8 @@ export class MatchWriteRepository {
         ordinal int primary key, source text, source_key text, competition_id int, season text,
         kickoff timestamptz, match_date date, home_team_id int, away_team_id int, status text,
         home_goals smallint, away_goals smallint, home_goals_half_time smallint,
-        away_goals_half_time smallint, neutral boolean, match_id int, inserted boolean default false
+        away_goals_half_time smallint, neutral boolean, match_id int, inserted boolean default false,
+        rescheduled_from date
       ) on commit drop`);
     const column = <T>(pick: (row: ResolvedMatchRow) => T) => rows.map((row) => pick(row));
     await this.client.query(
