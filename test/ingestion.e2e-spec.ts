@@ -215,6 +215,59 @@ describe('ingestion of the real public data (PostgreSQL)', () => {
     expect(report.counts.teamsCreated).toBe(0);
   });
 
+  it('says so when a re-import lacks the half-time score, and refuses one above the full-time score', async () => {
+    const header = 'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR';
+    const played = (result: string) =>
+      `${header}\nSC0,05/06/2031,15:00,Celtic,Aberdeen,${result}\n`;
+    const stored = async () =>
+      (
+        await query<Record<string, number | null>>(
+          testApp.databaseUrl,
+          `select home_goals, away_goals, home_goals_half_time as home_ht,
+             away_goals_half_time as away_ht
+           from matches where source_key = 'SC0:2031-06-05:Celtic:Aberdeen'`,
+        )
+      )[0];
+    expect((await ingestion.importContent(played('2,1,H,1,0,H'))).counts.matchesInserted).toBe(1);
+
+    // Empty half-time cells are unknown, not 0-0: the stored score stays, and the report says so.
+    const unknown = await ingestion.importContent(played('2,1,H,,,'));
+    expect(unknown.counts).toMatchObject({ matchesUnchanged: 1, warnings: 1 });
+    expect(unknown.issues).toEqual([
+      {
+        line: 2,
+        column: null,
+        severity: 'warning',
+        reason: 'half-time score missing: the stored 1-0 is kept',
+      },
+    ]);
+    expect(await stored()).toEqual({ home_goals: 2, away_goals: 1, home_ht: 1, away_ht: 0 });
+
+    // A half-time score above the full-time one is a bad row: nothing of it is written.
+    const impossible = await ingestion.importContent(played('1,0,H,3,0,H'));
+    expect(impossible.issues).toEqual([
+      expect.objectContaining({
+        line: 2,
+        column: 'HTHG',
+        severity: 'error',
+        reason: 'half-time goals 3 exceed full-time goals 1',
+      }),
+    ]);
+    expect(await stored()).toEqual({ home_goals: 2, away_goals: 1, home_ht: 1, away_ht: 0 });
+
+    // A corrected result the stored half-time score cannot belong to: that score is cleared.
+    const corrected = await ingestion.importContent(played('0,1,A,,,'));
+    expect(corrected.counts).toMatchObject({ matchesUpdated: 1, warnings: 1 });
+    expect(corrected.issues).toEqual([
+      expect.objectContaining({
+        line: 2,
+        reason:
+          'half-time score missing: the stored 1-0 does not fit the full-time 0-1 and is cleared',
+      }),
+    ]);
+    expect(await stored()).toEqual({ home_goals: 0, away_goals: 1, home_ht: null, away_ht: null });
+  });
+
   describe('a postponed fixture listed again on another day', () => {
     const header = 'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,AvgH,AvgD,AvgA';
     const listed = (date: string, result = ',,,,,') =>

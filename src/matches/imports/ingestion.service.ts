@@ -17,6 +17,7 @@ import {
   UpsertCounts,
   type KeptMatch,
   type MatchChanges,
+  type MissingHalfTime,
   type RescheduledMatch,
   type UpsertResult,
 } from '../repositories/match-write.repository';
@@ -99,6 +100,7 @@ export class IngestionService {
     Object.assign(counts, result.written.counts, { teamsCreated: result.created });
     issues.push(...result.written.kept.map(keptIssue));
     issues.push(...result.written.rescheduled.map(rescheduledIssue));
+    issues.push(...result.written.missingHalfTime.map(missingHalfTimeIssue));
     await this.announce(result.written.changes);
     await progress(100);
     return this.counted(finish(parsed.format, 'committed', counts, issues, result.newTeams));
@@ -275,6 +277,7 @@ export class IngestionService {
     const changes: MatchChanges = { changedMatchIds: [], finishedMatchIds: [] };
     const kept: KeptMatch[] = [];
     const rescheduled: RescheduledMatch[] = [];
+    const missingHalfTime: MissingHalfTime[] = [];
     for (let start = 0; start < rows.length; start += WRITE_CHUNK) {
       const chunk = await matches.upsert(rows.slice(start, start + WRITE_CHUNK), now);
       for (const key of Object.keys(total) as Array<keyof UpsertCounts>) {
@@ -284,9 +287,10 @@ export class IngestionService {
       changes.finishedMatchIds.push(...chunk.changes.finishedMatchIds);
       kept.push(...chunk.kept);
       rescheduled.push(...chunk.rescheduled);
+      missingHalfTime.push(...chunk.missingHalfTime);
       await onShare(Math.min(1, (start + WRITE_CHUNK) / rows.length));
     }
-    return { counts: total, changes, kept, rescheduled };
+    return { counts: total, changes, kept, rescheduled, missingHalfTime };
   }
 }
 
@@ -309,6 +313,19 @@ function rescheduledIssue({ row, from, to }: RescheduledMatch): ImportIssue {
     line: row.line,
     column: null,
     reason: `rescheduled from ${from} to ${to}: the stored match is moved, not duplicated`,
+    severity: 'warning',
+  };
+}
+
+/** A finished row without a half-time score: the stored one is kept, or cleared if it no longer fits. */
+function missingHalfTimeIssue({ row, stored, cleared }: MissingHalfTime): ImportIssue {
+  const fullTime = `${row.homeGoals}-${row.awayGoals}`;
+  return {
+    line: row.line,
+    column: null,
+    reason: cleared
+      ? `half-time score missing: the stored ${stored} does not fit the full-time ${fullTime} and is cleared`
+      : `half-time score missing: the stored ${stored} is kept`,
     severity: 'warning',
   };
 }

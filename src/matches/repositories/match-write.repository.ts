@@ -28,6 +28,7 @@ export interface UpsertResult {
   changes: MatchChanges;
   kept: KeptMatch[];
   rescheduled: RescheduledMatch[];
+  missingHalfTime: MissingHalfTime[];
 }
 
 export interface UpsertCounts {
@@ -49,6 +50,18 @@ export interface RescheduledMatch {
   /** The stored match's UTC day before the move, and after it (YYYY-MM-DD). */
   from: string;
   to: string;
+}
+
+/**
+ * A finished row without a half-time score, for a match that has one: an empty cell is unknown,
+ * not 0-0, so the stored score is kept, unless it does not fit the row's full-time score (a
+ * corrected result), in which case it is cleared.
+ */
+export interface MissingHalfTime {
+  row: ResolvedMatchRow;
+  /** The stored half-time score, "1-0". */
+  stored: string;
+  cleared: boolean;
 }
 
 /** A row whose status the stored match may not take (see STATUS_TRANSITIONS): nothing of it was applied. */
@@ -88,6 +101,7 @@ export class MatchWriteRepository {
         changes: { changedMatchIds: [], finishedMatchIds: [] },
         kept: [],
         rescheduled: [],
+        missingHalfTime: [],
       };
     }
     await this.loadBatch(rows);
@@ -116,16 +130,20 @@ export class MatchWriteRepository {
          and b.away_team_id = i.away_team_id and b.match_date = i.match_date`,
       [now],
     );
+    await this.findMissingHalfTime();
     // Status only moves as STATUS_TRANSITIONS allows: a known result is never overwritten by a
     // source that still lists the match as scheduled or live (a correction stays finished); kick-off, competition and venue follow the source that first reported the match, so two
     // sources with different kick-off times do not flip the match back and forth. A rescheduled
     // match (see findRescheduled) moves whichever source first reported it.
     const follows = 'm.source = b.source or b.rescheduled_from is not null';
+    const halfTime = (side: 'home' | 'away') =>
+      `case when b.clear_half_time then null
+         else coalesce(b.${side}_goals_half_time, m.${side}_goals_half_time) end`;
     const updated = await this.client.query(
       `update matches m set
          status = b.status::match_status, home_goals = b.home_goals, away_goals = b.away_goals,
-         home_goals_half_time = coalesce(b.home_goals_half_time, m.home_goals_half_time),
-         away_goals_half_time = coalesce(b.away_goals_half_time, m.away_goals_half_time),
+         home_goals_half_time = ${halfTime('home')},
+         away_goals_half_time = ${halfTime('away')},
          kickoff = case when ${follows} then b.kickoff else m.kickoff end,
          match_date = case when ${follows} then b.match_date else m.match_date end,
          source_key = case when m.source = b.source and b.rescheduled_from is not null
@@ -136,8 +154,8 @@ export class MatchWriteRepository {
        where b.match_id = m.id and not b.inserted
          and (m.status::text, b.status) in (values ${transitionsSqlValues()})
          and (m.status::text, m.home_goals, m.away_goals,
-              coalesce(b.home_goals_half_time, m.home_goals_half_time),
-              coalesce(b.away_goals_half_time, m.away_goals_half_time),
+              ${halfTime('home')},
+              ${halfTime('away')},
               case when ${follows} then b.kickoff else m.kickoff end,
               case when m.source = b.source then b.neutral else m.neutral end)
            is distinct from
@@ -158,6 +176,14 @@ export class MatchWriteRepository {
        from import_batch b join matches m on m.id = b.match_id
        where not b.inserted and (m.status::text, b.status) not in (values ${transitionsSqlValues()})
        order by b.ordinal`,
+    );
+    const missingHalfTime = await this.client.query<{
+      ordinal: number;
+      stored: string;
+      cleared: boolean;
+    }>(
+      `select ordinal, stored_half_time as stored, clear_half_time is true as cleared
+       from import_batch where stored_half_time is not null order by ordinal`,
     );
     const rescheduled = await this.client.query<{ ordinal: number; from: string; to: string }>(
       `select ordinal, rescheduled_from::text as from, match_date::text as to
@@ -196,7 +222,26 @@ export class MatchWriteRepository {
         awayGoals: r.away_goals,
       })),
       rescheduled: rescheduled.rows.map((r) => ({ row: rows[r.ordinal], from: r.from, to: r.to })),
+      missingHalfTime: missingHalfTime.rows.map((r) => ({
+        row: rows[r.ordinal],
+        stored: r.stored,
+        cleared: r.cleared,
+      })),
     };
+  }
+
+  /** Marks the finished rows without a half-time score whose match has one: see MissingHalfTime. */
+  private async findMissingHalfTime(): Promise<void> {
+    await this.client.query(`
+      update import_batch b set
+        stored_half_time = m.home_goals_half_time || '-' || m.away_goals_half_time,
+        clear_half_time = m.home_goals_half_time > b.home_goals
+          or m.away_goals_half_time > b.away_goals
+      from matches m
+      where b.match_id = m.id and not b.inserted and b.status = 'finished'
+        and b.home_goals_half_time is null and b.away_goals_half_time is null
+        and m.home_goals_half_time is not null and m.away_goals_half_time is not null
+        and (m.status::text, b.status) in (values ${transitionsSqlValues()})`);
   }
 
   /**
@@ -238,7 +283,7 @@ export class MatchWriteRepository {
         kickoff timestamptz, match_date date, home_team_id int, away_team_id int, status text,
         home_goals smallint, away_goals smallint, home_goals_half_time smallint,
         away_goals_half_time smallint, neutral boolean, match_id int, inserted boolean default false,
-        rescheduled_from date
+        rescheduled_from date, stored_half_time text, clear_half_time boolean
       ) on commit drop`);
     const column = <T>(pick: (row: ResolvedMatchRow) => T) => rows.map((row) => pick(row));
     await this.client.query(
