@@ -345,6 +345,14 @@ describe('ingestion of the real public data (PostgreSQL)', () => {
         expect.objectContaining({ status: 'scheduled', kickoff: new Date('2032-09-10T14:00:00Z') }),
       ]);
       expect(await fixtures('2033-2034')).toHaveLength(1);
+
+      // Outside leagues a pairing may meet twice a season: two friendlies stay two matches.
+      const friendly = (date: string) =>
+        'date,home_team,away_team,home_score,away_score,tournament,city,country,neutral\n' +
+        `${date},Scotland,Norway,NA,NA,Friendly,Glasgow,Scotland,FALSE\n`;
+      await ingestion.importContent(friendly('2033-06-05'));
+      const second = await ingestion.importContent(friendly('2033-06-09'));
+      expect(second.counts).toMatchObject({ matchesInserted: 1, warnings: 0 });
     });
   });
 });

@@ -212,6 +212,7 @@ export class IngestionService {
         homeGoalsHalfTime: record.homeGoalsHalfTime,
         awayGoalsHalfTime: record.awayGoalsHalfTime,
         neutral: record.neutral,
+        leagueFixture: record.leagueFixture ?? false,
         odds: record.odds,
         quotes: record.quotes,
       };

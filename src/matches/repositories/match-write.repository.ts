@@ -18,6 +18,8 @@ export interface ResolvedMatchRow {
   homeGoalsHalfTime: number | null;
   awayGoalsHalfTime: number | null;
   neutral: boolean;
+  /** See MatchRecord.leagueFixture: only such a row may move a stored match to its day. */
+  leagueFixture: boolean;
   odds: Array<{ market: string; phase: string; bookmaker: string; prices: Record<string, number> }>;
   /** Prices as the source shows them now (live feeds): see MatchRecord.quotes. */
   quotes?: Array<{ market: string; bookmaker: string; prices: Record<string, number> }>;
@@ -246,12 +248,13 @@ export class MatchWriteRepository {
 
   /**
    * A postponed fixture listed again on another day has a new source key (keys hold the date).
-   * A row whose key is not stored yet takes the match its source named under the same key but
-   * for the date, if that match is of the same competition, season and teams and not played yet
-   * (in a league a pairing is played once a season): the match moves, keeping its id and so its
-   * predictions and ledger entries, instead of a second match being created. A row naming such a
-   * match by an older key moves it back: the source's latest listing wins. Every move is marked
-   * (rescheduled_from) to be applied by the update and reported.
+   * A league row (a pairing is played once a season; not cups or friendlies) whose key is not
+   * stored yet takes the match its source named under the same key but for the date, if that
+   * match is of the same competition, season and teams, not played yet and not claimed by another
+   * row: the match moves, keeping its id and so its predictions and ledger entries, instead of a
+   * second match being created. A row naming such a match by an older key moves it back: the
+   * source's latest listing wins. Every move is marked (rescheduled_from) to be applied by the
+   * update and reported.
    */
   private async findRescheduled(): Promise<void> {
     const sameFixtureOfSource = `exists (
@@ -265,15 +268,16 @@ export class MatchWriteRepository {
         from import_batch b
         join matches m on m.home_team_id = b.home_team_id and m.away_team_id = b.away_team_id
           and m.competition_id = b.competition_id and m.season = b.season
-        where b.match_id is null and ${unplayed} and ${sameFixtureOfSource}
+        where b.match_id is null and b.league_fixture and ${unplayed} and ${sameFixtureOfSource}
+          and not exists (select 1 from import_batch o where o.match_id = m.id)
         order by b.ordinal, m.kickoff desc),
       chosen as (select distinct on (id) ordinal, id from candidates order by id, ordinal desc)
       update import_batch b set match_id = c.id from chosen c where b.ordinal = c.ordinal`);
     await this.client.query(`
       update import_batch b set rescheduled_from = m.match_date
       from matches m
-      where b.match_id = m.id and m.match_date <> b.match_date and ${unplayed}
-        and ${sameFixtureOfSource}`);
+      where b.match_id = m.id and b.league_fixture and m.match_date <> b.match_date
+        and ${unplayed} and ${sameFixtureOfSource}`);
   }
 
   private async loadBatch(rows: ResolvedMatchRow[]): Promise<void> {
@@ -282,17 +286,18 @@ export class MatchWriteRepository {
         ordinal int primary key, source text, source_key text, competition_id int, season text,
         kickoff timestamptz, match_date date, home_team_id int, away_team_id int, status text,
         home_goals smallint, away_goals smallint, home_goals_half_time smallint,
-        away_goals_half_time smallint, neutral boolean, match_id int, inserted boolean default false,
+        away_goals_half_time smallint, neutral boolean, league_fixture boolean, match_id int,
+        inserted boolean default false,
         rescheduled_from date, stored_half_time text, clear_half_time boolean
       ) on commit drop`);
     const column = <T>(pick: (row: ResolvedMatchRow) => T) => rows.map((row) => pick(row));
     await this.client.query(
       `insert into import_batch (ordinal, source, source_key, competition_id, season, kickoff,
          match_date, home_team_id, away_team_id, status, home_goals, away_goals,
-         home_goals_half_time, away_goals_half_time, neutral)
+         home_goals_half_time, away_goals_half_time, neutral, league_fixture)
        select * from unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[],
          $6::timestamptz[], $7::date[], $8::int[], $9::int[], $10::text[], $11::smallint[],
-         $12::smallint[], $13::smallint[], $14::smallint[], $15::boolean[])`,
+         $12::smallint[], $13::smallint[], $14::smallint[], $15::boolean[], $16::boolean[])`,
       [
         rows.map((_, ordinal) => ordinal),
         column((r) => r.source),
@@ -309,6 +314,7 @@ export class MatchWriteRepository {
         column((r) => r.homeGoalsHalfTime),
         column((r) => r.awayGoalsHalfTime),
         column((r) => r.neutral),
+        column((r) => r.leagueFixture),
       ],
     );
     await this.client.query('analyze import_batch');
