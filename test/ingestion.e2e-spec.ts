@@ -270,16 +270,20 @@ describe('ingestion of the real public data (PostgreSQL)', () => {
 
   describe('a postponed fixture listed again on another day', () => {
     const header = 'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,AvgH,AvgD,AvgA';
-    const listed = (date: string, result = ',,,,,') =>
-      `${header}\nSC0,${date},15:00,Hearts,Hibernian,${result},2.1,3.4,3.3\n`;
-    const fixtures = (season: string) =>
+    const row =
+      (home: string, away: string) =>
+      (date: string, result = ',,,,,') =>
+        `${header}\nSC0,${date},15:00,${home},${away},${result},2.1,3.4,3.3\n`;
+    const listed = row('Hearts', 'Hibernian');
+    const matchesOf = (home: string, away: string, season: string) =>
       query<{ id: number; status: string; kickoff: Date; source_key: string }>(
         testApp.databaseUrl,
         `select m.id, m.status::text, m.kickoff, m.source_key from matches m
          join teams h on h.id = m.home_team_id join teams a on a.id = m.away_team_id
-         where h.name = 'Hearts' and a.name = 'Hibernian' and m.season = $1 order by m.kickoff`,
-        [season],
+         where h.name = $1 and a.name = $2 and m.season = $3 order by m.kickoff`,
+        [home, away, season],
       );
+    const fixtures = (season: string) => matchesOf('Hearts', 'Hibernian', season);
 
     it('moves the stored match (same id, new kick-off and key) instead of creating a second one', async () => {
       expect((await ingestion.importContent(listed('13/01/2032'))).counts.matchesInserted).toBe(1);
@@ -328,6 +332,39 @@ describe('ingestion of the real public data (PostgreSQL)', () => {
       expect(played.counts).toMatchObject({ matchesInserted: 0, matchesUpdated: 1, warnings: 0 });
       expect(await fixtures('2031-2032')).toEqual([
         expect.objectContaining({ id: scheduled.id, status: 'finished' }),
+      ]);
+    });
+
+    it("gives a pairing's second meeting at one ground its own match once the first is played", async () => {
+      // Scottish clubs meet twice at one ground in a season: here the second meeting is listed
+      // before the first one's result is stored, and takes its match for a while.
+      const meeting = row('Kilmarnock', 'Motherwell');
+      await ingestion.importContent(meeting('20/10/2033'));
+      const early = await ingestion.importContent(meeting('15/02/2034'));
+      expect(early.issues).toEqual([
+        expect.objectContaining({
+          reason: expect.stringMatching(/^rescheduled from 2033-10-20 to 2034-02-15/),
+        }),
+      ]);
+      // The first meeting's result, under its own key, moves the match back and finishes it ...
+      const result = await ingestion.importContent(meeting('20/10/2033', '1,1,D,0,0,D'));
+      expect(result.issues).toEqual([
+        expect.objectContaining({
+          reason: expect.stringMatching(/^rescheduled from 2034-02-15 to 2033-10-20/),
+        }),
+      ]);
+      // ... and the second meeting listed again is a match of its own.
+      const second = await ingestion.importContent(meeting('15/02/2034'));
+      expect(second.counts).toMatchObject({ matchesInserted: 1, warnings: 0 });
+      expect(await matchesOf('Kilmarnock', 'Motherwell', '2033-2034')).toEqual([
+        expect.objectContaining({
+          status: 'finished',
+          source_key: 'SC0:2033-10-20:Kilmarnock:Motherwell',
+        }),
+        expect.objectContaining({
+          status: 'scheduled',
+          source_key: 'SC0:2034-02-15:Kilmarnock:Motherwell',
+        }),
       ]);
     });
 

@@ -191,6 +191,13 @@ export class MatchWriteRepository {
       `select ordinal, rescheduled_from::text as from, match_date::text as to
        from import_batch where rescheduled_from is not null order by ordinal`,
     );
+    // The key moves with the match: the old one names no match of the source any more, so a
+    // later row under it (the result of a different meeting, say) is matched afresh.
+    await this.client.query(`
+      delete from match_source_refs r using import_batch b
+      where b.rescheduled_from is not null and r.match_id = b.match_id and r.source = b.source
+        and r.source_key <> b.source_key
+        and ${DATELESS_KEY('r.source_key')} = ${DATELESS_KEY('b.source_key')}`);
     await this.client.query(`
       insert into match_source_refs (match_id, source, source_key)
       select match_id, source, source_key from import_batch
@@ -248,13 +255,16 @@ export class MatchWriteRepository {
 
   /**
    * A postponed fixture listed again on another day has a new source key (keys hold the date).
-   * A league row (a pairing is played once a season; not cups or friendlies) whose key is not
-   * stored yet takes the match its source named under the same key but for the date, if that
-   * match is of the same competition, season and teams, not played yet and not claimed by another
-   * row: the match moves, keeping its id and so its predictions and ledger entries, instead of a
-   * second match being created. A row naming such a match by an older key moves it back: the
-   * source's latest listing wins. Every move is marked (rescheduled_from) to be applied by the
-   * update and reported.
+   * A league row (not cups or friendlies) whose key is not stored yet takes the match its source
+   * named under the same key but for the date, if that match is of the same competition, season
+   * and teams, not played yet and not named by another row of the batch: the match moves (kick-off,
+   * key, the source's ref), keeping its id and so its predictions and ledger entries, instead of a
+   * second match being created. The latest listing wins: the old key listed again moves it back.
+   * Where a pairing meets twice at one ground in a season (Scotland), a later meeting listed
+   * before the earlier one's result is stored takes that match for a while; the result, under the
+   * earlier key, moves it back, and the later meeting is created when listed again. Every move is
+   * marked (rescheduled_from) to be applied by the update and reported. Another source's row
+   * naming the match by its own older key moves it too.
    */
   private async findRescheduled(): Promise<void> {
     const sameFixtureOfSource = `exists (
@@ -270,7 +280,8 @@ export class MatchWriteRepository {
           and m.competition_id = b.competition_id and m.season = b.season
         where b.match_id is null and b.league_fixture and ${unplayed} and ${sameFixtureOfSource}
           and not exists (select 1 from import_batch o where o.match_id = m.id)
-        order by b.ordinal, m.kickoff desc),
+        -- Where a pairing meets twice at one ground (Scotland), the fixture nearest in time.
+        order by b.ordinal, abs(extract(epoch from m.kickoff - b.kickoff)), m.id),
       chosen as (select distinct on (id) ordinal, id from candidates order by id, ordinal desc)
       update import_batch b set match_id = c.id from chosen c where b.ordinal = c.ordinal`);
     await this.client.query(`
