@@ -564,6 +564,31 @@ describe('collector: the virtual league over HTTP, and sources that fail', () =>
     sendEtags = false;
   });
 
+  it('moves a postponed football-data.co.uk fixture listed again on another day, as imports do', async () => {
+    const stored = () =>
+      query<{ id: number; kickoff: Date; source_key: string }>(
+        testApp.databaseUrl,
+        `select distinct m.id, m.kickoff, m.source_key from match_source_refs r
+         join matches m on m.id = r.match_id
+         where r.source = 'football-data.co.uk' and r.source_key like 'E0:%:Wolves:Arsenal'`,
+      );
+    const [listed] = await stored();
+    expect(listed.source_key).toBe('E0:2036-12-27:Wolves:Arsenal');
+    files.fixtures =
+      'Div,Date,Time,HomeTeam,AwayTeam,AvgH,AvgD,AvgA\nE0,10/01/2037,20:00,Wolves,Arsenal,4.10,3.60,1.90\n';
+    expect(await poll('fd')).toMatchObject({
+      outcome: 'succeeded',
+      counts: { matchesInserted: 0, matchesUpdated: 1 },
+    });
+    expect(await stored()).toEqual([
+      {
+        id: listed.id,
+        kickoff: new Date('2037-01-10T20:00:00Z'),
+        source_key: 'E0:2037-01-10:Wolves:Arsenal',
+      },
+    ]);
+  });
+
   it('rejects the rows the database would refuse, stores the good ones, and fails a poll on a bad league', async () => {
     const league = { code: 'generated/virtual-league', name: 'Generated Virtual League' };
     const row = (id: string, overrides: Record<string, unknown> = {}) => ({

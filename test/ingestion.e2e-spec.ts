@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DomainEvents } from '../src/common/events/domain-events';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
 import { HISTORY_FILES, sharedDataPath } from './fixtures/shared-data';
 import { query } from './support/databases';
@@ -212,5 +213,183 @@ describe('ingestion of the real public data (PostgreSQL)', () => {
     ]);
     expect(report.counts.matchesInserted).toBe(0);
     expect(report.counts.teamsCreated).toBe(0);
+  });
+
+  it('says so when a re-import lacks the half-time score, and refuses one above the full-time score', async () => {
+    const header = 'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR';
+    const played = (result: string) =>
+      `${header}\nSC0,05/06/2031,15:00,Celtic,Aberdeen,${result}\n`;
+    const stored = async () =>
+      (
+        await query<Record<string, number | null>>(
+          testApp.databaseUrl,
+          `select home_goals, away_goals, home_goals_half_time as home_ht,
+             away_goals_half_time as away_ht
+           from matches where source_key = 'SC0:2031-06-05:Celtic:Aberdeen'`,
+        )
+      )[0];
+    expect((await ingestion.importContent(played('2,1,H,1,0,H'))).counts.matchesInserted).toBe(1);
+
+    // Empty half-time cells are unknown, not 0-0: the stored score stays, and the report says so.
+    const unknown = await ingestion.importContent(played('2,1,H,,,'));
+    expect(unknown.counts).toMatchObject({ matchesUnchanged: 1, warnings: 1 });
+    expect(unknown.issues).toEqual([
+      {
+        line: 2,
+        column: null,
+        severity: 'warning',
+        reason: 'half-time score missing: the stored 1-0 is kept',
+      },
+    ]);
+    expect(await stored()).toEqual({ home_goals: 2, away_goals: 1, home_ht: 1, away_ht: 0 });
+
+    // A half-time score above the full-time one is a bad row: nothing of it is written.
+    const impossible = await ingestion.importContent(played('1,0,H,3,0,H'));
+    expect(impossible.issues).toEqual([
+      expect.objectContaining({
+        line: 2,
+        column: 'HTHG',
+        severity: 'error',
+        reason: 'half-time goals 3 exceed full-time goals 1',
+      }),
+    ]);
+    expect(await stored()).toEqual({ home_goals: 2, away_goals: 1, home_ht: 1, away_ht: 0 });
+
+    // A corrected result the stored half-time score cannot belong to: that score is cleared.
+    const corrected = await ingestion.importContent(played('0,1,A,,,'));
+    expect(corrected.counts).toMatchObject({ matchesUpdated: 1, warnings: 1 });
+    expect(corrected.issues).toEqual([
+      expect.objectContaining({
+        line: 2,
+        reason:
+          'half-time score missing: the stored 1-0 does not fit the full-time 0-1 and is cleared',
+      }),
+    ]);
+    expect(await stored()).toEqual({ home_goals: 0, away_goals: 1, home_ht: null, away_ht: null });
+  });
+
+  describe('a postponed fixture listed again on another day', () => {
+    const header = 'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,AvgH,AvgD,AvgA';
+    const row =
+      (home: string, away: string) =>
+      (date: string, result = ',,,,,') =>
+        `${header}\nSC0,${date},15:00,${home},${away},${result},2.1,3.4,3.3\n`;
+    const listed = row('Hearts', 'Hibernian');
+    const matchesOf = (home: string, away: string, season: string) =>
+      query<{ id: number; status: string; kickoff: Date; source_key: string }>(
+        testApp.databaseUrl,
+        `select m.id, m.status::text, m.kickoff, m.source_key from matches m
+         join teams h on h.id = m.home_team_id join teams a on a.id = m.away_team_id
+         where h.name = $1 and a.name = $2 and m.season = $3 order by m.kickoff`,
+        [home, away, season],
+      );
+    const fixtures = (season: string) => matchesOf('Hearts', 'Hibernian', season);
+
+    it('moves the stored match (same id, new kick-off and key) instead of creating a second one', async () => {
+      expect((await ingestion.importContent(listed('13/01/2032'))).counts.matchesInserted).toBe(1);
+      const [scheduled] = await fixtures('2031-2032');
+      const updated: number[] = [];
+      testApp.app.get(DomainEvents).on('match.updated', ({ matchIds }) => {
+        updated.push(...matchIds);
+      });
+
+      const moved = await ingestion.importContent(listed('20/02/2032'));
+      expect(moved.counts).toMatchObject({ matchesInserted: 0, matchesUpdated: 1, warnings: 1 });
+      expect(moved.issues).toEqual([
+        {
+          line: 2,
+          column: null,
+          severity: 'warning',
+          reason:
+            'rescheduled from 2032-01-13 to 2032-02-20: the stored match is moved, not duplicated',
+        },
+      ]);
+      expect(await fixtures('2031-2032')).toEqual([
+        {
+          id: scheduled.id,
+          status: 'scheduled',
+          kickoff: new Date('2032-02-20T15:00:00Z'),
+          source_key: 'SC0:2032-02-20:Hearts:Hibernian',
+        },
+      ]);
+      // Cached predictions of the match are dropped, as for any change of its data.
+      expect(updated).toContain(scheduled.id);
+      // Importing the same file again changes nothing and reports nothing.
+      const again = await ingestion.importContent(listed('20/02/2032'));
+      expect(again.counts).toMatchObject({ matchesUpdated: 0, matchesUnchanged: 1, warnings: 0 });
+      // The older listing again: the source's latest word wins, and the move is reported too.
+      const back = await ingestion.importContent(listed('13/01/2032'));
+      expect(back.issues).toEqual([
+        expect.objectContaining({
+          line: 2,
+          reason: expect.stringMatching(/^rescheduled from 2032-02-20 to 2032-01-13/),
+        }),
+      ]);
+      await ingestion.importContent(listed('20/02/2032'));
+
+      // The result comes under the new date: the same match is finished.
+      const played = await ingestion.importContent(listed('20/02/2032', '2,1,H,1,0,H'));
+      expect(played.counts).toMatchObject({ matchesInserted: 0, matchesUpdated: 1, warnings: 0 });
+      expect(await fixtures('2031-2032')).toEqual([
+        expect.objectContaining({ id: scheduled.id, status: 'finished' }),
+      ]);
+    });
+
+    it("gives a pairing's second meeting at one ground its own match once the first is played", async () => {
+      // Scottish clubs meet twice at one ground in a season: here the second meeting is listed
+      // before the first one's result is stored, and takes its match for a while.
+      const meeting = row('Kilmarnock', 'Motherwell');
+      await ingestion.importContent(meeting('20/10/2033'));
+      const early = await ingestion.importContent(meeting('15/02/2034'));
+      expect(early.issues).toEqual([
+        expect.objectContaining({
+          reason: expect.stringMatching(/^rescheduled from 2033-10-20 to 2034-02-15/),
+        }),
+      ]);
+      // The first meeting's result, under its own key, moves the match back and finishes it ...
+      const result = await ingestion.importContent(meeting('20/10/2033', '1,1,D,0,0,D'));
+      expect(result.issues).toEqual([
+        expect.objectContaining({
+          reason: expect.stringMatching(/^rescheduled from 2034-02-15 to 2033-10-20/),
+        }),
+      ]);
+      // ... and the second meeting listed again is a match of its own.
+      const second = await ingestion.importContent(meeting('15/02/2034'));
+      expect(second.counts).toMatchObject({ matchesInserted: 1, warnings: 0 });
+      expect(await matchesOf('Kilmarnock', 'Motherwell', '2033-2034')).toEqual([
+        expect.objectContaining({
+          status: 'finished',
+          source_key: 'SC0:2033-10-20:Kilmarnock:Motherwell',
+        }),
+        expect.objectContaining({
+          status: 'scheduled',
+          source_key: 'SC0:2034-02-15:Kilmarnock:Motherwell',
+        }),
+      ]);
+    });
+
+    it('never merges a finished match, nor a fixture of another season', async () => {
+      // A finished match is never moved: another row of the pairing is another match.
+      const replay = await ingestion.importContent(listed('03/03/2032', '0,0,D,0,0,D'));
+      expect(replay.counts).toMatchObject({ matchesInserted: 1, warnings: 0 });
+      expect((await fixtures('2031-2032')).map((m) => m.status)).toEqual(['finished', 'finished']);
+
+      // A fixture still scheduled in one season is not the pairing's match of the next.
+      expect((await ingestion.importContent(listed('10/09/2032'))).counts.matchesInserted).toBe(1);
+      const next = await ingestion.importContent(listed('15/08/2033'));
+      expect(next.counts).toMatchObject({ matchesInserted: 1, warnings: 0 });
+      expect(await fixtures('2032-2033')).toEqual([
+        expect.objectContaining({ status: 'scheduled', kickoff: new Date('2032-09-10T14:00:00Z') }),
+      ]);
+      expect(await fixtures('2033-2034')).toHaveLength(1);
+
+      // Outside leagues a pairing may meet twice a season: two friendlies stay two matches.
+      const friendly = (date: string) =>
+        'date,home_team,away_team,home_score,away_score,tournament,city,country,neutral\n' +
+        `${date},Scotland,Norway,NA,NA,Friendly,Glasgow,Scotland,FALSE\n`;
+      await ingestion.importContent(friendly('2033-06-05'));
+      const second = await ingestion.importContent(friendly('2033-06-09'));
+      expect(second.counts).toMatchObject({ matchesInserted: 1, warnings: 0 });
+    });
   });
 });

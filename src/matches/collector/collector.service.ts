@@ -186,6 +186,26 @@ export class CollectorService implements OnApplicationBootstrap {
   async poll(sourceId: string, trigger: PollTrigger): Promise<PollResult> {
     const source = this.sources.find((s) => s.id === sourceId);
     if (!source) throw new NotFoundProblem('collector source', sourceId);
+    try {
+      return await this.pollSource(source, trigger);
+    } catch (error) {
+      // A feed's failure is a recorded poll (logged as a warning): what gets here is ours (a
+      // database error, a bug while storing). A scheduled poll's job would fail unheard.
+      if (!(error instanceof ProblemException)) {
+        this.logger.error(
+          { err: error, source: source.id, trigger, fault: 'service' },
+          'poll failed on our side, not the feed',
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async pollSource(
+    source: CollectorSourceConfig,
+    trigger: PollTrigger,
+  ): Promise<PollResult> {
+    const sourceId = source.id;
     const startedAt = new Date();
     const lock = await this.tryLock(sourceId);
     if (!lock) {
@@ -254,7 +274,10 @@ export class CollectorService implements OnApplicationBootstrap {
         const reason = failureReason(error);
         if (reason === undefined) throw error;
         attempts = (error as { attempts?: number }).attempts ?? attempts;
-        this.logger.warn({ source: sourceId, reason }, 'poll failed; nothing stored');
+        this.logger.warn(
+          { source: sourceId, reason, fault: 'feed' },
+          'poll failed; nothing stored',
+        );
         return await this.record(source, trigger, startedAt, {
           outcome: PollOutcome.Failed,
           attempts,

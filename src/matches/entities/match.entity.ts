@@ -92,7 +92,10 @@ export class Match {
   updatedAt: Date & Opt = new Date();
 }
 
-/** Every (source, key) that has named a match, so re-imports find it even if its date moved. */
+/**
+ * Every (source, key) that names a match, so re-imports find it even if another source moved its
+ * date; a rescheduled match's old key of the same source is replaced by the new one.
+ */
 @Entity({ tableName: 'match_source_refs' })
 export class MatchSourceRef {
   [PrimaryKeyProp]?: ['source', 'sourceKey'];

@@ -17,6 +17,9 @@ import {
   UpsertCounts,
   type KeptMatch,
   type MatchChanges,
+  type MissingHalfTime,
+  type RescheduledMatch,
+  type UpsertResult,
 } from '../repositories/match-write.repository';
 import { ReferenceWriteRepository } from '../repositories/reference-write.repository';
 import type { ImportOptions, ImportReport } from './import-report';
@@ -96,6 +99,8 @@ export class IngestionService {
     if (result.rejected) return this.counted(finish(parsed.format, 'rejected', counts, issues, []));
     Object.assign(counts, result.written.counts, { teamsCreated: result.created });
     issues.push(...result.written.kept.map(keptIssue));
+    issues.push(...result.written.rescheduled.map(rescheduledIssue));
+    issues.push(...result.written.missingHalfTime.map(missingHalfTimeIssue));
     await this.announce(result.written.changes);
     await progress(100);
     return this.counted(finish(parsed.format, 'committed', counts, issues, result.newTeams));
@@ -207,6 +212,7 @@ export class IngestionService {
         homeGoalsHalfTime: record.homeGoalsHalfTime,
         awayGoalsHalfTime: record.awayGoalsHalfTime,
         neutral: record.neutral,
+        leagueFixture: record.leagueFixture ?? false,
         odds: record.odds,
         quotes: record.quotes,
       };
@@ -261,7 +267,7 @@ export class IngestionService {
     rows: ResolvedMatchRow[],
     now: Date,
     onShare: (share: number) => void | Promise<void>,
-  ): Promise<{ counts: UpsertCounts; changes: MatchChanges; kept: KeptMatch[] }> {
+  ): Promise<UpsertResult> {
     const matches = new MatchWriteRepository(client);
     const total: UpsertCounts = {
       matchesInserted: 0,
@@ -271,6 +277,8 @@ export class IngestionService {
     };
     const changes: MatchChanges = { changedMatchIds: [], finishedMatchIds: [] };
     const kept: KeptMatch[] = [];
+    const rescheduled: RescheduledMatch[] = [];
+    const missingHalfTime: MissingHalfTime[] = [];
     for (let start = 0; start < rows.length; start += WRITE_CHUNK) {
       const chunk = await matches.upsert(rows.slice(start, start + WRITE_CHUNK), now);
       for (const key of Object.keys(total) as Array<keyof UpsertCounts>) {
@@ -279,9 +287,11 @@ export class IngestionService {
       changes.changedMatchIds.push(...chunk.changes.changedMatchIds);
       changes.finishedMatchIds.push(...chunk.changes.finishedMatchIds);
       kept.push(...chunk.kept);
+      rescheduled.push(...chunk.rescheduled);
+      missingHalfTime.push(...chunk.missingHalfTime);
       await onShare(Math.min(1, (start + WRITE_CHUNK) / rows.length));
     }
-    return { counts: total, changes, kept };
+    return { counts: total, changes, kept, rescheduled, missingHalfTime };
   }
 }
 
@@ -294,6 +304,29 @@ function keptIssue({ row, storedStatus, homeGoals, awayGoals }: KeptMatch): Impo
     line: row.line,
     column: null,
     reason: `the match is already ${storedStatus}${result}; this row says ${row.status}: the stored match is kept`,
+    severity: 'warning',
+  };
+}
+
+/** A not-yet-played match this row moved to its new day (the same match, not a second one). */
+function rescheduledIssue({ row, from, to }: RescheduledMatch): ImportIssue {
+  return {
+    line: row.line,
+    column: null,
+    reason: `rescheduled from ${from} to ${to}: the stored match is moved, not duplicated`,
+    severity: 'warning',
+  };
+}
+
+/** A finished row without a half-time score: the stored one is kept, or cleared if it no longer fits. */
+function missingHalfTimeIssue({ row, stored, cleared }: MissingHalfTime): ImportIssue {
+  const fullTime = `${row.homeGoals}-${row.awayGoals}`;
+  return {
+    line: row.line,
+    column: null,
+    reason: cleared
+      ? `half-time score missing: the stored ${stored} does not fit the full-time ${fullTime} and is cleared`
+      : `half-time score missing: the stored ${stored} is kept`,
     severity: 'warning',
   };
 }

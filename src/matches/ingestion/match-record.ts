@@ -34,6 +34,11 @@ export interface MatchRecord {
   awayGoalsHalfTime: number | null;
   odds: OddsRecord[];
   /**
+   * A league match: each home/away pairing is played once a season, so the source listing the
+   * pairing on another day means the same match moved (postponed), not another match.
+   */
+  leagueFixture?: boolean;
+  /**
    * Prices as a live source shows them at the poll (no phase): stored as the movement history,
    * the opening snapshot (first seen) and the closing one (last seen before kick-off).
    */

@@ -18,9 +18,19 @@ export interface ResolvedMatchRow {
   homeGoalsHalfTime: number | null;
   awayGoalsHalfTime: number | null;
   neutral: boolean;
+  /** See MatchRecord.leagueFixture: only such a row may move a stored match to its day. */
+  leagueFixture: boolean;
   odds: Array<{ market: string; phase: string; bookmaker: string; prices: Record<string, number> }>;
   /** Prices as the source shows them now (live feeds): see MatchRecord.quotes. */
   quotes?: Array<{ market: string; bookmaker: string; prices: Record<string, number> }>;
+}
+
+export interface UpsertResult {
+  counts: UpsertCounts;
+  changes: MatchChanges;
+  kept: KeptMatch[];
+  rescheduled: RescheduledMatch[];
+  missingHalfTime: MissingHalfTime[];
 }
 
 export interface UpsertCounts {
@@ -34,6 +44,26 @@ export interface UpsertCounts {
 export interface MatchChanges {
   changedMatchIds: number[];
   finishedMatchIds: number[];
+}
+
+/** A not-yet-played match a row moved to another day (a postponed fixture listed again). */
+export interface RescheduledMatch {
+  row: ResolvedMatchRow;
+  /** The stored match's UTC day before the move, and after it (YYYY-MM-DD). */
+  from: string;
+  to: string;
+}
+
+/**
+ * A finished row without a half-time score, for a match that has one: an empty cell is unknown,
+ * not 0-0, so the stored score is kept, unless it does not fit the row's full-time score (a
+ * corrected result), in which case it is cleared.
+ */
+export interface MissingHalfTime {
+  row: ResolvedMatchRow;
+  /** The stored half-time score, "1-0". */
+  stored: string;
+  cleared: boolean;
 }
 
 /** A row whose status the stored match may not take (see STATUS_TRANSITIONS): nothing of it was applied. */
@@ -53,6 +83,10 @@ const QUOTE_CLOCK_SKEW = '2 minutes';
 
 const utcDay = (date: Date) => date.toISOString().slice(0, 10);
 
+/** Source keys hold the match's date (YYYY-MM-DD); two keys equal without it name one fixture. */
+const DATELESS_KEY = (column: string) =>
+  `regexp_replace(${column}, '\\d{4}-\\d{2}-\\d{2}', '', 'g')`;
+
 /**
  * The bulk write path of ingestion: set-based SQL over arrays, inside the caller's transaction.
  * A row finds its match by (source, source key) first, then by the cross-source identity (home,
@@ -62,15 +96,14 @@ const utcDay = (date: Date) => date.toISOString().slice(0, 10);
 export class MatchWriteRepository {
   constructor(private readonly client: PoolClient) {}
 
-  async upsert(
-    rows: ResolvedMatchRow[],
-    now: Date,
-  ): Promise<{ counts: UpsertCounts; changes: MatchChanges; kept: KeptMatch[] }> {
+  async upsert(rows: ResolvedMatchRow[], now: Date): Promise<UpsertResult> {
     if (rows.length === 0) {
       return {
         counts: { matchesInserted: 0, matchesUpdated: 0, matchesUnchanged: 0, oddsWritten: 0 },
         changes: { changedMatchIds: [], finishedMatchIds: [] },
         kept: [],
+        rescheduled: [],
+        missingHalfTime: [],
       };
     }
     await this.loadBatch(rows);
@@ -82,6 +115,7 @@ export class MatchWriteRepository {
       from matches m
       where b.match_id is null and m.home_team_id = b.home_team_id
         and m.away_team_id = b.away_team_id and m.match_date = b.match_date`);
+    await this.findRescheduled();
     const inserted = await this.client.query(
       `with inserted as (
          insert into matches (competition_id, season, kickoff, match_date, home_team_id, away_team_id,
@@ -98,25 +132,33 @@ export class MatchWriteRepository {
          and b.away_team_id = i.away_team_id and b.match_date = i.match_date`,
       [now],
     );
+    await this.findMissingHalfTime();
     // Status only moves as STATUS_TRANSITIONS allows: a known result is never overwritten by a
     // source that still lists the match as scheduled or live (a correction stays finished); kick-off, competition and venue follow the source that first reported the match, so two
-    // sources with different kick-off times do not flip the match back and forth.
+    // sources with different kick-off times do not flip the match back and forth. A rescheduled
+    // match (see findRescheduled) moves whichever source first reported it.
+    const follows = 'm.source = b.source or b.rescheduled_from is not null';
+    const halfTime = (side: 'home' | 'away') =>
+      `case when b.clear_half_time then null
+         else coalesce(b.${side}_goals_half_time, m.${side}_goals_half_time) end`;
     const updated = await this.client.query(
       `update matches m set
          status = b.status::match_status, home_goals = b.home_goals, away_goals = b.away_goals,
-         home_goals_half_time = coalesce(b.home_goals_half_time, m.home_goals_half_time),
-         away_goals_half_time = coalesce(b.away_goals_half_time, m.away_goals_half_time),
-         kickoff = case when m.source = b.source then b.kickoff else m.kickoff end,
-         match_date = case when m.source = b.source then b.match_date else m.match_date end,
+         home_goals_half_time = ${halfTime('home')},
+         away_goals_half_time = ${halfTime('away')},
+         kickoff = case when ${follows} then b.kickoff else m.kickoff end,
+         match_date = case when ${follows} then b.match_date else m.match_date end,
+         source_key = case when m.source = b.source and b.rescheduled_from is not null
+           then b.source_key else m.source_key end,
          neutral = case when m.source = b.source then b.neutral else m.neutral end,
          updated_at = $1
        from import_batch b
        where b.match_id = m.id and not b.inserted
          and (m.status::text, b.status) in (values ${transitionsSqlValues()})
          and (m.status::text, m.home_goals, m.away_goals,
-              coalesce(b.home_goals_half_time, m.home_goals_half_time),
-              coalesce(b.away_goals_half_time, m.away_goals_half_time),
-              case when m.source = b.source then b.kickoff else m.kickoff end,
+              ${halfTime('home')},
+              ${halfTime('away')},
+              case when ${follows} then b.kickoff else m.kickoff end,
               case when m.source = b.source then b.neutral else m.neutral end)
            is distinct from
              (b.status, b.home_goals, b.away_goals, m.home_goals_half_time,
@@ -137,6 +179,25 @@ export class MatchWriteRepository {
        where not b.inserted and (m.status::text, b.status) not in (values ${transitionsSqlValues()})
        order by b.ordinal`,
     );
+    const missingHalfTime = await this.client.query<{
+      ordinal: number;
+      stored: string;
+      cleared: boolean;
+    }>(
+      `select ordinal, stored_half_time as stored, clear_half_time is true as cleared
+       from import_batch where stored_half_time is not null order by ordinal`,
+    );
+    const rescheduled = await this.client.query<{ ordinal: number; from: string; to: string }>(
+      `select ordinal, rescheduled_from::text as from, match_date::text as to
+       from import_batch where rescheduled_from is not null order by ordinal`,
+    );
+    // The key moves with the match: the old one names no match of the source any more, so a
+    // later row under it (the result of a different meeting, say) is matched afresh.
+    await this.client.query(`
+      delete from match_source_refs r using import_batch b
+      where b.rescheduled_from is not null and r.match_id = b.match_id and r.source = b.source
+        and r.source_key <> b.source_key
+        and ${DATELESS_KEY('r.source_key')} = ${DATELESS_KEY('b.source_key')}`);
     await this.client.query(`
       insert into match_source_refs (match_id, source, source_key)
       select match_id, source, source_key from import_batch
@@ -169,7 +230,65 @@ export class MatchWriteRepository {
         homeGoals: r.home_goals,
         awayGoals: r.away_goals,
       })),
+      rescheduled: rescheduled.rows.map((r) => ({ row: rows[r.ordinal], from: r.from, to: r.to })),
+      missingHalfTime: missingHalfTime.rows.map((r) => ({
+        row: rows[r.ordinal],
+        stored: r.stored,
+        cleared: r.cleared,
+      })),
     };
+  }
+
+  /** Marks the finished rows without a half-time score whose match has one: see MissingHalfTime. */
+  private async findMissingHalfTime(): Promise<void> {
+    await this.client.query(`
+      update import_batch b set
+        stored_half_time = m.home_goals_half_time || '-' || m.away_goals_half_time,
+        clear_half_time = m.home_goals_half_time > b.home_goals
+          or m.away_goals_half_time > b.away_goals
+      from matches m
+      where b.match_id = m.id and not b.inserted and b.status = 'finished'
+        and b.home_goals_half_time is null and b.away_goals_half_time is null
+        and m.home_goals_half_time is not null and m.away_goals_half_time is not null
+        and (m.status::text, b.status) in (values ${transitionsSqlValues()})`);
+  }
+
+  /**
+   * A postponed fixture listed again on another day has a new source key (keys hold the date).
+   * A league row (not cups or friendlies) whose key is not stored yet takes the match its source
+   * named under the same key but for the date, if that match is of the same competition, season
+   * and teams, not played yet and not named by another row of the batch: the match moves (kick-off,
+   * key, the source's ref), keeping its id and so its predictions and ledger entries, instead of a
+   * second match being created. The latest listing wins: the old key listed again moves it back.
+   * Where a pairing meets twice at one ground in a season (Scotland), a later meeting listed
+   * before the earlier one's result is stored takes that match for a while; the result, under the
+   * earlier key, moves it back, and the later meeting is created when listed again. Every move is
+   * marked (rescheduled_from) to be applied by the update and reported. Another source's row
+   * naming the match by its own older key moves it too.
+   */
+  private async findRescheduled(): Promise<void> {
+    const sameFixtureOfSource = `exists (
+      select 1 from match_source_refs r
+      where r.match_id = m.id and r.source = b.source
+        and ${DATELESS_KEY('r.source_key')} = ${DATELESS_KEY('b.source_key')})`;
+    const unplayed = `m.status in ('scheduled', 'postponed') and m.home_goals is null`;
+    await this.client.query(`
+      with candidates as (
+        select distinct on (b.ordinal) b.ordinal, m.id
+        from import_batch b
+        join matches m on m.home_team_id = b.home_team_id and m.away_team_id = b.away_team_id
+          and m.competition_id = b.competition_id and m.season = b.season
+        where b.match_id is null and b.league_fixture and ${unplayed} and ${sameFixtureOfSource}
+          and not exists (select 1 from import_batch o where o.match_id = m.id)
+        -- Where a pairing meets twice at one ground (Scotland), the fixture nearest in time.
+        order by b.ordinal, abs(extract(epoch from m.kickoff - b.kickoff)), m.id),
+      chosen as (select distinct on (id) ordinal, id from candidates order by id, ordinal desc)
+      update import_batch b set match_id = c.id from chosen c where b.ordinal = c.ordinal`);
+    await this.client.query(`
+      update import_batch b set rescheduled_from = m.match_date
+      from matches m
+      where b.match_id = m.id and b.league_fixture and m.match_date <> b.match_date
+        and ${unplayed} and ${sameFixtureOfSource}`);
   }
 
   private async loadBatch(rows: ResolvedMatchRow[]): Promise<void> {
@@ -178,16 +297,18 @@ export class MatchWriteRepository {
         ordinal int primary key, source text, source_key text, competition_id int, season text,
         kickoff timestamptz, match_date date, home_team_id int, away_team_id int, status text,
         home_goals smallint, away_goals smallint, home_goals_half_time smallint,
-        away_goals_half_time smallint, neutral boolean, match_id int, inserted boolean default false
+        away_goals_half_time smallint, neutral boolean, league_fixture boolean, match_id int,
+        inserted boolean default false,
+        rescheduled_from date, stored_half_time text, clear_half_time boolean
       ) on commit drop`);
     const column = <T>(pick: (row: ResolvedMatchRow) => T) => rows.map((row) => pick(row));
     await this.client.query(
       `insert into import_batch (ordinal, source, source_key, competition_id, season, kickoff,
          match_date, home_team_id, away_team_id, status, home_goals, away_goals,
-         home_goals_half_time, away_goals_half_time, neutral)
+         home_goals_half_time, away_goals_half_time, neutral, league_fixture)
        select * from unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[],
          $6::timestamptz[], $7::date[], $8::int[], $9::int[], $10::text[], $11::smallint[],
-         $12::smallint[], $13::smallint[], $14::smallint[], $15::boolean[])`,
+         $12::smallint[], $13::smallint[], $14::smallint[], $15::boolean[], $16::boolean[])`,
       [
         rows.map((_, ordinal) => ordinal),
         column((r) => r.source),
@@ -204,6 +325,7 @@ export class MatchWriteRepository {
         column((r) => r.homeGoalsHalfTime),
         column((r) => r.awayGoalsHalfTime),
         column((r) => r.neutral),
+        column((r) => r.leagueFixture),
       ],
     );
     await this.client.query('analyze import_batch');

@@ -126,6 +126,7 @@ function parseRow(
     homeTeam: teams.home,
     awayTeam: teams.away,
     neutral: false,
+    leagueFixture: true,
     ...result,
     odds: withOdds ? readFootballDataOdds(row, header, checks) : [],
   };

@@ -54,6 +54,7 @@ describe('history parser', () => {
         homeTeam: 'Chelsea',
         awayTeam: 'Hull City',
         neutral: false,
+        leagueFixture: true,
         status: 'finished',
         homeGoals: 2,
         awayGoals: 1,

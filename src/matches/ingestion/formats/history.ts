@@ -107,6 +107,7 @@ export function parseHistory(text: string, options: HistoryParseOptions = {}): P
         homeTeam: teams.home,
         awayTeam: teams.away,
         neutral: false,
+        leagueFixture: true,
         ...result,
         odds: readOdds(ODDS_COLUMNS, (name) => header.cell(row, name), checks),
       });
