@@ -784,13 +784,89 @@ describe('webhooks (e2e)', () => {
     const rotated = await rotate(hook.id, { overlapSeconds: 3600 });
     await query(
       testApp.databaseUrl,
-      `update webhook_subscriptions set previous_secret_expires_at = now() - interval '1 second'
+      `update webhook_subscriptions
+          set previous_secrets = jsonb_set(previous_secrets, '{0,expiresAt}', to_jsonb($2::text))
         where id = $1`,
-      [hook.id],
+      [hook.id, new Date(Date.now() - 1000).toISOString()],
     );
     const receipt = await pingThenDelete(hook.id, '/rotated-expired');
     expect(verifySignature(rotated.json().secret, receipt)).toBe(true);
     expect(verifySignature(hook.secret, receipt)).toBe(false);
+  });
+
+  it('keeps every secret rotated out signing until its own expiry when rotated again', async () => {
+    const hook = await subscribe(asUser, receiver.url('/rotated-twice'), ['model.promoted']);
+    const first = (await rotate(hook.id, { overlapSeconds: 7200 })).json();
+    const second = await rotate(hook.id, { overlapSeconds: 3600 });
+    expect(second.statusCode).toBe(200);
+    // The replaced secret's expiry, and every earlier one still signing with its own.
+    expect(second.json()).toMatchObject({
+      previousSecretExpiresAt: new Date(
+        Date.parse(second.json().secretRotatedAt) + 3_600_000,
+      ).toISOString(),
+      previousSecrets: [
+        {
+          retiredAt: second.json().secretRotatedAt,
+          expiresAt: second.json().previousSecretExpiresAt,
+        },
+        { retiredAt: first.secretRotatedAt, expiresAt: first.previousSecretExpiresAt },
+      ],
+    });
+    const shown = (await asUser({ url: `/v1/webhooks/${hook.id}` })).json();
+    expect(shown).toMatchObject({
+      previousSecretExpiresAt: second.json().previousSecretExpiresAt,
+      previousSecrets: second.json().previousSecrets,
+    });
+    // Stopping the replaced secret at once leaves the earlier ones their promised overlap.
+    const third = (await rotate(hook.id, { overlapSeconds: 0 })).json();
+    expect(third).toMatchObject({ previousSecretExpiresAt: null });
+    expect(third.previousSecrets).toEqual(second.json().previousSecrets);
+    const receipt = await pingThenDelete(hook.id, '/rotated-twice');
+    expect(verifySignature(hook.secret, receipt)).toBe(true);
+    expect(verifySignature(first.secret, receipt)).toBe(true);
+    expect(verifySignature(third.secret, receipt)).toBe(true);
+    expect(verifySignature(second.json().secret, receipt)).toBe(false);
+    expect(String(receipt.headers['x-oracxpred-signature']).split(',')).toHaveLength(3);
+  });
+
+  it('keeps both rotated-out secrets when two rotations run at once', async () => {
+    const hook = await subscribe(asUser, receiver.url('/rotated-together'), ['model.promoted']);
+    const answers = await Promise.all([rotate(hook.id), rotate(hook.id)]);
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200]);
+    const shown = (await asUser({ url: `/v1/webhooks/${hook.id}` })).json();
+    expect(shown.previousSecrets).toHaveLength(2);
+    const receipt = await pingThenDelete(hook.id, '/rotated-together');
+    // The original and both new secrets: whichever rotation came second retired the other's.
+    for (const secret of [hook.secret, ...answers.map((a) => a.json().secret)]) {
+      expect(verifySignature(secret, receipt)).toBe(true);
+    }
+  });
+
+  it('refuses a rotation with an overlap while three earlier secrets still sign (409, when)', async () => {
+    const hook = await subscribe(asUser, receiver.url('/rotated-often'), ['model.promoted']);
+    const overlaps = [3000, 1000, 2000];
+    const rotations = [];
+    for (const overlapSeconds of overlaps) {
+      rotations.push((await rotate(hook.id, { overlapSeconds })).json());
+    }
+    const refused = await rotate(hook.id, { overlapSeconds: 60 });
+    const problem = expectProblem(refused, 409);
+    // Allowed again when the first of them stops: the one given 1000 s.
+    const firstExpiry = rotations[1].previousSecretExpiresAt;
+    expect(problem.detail).toContain(firstExpiry);
+    expect(problem.errors).toEqual([
+      expect.objectContaining({ field: 'overlapSeconds', reason: problem.detail }),
+    ]);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(900);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(1000);
+    // Nothing changed; a rotation without an overlap is still allowed.
+    const shown = (await asUser({ url: `/v1/webhooks/${hook.id}` })).json();
+    expect(shown.previousSecrets).toHaveLength(3);
+    expect(shown.secretRotatedAt).toBe(rotations[2].secretRotatedAt);
+    const now = await rotate(hook.id, { overlapSeconds: 0 });
+    expect(now.statusCode).toBe(200);
+    expect(now.json().previousSecrets).toHaveLength(3);
+    await asUser({ method: 'DELETE', url: `/v1/webhooks/${hook.id}` });
   });
 
   it('deletes finished deliveries older than the retention from the log', async () => {

@@ -100,6 +100,7 @@ export class AppConfig {
     disableAfterFailures: number;
     maxPerUser: number;
     retentionDays: number;
+    maxInFlightPerSubscription: number;
   } {
     return {
       allowHttp: this.get('WEBHOOK_ALLOW_HTTP') === 'true',
@@ -110,6 +111,7 @@ export class AppConfig {
       disableAfterFailures: this.get('WEBHOOK_DISABLE_AFTER_FAILURES'),
       maxPerUser: this.get('WEBHOOK_MAX_PER_USER'),
       retentionDays: this.get('WEBHOOK_DELIVERY_RETENTION_DAYS'),
+      maxInFlightPerSubscription: this.get('WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION'),
     };
   }
   /** True when this process answers the public API (roles api and all). */

@@ -170,6 +170,8 @@ describe('validateEnvironment', () => {
       ['IMPORT_ALLOWED_NETWORKS', { IMPORT_ALLOWED_NETWORKS: '10.0.0.0/8, files.internal' }],
       ['WEBHOOK_ALLOW_HTTP', { WEBHOOK_ALLOW_HTTP: 'yes' }],
       ['WEBHOOK_MAX_ATTEMPTS', { WEBHOOK_MAX_ATTEMPTS: '0' }],
+      ['WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION', { WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION: '0' }],
+      ['WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION', { WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION: '11' }],
       ['REGISTRATION', { REGISTRATION: 'sometimes' }],
       ['JWT_ACCESS_TTL_SECONDS', { JWT_ACCESS_TTL_SECONDS: '5' }],
     ])('refuses a bad %s', (name, raw) => {

@@ -421,6 +421,16 @@ export class Environment {
   @Max(3650)
   WEBHOOK_DELIVERY_RETENTION_DAYS = 30;
 
+  /**
+   * Deliveries to one subscription a worker process sends at once (of the 10 it sends in all): a
+   * receiver that never answers holds at most this many, and the others keep being delivered.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION = 2;
+
   /** Subscriptions one account may have. */
   @Transform(toInt)
   @IsInt()

@@ -21,7 +21,7 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
 
 /**
  * The X-OracXPred-Signature value: one signature per secret, comma-separated. After a rotation
- * the previous secret signs too until its overlap ends, so receivers can switch without a gap.
+ * the secrets rotated out sign too until their overlap ends, so receivers can switch without a gap.
  */
 export function signatureHeader(
   secrets: readonly string[],

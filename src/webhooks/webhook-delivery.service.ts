@@ -22,6 +22,7 @@ import {
   TIMESTAMP_HEADER,
 } from './signature';
 import { WEBHOOK_EVENTS, type DeliveredEvent, type WebhookEnvelope } from './webhook-events';
+import { ReceiverSlots } from './receiver-slots';
 import { sendWebhook, type SendOutcome } from './webhook-sender';
 
 export const WEBHOOK_QUEUE = 'webhooks';
@@ -33,8 +34,14 @@ const REQUEUE_CRON = '* * * * *';
 const UNATTEMPTED_AFTER_MS = 120_000;
 const REQUEUE_BATCH = 500;
 const DAY_MS = 86_400_000;
-/** Deliveries run in parallel: one slow receiver must not hold up the others. */
+/**
+ * Deliveries run in parallel: one slow receiver must not hold up the others (each subscription
+ * takes at most WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION of these, see ReceiverSlots).
+ */
 const CONCURRENCY = 10;
+/** How long a delivery handed a freed slot waits for its earlier job to finish being recorded. */
+const RESUME_WAIT_MS = 5_000;
+const RESUME_POLL_MS = 20;
 
 interface DeliveryJob {
   deliveryId: string;
@@ -50,6 +57,7 @@ export class WebhookDeliveryService implements OnModuleInit {
   private readonly logger = new Logger(WebhookDeliveryService.name);
   private readonly attempts;
   private readonly duration;
+  private readonly slots: ReceiverSlots;
 
   constructor(
     private readonly em: EntityManager,
@@ -62,6 +70,7 @@ export class WebhookDeliveryService implements OnModuleInit {
   ) {
     this.attempts = metrics.counter(METRICS.webhookDeliveries);
     this.duration = metrics.histogram(METRICS.webhookDeliveryDuration);
+    this.slots = new ReceiverSlots(config.webhooks.maxInFlightPerSubscription);
   }
 
   onModuleInit(): void {
@@ -183,7 +192,45 @@ export class WebhookDeliveryService implements OnModuleInit {
       this.attempts.inc({ event, outcome: 'cancelled' });
       return;
     }
+    // At its limit: the job ends without an attempt, so this slot serves other subscriptions;
+    // the delivery is queued again when one of its subscription's deliveries ends.
+    if (!this.slots.tryAcquire(subscription.id, delivery.id)) return;
+    try {
+      await this.attempt(em, job, delivery);
+    } finally {
+      const next = this.slots.release(subscription.id);
+      if (next) void this.resume(next);
+    }
+  }
 
+  /**
+   * Queues again a delivery that waited for a slot. Its earlier job returned but may still be
+   * being marked finished, and an id whose job still runs is not queued again: wait for it.
+   * Should this fail, the sweep (requeueUnattempted) queues it later.
+   */
+  private async resume(deliveryId: string): Promise<void> {
+    try {
+      const deadline = Date.now() + RESUME_WAIT_MS;
+      while (
+        (await this.queue.status(WEBHOOK_QUEUE, deliveryId))?.state === 'active' &&
+        Date.now() < deadline
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, RESUME_POLL_MS));
+      }
+      await this.enqueue(deliveryId);
+    } catch (error) {
+      this.logger.error({ err: error, deliveryId }, 'could not queue a delivery again');
+    }
+  }
+
+  /** One attempt of a delivery that holds one of its subscription's slots. */
+  private async attempt(
+    em: EntityManager,
+    job: JobContext<DeliveryJob>,
+    delivery: WebhookDelivery,
+  ): Promise<void> {
+    const subscription = delivery.subscription;
+    const event = delivery.event;
     const url = new URL(subscription.url);
     let outcome: SendOutcome;
     let refused = false;

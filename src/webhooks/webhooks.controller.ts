@@ -29,6 +29,7 @@ import {
   CreatedWebhookView,
   CreateWebhookBody,
   DEFAULT_SECRET_OVERLAP_SECONDS,
+  PreviousSecretView,
   RotateSecretBody,
   UpdateWebhookBody,
   WebhookDeliveryView,
@@ -151,10 +152,10 @@ export class WebhooksController {
   @ApiOperation({
     summary: 'Replace the signing secret: the new one is in this response only',
     description:
-      'The new secret signs from now on. The old one keeps signing alongside it for `overlapSeconds` (default a day), so a receiver can switch without rejecting deliveries; `overlapSeconds: 0` stops it at once.',
+      'The new secret signs from now on. The old one keeps signing alongside it for `overlapSeconds` (default a day), so a receiver can switch without rejecting deliveries; `overlapSeconds: 0` stops it at once. Secrets rotated out earlier keep their own expiry; while 3 of them still sign, a rotation with an overlap is refused (409, with Retry-After).',
   })
   @ApiOkResponse({ type: WebhookSecretView })
-  @ApiProblems(400, 404)
+  @ApiProblems(400, 404, 409)
   async rotateSecret(
     @CurrentPrincipal() principal: Principal,
     @UuidParam('id') id: string,
@@ -172,6 +173,7 @@ export class WebhooksController {
       secret: subscription.secret,
       secretRotatedAt: subscription.secretRotatedAt,
       previousSecretExpiresAt: subscription.previousSecretExpiresAt,
+      previousSecrets: PreviousSecretView.of(subscription),
     };
   }
 

@@ -106,9 +106,16 @@ export class WebhookView {
   @ApiProperty({
     nullable: true,
     type: Date,
-    description: 'While in the future, the previous secret also signs deliveries',
+    description:
+      'Until when the secret replaced by the last rotation also signs deliveries (while in the future); null: it stopped at once, or no rotation yet',
   })
   previousSecretExpiresAt!: Date | null;
+  @ApiProperty({
+    type: () => [PreviousSecretView],
+    description:
+      'Every earlier secret still signing deliveries alongside the current one, newest first',
+  })
+  previousSecrets!: PreviousSecretView[];
 
   static of(subscription: WebhookSubscription): WebhookView {
     return {
@@ -124,7 +131,23 @@ export class WebhookView {
       createdAt: subscription.createdAt,
       secretRotatedAt: subscription.secretRotatedAt,
       previousSecretExpiresAt: subscription.previousSecretExpiresAt,
+      previousSecrets: PreviousSecretView.of(subscription),
     };
+  }
+}
+
+/** A secret rotated out that still signs (the secret itself is never shown again). */
+export class PreviousSecretView {
+  @ApiProperty({ description: 'When it was rotated out' })
+  retiredAt!: Date;
+  @ApiProperty({ description: 'When it stops signing deliveries' })
+  expiresAt!: Date;
+
+  static of(subscription: WebhookSubscription, now = new Date()): PreviousSecretView[] {
+    return subscription.signingPreviousSecrets(now).map(({ retiredAt, expiresAt }) => ({
+      retiredAt: new Date(retiredAt),
+      expiresAt: new Date(expiresAt),
+    }));
   }
 }
 
@@ -164,9 +187,15 @@ export class WebhookSecretView {
   @ApiProperty({
     nullable: true,
     type: Date,
-    description: 'Until when the old secret also signs deliveries; null: it stopped now',
+    description: 'Until when the replaced secret also signs deliveries; null: it stopped now',
   })
   previousSecretExpiresAt!: Date | null;
+  @ApiProperty({
+    type: () => [PreviousSecretView],
+    description:
+      'Every earlier secret still signing alongside the new one, newest first (those rotated out before keep their own expiry)',
+  })
+  previousSecrets!: PreviousSecretView[];
 }
 
 export class WebhookDeliveryView {

@@ -14,6 +14,7 @@ import { User } from '../auth/entities/user.entity';
 import { PersonalDataRegistry } from '../auth/users/personal-data.registry';
 import { WebhookDelivery, WebhookSubscription } from './entities';
 import { receiverUrlProblem } from './receiver-url';
+import { MAX_SIGNING_PREVIOUS_SECRETS, rotationLimitProblem } from './secret-rotation';
 import { newWebhookSecret } from './signature';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 import { PING_EVENT, type WebhookEvent } from './webhook-events';
@@ -152,9 +153,10 @@ export class WebhooksService implements OnModuleInit {
   }
 
   /**
-   * A new signing secret, used at once (also for retries of earlier deliveries). The old one
-   * keeps signing alongside it for `overlapSeconds` (0: it stops now, e.g. after a leak), so the
-   * receiver can switch without rejecting deliveries meanwhile.
+   * A new signing secret, used at once (also for retries of earlier deliveries). The one it
+   * replaces keeps signing alongside it for `overlapSeconds` (0: it stops now, e.g. after a
+   * leak), so the receiver can switch without rejecting deliveries meanwhile. Secrets rotated out
+   * earlier keep the overlap they were given; at most MAX_SIGNING_PREVIOUS_SECRETS sign at once.
    */
   async rotateSecret(
     principal: Principal,
@@ -162,17 +164,31 @@ export class WebhooksService implements OnModuleInit {
     overlapSeconds: number,
     meta: ActionMeta,
   ): Promise<WebhookSubscription> {
-    const em = this.em.fork();
-    const subscription = await this.visible(em, principal, id);
-    const now = new Date();
-    Object.assign(subscription, {
-      previousSecret: overlapSeconds > 0 ? subscription.secret : null,
-      previousSecretExpiresAt:
-        overlapSeconds > 0 ? new Date(now.getTime() + overlapSeconds * 1000) : null,
-      secret: newWebhookSecret(),
-      secretRotatedAt: now,
+    const subscription = await this.em.fork().transactional(async (tx) => {
+      // Locked: two rotations at once must not both keep only their own view of the list.
+      const locked = await this.visible(tx, principal, id, LockMode.PESSIMISTIC_WRITE);
+      const now = new Date();
+      const stillSigning = locked.signingPreviousSecrets(now);
+      if (overlapSeconds > 0 && stillSigning.length >= MAX_SIGNING_PREVIOUS_SECRETS) {
+        throw rotationLimitProblem(stillSigning, now);
+      }
+      const retired =
+        overlapSeconds > 0
+          ? [
+              {
+                secret: locked.secret,
+                retiredAt: now.toISOString(),
+                expiresAt: new Date(now.getTime() + overlapSeconds * 1000).toISOString(),
+              },
+            ]
+          : [];
+      Object.assign(locked, {
+        previousSecrets: [...retired, ...stillSigning],
+        secret: newWebhookSecret(),
+        secretRotatedAt: now,
+      });
+      return locked;
     });
-    await em.flush();
     await this.record('webhook.rotate-secret', principal, subscription, meta, { overlapSeconds });
     return subscription;
   }
@@ -233,8 +249,9 @@ export class WebhooksService implements OnModuleInit {
     em: EntityManager,
     principal: Principal,
     id: string,
+    lockMode?: LockMode.PESSIMISTIC_WRITE,
   ): Promise<WebhookSubscription> {
-    const subscription = await em.findOne(WebhookSubscription, { id });
+    const subscription = await em.findOne(WebhookSubscription, { id }, { lockMode });
     if (!subscription || (!actsAsAdmin(principal) && subscription.owner.id !== principal.userId)) {
       throw new NotFoundProblem('webhook', id);
     }

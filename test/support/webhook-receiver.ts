@@ -12,9 +12,15 @@ export interface Receipt {
   status: number;
 }
 
-type Behaviour = (
-  n: number,
-) => number | { status: number; body?: string | Buffer; delayMs?: number };
+type Behaviour = (n: number) =>
+  | number
+  | {
+      status: number;
+      body?: string | Buffer;
+      delayMs?: number;
+      /** Answers only once this settles: a receiver that hangs until the test lets it go. */
+      until?: Promise<unknown>;
+    };
 
 /**
  * A webhook receiver on 127.0.0.1, as a customer would run one. Each path answers with the
@@ -23,6 +29,9 @@ type Behaviour = (
 export class WebhookReceiver {
   readonly receipts: Receipt[] = [];
   private readonly behaviours = new Map<string, Behaviour>();
+  /** Requests received and not answered yet, and the most there were at once, by path. */
+  private readonly open = new Map<string, number>();
+  private readonly mostOpen = new Map<string, number>();
   private server?: Server;
   port = 0;
 
@@ -38,6 +47,7 @@ export class WebhookReceiver {
           status,
           body = status < 300 ? 'ok' : 'receiver unavailable',
           delayMs = 0,
+          until = Promise.resolve(),
         } = typeof answer === 'number' ? { status: answer } : answer;
         this.receipts.push({
           path,
@@ -45,10 +55,16 @@ export class WebhookReceiver {
           body: Buffer.concat(chunks).toString('utf8'),
           status,
         });
-        setTimeout(() => {
-          response.writeHead(status, { 'content-type': 'text/plain' });
-          response.end(body);
-        }, delayMs);
+        const open = (this.open.get(path) ?? 0) + 1;
+        this.open.set(path, open);
+        this.mostOpen.set(path, Math.max(open, this.mostOpen.get(path) ?? 0));
+        void until.finally(() =>
+          setTimeout(() => {
+            this.open.set(path, (this.open.get(path) ?? 1) - 1);
+            response.writeHead(status, { 'content-type': 'text/plain' });
+            response.end(body);
+          }, delayMs),
+        );
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -68,6 +84,16 @@ export class WebhookReceiver {
 
   at(path: string): Receipt[] {
     return this.receipts.filter((r) => r.path === path);
+  }
+
+  /** Requests to `path` not answered yet. */
+  openAt(path: string): number {
+    return this.open.get(path) ?? 0;
+  }
+
+  /** The most requests to `path` that were waiting for their answer at once. */
+  mostOpenAt(path: string): number {
+    return this.mostOpen.get(path) ?? 0;
   }
 
   stop(): Promise<void> {

@@ -54,6 +54,21 @@ describe('CircuitBreaker', () => {
     expect(CircuitBreaker.admits(reopened, settings, at(100))).toBe(false);
   });
 
+  it('reports an open breaker half-open once its cool-down has passed (the trial is due)', () => {
+    const open: BreakerStatus = {
+      state: BreakerState.Open,
+      consecutiveFailures: 3,
+      openedAt: at(0),
+    };
+    expect(CircuitBreaker.reported(open, settings, at(59))).toBe(BreakerState.Open);
+    expect(CircuitBreaker.reported(open, settings, at(60))).toBe(BreakerState.HalfOpen);
+    // A source no longer configured has no cool-down to pass: shown as stored.
+    expect(CircuitBreaker.reported(open, undefined, at(600))).toBe(BreakerState.Open);
+    const trial = { ...open, state: BreakerState.HalfOpen };
+    expect(CircuitBreaker.reported(trial, settings, at(1))).toBe(BreakerState.HalfOpen);
+    expect(CircuitBreaker.reported(closed, settings, at(1))).toBe(BreakerState.Closed);
+  });
+
   it('resets the failure count on any success', () => {
     const failing = CircuitBreaker.afterFailure(closed, settings, at(1));
     expect(failing.consecutiveFailures).toBe(1);

@@ -31,6 +31,19 @@ export const CircuitBreaker = {
     return status.state === BreakerState.Closed ? BreakerState.Closed : BreakerState.HalfOpen;
   },
 
+  /**
+   * The state shown (API, metric): an open breaker whose cool-down has passed is half-open, as
+   * its next poll is let through as the trial (while a trial runs, half-open is stored). A source
+   * no longer configured (no settings) keeps its stored state.
+   */
+  reported(status: BreakerStatus, settings: BreakerSettings | undefined, now: Date): BreakerState {
+    const trialDue =
+      status.state === BreakerState.Open &&
+      settings !== undefined &&
+      CircuitBreaker.admits(status, settings, now);
+    return trialDue ? BreakerState.HalfOpen : status.state;
+  },
+
   afterSuccess(): BreakerStatus {
     return { state: BreakerState.Closed, consecutiveFailures: 0, openedAt: null };
   },

@@ -8,6 +8,7 @@ import {
   PollCounts,
   PollOutcome,
 } from '../entities/collector.entity';
+import { CircuitBreaker } from './circuit-breaker';
 import type { PollResult } from './collector.service';
 
 export class PollCountsView {
@@ -40,7 +41,11 @@ export class PollView {
 }
 
 export class BreakerView {
-  @ApiProperty({ enum: BreakerState }) state!: BreakerState;
+  @ApiProperty({
+    enum: BreakerState,
+    description: 'half-open: the cool-down has passed, or the trial poll that decides is running',
+  })
+  state!: BreakerState;
   @ApiProperty({ example: 0 }) consecutiveFailures!: number;
   @ApiProperty({ nullable: true, type: String }) openedAt!: string | null;
   @ApiProperty({ example: 5 }) failureThreshold!: number;
@@ -90,7 +95,15 @@ export class CollectorSourceView {
       pollsFailed: state.pollsFailed,
       lastCounts: state.lastCounts,
       breaker: {
-        state: state.breakerState,
+        state: CircuitBreaker.reported(
+          {
+            state: state.breakerState,
+            consecutiveFailures: state.consecutiveFailures,
+            openedAt: state.breakerOpenedAt,
+          },
+          config?.breaker,
+          new Date(),
+        ),
         consecutiveFailures: state.consecutiveFailures,
         openedAt: iso(state.breakerOpenedAt),
         failureThreshold: config?.breaker.failureThreshold ?? 0,

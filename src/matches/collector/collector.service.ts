@@ -79,8 +79,11 @@ export class CollectorService implements OnApplicationBootstrap {
     this.duration = metrics.histogram(METRICS.collectorPollDuration);
     metrics.gauge(METRICS.collectorBreakerState, async (gauge) => {
       gauge.reset();
+      const now = new Date();
       for (const state of await this.states()) {
-        gauge.set({ source: state.id }, BREAKER_GAUGE[state.breakerState as BreakerState]);
+        const settings = this.sources.find((source) => source.id === state.id)?.breaker;
+        const reported = CircuitBreaker.reported(breakerStatus(state), settings, now);
+        gauge.set({ source: state.id }, BREAKER_GAUGE[reported]);
       }
     });
     metrics.gauge(METRICS.collectorLastSuccess, async (gauge) => {
@@ -220,16 +223,21 @@ export class CollectorService implements OnApplicationBootstrap {
         [source.id, source.provider],
       );
       const state = await this.em.fork().findOneOrFail(CollectorSource, { id: sourceId });
-      const breaker: BreakerStatus = {
-        state: state.breakerState,
-        consecutiveFailures: state.consecutiveFailures,
-        openedAt: state.breakerOpenedAt,
-      };
+      const breaker = breakerStatus(state);
       if (!CircuitBreaker.admits(breaker, source.breaker, startedAt, trigger === 'manual')) {
         return await this.record(source, trigger, startedAt, {
           outcome: PollOutcome.SkippedBreakerOpen,
           reason: `circuit breaker open since ${breaker.openedAt?.toISOString()}`,
         });
+      }
+      if (breaker.state === BreakerState.Open) {
+        // The trial poll: stored half-open while it runs, so every replica reports it; its
+        // outcome (recorded below) closes or reopens the breaker.
+        await nativeQuery(
+          this.em,
+          `update collector_sources set breaker_state = 'half-open' where id = $1`,
+          [source.id],
+        );
       }
       const provider = FEED_PROVIDER_IMPLEMENTATIONS[source.provider];
       let attempts = 0;
@@ -497,4 +505,13 @@ function sha256(body: Buffer): string {
 /** A fingerprint of the source's configuration: stored validators hold only under the same one. */
 function configurationOf(source: CollectorSourceConfig): string {
   return createHash('sha256').update(JSON.stringify(source)).digest('hex');
+}
+
+/** The breaker as stored with a source. */
+function breakerStatus(state: CollectorSource): BreakerStatus {
+  return {
+    state: state.breakerState,
+    consecutiveFailures: state.consecutiveFailures,
+    openedAt: state.breakerOpenedAt,
+  };
 }

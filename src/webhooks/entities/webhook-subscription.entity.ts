@@ -50,19 +50,41 @@ export class WebhookSubscription {
   @Property({ type: 'datetime' })
   secretRotatedAt: Date & Opt = new Date();
 
-  /** The secret before the last rotation: it signs deliveries too until previousSecretExpiresAt. */
-  @Property({ type: 'text', nullable: true })
-  previousSecret: string | null = null;
+  /**
+   * Secrets rotated out that still sign deliveries until their own expiry, newest first (ISO
+   * times: JSON). Each keeps the overlap promised when it was rotated out, even if the secret is
+   * rotated again meanwhile; expired ones are pruned at the next rotation.
+   */
+  @Property({ type: 'json', default: '[]' })
+  previousSecrets: RetiredSecret[] & Opt = [];
 
-  @Property({ type: 'datetime', nullable: true })
-  previousSecretExpiresAt: Date | null = null;
-
-  /** The secrets that sign a delivery sent at `now`: the current one, then the previous one. */
-  signingSecrets(now = new Date()): string[] {
-    const previousValid =
-      this.previousSecret !== null &&
-      this.previousSecretExpiresAt !== null &&
-      this.previousSecretExpiresAt.getTime() > now.getTime();
-    return previousValid ? [this.secret, this.previousSecret!] : [this.secret];
+  /** The previous secrets still signing at `now`, newest first. */
+  signingPreviousSecrets(now = new Date()): RetiredSecret[] {
+    return this.previousSecrets.filter((retired) => Date.parse(retired.expiresAt) > now.getTime());
   }
+
+  /** The secrets that sign a delivery sent at `now`: the current one, then the previous ones. */
+  signingSecrets(now = new Date()): string[] {
+    return [this.secret, ...this.signingPreviousSecrets(now).map((retired) => retired.secret)];
+  }
+
+  /**
+   * Until when the secret replaced by the last rotation signs (past once it stopped); null when
+   * it stopped at once (overlapSeconds 0) or the secret was never rotated.
+   */
+  get previousSecretExpiresAt(): Date | null {
+    const latest = this.previousSecrets[0];
+    return latest && Date.parse(latest.retiredAt) === this.secretRotatedAt.getTime()
+      ? new Date(latest.expiresAt)
+      : null;
+  }
+}
+
+/** A secret rotated out, and until when it keeps signing. */
+export interface RetiredSecret {
+  secret: string;
+  /** When it was rotated out (ISO). */
+  retiredAt: string;
+  /** When it stops signing (ISO). */
+  expiresAt: string;
 }
