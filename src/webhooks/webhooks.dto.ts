@@ -159,7 +159,7 @@ export class CreatedWebhookView extends WebhookView {
   secret!: string;
 }
 
-/** A day: long enough to roll a receiver's configuration out; 0 stops the old secret at once. */
+/** A day: long enough to roll a receiver's configuration out; 0 stops every old secret at once. */
 export const DEFAULT_SECRET_OVERLAP_SECONDS = 86_400;
 
 export class RotateSecretBody {
@@ -168,7 +168,7 @@ export class RotateSecretBody {
     maximum: 7 * 86_400,
     default: DEFAULT_SECRET_OVERLAP_SECONDS,
     description:
-      'How long the old secret keeps signing deliveries alongside the new one (X-OracXPred-Signature then lists both); 0 stops it now, e.g. after a leak',
+      'How long the old secret keeps signing deliveries alongside the new one (X-OracXPred-Signature then lists both); secrets rotated out earlier keep their own overlap. 0 stops every old secret now, e.g. after a leak',
   })
   @IsOptional()
   @IsInt()

@@ -154,9 +154,10 @@ export class WebhooksService implements OnModuleInit {
 
   /**
    * A new signing secret, used at once (also for retries of earlier deliveries). The one it
-   * replaces keeps signing alongside it for `overlapSeconds` (0: it stops now, e.g. after a
-   * leak), so the receiver can switch without rejecting deliveries meanwhile. Secrets rotated out
-   * earlier keep the overlap they were given; at most MAX_SIGNING_PREVIOUS_SECRETS sign at once.
+   * replaces keeps signing alongside it for `overlapSeconds`, so the receiver can switch without
+   * rejecting deliveries meanwhile; secrets rotated out earlier keep the overlap they were given,
+   * at most MAX_SIGNING_PREVIOUS_SECRETS at once. 0 is the emergency stop (after a leak): from
+   * now on only the new secret signs, whatever earlier rotations promised.
    */
   async rotateSecret(
     principal: Principal,
@@ -183,7 +184,7 @@ export class WebhooksService implements OnModuleInit {
             ]
           : [];
       Object.assign(locked, {
-        previousSecrets: [...retired, ...stillSigning],
+        previousSecrets: overlapSeconds > 0 ? [...retired, ...stillSigning] : [],
         secret: newWebhookSecret(),
         secretRotatedAt: now,
       });
