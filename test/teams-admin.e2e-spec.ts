@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { LightMyRequestResponse } from 'fastify';
+import { DomainEvents } from '../src/common/events/domain-events';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
 import { sharedDataPath } from './fixtures/shared-data';
 import { query } from './support/databases';
@@ -390,6 +391,70 @@ describe('team administration: aliases and merges (PostgreSQL)', () => {
         [team.Chelsea],
       );
       expect(chelsea.merged_into_id).toBeNull();
+    });
+
+    it("keeps the duplicate's result and odds movements when the kept match is still a fixture", async () => {
+      // "Gamma Rovers" (Tottenham misspelt) has the result; Tottenham only the fixture, same day.
+      const results = await ingestion.importContent(
+        e0('E0,11/10/2031,15:00,Gamma Rovers,Brighton,2,1,H,1,1,D,2.1,3.4,3.3'),
+      );
+      expect(results.counts).toMatchObject({ matchesInserted: 1, teamsCreated: 1 });
+      const fixture = await ingestion.importContent(
+        [
+          HISTORY_HEADER,
+          '2031-10-11 14:00:00,england,premier-league,2031-2032,Tottenham,Brighton,,,,,2.0,2.1,3.5,3.4,3.4,3.3,,,,,,,,',
+          '',
+        ].join('\n'),
+      );
+      expect(fixture.counts).toMatchObject({ matchesInserted: 1, teamsCreated: 0 });
+      const [rovers, town] = [results.newTeams[0].teamId, team.Tottenham];
+      const matchOf = async (teamId: number) =>
+        (
+          await query<{ id: number }>(
+            dbUrl,
+            `select id from matches where home_team_id = $1 and match_date = '2031-10-11'`,
+            [teamId],
+          )
+        )[0].id;
+      const [duplicate, kept] = [await matchOf(rovers), await matchOf(town)];
+      // A live source saw the duplicate's prices move before kick-off.
+      await query(
+        dbUrl,
+        `insert into odds_movements (match_id, market, bookmaker, source, prices, observed_at)
+         values ($1, '1x2', 'virtual-bookmaker', 'collector:feed', '{"home":2.2,"draw":3.3,"away":3.1}',
+                 '2031-10-10T12:00:00Z')`,
+        [duplicate],
+      );
+      const finished: number[][] = [];
+      testApp.app
+        .get(DomainEvents)
+        .on('match.finished', ({ matchIds }) => void finished.push(matchIds));
+
+      const response = await post(`/v1/teams/${rovers}/merge`, { intoTeamId: town });
+      expect(response.json()).toMatchObject({ matchesMoved: 0, matchesDeduplicated: 1 });
+
+      const detail = await testApp.asAdmin({ method: 'GET', url: `/v1/matches/${kept}` });
+      expect(detail.json()).toMatchObject({
+        status: 'finished',
+        homeTeam: { id: town },
+        homeGoals: 2,
+        awayGoals: 1,
+        homeGoalsHalfTime: 1,
+        awayGoalsHalfTime: 1,
+      });
+      const movements = await testApp.asAdmin({
+        method: 'GET',
+        url: `/v1/matches/${kept}/odds/movements`,
+      });
+      expect(movements.json()).toEqual([
+        expect.objectContaining({
+          bookmaker: 'virtual-bookmaker',
+          prices: { home: 2.2, draw: 3.3, away: 3.1 },
+          observedAt: '2031-10-10T12:00:00.000Z',
+        }),
+      ]);
+      // The track record scores it like a match an import finished.
+      expect(finished).toEqual([[kept]]);
     });
 
     it.each([

@@ -38,13 +38,15 @@ export class TeamRepository extends EntityRepository<Team> {
 
   /**
    * Moves everything of `sourceId` onto `targetId`: aliases, and matches (a fixture both teams
-   * have on the same day is the same match twice: its source keys and odds join the target's
-   * match and the duplicate is removed). Returns how many matches moved and how many merged.
+   * have on the same day is the same match twice: its source keys, odds, odds movements and, where
+   * the target's match has none, its result join the target's match and the duplicate is
+   * removed). Returns how many matches moved and how many merged, and the kept matches that now
+   * have a final result from their duplicate.
    */
   async mergeTeams(
     sourceId: number,
     targetId: number,
-  ): Promise<{ moved: number; deduplicated: number }> {
+  ): Promise<{ moved: number; deduplicated: number; finishedMatchIds: number[] }> {
     const em = this.getEntityManager();
     const run = (sql: string, params: unknown[]) =>
       em.execute(sql, params, 'run') as Promise<{ affectedRows: number }>;
@@ -67,6 +69,28 @@ export class TeamRepository extends EntityRepository<Team> {
        on conflict do nothing`,
       pairParams,
     );
+    // The kept match may still be a fixture while the duplicate has the result: keep the result.
+    const completed = await em.execute<Array<{ id: number; status: string }>>(
+      `update matches k set
+         status = case when k.home_goals is null then d.status else k.status end,
+         home_goals = coalesce(k.home_goals, d.home_goals),
+         away_goals = case when k.home_goals is null then d.away_goals else k.away_goals end,
+         home_goals_half_time = coalesce(k.home_goals_half_time, d.home_goals_half_time),
+         away_goals_half_time = case when k.home_goals_half_time is null
+           then d.away_goals_half_time else k.away_goals_half_time end,
+         updated_at = now()
+       from (${duplicatePairs}) p join matches d on d.id = p.duplicate_id
+       where k.id = p.keep_id
+         and ((k.home_goals is null and d.home_goals is not null)
+           or (k.home_goals_half_time is null and d.home_goals_half_time is not null))
+       returning k.id, k.status::text as status`,
+      pairParams,
+    );
+    // The price history of a live source lives on the match it was seen on: keep it too.
+    await run(
+      `update odds_movements o set match_id = p.keep_id from (${duplicatePairs}) p where o.match_id = p.duplicate_id`,
+      pairParams,
+    );
     const deduplicated = await run(
       `delete from matches where id in (select duplicate_id from (${duplicatePairs}) p)`,
       pairParams,
@@ -84,6 +108,7 @@ export class TeamRepository extends EntityRepository<Team> {
     return {
       moved: movedHome.affectedRows + movedAway.affectedRows,
       deduplicated: deduplicated.affectedRows,
+      finishedMatchIds: completed.filter((m) => m.status === 'finished').map((m) => m.id),
     };
   }
 }
