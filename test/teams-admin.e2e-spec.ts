@@ -124,10 +124,14 @@ describe('team administration: aliases and merges (PostgreSQL)', () => {
       [{ alias: '' }, 'alias'],
       [{ alias: 42 }, 'alias'],
       [{ alias: 'x'.repeat(121) }, 'alias'],
+      [{ alias: '---' }, 'alias'],
+      [{ alias: '   ' }, 'alias'],
       [{ alias: 'Gooners', origin: 'curated' }, 'origin'],
     ])('answers the invalid body %j with 400 naming %s', async (payload, field) => {
+      const aliasesBefore = await aliasCount();
       const body = expectProblem(await post(`/v1/teams/${team.Arsenal}/aliases`, payload), 400);
       expect(body.errors?.map((e) => e.field)).toContain(field);
+      expect(await aliasCount()).toBe(aliasesBefore);
     });
 
     it('answers an unknown team with 404 and a non-numeric id with 400', async () => {

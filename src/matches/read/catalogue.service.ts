@@ -2,7 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { LockMode } from '@mikro-orm/core';
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { DomainEvents } from '../../common/events/domain-events';
-import { NotFoundProblem, ProblemException } from '../../common/problem/problem.exception';
+import {
+  NotFoundProblem,
+  ProblemException,
+  ValidationProblem,
+} from '../../common/problem/problem.exception';
 import { pageOffset, type Page } from '../../common/http/pagination';
 import { Match, OddsSnapshot, Team, TeamAlias } from '../entities';
 import { CURATED_TEAM_ALIASES, normaliseTeamName } from '../ingestion/team-names';
@@ -78,10 +82,14 @@ export class CatalogueService {
   }
 
   async addAlias(teamId: number, alias: string): Promise<TeamView> {
+    const key = normaliseTeamName(alias);
+    // Punctuation alone normalises to '': it would name no team, yet take the one empty key.
+    if (key === '') {
+      throw new ValidationProblem([{ field: 'alias', reason: 'must contain a letter or digit' }]);
+    }
     const em = this.em.fork();
     const team = await em.findOne(Team, { id: teamId });
     if (!team) throw new NotFoundProblem('team', teamId);
-    const key = normaliseTeamName(alias);
     const existing = await em.findOne(TeamAlias, { normalisedKey: key }, { populate: ['team'] });
     if (existing) {
       throw new ProblemException(
