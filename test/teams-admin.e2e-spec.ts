@@ -301,6 +301,17 @@ describe('team administration: aliases and merges (PostgreSQL)', () => {
       expectProblem(await post(`/v1/teams/${team.Chelsea}/merge`, { intoTeamId: newTeamId }), 409);
     });
 
+    it('refuses a new spelling for a merged team, pointing to the team that absorbed it', async () => {
+      // Imports would resolve it to the merged team: matches no list shows and no merge reaches.
+      const aliasesBefore = await aliasCount();
+      const body = expectProblem(
+        await post(`/v1/teams/${newTeamId}/aliases`, { alias: 'Arsenal Reserves' }),
+        409,
+      );
+      expect(body.detail).toContain(`merged into team ${team.Arsenal}`);
+      expect(await aliasCount()).toBe(aliasesBefore);
+    });
+
     it('refuses to merge a team into itself', async () => {
       const body = expectProblem(
         await post(`/v1/teams/${team.Chelsea}/merge`, { intoTeamId: team.Chelsea }),

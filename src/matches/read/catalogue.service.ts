@@ -87,40 +87,28 @@ export class CatalogueService {
     if (key === '') {
       throw new ValidationProblem([{ field: 'alias', reason: 'must contain a letter or digit' }]);
     }
-    const em = this.em.fork();
-    const team = await em.findOne(Team, { id: teamId });
-    if (!team) throw new NotFoundProblem('team', teamId);
-    const existing = await em.findOne(TeamAlias, { normalisedKey: key }, { populate: ['team'] });
-    if (existing) {
-      throw new ProblemException(
-        409,
-        'alias-taken',
-        'Conflict',
-        `"${alias}" already names team ${existing.team.id} (${existing.team.name}); merge the teams instead`,
-      );
-    }
-    // A curated spelling is stored only once an import meets it: it is taken all the same.
-    const curatedKeys = CURATED_TEAM_ALIASES.filter((a) => normaliseTeamName(a.alias) === key).map(
-      (a) => normaliseTeamName(a.canonical),
-    );
-    const curated = curatedKeys.length
-      ? await em.findOne(
-          TeamAlias,
-          { normalisedKey: { $in: curatedKeys }, team: { $ne: teamId } },
-          { populate: ['team'] },
-        )
-      : null;
-    if (curated) {
-      throw new ProblemException(
-        409,
-        'alias-taken',
-        'Conflict',
-        `"${alias}" is a curated spelling of team ${curated.team.id} (${curated.team.name}); merge the teams instead`,
-      );
-    }
-    em.create(TeamAlias, { team, alias, normalisedKey: key, origin: 'admin' });
     try {
-      await em.flush();
+      await this.em.fork().transactional(async (em) => {
+        // Shared lock: a merge of this team (which locks it for update) waits or is waited for.
+        const team = await em.findOne(
+          Team,
+          { id: teamId },
+          { lockMode: LockMode.PESSIMISTIC_READ },
+        );
+        if (!team) throw new NotFoundProblem('team', teamId);
+        // Imports resolve a spelling to its team as it is: on a merged team they would file
+        // matches under a team no list shows and no merge can reach.
+        if (team.mergedIntoId !== null) {
+          throw new ProblemException(
+            409,
+            'team-merged',
+            'Conflict',
+            `team ${teamId} (${team.name}) was merged into team ${team.mergedIntoId}; add the spelling there`,
+          );
+        }
+        await assertAliasFree(em, teamId, alias, key);
+        em.create(TeamAlias, { team, alias, normalisedKey: key, origin: 'admin' });
+      });
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) {
         throw new ProblemException(
@@ -242,6 +230,43 @@ async function lockTeams(
     locked.set(id, await em.findOne(Team, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE }));
   }
   return [locked.get(teamId) ?? null, locked.get(otherTeamId) ?? null];
+}
+
+/** 409 when the spelling already names a team, stored or through the curated table. */
+async function assertAliasFree(
+  em: EntityManager,
+  teamId: number,
+  alias: string,
+  key: string,
+): Promise<void> {
+  const existing = await em.findOne(TeamAlias, { normalisedKey: key }, { populate: ['team'] });
+  if (existing) {
+    throw new ProblemException(
+      409,
+      'alias-taken',
+      'Conflict',
+      `"${alias}" already names team ${existing.team.id} (${existing.team.name}); merge the teams instead`,
+    );
+  }
+  // A curated spelling is stored only once an import meets it: it is taken all the same.
+  const curatedKeys = CURATED_TEAM_ALIASES.filter((a) => normaliseTeamName(a.alias) === key).map(
+    (a) => normaliseTeamName(a.canonical),
+  );
+  const curated = curatedKeys.length
+    ? await em.findOne(
+        TeamAlias,
+        { normalisedKey: { $in: curatedKeys }, team: { $ne: teamId } },
+        { populate: ['team'] },
+      )
+    : null;
+  if (curated) {
+    throw new ProblemException(
+      409,
+      'alias-taken',
+      'Conflict',
+      `"${alias}" is a curated spelling of team ${curated.team.id} (${curated.team.name}); merge the teams instead`,
+    );
+  }
 }
 
 /** The aliases of these teams, oldest first. */
