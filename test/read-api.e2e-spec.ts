@@ -578,6 +578,21 @@ describe('read API: competitions, teams, matches (PostgreSQL)', () => {
     });
   });
 
+  describe('Swagger', () => {
+    it.each(['/v1/matches', '/v1/teams'])(
+      'documents the paging headers of %s that every 200 carries',
+      async (path) => {
+        const response = await get(`${path}?pageSize=1`);
+        expect(response.headers['x-total-count']).toMatch(/^\d+$/);
+        expect(response.headers.link).toContain('rel="last"');
+        const docs = await testApp.app.inject({ method: 'GET', url: '/docs-json' });
+        const headers = docs.json().paths[path].get.responses['200'].headers;
+        expect(Object.keys(headers ?? {}).sort()).toEqual(['Link', 'X-Total-Count']);
+        expect(headers['X-Total-Count'].schema).toEqual({ type: 'integer' });
+      },
+    );
+  });
+
   describe('X-Request-Id', () => {
     it('is on every response, success or problem', async () => {
       for (const url of [

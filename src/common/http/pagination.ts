@@ -61,6 +61,18 @@ export interface Page<T> {
   total: number;
 }
 
+/** The response headers setPageHeaders sets, for a paginated route's Swagger 200 response. */
+export const PAGE_HEADERS = {
+  'X-Total-Count': {
+    description: 'Items matching the request, on every page',
+    schema: { type: 'integer' },
+  },
+  Link: {
+    description: 'RFC 8288 links: first, prev, next (when any), last',
+    schema: { type: 'string' },
+  },
+} as const;
+
 /**
  * Sets X-Total-Count and an RFC 8288 Link header (first, prev, next, last) built from the
  * request's own URL, so clients can follow pages without rebuilding filters.

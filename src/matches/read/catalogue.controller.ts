@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { setPageHeaders } from '../../common/http/pagination';
+import { PAGE_HEADERS, setPageHeaders } from '../../common/http/pagination';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { AdminRoute, ViewerRoute } from '../../common/auth/access.decorators';
 import { CatalogueService } from './catalogue.service';
@@ -35,10 +35,7 @@ export class CatalogueController {
   @ApiOperation({
     summary: 'Teams, searchable by name or alias (case, accents, punctuation ignored)',
   })
-  @ApiOkResponse({
-    type: TeamPageView,
-    headers: { Link: { description: 'RFC 8288 pagination links' } },
-  })
+  @ApiOkResponse({ type: TeamPageView, headers: PAGE_HEADERS })
   @ApiProblems(400)
   async teams(
     @Query() query: TeamListQuery,
@@ -86,7 +83,7 @@ export class CatalogueController {
   @ApiOperation({
     summary: 'Matches, filtered, sorted and paginated (X-Total-Count and Link headers)',
   })
-  @ApiOkResponse({ type: MatchPageView })
+  @ApiOkResponse({ type: MatchPageView, headers: PAGE_HEADERS })
   @ApiProblems(400)
   async matches(
     @Query() query: MatchListQuery,
