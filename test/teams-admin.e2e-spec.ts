@@ -312,6 +312,39 @@ describe('team administration: aliases and merges (PostgreSQL)', () => {
       expect(await aliasCount()).toBe(aliasesBefore);
     });
 
+    it('tells, for a team merged along a chain, the team that has its matches now', async () => {
+      const report = await ingestion.importContent(
+        e0(
+          'E0,18/10/2031,15:00,Omega One,Chelsea,1,0,H,0,0,D,2.0,3.5,3.8',
+          'E0,18/10/2031,15:00,Omega Two,Tottenham,1,0,H,0,0,D,2.0,3.5,3.8',
+          'E0,18/10/2031,15:00,Omega Three,Brighton,1,0,H,0,0,D,2.0,3.5,3.8',
+        ),
+      );
+      expect(report.counts).toMatchObject({ matchesInserted: 3, teamsCreated: 3 });
+      const [one, two, three] = ['Omega One', 'Omega Two', 'Omega Three'].map(
+        (name) => report.newTeams.find((t: { name: string }) => t.name === name)!.teamId as number,
+      );
+      expect((await post(`/v1/teams/${one}/merge`, { intoTeamId: two })).statusCode).toBe(200);
+      expect((await post(`/v1/teams/${two}/merge`, { intoTeamId: three })).statusCode).toBe(200);
+
+      const view = async (id: number) =>
+        (await testApp.asAdmin({ method: 'GET', url: `/v1/teams/${id}` })).json();
+      expect(await view(one)).toMatchObject({ id: one, mergedIntoId: three, aliases: [] });
+      expect(await view(two)).toMatchObject({ id: two, mergedIntoId: three, aliases: [] });
+      const absorbing = await view(three);
+      expect(absorbing.mergedIntoId).toBeNull();
+      expect(absorbing.aliases.map((a: { alias: string }) => a.alias).sort()).toEqual([
+        'Omega One',
+        'Omega Three',
+        'Omega Two',
+      ]);
+      const body = expectProblem(
+        await post(`/v1/teams/${one}/aliases`, { alias: 'Omega Uno' }),
+        409,
+      );
+      expect(body.detail).toContain(`merged into team ${three}`);
+    });
+
     it('refuses to merge a team into itself', async () => {
       const body = expectProblem(
         await post(`/v1/teams/${team.Chelsea}/merge`, { intoTeamId: team.Chelsea }),

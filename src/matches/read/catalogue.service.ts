@@ -280,6 +280,7 @@ function toTeamView(team: Team, aliases: TeamAlias[]): TeamView {
     id: team.id,
     name: team.name,
     country: team.country,
+    mergedIntoId: team.mergedIntoId,
     aliases: aliases
       .filter((a) => (typeof a.team === 'object' ? a.team.id : a.team) === team.id)
       .map((a) => ({ id: a.id, alias: a.alias, origin: a.origin })),

@@ -27,6 +27,14 @@ export class TeamView {
   @ApiProperty({ example: 'Manchester City' }) name!: string;
   @ApiProperty({ example: 'England', nullable: true, type: String }) country!: string | null;
   @ApiProperty({ type: [AliasView] }) aliases!: AliasView[];
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    example: null,
+    description:
+      'The team this one was merged into (its matches and aliases are there); null if not merged',
+  })
+  mergedIntoId!: number | null;
 }
 
 export class TeamPageView {

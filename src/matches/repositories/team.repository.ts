@@ -104,7 +104,12 @@ export class TeamRepository extends EntityRepository<Team> {
       sourceId,
     ]);
     await run('update team_aliases set team_id = ? where team_id = ?', [targetId, sourceId]);
-    await run('update teams set merged_into_id = ? where id = ?', [targetId, sourceId]);
+    // Teams merged into the source earlier now point at the target too: no chains to follow.
+    await run('update teams set merged_into_id = ? where id = ? or merged_into_id = ?', [
+      targetId,
+      sourceId,
+      sourceId,
+    ]);
     return {
       moved: movedHome.affectedRows + movedAway.affectedRows,
       deduplicated: deduplicated.affectedRows,
