@@ -29,7 +29,13 @@ import { CachedPredictionFastPath } from './predictions/cached-prediction-fast-p
 import { AUTHENTICATION } from './auth/access/authenticator';
 import { RATE_LIMIT_DRAWS } from './auth/rate-limit/rate-limiter';
 
-const REQUEST_PROPERTIES = ['principal', 'auditAsAdmin', AUTHENTICATION, RATE_LIMIT_DRAWS];
+const REQUEST_PROPERTIES = [
+  'principal',
+  'auditAsAdmin',
+  'auditBodyFields',
+  AUTHENTICATION,
+  RATE_LIMIT_DRAWS,
+];
 
 /** Headers browsers may read on cross-origin responses. */
 const EXPOSED_HEADERS = [

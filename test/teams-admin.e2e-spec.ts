@@ -134,6 +134,35 @@ describe('team administration: aliases and merges (PostgreSQL)', () => {
       expect(await aliasCount()).toBe(aliasesBefore);
     });
 
+    it('takes a spelling with a lone UTF-16 surrogate as PostgreSQL stores text, and audits it', async () => {
+      // JSON may escape half a surrogate pair; jsonb (the audit entry's details) refuses one.
+      const lastAliasEntry = async () =>
+        (
+          await testApp.asAdmin({
+            method: 'GET',
+            url: `/v1/audit?action=${encodeURIComponent('POST /v1/teams/:id/aliases')}`,
+          })
+        ).json()[0];
+      const response = await post(`/v1/teams/${team.Brighton}/aliases`, {
+        alias: 'Brighton \ud83c Seagulls',
+      });
+      expect(response.statusCode).toBe(201);
+      expect(response.json().aliases).toContainEqual(
+        expect.objectContaining({ alias: 'Brighton \ufffd Seagulls' }),
+      );
+      expect(await lastAliasEntry()).toMatchObject({
+        outcome: 'success',
+        details: { status: 201, body: { alias: 'Brighton \ufffd Seagulls' } },
+      });
+      // A refused spelling is audited cut to 200 characters: the cut splits a pair here.
+      const tooLong = `${'x'.repeat(199)}\ud83c\udfc6`;
+      expectProblem(await post(`/v1/teams/${team.Brighton}/aliases`, { alias: tooLong }), 400);
+      expect(await lastAliasEntry()).toMatchObject({
+        outcome: 'failure',
+        details: { status: 400, body: { alias: `${'x'.repeat(199)}\ufffd` } },
+      });
+    });
+
     it('answers an unknown team with 404 and a non-numeric id with 400', async () => {
       expectProblem(await post('/v1/teams/987654/aliases', { alias: 'Nobody FC' }), 404);
       expectProblem(await post('/v1/teams/arsenal/aliases', { alias: 'Nobody FC' }), 400);
@@ -294,6 +323,35 @@ describe('team administration: aliases and merges (PostgreSQL)', () => {
         `select home_team_id from matches where match_date = '2031-08-30'`,
       );
       expect(match.home_team_id).toBe(team.Arsenal);
+    });
+
+    it('records in the audit log which team absorbed which, and the spelling added', async () => {
+      const entries = async (action: string) => {
+        const response = await testApp.asAdmin({
+          method: 'GET',
+          url: `/v1/audit?action=${encodeURIComponent(action)}&pageSize=200`,
+        });
+        expect(response.statusCode).toBe(200);
+        return response.json() as Array<{
+          target: Record<string, unknown>;
+          outcome: string;
+          details: Record<string, unknown>;
+        }>;
+      };
+      expect(await entries('POST /v1/teams/:id/merge')).toContainEqual(
+        expect.objectContaining({
+          target: { id: String(newTeamId) },
+          outcome: 'success',
+          details: { status: 200, body: { intoTeamId: team.Arsenal } },
+        }),
+      );
+      expect(await entries('POST /v1/teams/:id/aliases')).toContainEqual(
+        expect.objectContaining({
+          target: { id: String(team.Arsenal) },
+          outcome: 'success',
+          details: { status: 201, body: { alias: 'The Gunners' } },
+        }),
+      );
     });
 
     it('refuses to merge a team that was merged already, either way', async () => {

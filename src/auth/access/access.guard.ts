@@ -68,6 +68,7 @@ export class AccessGuard implements CanActivate {
       await this.confirmAdmin(principal!);
       // Audited by AdminAuditHook once the status is known; reads only when the route asks.
       request.auditAsAdmin = request.method !== 'GET' || rule.auditReads === true;
+      request.auditBodyFields = rule.auditBody;
     }
     request.principal = principal;
     return true;

@@ -9,6 +9,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the access guard on an admin call that must be audited (see AdminAuditHook). */
     auditAsAdmin?: boolean;
+    /** The body fields the route's audit entry records (its `auditBody` option). */
+    auditBodyFields?: readonly string[];
   }
 }
 
@@ -49,8 +51,38 @@ export class AdminAuditHook implements OnModuleInit {
       outcome: status < 400 ? 'success' : 'failure',
       actor: request.principal,
       target: paramsOf(request),
-      details: { status },
+      details: { status, ...auditedBody(request) },
       meta: requestMeta(request),
     });
   }
+}
+
+/** Longest text recorded from a body field: a refused call may carry anything. */
+const MAX_AUDITED_TEXT = 200;
+
+/** The route's audited body fields as sent (scalars only; long text cut), if it names any. */
+function auditedBody(request: FastifyRequest): { body?: Record<string, unknown> } {
+  const fields = request.auditBodyFields;
+  const body = request.body;
+  if (!fields?.length || typeof body !== 'object' || body === null) return {};
+  const recorded: Record<string, unknown> = {};
+  for (const field of fields) {
+    if (!Object.hasOwn(body, field)) continue;
+    const value = (body as Record<string, unknown>)[field];
+    recorded[field] =
+      typeof value === 'string'
+        ? wellFormed(value.slice(0, MAX_AUDITED_TEXT))
+        : typeof value === 'number' || typeof value === 'boolean' || value === null
+          ? value
+          : `(${Array.isArray(value) ? 'array' : typeof value})`;
+  }
+  return { body: recorded };
+}
+
+/** A lone UTF-16 surrogate (sent as "\ud800", or left by the cut) that jsonb refuses. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** The text with each lone surrogate replaced, as PostgreSQL's text columns would store it. */
+function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\ufffd');
 }

@@ -12,6 +12,8 @@ export type AccessRule =
       apiKeyScope: ApiKeyScope | null;
       /** Admin routes: also audit GET calls (mutating calls are always audited). */
       auditReads: boolean;
+      /** Admin routes: body fields the audit entry records (ids and names, never secrets). */
+      auditBody?: readonly string[];
     };
 
 export type AccessDecision =

@@ -21,6 +21,11 @@ export interface ProtectedRouteOptions {
   apiKeyScope?: ApiKeyScope | false;
   /** Admin routes only: audit reads too (mutating calls are always audited). */
   auditReads?: boolean;
+  /**
+   * Admin routes only: body fields to record in the audit entry, where the path alone does not
+   * say what was done (merged into which team). Ids and names only, never secrets.
+   */
+  auditBody?: readonly string[];
 }
 
 /** Anyone, signed in or not. */
@@ -50,7 +55,12 @@ function protectedRoute(
   options: ProtectedRouteOptions,
 ): MethodDecorator & ClassDecorator {
   const apiKeyScope = options.apiKeyScope === false ? null : (options.apiKeyScope ?? defaultScope);
-  const rule: AccessRule = { level, apiKeyScope, auditReads: options.auditReads ?? false };
+  const rule: AccessRule = {
+    level,
+    apiKeyScope,
+    auditReads: options.auditReads ?? false,
+    ...(options.auditBody ? { auditBody: options.auditBody } : {}),
+  };
   return applyDecorators(
     SetMetadata(ACCESS_RULE, rule),
     ApiBearerAuth(BEARER_SCHEME),

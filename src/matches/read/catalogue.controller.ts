@@ -57,7 +57,7 @@ export class CatalogueController {
   }
 
   @Post('teams/:id/aliases')
-  @AdminRoute()
+  @AdminRoute({ auditBody: ['alias'] })
   @ApiOperation({ summary: 'Add a spelling that names this team (admin)' })
   @ApiCreatedResponse({ type: TeamView })
   @ApiProblems(400, 404, 409)
@@ -67,7 +67,7 @@ export class CatalogueController {
 
   @Post('teams/:id/merge')
   @HttpCode(200)
-  @AdminRoute()
+  @AdminRoute({ auditBody: ['intoTeamId'] })
   @ApiOperation({
     summary:
       'Merge this team into another (admin): aliases and matches move, duplicate fixtures fold',
