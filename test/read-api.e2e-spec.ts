@@ -578,6 +578,38 @@ describe('read API: competitions, teams, matches (PostgreSQL)', () => {
     });
   });
 
+  describe('GET /v1/matches/live', () => {
+    it('lists matches being played, not ones a source left "live" days ago', async () => {
+      const [playing, abandoned] = await sqlIds({ competitionId: ids.bundesliga }, 'kickoff', 2, 0);
+      const original = await query<{ id: number; kickoff: Date; status: string }>(
+        dbUrl,
+        'select id, kickoff, status::text as status from matches where id in ($1, $2)',
+        [playing, abandoned],
+      );
+      const setLive = (id: number, kickedOffAgo: string) =>
+        query(
+          dbUrl,
+          `update matches set status = 'live', kickoff = now() - $2::interval where id = $1`,
+          [id, kickedOffAgo],
+        );
+      try {
+        await setLive(playing, '100 minutes');
+        await setLive(abandoned, '3 days');
+        const live = await get('/v1/matches/live');
+        expect(live.statusCode).toBe(200);
+        expect(live.json().map((m: MatchView) => m.id)).toEqual([playing]);
+      } finally {
+        for (const row of original) {
+          await query(
+            dbUrl,
+            'update matches set status = $2::match_status, kickoff = $3 where id = $1',
+            [row.id, row.status, row.kickoff],
+          );
+        }
+      }
+    });
+  });
+
   describe('Swagger', () => {
     it.each(['/v1/matches', '/v1/teams'])(
       'documents the paging headers of %s that every 200 carries',

@@ -25,7 +25,9 @@ export class LiveMatchesController {
   @ApiOperation({
     summary: 'Matches being played now, with their current score',
     description:
-      'Served from a short cache (LIVE_CACHE_SECONDS), dropped whenever a poll changes a match.',
+      'Status live and kicked off less than 4 hours ago (a match still live after that is one ' +
+      'its source stopped reporting). Served from a short cache (LIVE_CACHE_SECONDS), dropped ' +
+      'whenever a poll changes a match.',
   })
   @ApiOkResponse({ type: [MatchView] })
   liveMatches(): Promise<MatchView[]> {

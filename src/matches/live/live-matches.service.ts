@@ -11,6 +11,11 @@ const CACHE_KEY = 'live-matches';
 const CACHE_FIELD = 'all';
 /** More live matches than any feed has at once; a bound, not a page. */
 const MAX_LIVE = 1000;
+/**
+ * Longer than any match lasts (extra time, penalties, a long stoppage included): a match still
+ * "live" this long after kick-off is one its source stopped reporting, not one being played.
+ */
+export const LIVE_AT_MOST_HOURS = 4;
 
 export interface OddsMovementView {
   market: string;
@@ -43,7 +48,10 @@ export class LiveMatchesService {
     }
     const matches = await this.em.fork().find(
       Match,
-      { status: MatchStatus.Live },
+      {
+        status: MatchStatus.Live,
+        kickoff: { $gt: new Date(Date.now() - LIVE_AT_MOST_HOURS * 3_600_000) },
+      },
       {
         populate: ['competition', 'homeTeam', 'awayTeam'],
         orderBy: { kickoff: 'asc', id: 'asc' },
