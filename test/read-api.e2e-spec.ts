@@ -358,6 +358,9 @@ describe('read API: competitions, teams, matches (PostgreSQL)', () => {
       ['pageSize=%2012', 'pageSize'],
       ['team=12.0', 'team'],
       ['team=1e3', 'team'],
+      // Empty is not "every season", as an empty competition is not every competition.
+      ['season=', 'season'],
+      ['season=2024-2025&season=2023-2024', 'season'],
     ])('%s', async (params, field) => {
       const response = await get(`/v1/matches?${params}`);
       const body = expectProblem(response, 400);

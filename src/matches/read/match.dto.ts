@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsId } from '../../common/http/id-param';
 import { Transform } from 'class-transformer';
-import { IsDate, IsEnum, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsDate, IsEnum, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IntegerQueryText, PageQuery } from '../../common/http/pagination';
 import { Match, MatchStatus, OddsSnapshot } from '../entities';
 import { apiDateMessage, IsAfter, toApiDate } from '../../common/http/api-date';
@@ -17,9 +17,11 @@ export class MatchListQuery extends PageQuery {
   @IsId()
   team?: number;
 
-  @ApiPropertyOptional({ example: '2023-2024' })
+  @ApiPropertyOptional({ example: '2023-2024', minLength: 1, maxLength: 20 })
   @IsOptional()
   @IsString()
+  // Empty would read as no filter at all: every season rather than the one meant.
+  @IsNotEmpty({ message: 'season must not be empty' })
   @MaxLength(20)
   season?: string;
 
