@@ -133,6 +133,24 @@ describe('validateEnvironment', () => {
     }
   });
 
+  it('refuses an empty or malformed HOST, which would listen on every interface or fail late', () => {
+    for (const HOST of ['', 'not a host!', 'http://0.0.0.0']) {
+      expect(namedVariables(errorFor({ HOST }))).toEqual(['HOST']);
+    }
+    for (const HOST of ['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost', 'api.internal']) {
+      expect(validateEnvironment({ HOST }).HOST).toBe(HOST);
+    }
+  });
+
+  it('refuses METRICS_PORT equal to PORT, and an empty EMBEDDED_PG_DIR', () => {
+    expect(errorFor({ PORT: '8080', METRICS_PORT: '8080' })).toContain(
+      'METRICS_PORT: must differ from PORT (both 8080)',
+    );
+    expect(errorFor({ METRICS_PORT: '3000' })).toContain('METRICS_PORT: must differ from PORT');
+    expect(validateEnvironment({ PORT: '8080', METRICS_PORT: '9464' }).METRICS_PORT).toBe(9464);
+    expect(namedVariables(errorFor({ EMBEDDED_PG_DIR: '' }))).toEqual(['EMBEDDED_PG_DIR']);
+  });
+
   it('names every bad variable at once', () => {
     const message = errorFor({ PORT: 'abc', LOG_LEVEL: 'loud', DEMO_DATA: 'maybe' });
     expect(namedVariables(message).sort()).toEqual(['DEMO_DATA', 'LOG_LEVEL', 'PORT']);

@@ -60,7 +60,13 @@ export class Environment {
   @Max(65535)
   PORT = 3000;
 
-  @IsString()
+  /** An address or a host name: an empty HOST would make Node listen on every interface. */
+  @Matches(
+    /^([\da-fA-F:.]+|[a-zA-Z\d]([a-zA-Z\d-]*[a-zA-Z\d])?(\.[a-zA-Z\d]([a-zA-Z\d-]*[a-zA-Z\d])?)*)$/,
+    {
+      message: 'HOST must be an IP address or a host name, such as 127.0.0.1 or 0.0.0.0',
+    },
+  )
   HOST = '127.0.0.1';
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -72,6 +78,7 @@ export class Environment {
   DATABASE_URL?: string;
 
   @IsString()
+  @MinLength(1)
   EMBEDDED_PG_DIR = '.data/postgres';
 
   @Transform(toInt)
@@ -508,6 +515,12 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     );
   }
   problems.push(...connectionUrlProblems(env));
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) {
+    // Both listeners would bind the same port: the second would fail as if another process held it.
+    problems.push(
+      `METRICS_PORT: must differ from PORT (both ${env.PORT}); unset it to serve /metrics on PORT`,
+    );
+  }
   const production = env.NODE_ENV === Profile.Production;
   if (production) {
     if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production');
