@@ -132,6 +132,28 @@ describe('start-up when a dependency or the port is not there (real process)', (
     });
   });
 
+  it('refuses a weak ADMIN_PASSWORD naming the variable and the rule, without echoing it', async () => {
+    const database = await createTestDatabase();
+    try {
+      const outcome = await startServer({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: database.url,
+        ADMIN_EMAIL: 'root@example.org',
+        ADMIN_PASSWORD: 'sh0rt-pw',
+      });
+      expect(outcome.signal).toBeNull();
+      expect(outcome.code).toBe(1);
+      expect(outcome.stderr).toContain(
+        'Invalid configuration:\n  - ADMIN_PASSWORD: password must have at least 12 characters\n',
+      );
+      expect(outcome.stdout + outcome.stderr).not.toMatch(STACK_LINE);
+      expect(outcome.stdout + outcome.stderr).not.toContain('sh0rt-pw');
+    } finally {
+      await database.drop();
+    }
+  });
+
   it('reports a bad setting once, without a stack', async () => {
     const outcome = await startServer({ NODE_ENV: 'development', PORT: 'abc' });
     expect(outcome.stdout + outcome.stderr).not.toMatch(STACK_LINE);
