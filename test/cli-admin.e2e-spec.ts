@@ -139,6 +139,38 @@ describe('first admin from the CLI (npm run cli -- create-admin)', () => {
     expect(bare.stderr).toMatch(/^import: --format needs a value\n/);
   });
 
+  it('loads demo data into an empty database only, never over real data', async () => {
+    const env = { SHARED_DATA_DIR: '/nonexistent' }; // the generated league, not the real files
+    const imported = await cli(
+      database.url,
+      ['import', path.join(__dirname, 'fixtures', 'international-sample.csv')],
+      '',
+      env,
+    );
+    expect(imported.code).toBe(0);
+    const count = async () =>
+      Number((await query<{ n: string }>(database.url, 'select count(*) as n from matches'))[0].n);
+    const before = await count();
+    expect(before).toBeGreaterThan(0);
+    const demo = await cli(database.url, ['demo'], '', env);
+    expect({ code: demo.code, stderr: demo.stderr.trim() }).toEqual({
+      code: 1,
+      stderr:
+        'demo refused: the database has matches already (demo data goes into an empty database only)',
+    });
+    expect(await count()).toBe(before);
+    const empty = await createTestDatabase();
+    try {
+      const loaded = await cli(empty.url, ['demo'], '', env);
+      expect(loaded.code).toBe(0);
+      expect(loaded.stdout).toMatch(/demo data loaded\n$/);
+      const [{ n }] = await query<{ n: string }>(empty.url, 'select count(*) as n from matches');
+      expect(Number(n)).toBeGreaterThan(100);
+    } finally {
+      await empty.drop();
+    }
+  });
+
   it('reports a database it cannot reach, or a bad setting, in one line without a stack', async () => {
     const down = await cli('postgres://app:s3cret-pw@127.0.0.1:1/none', ['migrate']);
     expect(down.code).toBe(1);

@@ -67,7 +67,12 @@ async function main(): Promise<number> {
       case 'create-admin':
         return await createAdminCommand(app.get(FirstAdmin), args);
       case 'demo':
-        await app.get(DemoDataService).load();
+        if (!(await app.get(DemoDataService).loadIntoEmptyDatabase())) {
+          process.stderr.write(
+            'demo refused: the database has matches already (demo data goes into an empty database only)\n',
+          );
+          return 1;
+        }
         process.stdout.write('demo data loaded\n');
         return 0;
       default:
