@@ -99,6 +99,20 @@ describe('start-up when a dependency or the port is not there (real process)', (
     expect(outcome.stdout + outcome.stderr).not.toContain('s3cret-pw');
   });
 
+  it('says why embedded PostgreSQL did not start, naming its settings, without a stack', async () => {
+    // A data directory under a file: refused at once, before any initdb.
+    const outcome = await startServer({
+      NODE_ENV: 'development',
+      EMBEDDED_PG_DIR: 'package.json/postgres',
+    });
+    expect(outcome.signal).toBeNull();
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toMatch(
+      /^embedded PostgreSQL did not start \(EMBEDDED_PG_DIR=\S*package\.json\/postgres, EMBEDDED_PG_PORT=54329\): EEXIST: .*; set DATABASE_URL to use your own server\n$/m,
+    );
+    expect(outcome.stdout + outcome.stderr).not.toMatch(STACK_LINE);
+  });
+
   describe('with the port already taken', () => {
     let database: { url: string; drop: () => Promise<void> };
     let holder: Server;

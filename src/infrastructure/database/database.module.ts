@@ -22,7 +22,14 @@ async function openDatabase(config: AppConfig, embedded: { handle?: EmbeddedPost
   if (!url) {
     const { dir, port } = config.embeddedPostgres;
     logger.log(`DATABASE_URL not set: starting embedded PostgreSQL in ${dir} on port ${port}`);
-    embedded.handle = await startEmbeddedPostgres(dir, port, (m) => logger.warn(m));
+    try {
+      embedded.handle = await startEmbeddedPostgres(dir, port, (m) => logger.warn(m));
+    } catch (error) {
+      throw new DatabaseUnavailable(
+        `embedded PostgreSQL did not start (EMBEDDED_PG_DIR=${dir}, EMBEDDED_PG_PORT=${port}): ` +
+          `${(error as Error).message}; set DATABASE_URL to use your own server`,
+      );
+    }
     url = embedded.handle.url;
   }
   const orm = await connect(url, config.databaseUrl ? 'DATABASE_URL' : 'embedded PostgreSQL');
