@@ -26,9 +26,6 @@ export function describeStartupFailure(error: unknown): string {
       'process (stop it, or choose a free port with PORT or METRICS_PORT)'
     );
   }
-  if (code === 'EACCES' && port !== undefined) {
-    return `cannot listen on ${address ?? ''}:${port}: permission denied (use a port above 1023)`;
-  }
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
