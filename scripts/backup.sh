@@ -15,11 +15,17 @@ set -euo pipefail
 dir="${BACKUP_DIR:-./backups}"
 keep="${BACKUP_KEEP:-14}"
 max_age_days="${BACKUP_MAX_AGE_DAYS:-}"
+# The value of option $1 (in $2): a missing one is named, not a bash "unbound variable".
+value_of() {
+  [ $# -ge 2 ] && [ -n "$2" ] && [[ "$2" != --* ]] \
+    || { echo "backup.sh: $1 needs a value" >&2; exit 2; }
+  printf '%s' "$2"
+}
 while [ $# -gt 0 ]; do
   case "$1" in
-    --dir) dir="$2"; shift 2 ;;
-    --keep) keep="$2"; shift 2 ;;
-    --max-age-days) max_age_days="$2"; shift 2 ;;
+    --dir) dir="$(value_of "$@")"; shift 2 ;;
+    --keep) keep="$(value_of "$@")"; shift 2 ;;
+    --max-age-days) max_age_days="$(value_of "$@")"; shift 2 ;;
     -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "backup.sh: unknown argument $1" >&2; exit 2 ;;
   esac

@@ -15,7 +15,10 @@ for arg in "$@"; do
     --yes) confirmed=yes ;;
     -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     -*) echo "restore.sh: unknown option $arg" >&2; exit 2 ;;
-    *) file="$arg" ;;
+    *)
+      # Two files would restore only the last one named: refuse rather than guess.
+      [ -z "$file" ] || { echo "restore.sh: name one backup file (got $file and $arg)" >&2; exit 2; }
+      file="$arg" ;;
   esac
 done
 : "${DATABASE_URL:?restore.sh: set DATABASE_URL}"

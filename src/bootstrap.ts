@@ -73,6 +73,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
   const startupLogs = new StartupLogs();
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     logger: startupLogs,
+    // A failed start is thrown to the caller (main.ts reports it plainly), not exited on here.
+    abortOnError: false,
   });
   const logger = app.get(Logger);
   app.useLogger(logger);

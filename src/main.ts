@@ -4,6 +4,7 @@ import { createApp } from './bootstrap';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
 import { exitGracefullyOnSignals } from './infrastructure/lifecycle/graceful-shutdown';
+import { describeStartupFailure } from './infrastructure/lifecycle/startup-failure';
 
 async function main(): Promise<void> {
   const app = await createApp();
@@ -20,6 +21,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // The logger may not exist yet (configuration errors): print plainly and exit non-zero.
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`${describeStartupFailure(error)}\n`);
   process.exit(1);
 });

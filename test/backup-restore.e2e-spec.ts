@@ -159,3 +159,28 @@ describe('scripts/backup.sh and scripts/restore.sh (real pg_dump / pg_restore)',
     ).toEqual([...dumps.map((f) => `${f}.sha256`), 'tampered.dump.sha256'].sort());
   });
 });
+
+describe('scripts/backup.sh and scripts/restore.sh command lines', () => {
+  const unreachable = 'postgres://app:pw@127.0.0.1:1/none';
+
+  it.each([
+    [['--dir'], 'backup.sh: --dir needs a value'],
+    [['--dir', '--keep', '3'], 'backup.sh: --dir needs a value'],
+    [['--keep'], 'backup.sh: --keep needs a value'],
+    [['--max-age-days', ''], 'backup.sh: --max-age-days needs a value'],
+  ])('backup.sh %j names the option missing its value, exit 2', (args, message) => {
+    const result = script('backup.sh', args, unreachable);
+    expect({ code: result.code, stderr: result.stderr.trim() }).toEqual({
+      code: 2,
+      stderr: message,
+    });
+  });
+
+  it('restore.sh refuses two backup files instead of restoring the last one', () => {
+    const result = script('restore.sh', ['first.dump', 'second.dump', '--yes'], unreachable);
+    expect({ code: result.code, stderr: result.stderr.trim() }).toEqual({
+      code: 2,
+      stderr: 'restore.sh: name one backup file (got first.dump and second.dump)',
+    });
+  });
+});

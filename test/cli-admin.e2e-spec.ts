@@ -117,6 +117,70 @@ describe('first admin from the CLI (npm run cli -- create-admin)', () => {
     expect(missing.stderr).toContain('import refused: cannot read no-such-file.csv: no such file');
     expect(missing.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('prints its usage for --help, exiting 0, and refuses an unknown command even with --help', async () => {
+    for (const args of [['--help'], ['import', '--help'], ['create-admin', '--help']]) {
+      const help = await cli(database.url, args);
+      expect({ args, code: help.code }).toEqual({ args, code: 0 });
+      expect(help.stdout).toMatch(/^Usage:\n {2}npm run cli -- import <path\|url>/);
+    }
+    const unknown = await cli(database.url, ['bogus', '--help']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "bogus"');
+  });
+
+  it('names a missing argument without starting anything, even with the database down', async () => {
+    const down = 'postgres://app:pw@127.0.0.1:1/none';
+    const missing = await cli(down, ['import']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^import needs <path\|url>\n/);
+    const bare = await cli(down, ['import', 'E0.csv', '--format']);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/^import: --format needs a value\n/);
+  });
+
+  it('loads demo data into an empty database only, never over real data', async () => {
+    const env = { SHARED_DATA_DIR: '/nonexistent' }; // the generated league, not the real files
+    const imported = await cli(
+      database.url,
+      ['import', path.join(__dirname, 'fixtures', 'international-sample.csv')],
+      '',
+      env,
+    );
+    expect(imported.code).toBe(0);
+    const count = async () =>
+      Number((await query<{ n: string }>(database.url, 'select count(*) as n from matches'))[0].n);
+    const before = await count();
+    expect(before).toBeGreaterThan(0);
+    const demo = await cli(database.url, ['demo'], '', env);
+    expect({ code: demo.code, stderr: demo.stderr.trim() }).toEqual({
+      code: 1,
+      stderr:
+        'demo refused: the database has matches already (demo data goes into an empty database only)',
+    });
+    expect(await count()).toBe(before);
+    const empty = await createTestDatabase();
+    try {
+      const loaded = await cli(empty.url, ['demo'], '', env);
+      expect(loaded.code).toBe(0);
+      expect(loaded.stdout).toMatch(/demo data loaded\n$/);
+      const [{ n }] = await query<{ n: string }>(empty.url, 'select count(*) as n from matches');
+      expect(Number(n)).toBeGreaterThan(100);
+    } finally {
+      await empty.drop();
+    }
+  });
+
+  it('reports a database it cannot reach, or a bad setting, in one line without a stack', async () => {
+    const down = await cli('postgres://app:s3cret-pw@127.0.0.1:1/none', ['migrate']);
+    expect(down.code).toBe(1);
+    expect(down.stderr.trim()).toBe(
+      'cannot open the database at 127.0.0.1:1/none (DATABASE_URL): connect ECONNREFUSED 127.0.0.1:1',
+    );
+    const badSetting = await cli(database.url, ['migrate'], '', { PORT: 'abc' });
+    expect(badSetting.code).toBe(1);
+    expect(badSetting.stderr).toMatch(/^Invalid configuration:\n {2}- PORT: .*\(got "abc"\)\n$/);
+  });
 });
 
 // Real Redis only: without REDIS_URL the suite reports itself skipped, saying why.

@@ -1,7 +1,9 @@
 import { getMetadataStorage } from 'class-validator';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Environment } from '../src/config/environment';
+import { parse as parseYaml } from 'yaml';
+import { ProxyTrust } from '../src/common/http/proxy-trust';
+import { Environment, splitList, validateEnvironment } from '../src/config/environment';
 import { METRICS } from '../src/infrastructure/metrics/metric-catalogue';
 import {
   K8sObject,
@@ -324,5 +326,38 @@ describe('docker-compose, Dockerfile and monitoring files', () => {
     );
     expect(alerts.length).toBe(9);
     for (const alert of alerts) expect(operations).toContain(`### ${alert}`);
+  });
+});
+
+describe('the client address behind the Ingress (shipped settings, read as files)', () => {
+  /** KEY=value lines of an env file, comments and blank lines left out. */
+  const envFile = (file: string) =>
+    Object.fromEntries(
+      read(file)
+        .split('\n')
+        .filter((line) => /^[A-Z_]+=/.test(line))
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    ) as Record<string, string>;
+  const helmConfig = () =>
+    (parseYaml(read('deploy/helm/oracxpred/values.yaml')) as { config: Record<string, string> })
+      .config;
+
+  // Without TRUSTED_PROXIES the api sees every request coming from the Ingress controller's pod:
+  // all clients share one anonymous rate limit and one per-address sign-in lockout.
+  it.each([
+    ['kustomize', () => envFile('deploy/k8s/base/config.env')],
+    ['helm', helmConfig],
+  ])('%s: trusts the controller on the pod network, and no public address', (_, config) => {
+    const settings = config();
+    expect(() => validateEnvironment({ ...settings, NODE_ENV: 'test' })).not.toThrow();
+    const trust = new ProxyTrust();
+    trust.configure(splitList(settings.TRUSTED_PROXIES ?? ''));
+    for (const podAddress of ['10.244.3.17', '172.17.0.5', '192.168.1.20'])
+      expect({ podAddress, trusted: trust.trusts(podAddress) }).toEqual({
+        podAddress,
+        trusted: true,
+      });
+    for (const client of ['203.0.113.9', '8.8.8.8', '2001:db8::1'])
+      expect({ client, trusted: trust.trusts(client) }).toEqual({ client, trusted: false });
   });
 });

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
 import path from 'node:path';
+import { createTestDatabase } from './support/databases';
 
 const ROOT = path.resolve(__dirname, '..');
 /** A refused configuration must stop the process well within this (it never reaches the database). */
@@ -76,5 +78,99 @@ describe('start-up with a bad configuration (real process)', () => {
     expect(outcome.stderr).toMatch(/- PORT: .*\(got "abc"\)/);
     expect(outcome.stderr).not.toMatch(/DATABASE_URL|REDIS_URL|JWT_SECRET/);
     expect(outcome.stdout + outcome.stderr).not.toMatch(/listening on|embedded PostgreSQL/);
+  });
+});
+
+/** A stack trace line (`    at fn (file:1:2)`): operators' mistakes are reported without one. */
+const STACK_LINE = /^\s+at .+\(.+:\d+:\d+\)$/m;
+
+describe('start-up when a dependency or the port is not there (real process)', () => {
+  it('names the unreachable database in one line, without a stack or its password', async () => {
+    const outcome = await startServer({
+      NODE_ENV: 'test',
+      DATABASE_URL: 'postgres://app:s3cret-pw@127.0.0.1:1/oracxpred',
+    });
+    expect(outcome.signal).toBeNull();
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr.trim()).toBe(
+      'cannot open the database at 127.0.0.1:1/oracxpred (DATABASE_URL): connect ECONNREFUSED 127.0.0.1:1',
+    );
+    expect(outcome.stdout + outcome.stderr).not.toMatch(STACK_LINE);
+    expect(outcome.stdout + outcome.stderr).not.toContain('s3cret-pw');
+  });
+
+  it('says why embedded PostgreSQL did not start, naming its settings, without a stack', async () => {
+    // A data directory under a file: refused at once, before any initdb.
+    const outcome = await startServer({
+      NODE_ENV: 'development',
+      EMBEDDED_PG_DIR: 'package.json/postgres',
+    });
+    expect(outcome.signal).toBeNull();
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toMatch(
+      /^embedded PostgreSQL did not start \(EMBEDDED_PG_DIR=\S*package\.json\/postgres, EMBEDDED_PG_PORT=54329\): EEXIST: .*; set DATABASE_URL to use your own server\n$/m,
+    );
+    expect(outcome.stdout + outcome.stderr).not.toMatch(STACK_LINE);
+  });
+
+  describe('with the port already taken', () => {
+    let database: { url: string; drop: () => Promise<void> };
+    let holder: Server;
+    let port: number;
+
+    beforeAll(async () => {
+      database = await createTestDatabase();
+      holder = createServer();
+      await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+      port = (holder.address() as { port: number }).port;
+    });
+    afterAll(async () => {
+      await new Promise((resolve) => holder?.close(resolve));
+      await database?.drop();
+    });
+
+    it('says the port is in use and how to choose another, and exits 1', async () => {
+      const outcome = await startServer({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: database.url,
+        PORT: String(port),
+      });
+      expect(outcome.signal).toBeNull();
+      expect(outcome.code).toBe(1);
+      expect(outcome.stdout + outcome.stderr).not.toMatch(STACK_LINE);
+      expect(outcome.stderr).toContain(
+        `cannot listen on 127.0.0.1:${port}: the port is already in use by another process ` +
+          '(stop it, or choose a free port with PORT or METRICS_PORT)',
+      );
+    });
+  });
+
+  it('refuses a weak ADMIN_PASSWORD naming the variable and the rule, without echoing it', async () => {
+    const database = await createTestDatabase();
+    try {
+      const outcome = await startServer({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: database.url,
+        ADMIN_EMAIL: 'root@example.org',
+        ADMIN_PASSWORD: 'sh0rt-pw',
+      });
+      expect(outcome.signal).toBeNull();
+      expect(outcome.code).toBe(1);
+      expect(outcome.stderr).toContain(
+        'Invalid configuration:\n  - ADMIN_PASSWORD: password must have at least 12 characters\n',
+      );
+      expect(outcome.stdout + outcome.stderr).not.toMatch(STACK_LINE);
+      expect(outcome.stdout + outcome.stderr).not.toContain('sh0rt-pw');
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('reports a bad setting once, without a stack', async () => {
+    const outcome = await startServer({ NODE_ENV: 'development', PORT: 'abc' });
+    expect(outcome.stdout + outcome.stderr).not.toMatch(STACK_LINE);
+    expect(outcome.stderr.match(/Invalid configuration/g)).toHaveLength(1);
   });
 });

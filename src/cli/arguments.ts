@@ -26,25 +26,54 @@ export function parseArgs(argv: string[]): ParsedArgs {
   return { command: positional.shift(), positional, flags };
 }
 
-/** What each command takes: its positional arguments and its flags. */
-const COMMANDS: Record<string, { positional: number; flags: string[] }> = {
-  import: { positional: 1, flags: ['format', 'strict'] },
-  migrate: { positional: 0, flags: [] },
-  'migration:create': { positional: 0, flags: [] },
-  demo: { positional: 0, flags: [] },
-  'create-admin': { positional: 0, flags: ['email', 'password-stdin'] },
+/** A flag with a value (`--format x`) or a switch (`--strict`). */
+type FlagKind = 'value' | 'switch';
+
+/** What each command takes: its positional arguments, its flags, and the flags it cannot do without. */
+const COMMANDS: Record<
+  string,
+  { positional: string[]; flags: Record<string, FlagKind>; required?: string[] }
+> = {
+  import: { positional: ['<path|url>'], flags: { format: 'value', strict: 'switch' } },
+  migrate: { positional: [], flags: {} },
+  'migration:create': { positional: [], flags: {} },
+  demo: { positional: [], flags: {} },
+  'create-admin': {
+    positional: [],
+    flags: { email: 'value', 'password-stdin': 'switch' },
+    required: ['email'],
+  },
 };
 
-/** Why a command line cannot be right (unknown command, option or extra argument), if it is not. */
+export function isCommand(name: string): boolean {
+  return Object.hasOwn(COMMANDS, name);
+}
+
+/**
+ * Why a command line cannot be right (unknown command, option or extra argument, a missing
+ * argument or option value), if it is not: checked before anything starts, database included.
+ */
 export function misuseOf(args: ParsedArgs): string | undefined {
   const command = args.command as string;
+  if (!isCommand(command)) return `unknown command "${command}"`;
   const spec = COMMANDS[command];
-  if (!spec) return `unknown command "${command}"`;
-  const unknown = Object.keys(args.flags).filter((flag) => !spec.flags.includes(flag));
+  const flags = Object.entries(args.flags);
+  const unknown = flags.filter(([flag]) => !Object.hasOwn(spec.flags, flag)).map(([flag]) => flag);
   if (unknown.length > 0)
     return `${command}: unknown option ${unknown.map((f) => `--${f}`).join(', ')}`;
-  const extra = args.positional.slice(spec.positional);
+  // A value flag given bare, or a switch given a value (--strict=yes), would be silently ignored.
+  for (const [flag, value] of flags) {
+    if (spec.flags[flag] === 'value' && value === true)
+      return `${command}: --${flag} needs a value`;
+    if (spec.flags[flag] === 'switch' && value !== true)
+      return `${command}: --${flag} takes no value`;
+  }
+  const missingFlag = spec.required?.find((flag) => !Object.hasOwn(args.flags, flag));
+  if (missingFlag) return `${command} needs --${missingFlag}`;
+  const extra = args.positional.slice(spec.positional.length);
   if (extra.length > 0)
     return `${command}: unexpected argument ${extra.map((a) => `"${a}"`).join(', ')}`;
+  const missing = spec.positional.slice(args.positional.length);
+  if (missing.length > 0) return `${command} needs ${missing.join(' ')}`;
   return undefined;
 }

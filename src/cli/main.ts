@@ -15,7 +15,9 @@ import type { ImportReport } from '../matches/imports/import-report';
 import { FirstAdmin } from '../auth/users/first-admin';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
-import { misuseOf, parseArgs, type ParsedArgs } from './arguments';
+import { isCommand, misuseOf, parseArgs, type ParsedArgs } from './arguments';
+import { CliLogger } from './cli-logger';
+import { describeStartupFailure } from '../infrastructure/lifecycle/startup-failure';
 
 const USAGE = `Usage:
   npm run cli -- import <path|url> [--format football-data-co-uk|history|international] [--strict]
@@ -28,16 +30,20 @@ const USAGE = `Usage:
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
-  if (!args.command || args.flags.help) {
+  if (!args.command || (args.flags.help && isCommand(args.command))) {
     process.stdout.write(`${USAGE}\n`);
-    return args.command ? 0 : 2;
+    return args.flags.help ? 0 : 2;
   }
   const misuse = misuseOf(args);
   if (misuse) {
     process.stderr.write(`${misuse}\n${USAGE}\n`);
     return 2;
   }
-  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(AppModule, {
+    logger: new CliLogger({ logLevels: ['error', 'warn'] }),
+    // A failed start (configuration, database) is thrown here and reported plainly below.
+    abortOnError: false,
+  });
   try {
     // A CLI that ran queued jobs could take an import or a training run and exit in its middle.
     if (process.env.REDIS_URL && app.get(AppConfig).runsJobs) {
@@ -61,7 +67,12 @@ async function main(): Promise<number> {
       case 'create-admin':
         return await createAdminCommand(app.get(FirstAdmin), args);
       case 'demo':
-        await app.get(DemoDataService).load();
+        if (!(await app.get(DemoDataService).loadIntoEmptyDatabase())) {
+          process.stderr.write(
+            'demo refused: the database has matches already (demo data goes into an empty database only)\n',
+          );
+          return 1;
+        }
         process.stdout.write('demo data loaded\n');
         return 0;
       default:
@@ -73,11 +84,7 @@ async function main(): Promise<number> {
 }
 
 async function createAdminCommand(firstAdmin: FirstAdmin, args: ParsedArgs): Promise<number> {
-  const email = args.flags.email;
-  if (typeof email !== 'string') {
-    process.stderr.write(`create-admin needs --email <address>\n${USAGE}\n`);
-    return 2;
-  }
+  const email = String(args.flags.email); // present and valued: misuseOf checked it
   const generated = args.flags['password-stdin'] !== true;
   const password = generated ? randomBytes(18).toString('base64url') : await readStdin();
   try {
@@ -110,11 +117,7 @@ async function importCommand(
   imports: ImportsService,
   args: ParsedArgs,
 ): Promise<number> {
-  const [source] = args.positional;
-  if (!source) {
-    process.stderr.write(`import needs a path or URL\n${USAGE}\n`);
-    return 2;
-  }
+  const [source] = args.positional; // present: misuseOf checked it
   const format = typeof args.flags.format === 'string' ? args.flags.format : undefined;
   const bar = new SingleBar(
     { format: ' importing [{bar}] {percentage}% | {step}', hideCursor: true },
@@ -185,9 +188,7 @@ function printReport(source: string, report: ImportReport): void {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(
-      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    process.stderr.write(`${describeStartupFailure(error)}\n`);
     process.exit(1);
   },
 );

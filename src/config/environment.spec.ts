@@ -109,6 +109,48 @@ describe('validateEnvironment', () => {
     expect(message).toContain('[redacted]');
   });
 
+  it('refuses a DATABASE_URL or REDIS_URL that is not a URL of its kind, without echoing it', () => {
+    for (const [DATABASE_URL, REDIS_URL] of [
+      ['db.internal:5432/oracxpred', 'redis.internal:6379'],
+      ['mysql://app:pw-123@db/oracxpred', 'http://:pw-123@redis:6379'],
+      ['postgres://app:pw-123@db.internal:5432', 'pw-123'],
+    ]) {
+      const message = errorFor({ DATABASE_URL, REDIS_URL });
+      expect(namedVariables(message).sort()).toEqual(['DATABASE_URL', 'REDIS_URL']);
+      expect(message).toContain('DATABASE_URL: must be a postgres:// URL naming a database');
+      expect(message).toContain('REDIS_URL: must be a redis:// or rediss:// URL');
+      expect(message).not.toContain('pw-123');
+    }
+  });
+
+  it('accepts the URL forms of PostgreSQL and Redis', () => {
+    for (const [DATABASE_URL, REDIS_URL] of [
+      ['postgres://app:pw@db.internal:5432/oracxpred', 'redis://redis.internal:6379'],
+      ['postgresql://app@db/oracxpred?sslmode=require', 'rediss://:pw@redis.internal:6380/2'],
+      ['postgres:///oracxpred?host=/var/run/postgresql', 'redis://127.0.0.1'],
+    ]) {
+      expect(validateEnvironment({ DATABASE_URL, REDIS_URL })).toMatchObject({ DATABASE_URL });
+    }
+  });
+
+  it('refuses an empty or malformed HOST, which would listen on every interface or fail late', () => {
+    for (const HOST of ['', 'not a host!', 'http://0.0.0.0']) {
+      expect(namedVariables(errorFor({ HOST }))).toEqual(['HOST']);
+    }
+    for (const HOST of ['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost', 'api.internal']) {
+      expect(validateEnvironment({ HOST }).HOST).toBe(HOST);
+    }
+  });
+
+  it('refuses METRICS_PORT equal to PORT, and an empty EMBEDDED_PG_DIR', () => {
+    expect(errorFor({ PORT: '8080', METRICS_PORT: '8080' })).toContain(
+      'METRICS_PORT: must differ from PORT (both 8080)',
+    );
+    expect(errorFor({ METRICS_PORT: '3000' })).toContain('METRICS_PORT: must differ from PORT');
+    expect(validateEnvironment({ PORT: '8080', METRICS_PORT: '9464' }).METRICS_PORT).toBe(9464);
+    expect(namedVariables(errorFor({ EMBEDDED_PG_DIR: '' }))).toEqual(['EMBEDDED_PG_DIR']);
+  });
+
   it('names every bad variable at once', () => {
     const message = errorFor({ PORT: 'abc', LOG_LEVEL: 'loud', DEMO_DATA: 'maybe' });
     expect(namedVariables(message).sort()).toEqual(['DEMO_DATA', 'LOG_LEVEL', 'PORT']);

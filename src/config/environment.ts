@@ -60,7 +60,13 @@ export class Environment {
   @Max(65535)
   PORT = 3000;
 
-  @IsString()
+  /** An address or a host name: an empty HOST would make Node listen on every interface. */
+  @Matches(
+    /^([\da-fA-F:.]+|[a-zA-Z\d]([a-zA-Z\d-]*[a-zA-Z\d])?(\.[a-zA-Z\d]([a-zA-Z\d-]*[a-zA-Z\d])?)*)$/,
+    {
+      message: 'HOST must be an IP address or a host name, such as 127.0.0.1 or 0.0.0.0',
+    },
+  )
   HOST = '127.0.0.1';
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -72,6 +78,7 @@ export class Environment {
   DATABASE_URL?: string;
 
   @IsString()
+  @MinLength(1)
   EMBEDDED_PG_DIR = '.data/postgres';
 
   @Transform(toInt)
@@ -507,6 +514,13 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
       `ORACXPRED_ROLE: ${env.ORACXPRED_ROLE} needs REDIS_URL (roles share jobs through Redis)`,
     );
   }
+  problems.push(...connectionUrlProblems(env));
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) {
+    // Both listeners would bind the same port: the second would fail as if another process held it.
+    problems.push(
+      `METRICS_PORT: must differ from PORT (both ${env.PORT}); unset it to serve /metrics on PORT`,
+    );
+  }
   const production = env.NODE_ENV === Profile.Production;
   if (production) {
     if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production');
@@ -541,6 +555,39 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     throw new ConfigurationError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
   return env;
+}
+
+/**
+ * DATABASE_URL and REDIS_URL must be URLs of their kind: anything else (a bare host, a typo in
+ * the scheme) would otherwise surface later as a driver error that names no variable, or as a
+ * client retrying an unknown host for ever. Their values may hold passwords: never echoed.
+ */
+function connectionUrlProblems(env: Environment): string[] {
+  const problems: string[] = [];
+  const database = parseUrl(env.DATABASE_URL);
+  if (
+    database &&
+    (!['postgres:', 'postgresql:'].includes(database.protocol) || database.pathname.length < 2)
+  ) {
+    problems.push(
+      'DATABASE_URL: must be a postgres:// URL naming a database, like postgres://user:password@host:5432/oracxpred (value not shown)',
+    );
+  }
+  const redis = parseUrl(env.REDIS_URL);
+  if (redis && !['redis:', 'rediss:'].includes(redis.protocol)) {
+    problems.push(
+      'REDIS_URL: must be a redis:// or rediss:// URL, like redis://:password@host:6379 (value not shown)',
+    );
+  }
+  return problems;
+}
+
+/** The URL, an unusable placeholder when it does not parse at all, or undefined when unset. */
+function parseUrl(
+  raw: string | undefined,
+): URL | { protocol: string; pathname: string } | undefined {
+  if (!raw) return undefined;
+  return URL.canParse(raw) ? new URL(raw) : { protocol: '', pathname: '' };
 }
 
 function isStrongSecret(secret: string): boolean {

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { TableNotFoundException } from '@mikro-orm/core';
 import { AppConfig } from '../../config/app-config';
+import { ConfigurationError } from '../../config/environment';
 import { ProblemException } from '../../common/problem/problem.exception';
 import { AuditService } from '../audit/audit.service';
 import { UsersService } from './users.service';
@@ -40,7 +41,20 @@ export class FirstAdmin implements OnApplicationBootstrap {
       );
       return;
     }
-    await this.createAdmin(admin.email, admin.password, 'environment');
+    try {
+      await this.createAdmin(admin.email, admin.password, 'environment');
+    } catch (error) {
+      if (!(error instanceof ProblemException)) throw error;
+      // A refused first admin is a bad setting: stop the start naming the variable, not a stack.
+      throw new ConfigurationError(
+        `Invalid configuration:\n  - ${error.message
+          .split('; ')
+          .map((reason) =>
+            reason.replace(/^email: /, 'ADMIN_EMAIL: ').replace(/^password: /, 'ADMIN_PASSWORD: '),
+          )
+          .join('\n  - ')}`,
+      );
+    }
   }
 
   /** Creates an admin account (or promotes nothing: an existing e-mail is a 409). */

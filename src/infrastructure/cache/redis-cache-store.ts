@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { CacheStore } from './cache-store';
 
@@ -5,6 +6,8 @@ import { CacheStore } from './cache-store';
 export class RedisCacheStore extends CacheStore {
   readonly backend = 'redis';
   private readonly redis: Redis;
+  private readonly logger = new Logger(RedisCacheStore.name);
+  private unreachable = false;
 
   constructor(
     url: string,
@@ -12,6 +15,17 @@ export class RedisCacheStore extends CacheStore {
   ) {
     super();
     this.redis = new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 2 });
+    // Without a listener ioredis prints every failed reconnect, stack and all, to stderr (one
+    // every few seconds while Redis is down): say it once per outage in the log instead.
+    this.redis.on('error', (error: Error) => {
+      if (this.unreachable) return;
+      this.unreachable = true;
+      this.logger.warn(`Redis unreachable for the cache (${error.message}): retrying`);
+    });
+    this.redis.on('ready', () => {
+      if (this.unreachable) this.logger.log('Redis reachable again for the cache');
+      this.unreachable = false;
+    });
   }
 
   async get(key: string, field: string): Promise<string | undefined> {

@@ -7,6 +7,7 @@ import { METRICS } from '../metrics/metric-catalogue';
 import { MetricsService } from '../metrics/metrics.service';
 import { EmbeddedPostgresHandle, startEmbeddedPostgres } from './embedded-postgres';
 import { ormOptions } from './orm-options';
+import { databaseLocation, DatabaseUnavailable } from '../lifecycle/startup-failure';
 
 const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
 
@@ -21,16 +22,35 @@ async function openDatabase(config: AppConfig, embedded: { handle?: EmbeddedPost
   if (!url) {
     const { dir, port } = config.embeddedPostgres;
     logger.log(`DATABASE_URL not set: starting embedded PostgreSQL in ${dir} on port ${port}`);
-    embedded.handle = await startEmbeddedPostgres(dir, port, (m) => logger.warn(m));
+    try {
+      embedded.handle = await startEmbeddedPostgres(dir, port, (m) => logger.warn(m));
+    } catch (error) {
+      throw new DatabaseUnavailable(
+        `embedded PostgreSQL did not start (EMBEDDED_PG_DIR=${dir}, EMBEDDED_PG_PORT=${port}): ` +
+          `${(error as Error).message}; set DATABASE_URL to use your own server`,
+      );
+    }
     url = embedded.handle.url;
   }
-  const orm = await MikroORM.init(ormOptions(url));
-  await orm.connect();
+  const orm = await connect(url, config.databaseUrl ? 'DATABASE_URL' : 'embedded PostgreSQL');
   if (!config.isProduction) {
     const applied = await orm.migrator.up();
     if (applied.length > 0) logger.log(`applied ${applied.length} migration(s)`);
   }
   return orm;
+}
+
+/** The ORM, connected; an unreachable database stops the start with one line saying where and why. */
+async function connect(url: string, source: string): Promise<MikroORM> {
+  try {
+    const orm = await MikroORM.init(ormOptions(url));
+    await orm.connect();
+    return orm;
+  } catch (error) {
+    throw new DatabaseUnavailable(
+      `cannot open the database at ${databaseLocation(url)} (${source}): ${(error as Error).message}`,
+    );
+  }
 }
 
 @Injectable()

@@ -1,4 +1,5 @@
 import { ConsoleLogger, type LoggerService } from '@nestjs/common';
+import { NEST_EXCEPTION_HANDLER } from '../lifecycle/startup-failure';
 
 type Level = 'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal';
 
@@ -72,6 +73,8 @@ export class StartupLogs implements LoggerService {
   }
 
   private keep(level: Level, args: unknown[]): void {
+    // The failure that stops a start is reported once, plainly, by main.ts: not Nest's copy of it.
+    if (level === 'error' && args.at(-1) === NEST_EXCEPTION_HANDLER) return;
     this.lines.push({ level, args, time: this.clock() });
   }
 }

@@ -5,9 +5,9 @@ import type { IncomingMessage } from 'node:http';
  * OpenTelemetry tracing: off unless OTEL_EXPORTER_OTLP_ENDPOINT is set, and then HTTP (server
  * and client), PostgreSQL (pg) and Redis (ioredis) spans go to `<endpoint>/v1/traces` over
  * OTLP/HTTP. It must start before anything requires http, pg or ioredis (the instrumentations
- * patch those modules as they load): preload.ts does it first thing in main.ts. This reads
- * process.env directly for that reason; the variables are still declared and validated in
- * src/config/environment.ts. Nothing of the SDK is even loaded when tracing is off.
+ * patch those modules as they load): preload.ts does it first thing in main.ts, reading the
+ * environment and the .env files itself for that reason; the variables are still declared and
+ * validated in src/config/environment.ts. Nothing of the SDK is even loaded when tracing is off.
  */
 let provider: { shutdown(): Promise<void> } | undefined;
 

@@ -27,12 +27,18 @@ export class DemoDataService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.demoData !== 'auto' || this.config.profile !== Profile.Development) return;
-    if ((await this.em.fork().count(Match, {})) > 0) return;
-    await this.load();
-    await this.events.emit('demo.loaded', { matches: await this.em.fork().count(Match, {}) });
+    await this.loadIntoEmptyDatabase();
   }
 
-  async load(): Promise<void> {
+  /** Loads the demo data if the database has no match yet; false when it had (nothing loaded). */
+  async loadIntoEmptyDatabase(): Promise<boolean> {
+    if ((await this.em.fork().count(Match, {})) > 0) return false;
+    await this.load();
+    await this.events.emit('demo.loaded', { matches: await this.em.fork().count(Match, {}) });
+    return true;
+  }
+
+  private async load(): Promise<void> {
     const files = this.realDataFiles();
     if (files.length === 0) {
       this.logger.log(
