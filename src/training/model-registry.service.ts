@@ -12,6 +12,14 @@ import {
   type TrainingTrigger,
 } from './entities';
 
+const aliasesChanged = (scope: string, why: string) =>
+  new ProblemException(
+    409,
+    'aliases-changed',
+    'Aliases changed',
+    `the aliases of ${scope} changed: ${why}`,
+  );
+
 /** The version serving a scope, as the prediction path needs it. */
 export interface ServingVersion {
   id: string;
@@ -152,8 +160,11 @@ export class ModelRegistryService {
     actor: string | null,
     action: AliasAction = 'promote',
     reason: string | null = null,
-    /** A rollback: the champion it replaces, which must still be the champion. */
-    rollingBackFrom?: string,
+    /**
+     * The champion it replaces, which must still be the champion: a rollback's, or the one an
+     * automatic promotion compared the challenger with (which must still be the challenger).
+     */
+    replacing?: string,
   ): Promise<ModelVersion> {
     const version = await this.get(versionId);
     const changes = await this.em.fork().transactional(async (tx) => {
@@ -165,8 +176,9 @@ export class ModelRegistryService {
       const done: Array<{ alias: ModelAliasName; previous: string | null; next: string | null }> =
         [];
       const current = await tx.findOne(ModelAlias, { scope: version.scope, alias });
-      if (rollingBackFrom && current?.version.id !== rollingBackFrom) {
-        throw notChampion(rollingBackFrom, version.scope);
+      if (replacing && current?.version.id !== replacing) {
+        if (action === 'rollback') throw notChampion(replacing, version.scope);
+        throw aliasesChanged(version.scope, `${replacing} is no longer its champion`);
       }
       if (current?.version.id === version.id) {
         throw new ProblemException(
@@ -182,6 +194,9 @@ export class ModelRegistryService {
           scope: version.scope,
           alias: 'challenger',
         });
+        if (action === 'auto-promote' && replacing && challenger?.version.id !== version.id) {
+          throw aliasesChanged(version.scope, `${version.id} is no longer its challenger`);
+        }
         if (challenger?.version.id === version.id) {
           tx.remove(challenger);
           tx.create(ModelAliasEvent, {

@@ -71,6 +71,8 @@ describe('ModelOversightService', () => {
       null,
       'auto-promote',
       expect.stringContaining('150 matches'),
+      // Only over the champion it was compared with.
+      'champ',
     );
   });
 

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ProblemException } from '../../common/problem/problem.exception';
 import { AppConfig } from '../../config/app-config';
 import { METRICS } from '../../infrastructure/metrics/metric-catalogue';
 import { MetricsService } from '../../infrastructure/metrics/metrics.service';
@@ -63,13 +64,22 @@ export class ModelOversightService {
     if (!policy.enabled) return false;
     const h2h = await this.performance.headToHead(challengerId, championId);
     if (h2h.count < policy.minMatches || !(h2h.rpsA < h2h.rpsB - policy.margin)) return false;
-    await this.registry.promote(
-      challengerId,
-      'champion',
-      null,
-      'auto-promote',
-      `RPS ${h2h.rpsA.toFixed(4)} vs champion ${h2h.rpsB.toFixed(4)} on the same ${h2h.count} matches (margin ${policy.margin})`,
-    );
+    try {
+      // Applied only if the aliases are still the ones compared: this replica's alias cache may
+      // be up to two seconds old, and another scoring may be promoting the same challenger.
+      await this.registry.promote(
+        challengerId,
+        'champion',
+        null,
+        'auto-promote',
+        `RPS ${h2h.rpsA.toFixed(4)} vs champion ${h2h.rpsB.toFixed(4)} on the same ${h2h.count} matches (margin ${policy.margin})`,
+        championId,
+      );
+    } catch (error) {
+      if (!(error instanceof ProblemException) || error.getStatus() !== 409) throw error;
+      this.logger.log({ championId, challengerId, reason: error.message }, 'auto-promotion moot');
+      return false;
+    }
     return true;
   }
 
