@@ -69,6 +69,8 @@ export class ModelRegistryService {
   private aliases = new Map<string, ScopeAliases>();
   private aliasesLoadedAt = 0;
   private aliasesLoading?: Promise<void>;
+  /** Bumped by every local alias change: a load that began before one must not be kept. */
+  private aliasesGeneration = 0;
   private readonly parameters = new Map<string, ServedModelParameters>();
 
   constructor(
@@ -307,6 +309,7 @@ export class ModelRegistryService {
     scope: string,
     changes: Array<{ alias: ModelAliasName; previous: string | null; next: string | null }>,
   ): Promise<void> {
+    this.aliasesGeneration++;
     this.aliasesLoadedAt = 0;
     for (const change of changes) {
       this.logger.log({ scope, ...change }, 'model alias changed');
@@ -320,13 +323,17 @@ export class ModelRegistryService {
   }
 
   private async refreshAliases(): Promise<void> {
-    if (Date.now() - this.aliasesLoadedAt < ALIAS_REFRESH_MS) return;
-    this.aliasesLoading ??= this.loadAliases().finally(() => (this.aliasesLoading = undefined));
-    await this.aliasesLoading;
+    // Again while a load in flight read the aliases before a change made here since.
+    while (Date.now() - this.aliasesLoadedAt >= ALIAS_REFRESH_MS) {
+      this.aliasesLoading ??= this.loadAliases().finally(() => (this.aliasesLoading = undefined));
+      await this.aliasesLoading;
+    }
   }
 
   private async loadAliases(): Promise<void> {
+    const generation = this.aliasesGeneration;
     const rows = await this.em.fork().find(ModelAlias, {}, { populate: ['version'] });
+    if (generation !== this.aliasesGeneration) return;
     const next = new Map<string, ScopeAliases>();
     for (const row of rows) {
       const entry = next.get(row.scope) ?? {};
