@@ -253,6 +253,29 @@ describe('audit log and personal data', () => {
       expect(response.body).not.toMatch(/argon2|password_?hash|key_?hash|token_?hash/i);
     });
 
+    it('exports every audit entry of the account, however many (an admin easily has 10,000+)', async () => {
+      const id = await createAccount(testApp, 'busy@example.org', 'viewer');
+      const asBusy = testApp.withToken(
+        (await testApp.login('busy@example.org', PASSWORD)).accessToken,
+      );
+      await query(
+        testApp.databaseUrl,
+        `insert into audit_log (actor_type, actor_id, action, outcome)
+         select 'user', $1, 'busy.work', 'success' from generate_series(1, 10000)`,
+        [id],
+      );
+      const [{ count }] = await query<{ count: string }>(
+        testApp.databaseUrl,
+        'select count(*) from audit_log where actor_id = $1',
+        [id],
+      );
+      const response = await asBusy({ method: 'GET', url: '/v1/me/export' });
+      expect(response.statusCode).toBe(200);
+      const entries: Array<{ action: string }> = response.json().auditEntries;
+      expect(entries).toHaveLength(Number(count));
+      expect(entries.map((e) => e.action)).toContain('user.register');
+    });
+
     it('is refused to API keys and to other users by construction (own data only)', async () => {
       const viaKey = await testApp.app.inject({
         method: 'GET',
