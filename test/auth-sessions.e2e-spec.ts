@@ -168,6 +168,41 @@ describe('identity: registration, sign-in, tokens, sessions', () => {
       expect(stored.token_hash).not.toContain(token);
     });
 
+    it('treats the composed and decomposed spellings of an address as one (Unicode NFC)', async () => {
+      const composed = 'zo\u00e9@example.org';
+      const decomposed = 'Zoe\u0301@Example.org';
+      const invitation = await testApp.asAdmin({
+        method: 'POST',
+        url: '/v1/invitations',
+        payload: { email: decomposed, role: 'user' },
+      });
+      expect(invitation.statusCode).toBe(201);
+      expect(invitation.json().email).toBe(composed);
+      const registered = await post('/v1/auth/register', {
+        email: ` ${composed.toUpperCase()} `,
+        password: PASSWORD,
+        invitation: invitation.json().token,
+      });
+      expect(registered.statusCode).toBe(201);
+      expect(registered.json()).toMatchObject({ email: composed, role: 'user' });
+      const login = await post('/v1/auth/login', { email: decomposed, password: PASSWORD });
+      expect(login.statusCode).toBe(200);
+      expectProblem(
+        await testApp.asAdmin({
+          method: 'POST',
+          url: '/v1/invitations',
+          payload: { email: composed, role: 'viewer' },
+        }),
+        409,
+      );
+      const found = await testApp.asAdmin({
+        method: 'GET',
+        url: `/v1/users?email=${encodeURIComponent(' Zoe\u0301@ ')}`,
+      });
+      expect(found.statusCode).toBe(200);
+      expect(found.json().map((u: { email: string }) => u.email)).toEqual([composed]);
+    });
+
     it.each([
       [{ password: 'short' }, 'password'],
       [{ password: 'Password1234' }, 'password'],

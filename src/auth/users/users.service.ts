@@ -17,8 +17,13 @@ import { passwordProblems } from '../passwords/password-policy';
 import { hashToken } from '../tokens/opaque-token';
 import type { UserFilter } from '../repositories/user.repository';
 
+/**
+ * The one spelling of an address that is stored and compared: trimmed, lower-case, Unicode NFC
+ * (otherwise "zoé" typed composed and decomposed were two accounts, and an invitation or a
+ * sign-in in the other spelling found nothing).
+ */
 export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return email.trim().toLowerCase().normalize('NFC');
 }
 
 /** Accounts: creation (registration, invitations, first admin), passwords, roles, erasure. */
@@ -134,7 +139,11 @@ export class UsersService {
   }
 
   async list(filter: UserFilter): Promise<Page<User>> {
-    const { items, total } = await this.em.fork().getRepository(User).search(filter);
+    const email = filter.email === undefined ? undefined : normaliseEmail(filter.email);
+    const { items, total } = await this.em
+      .fork()
+      .getRepository(User)
+      .search({ ...filter, email });
     return { items, total, page: filter.offset / filter.limit + 1, pageSize: filter.limit };
   }
 
