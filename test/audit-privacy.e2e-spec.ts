@@ -396,6 +396,26 @@ describe('audit log and personal data', () => {
       );
     });
 
+    it('leaves no trace of the address in the sign-in failure counters when an admin erases it', async () => {
+      const address = 'fumbled@example.org';
+      const id = await createAccount(testApp, address, 'viewer');
+      const failed = await testApp.app.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        payload: { email: address, password: 'not-the-password' },
+      });
+      expectProblem(failed, 401);
+      const counters = () =>
+        query(testApp.databaseUrl, `select key from login_failures where key like $1`, [
+          `%${address}%`,
+        ]);
+      expect(await counters()).toHaveLength(1);
+      expect((await testApp.asAdmin({ method: 'DELETE', url: `/v1/users/${id}` })).statusCode).toBe(
+        204,
+      );
+      expect(await counters()).toEqual([]);
+    });
+
     it('lets an admin erase another account (audited), but not read anyone else’s export', async () => {
       const id = await createAccount(testApp, 'gone@example.org', 'viewer');
       expect((await testApp.asAdmin({ method: 'DELETE', url: `/v1/users/${id}` })).statusCode).toBe(

@@ -11,7 +11,7 @@ import {
 } from '../../common/problem/problem.exception';
 import type { Role } from '../../common/auth/roles';
 import type { Page } from '../../common/http/pagination';
-import { Invitation, RefreshToken, User } from '../entities';
+import { Invitation, LoginFailure, RefreshToken, User } from '../entities';
 import { PasswordHasher } from '../passwords/password-hasher';
 import { passwordProblems } from '../passwords/password-policy';
 import { hashToken } from '../tokens/opaque-token';
@@ -209,13 +209,18 @@ export class UsersService {
     });
   }
 
-  /** Deletes the account and everything that names it (sessions, keys, its invitation). */
+  /**
+   * Deletes the account and everything that names it (sessions, keys, its invitation, the
+   * sign-in failure counter of its address).
+   */
   async erase(id: string): Promise<void> {
     await this.em.fork().transactional(async (tx) => {
       const user = await tx.findOne(User, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!user) throw new NotFoundProblem('user', id);
       if (user.role === 'admin' && !user.disabledAt) await this.refuseIfLastAdmin(tx);
       await tx.nativeDelete(User, { id });
+      // The failure counter of the account name is keyed by the address: it goes too.
+      await tx.nativeDelete(LoginFailure, { key: `account:${user.email}` });
     });
   }
 
