@@ -251,6 +251,10 @@ describe('audit log and personal data', () => {
         expect.arrayContaining(['user.register', 'auth.login', 'apikey.create']),
       );
       expect(response.body).not.toMatch(/argon2|password_?hash|key_?hash|token_?hash/i);
+      // Dates in one format throughout (ISO 8601), audit entries included.
+      for (const entry of data.auditEntries) {
+        expect(entry.occurredAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      }
     });
 
     it('exports every audit entry of the account, however many (an admin easily has 10,000+)', async () => {

@@ -61,7 +61,7 @@ export class AccountsService {
         }),
       ),
       auditEntries: auditEntries.map((row) => ({
-        occurredAt: row.occurred_at,
+        occurredAt: new Date(row.occurred_at),
         action: row.action,
         outcome: row.outcome,
         target: row.target,
