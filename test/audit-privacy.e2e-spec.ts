@@ -420,6 +420,38 @@ describe('audit log and personal data', () => {
       expect(await counters()).toEqual([]);
     });
 
+    it('erases every invitation naming the address, not only the one it registered with', async () => {
+      const address = 'twice@example.org';
+      const invite = async (role: string) => {
+        const response = await testApp.asAdmin({
+          method: 'POST',
+          url: '/v1/invitations',
+          payload: { email: address, role },
+        });
+        expect(response.statusCode).toBe(201);
+        return response.json().token as string;
+      };
+      const first = await invite('viewer');
+      const second = await invite('admin');
+      const register = (invitation: string) =>
+        testApp.app.inject({
+          method: 'POST',
+          url: '/v1/auth/register',
+          payload: { email: address, password: PASSWORD, invitation },
+        });
+      const registered = await register(first);
+      expect(registered.statusCode).toBe(201);
+      const asTwice = testApp.withToken((await testApp.login(address, PASSWORD)).accessToken);
+      expect(
+        (await asTwice({ method: 'DELETE', url: '/v1/me', payload: { password: PASSWORD } }))
+          .statusCode,
+      ).toBe(204);
+      expect(
+        await query(testApp.databaseUrl, 'select id from invitations where email = $1', [address]),
+      ).toEqual([]);
+      expectProblem(await register(second), 400);
+    });
+
     it('lets an admin erase another account (audited), but not read anyone else’s export', async () => {
       const id = await createAccount(testApp, 'gone@example.org', 'viewer');
       expect((await testApp.asAdmin({ method: 'DELETE', url: `/v1/users/${id}` })).statusCode).toBe(

@@ -210,8 +210,8 @@ export class UsersService {
   }
 
   /**
-   * Deletes the account and everything that names it (sessions, keys, its invitation, the
-   * sign-in failure counter of its address).
+   * Deletes the account and everything that names it (sessions, keys, every invitation to its
+   * address, the sign-in failure counter of its address).
    */
   async erase(id: string): Promise<void> {
     await this.em.fork().transactional(async (tx) => {
@@ -219,6 +219,8 @@ export class UsersService {
       if (!user) throw new NotFoundProblem('user', id);
       if (user.role === 'admin' && !user.disabledAt) await this.refuseIfLastAdmin(tx);
       await tx.nativeDelete(User, { id });
+      // So do open invitations to the address (one could re-create the account, with its role).
+      await tx.nativeDelete(Invitation, { email: user.email });
       // The failure counter of the account name is keyed by the address: it goes too.
       await tx.nativeDelete(LoginFailure, { key: `account:${user.email}` });
     });
