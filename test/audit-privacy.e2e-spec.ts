@@ -257,6 +257,38 @@ describe('audit log and personal data', () => {
       }
     });
 
+    it('exports the stored history of ended sessions too (addresses and user agents)', async () => {
+      await createAccount(testApp, 'roamer@example.org', 'viewer');
+      const login = (agent: string) =>
+        testApp.app.inject({
+          method: 'POST',
+          url: '/v1/auth/login',
+          payload: { email: 'roamer@example.org', password: PASSWORD },
+          headers: { 'user-agent': agent },
+        });
+      const ended = (await login('old-phone/1.0')).json();
+      expect(
+        (
+          await testApp.app.inject({
+            method: 'POST',
+            url: '/v1/auth/logout',
+            payload: { refreshToken: ended.refreshToken },
+          })
+        ).statusCode,
+      ).toBe(204);
+      const live = (await login('laptop/2.0')).json();
+      const data = (
+        await testApp.withToken(live.accessToken)({ method: 'GET', url: '/v1/me/export' })
+      ).json();
+      expect(data.sessions).toHaveLength(1);
+      expect(data.sessionHistory).toEqual([
+        expect.objectContaining({ userAgent: 'old-phone/1.0', ip: '127.0.0.1' }),
+        expect.objectContaining({ userAgent: 'laptop/2.0', ip: '127.0.0.1', revokedAt: null }),
+      ]);
+      expect(data.sessionHistory[0].revokedAt).not.toBeNull();
+      expect(JSON.stringify(data.sessionHistory)).not.toMatch(/hash|oxr_/i);
+    });
+
     it('exports every audit entry of the account, however many (an admin easily has 10,000+)', async () => {
       const id = await createAccount(testApp, 'busy@example.org', 'viewer');
       const asBusy = testApp.withToken(
