@@ -442,6 +442,33 @@ describe('identity: registration, sign-in, tokens, sessions', () => {
       );
     });
 
+    it('refuses a password change to a disabled account still holding an access token', async () => {
+      const email = 'suspended@example.org';
+      const id = await createAccount(testApp, email, 'user');
+      const asUser = testApp.withToken((await testApp.login(email, PASSWORD)).accessToken);
+      const disabled = await testApp.asAdmin({
+        method: 'PATCH',
+        url: `/v1/users/${id}`,
+        payload: { disabled: true },
+      });
+      expect(disabled.statusCode).toBe(200);
+      expectProblem(
+        await asUser({
+          method: 'PUT',
+          url: '/v1/me/password',
+          payload: { currentPassword: PASSWORD, newPassword: 'violet-harbour-lamp-19' },
+        }),
+        401,
+      );
+      // Re-enabled, the account still opens with the password its owner knows.
+      await testApp.asAdmin({
+        method: 'PATCH',
+        url: `/v1/users/${id}`,
+        payload: { disabled: false },
+      });
+      expect((await post('/v1/auth/login', { email, password: PASSWORD })).statusCode).toBe(200);
+    });
+
     it('changes the password: old sessions end, the new password works', async () => {
       const email = 'changer@example.org';
       await createAccount(testApp, email, 'user');
