@@ -251,6 +251,65 @@ describe('audit log and personal data', () => {
         expect.arrayContaining(['user.register', 'auth.login', 'apikey.create']),
       );
       expect(response.body).not.toMatch(/argon2|password_?hash|key_?hash|token_?hash/i);
+      // Dates in one format throughout (ISO 8601), audit entries included.
+      for (const entry of data.auditEntries) {
+        expect(entry.occurredAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      }
+    });
+
+    it('exports the stored history of ended sessions too (addresses and user agents)', async () => {
+      await createAccount(testApp, 'roamer@example.org', 'viewer');
+      const login = (agent: string) =>
+        testApp.app.inject({
+          method: 'POST',
+          url: '/v1/auth/login',
+          payload: { email: 'roamer@example.org', password: PASSWORD },
+          headers: { 'user-agent': agent },
+        });
+      const ended = (await login('old-phone/1.0')).json();
+      expect(
+        (
+          await testApp.app.inject({
+            method: 'POST',
+            url: '/v1/auth/logout',
+            payload: { refreshToken: ended.refreshToken },
+          })
+        ).statusCode,
+      ).toBe(204);
+      const live = (await login('laptop/2.0')).json();
+      const data = (
+        await testApp.withToken(live.accessToken)({ method: 'GET', url: '/v1/me/export' })
+      ).json();
+      expect(data.sessions).toHaveLength(1);
+      expect(data.sessionHistory).toEqual([
+        expect.objectContaining({ userAgent: 'old-phone/1.0', ip: '127.0.0.1' }),
+        expect.objectContaining({ userAgent: 'laptop/2.0', ip: '127.0.0.1', revokedAt: null }),
+      ]);
+      expect(data.sessionHistory[0].revokedAt).not.toBeNull();
+      expect(JSON.stringify(data.sessionHistory)).not.toMatch(/hash|oxr_/i);
+    });
+
+    it('exports every audit entry of the account, however many (an admin easily has 10,000+)', async () => {
+      const id = await createAccount(testApp, 'busy@example.org', 'viewer');
+      const asBusy = testApp.withToken(
+        (await testApp.login('busy@example.org', PASSWORD)).accessToken,
+      );
+      await query(
+        testApp.databaseUrl,
+        `insert into audit_log (actor_type, actor_id, action, outcome)
+         select 'user', $1, 'busy.work', 'success' from generate_series(1, 10000)`,
+        [id],
+      );
+      const [{ count }] = await query<{ count: string }>(
+        testApp.databaseUrl,
+        'select count(*) from audit_log where actor_id = $1',
+        [id],
+      );
+      const response = await asBusy({ method: 'GET', url: '/v1/me/export' });
+      expect(response.statusCode).toBe(200);
+      const entries: Array<{ action: string }> = response.json().auditEntries;
+      expect(entries).toHaveLength(Number(count));
+      expect(entries.map((e) => e.action)).toContain('user.register');
     });
 
     it('is refused to API keys and to other users by construction (own data only)', async () => {
@@ -371,6 +430,58 @@ describe('audit log and personal data', () => {
         }),
         409,
       );
+    });
+
+    it('leaves no trace of the address in the sign-in failure counters when an admin erases it', async () => {
+      const address = 'fumbled@example.org';
+      const id = await createAccount(testApp, address, 'viewer');
+      const failed = await testApp.app.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        payload: { email: address, password: 'not-the-password' },
+      });
+      expectProblem(failed, 401);
+      const counters = () =>
+        query(testApp.databaseUrl, `select key from login_failures where key like $1`, [
+          `%${address}%`,
+        ]);
+      expect(await counters()).toHaveLength(1);
+      expect((await testApp.asAdmin({ method: 'DELETE', url: `/v1/users/${id}` })).statusCode).toBe(
+        204,
+      );
+      expect(await counters()).toEqual([]);
+    });
+
+    it('erases every invitation naming the address, not only the one it registered with', async () => {
+      const address = 'twice@example.org';
+      const invite = async (role: string) => {
+        const response = await testApp.asAdmin({
+          method: 'POST',
+          url: '/v1/invitations',
+          payload: { email: address, role },
+        });
+        expect(response.statusCode).toBe(201);
+        return response.json().token as string;
+      };
+      const first = await invite('viewer');
+      const second = await invite('admin');
+      const register = (invitation: string) =>
+        testApp.app.inject({
+          method: 'POST',
+          url: '/v1/auth/register',
+          payload: { email: address, password: PASSWORD, invitation },
+        });
+      const registered = await register(first);
+      expect(registered.statusCode).toBe(201);
+      const asTwice = testApp.withToken((await testApp.login(address, PASSWORD)).accessToken);
+      expect(
+        (await asTwice({ method: 'DELETE', url: '/v1/me', payload: { password: PASSWORD } }))
+          .statusCode,
+      ).toBe(204);
+      expect(
+        await query(testApp.databaseUrl, 'select id from invitations where email = $1', [address]),
+      ).toEqual([]);
+      expectProblem(await register(second), 400);
     });
 
     it('lets an admin erase another account (audited), but not read anyone else’s export', async () => {

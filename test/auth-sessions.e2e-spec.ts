@@ -168,6 +168,41 @@ describe('identity: registration, sign-in, tokens, sessions', () => {
       expect(stored.token_hash).not.toContain(token);
     });
 
+    it('treats the composed and decomposed spellings of an address as one (Unicode NFC)', async () => {
+      const composed = 'zo\u00e9@example.org';
+      const decomposed = 'Zoe\u0301@Example.org';
+      const invitation = await testApp.asAdmin({
+        method: 'POST',
+        url: '/v1/invitations',
+        payload: { email: decomposed, role: 'user' },
+      });
+      expect(invitation.statusCode).toBe(201);
+      expect(invitation.json().email).toBe(composed);
+      const registered = await post('/v1/auth/register', {
+        email: ` ${composed.toUpperCase()} `,
+        password: PASSWORD,
+        invitation: invitation.json().token,
+      });
+      expect(registered.statusCode).toBe(201);
+      expect(registered.json()).toMatchObject({ email: composed, role: 'user' });
+      const login = await post('/v1/auth/login', { email: decomposed, password: PASSWORD });
+      expect(login.statusCode).toBe(200);
+      expectProblem(
+        await testApp.asAdmin({
+          method: 'POST',
+          url: '/v1/invitations',
+          payload: { email: composed, role: 'viewer' },
+        }),
+        409,
+      );
+      const found = await testApp.asAdmin({
+        method: 'GET',
+        url: `/v1/users?email=${encodeURIComponent(' Zoe\u0301@ ')}`,
+      });
+      expect(found.statusCode).toBe(200);
+      expect(found.json().map((u: { email: string }) => u.email)).toEqual([composed]);
+    });
+
     it.each([
       [{ password: 'short' }, 'password'],
       [{ password: 'Password1234' }, 'password'],
@@ -405,6 +440,33 @@ describe('identity: registration, sign-in, tokens, sessions', () => {
       expect((await asViewer({ method: 'DELETE', url: `/v1/me/sessions/${own}` })).statusCode).toBe(
         204,
       );
+    });
+
+    it('refuses a password change to a disabled account still holding an access token', async () => {
+      const email = 'suspended@example.org';
+      const id = await createAccount(testApp, email, 'user');
+      const asUser = testApp.withToken((await testApp.login(email, PASSWORD)).accessToken);
+      const disabled = await testApp.asAdmin({
+        method: 'PATCH',
+        url: `/v1/users/${id}`,
+        payload: { disabled: true },
+      });
+      expect(disabled.statusCode).toBe(200);
+      expectProblem(
+        await asUser({
+          method: 'PUT',
+          url: '/v1/me/password',
+          payload: { currentPassword: PASSWORD, newPassword: 'violet-harbour-lamp-19' },
+        }),
+        401,
+      );
+      // Re-enabled, the account still opens with the password its owner knows.
+      await testApp.asAdmin({
+        method: 'PATCH',
+        url: `/v1/users/${id}`,
+        payload: { disabled: false },
+      });
+      expect((await post('/v1/auth/login', { email, password: PASSWORD })).statusCode).toBe(200);
     });
 
     it('changes the password: old sessions end, the new password works', async () => {

@@ -66,6 +66,12 @@ export class AccountController {
     @Body() body: ChangePasswordBody,
     @Req() request: FastifyRequest,
   ): Promise<void> {
+    // An access token outlives the disabling of its account by up to its TTL: a password set
+    // meanwhile (by whoever holds the token) would shut the owner out once re-enabled.
+    const account = await this.users.find(principal.userId);
+    if (!account || account.disabledAt) {
+      throw new UnauthorizedProblem('this account no longer exists or is disabled');
+    }
     // Guesses at the current password are counted and locked out like failed sign-ins.
     await this.login.confirmPassword(
       principal.userId,

@@ -9,7 +9,8 @@ export interface AuditFilter {
   from?: Date;
   to?: Date;
   offset: number;
-  limit: number;
+  /** null: every matching entry (the export must not stop at some page). */
+  limit: number | null;
 }
 
 export interface AuditRow {
@@ -79,6 +80,7 @@ export class AuditRepository extends EntityRepository<AuditEntry> {
 
   /** Every entry naming `userId` as actor (for the personal data export). */
   async ofActor(userId: string): Promise<AuditRow[]> {
-    return (await this.search({ actorId: userId, offset: 0, limit: 10_000 })).rows;
+    // No cap: GDPR art. 15 asks for all of it, and an admin's calls alone exceed any page.
+    return (await this.search({ actorId: userId, offset: 0, limit: null })).rows;
   }
 }

@@ -10,6 +10,16 @@ export interface SessionRow {
   ip: string | null;
 }
 
+export interface SessionHistoryRow {
+  sessionId: string;
+  issuedAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+  revokedAt: Date | null;
+  userAgent: string | null;
+  ip: string | null;
+}
+
 /** Refresh token rotation: every statement that decides a token's fate is a single atomic one. */
 export class RefreshTokenRepository extends EntityRepository<RefreshToken> {
   /** Marks the token used if and only if it was still live; false means someone used it first. */
@@ -41,6 +51,29 @@ export class RefreshTokenRepository extends EntityRepository<RefreshToken> {
       'run',
     )) as { affectedRows: number };
     return result.affectedRows;
+  }
+
+  /**
+   * Every refresh token stored for the user, live or not, oldest first, without its hash: each
+   * keeps the address and user agent it was issued to (for the personal data export).
+   */
+  async historyOf(userId: string): Promise<SessionHistoryRow[]> {
+    const rows = await this.find(
+      { user: userId },
+      {
+        fields: ['familyId', 'createdAt', 'expiresAt', 'usedAt', 'revokedAt', 'userAgent', 'ip'],
+        orderBy: { createdAt: 'asc', id: 'asc' },
+      },
+    );
+    return rows.map((r) => ({
+      sessionId: r.familyId,
+      issuedAt: r.createdAt,
+      expiresAt: r.expiresAt,
+      usedAt: r.usedAt,
+      revokedAt: r.revokedAt,
+      userAgent: r.userAgent,
+      ip: r.ip,
+    }));
   }
 
   /** The user's live sessions: one per family that still has an unused, unexpired token. */

@@ -6,7 +6,7 @@ import { NotFoundProblem, UnauthorizedProblem } from '../../common/problem/probl
 import { AuditService } from '../audit/audit.service';
 import { RefreshToken, User } from '../entities';
 import type { RequestMeta } from '../http/request-meta';
-import type { SessionRow } from '../repositories/refresh-token.repository';
+import type { SessionHistoryRow, SessionRow } from '../repositories/refresh-token.repository';
 import { AccessTokens } from '../tokens/access-tokens';
 import { hashToken, looksLikeOpaqueToken, newOpaqueToken } from '../tokens/opaque-token';
 
@@ -128,6 +128,10 @@ export class SessionsService {
 
   sessionsOf(userId: string): Promise<SessionRow[]> {
     return this.em.fork().getRepository(RefreshToken).sessionsOf(userId);
+  }
+
+  historyOf(userId: string): Promise<SessionHistoryRow[]> {
+    return this.em.fork().getRepository(RefreshToken).historyOf(userId);
   }
 
   /** Revokes one of the user's own sessions; 404 for any id that is not theirs. */

@@ -29,8 +29,9 @@ export class AccountsService {
     // 404 naming the account.
     const user = await this.users.find(userId);
     if (!user) throw new UnauthorizedProblem('this account no longer exists');
-    const [sessions, apiKeys, auditEntries, otherSections] = await Promise.all([
+    const [sessions, sessionHistory, apiKeys, auditEntries, otherSections] = await Promise.all([
       this.sessions.sessionsOf(userId),
+      this.sessions.historyOf(userId),
       this.apiKeys.list(userId),
       this.audit.ofActor(userId),
       this.personalData.collect(userId),
@@ -47,6 +48,8 @@ export class AccountsService {
         disabledAt: user.disabledAt,
       },
       sessions,
+      // Ended sessions' tokens stay stored with their address and user agent: held, so shown.
+      sessionHistory,
       apiKeys: apiKeys.map(
         ({ id, name, prefix, scopes, plan, createdAt, expiresAt, lastUsedAt, revokedAt }) => ({
           id,
@@ -61,7 +64,7 @@ export class AccountsService {
         }),
       ),
       auditEntries: auditEntries.map((row) => ({
-        occurredAt: row.occurred_at,
+        occurredAt: new Date(row.occurred_at),
         action: row.action,
         outcome: row.outcome,
         target: row.target,

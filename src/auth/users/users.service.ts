@@ -11,14 +11,19 @@ import {
 } from '../../common/problem/problem.exception';
 import type { Role } from '../../common/auth/roles';
 import type { Page } from '../../common/http/pagination';
-import { Invitation, RefreshToken, User } from '../entities';
+import { Invitation, LoginFailure, RefreshToken, User } from '../entities';
 import { PasswordHasher } from '../passwords/password-hasher';
 import { passwordProblems } from '../passwords/password-policy';
 import { hashToken } from '../tokens/opaque-token';
 import type { UserFilter } from '../repositories/user.repository';
 
+/**
+ * The one spelling of an address that is stored and compared: trimmed, lower-case, Unicode NFC
+ * (otherwise "zoé" typed composed and decomposed were two accounts, and an invitation or a
+ * sign-in in the other spelling found nothing).
+ */
 export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return email.trim().toLowerCase().normalize('NFC');
 }
 
 /** Accounts: creation (registration, invitations, first admin), passwords, roles, erasure. */
@@ -134,7 +139,11 @@ export class UsersService {
   }
 
   async list(filter: UserFilter): Promise<Page<User>> {
-    const { items, total } = await this.em.fork().getRepository(User).search(filter);
+    const email = filter.email === undefined ? undefined : normaliseEmail(filter.email);
+    const { items, total } = await this.em
+      .fork()
+      .getRepository(User)
+      .search({ ...filter, email });
     return { items, total, page: filter.offset / filter.limit + 1, pageSize: filter.limit };
   }
 
@@ -200,13 +209,20 @@ export class UsersService {
     });
   }
 
-  /** Deletes the account and everything that names it (sessions, keys, its invitation). */
+  /**
+   * Deletes the account and everything that names it (sessions, keys, every invitation to its
+   * address, the sign-in failure counter of its address).
+   */
   async erase(id: string): Promise<void> {
     await this.em.fork().transactional(async (tx) => {
       const user = await tx.findOne(User, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!user) throw new NotFoundProblem('user', id);
       if (user.role === 'admin' && !user.disabledAt) await this.refuseIfLastAdmin(tx);
       await tx.nativeDelete(User, { id });
+      // So do open invitations to the address (one could re-create the account, with its role).
+      await tx.nativeDelete(Invitation, { email: user.email });
+      // The failure counter of the account name is keyed by the address: it goes too.
+      await tx.nativeDelete(LoginFailure, { key: `account:${user.email}` });
     });
   }
 
