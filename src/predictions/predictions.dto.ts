@@ -13,7 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsAfter, IsApiDate } from '../common/http/api-date';
-import { CompetitionFilter } from '../common/http/competition-filter';
+import { CompetitionFilter } from '../common/http/text-filter';
 import { PageNumber, PageSize } from '../common/http/pagination';
 
 export class PredictionView {

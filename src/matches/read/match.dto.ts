@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsId } from '../../common/http/id-param';
 import { Transform } from 'class-transformer';
-import { IsDate, IsEnum, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsDate, IsEnum, IsIn, IsOptional } from 'class-validator';
 import { IntegerQueryText, PageQuery } from '../../common/http/pagination';
 import { Match, MatchStatus, OddsSnapshot } from '../entities';
 import { apiDateMessage, IsAfter, toApiDate } from '../../common/http/api-date';
-import { CompetitionFilter } from '../../common/http/competition-filter';
+import { CompetitionFilter, TextFilter } from '../../common/http/text-filter';
 
 export class MatchListQuery extends PageQuery {
   @CompetitionFilter('Competition code or id')
@@ -17,12 +17,7 @@ export class MatchListQuery extends PageQuery {
   @IsId()
   team?: number;
 
-  @ApiPropertyOptional({ example: '2023-2024', minLength: 1, maxLength: 20 })
-  @IsOptional()
-  @IsString()
-  // Empty would read as no filter at all: every season rather than the one meant.
-  @IsNotEmpty({ message: 'season must not be empty' })
-  @MaxLength(20)
+  @TextFilter({ maxLength: 20, example: '2023-2024' })
   season?: string;
 
   @ApiPropertyOptional({ enum: MatchStatus })

@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { CompetitionFilter } from '../../common/http/competition-filter';
+import { CompetitionFilter } from '../../common/http/text-filter';
 import { AppConfig } from '../../config/app-config';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { PublicRoute } from '../../common/auth/access.decorators';
