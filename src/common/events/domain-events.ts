@@ -6,6 +6,8 @@ export interface DomainEventMap {
   'match.updated': { matchIds: number[] };
   /** Matches that now have a final result (new or corrected). */
   'match.finished': { matchIds: number[] };
+  /** Matches deleted as duplicates of others (a team merge): whatever was scored on them stops counting. */
+  'match.removed': { matchIds: number[] };
   /** An import run reached its final status (succeeded, rejected, or failed with no retry left). */
   'import.finished': { importRunId: string; outcome: string };
   /**

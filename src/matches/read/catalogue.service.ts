@@ -136,6 +136,7 @@ export class CatalogueService {
     // Every match of either team changes: the moved ones change team, the others' form changes.
     let affected: number[] = [];
     let finished: number[] = [];
+    let removed: number[] = [];
     const result = await this.em.fork().transactional(async (em) => {
       const [source, target] = await lockTeams(em, teamId, intoTeamId);
       if (!source) throw new NotFoundProblem('team', teamId);
@@ -173,9 +174,15 @@ export class CatalogueService {
       affected = matches.map((m) => m.id);
       const result = await em.getRepository(Team).mergeTeams(teamId, intoTeamId);
       finished = result.finishedMatchIds;
-      return { intoTeamId, matchesMoved: result.moved, matchesDeduplicated: result.deduplicated };
+      removed = result.removedMatchIds;
+      return {
+        intoTeamId,
+        matchesMoved: result.moved,
+        matchesDeduplicated: result.removedMatchIds.length,
+      };
     });
     await this.events.emit('match.updated', { matchIds: affected });
+    if (removed.length > 0) await this.events.emit('match.removed', { matchIds: removed });
     // A fixture that took its duplicate's result is scored like one an import finished.
     if (finished.length > 0) await this.events.emit('match.finished', { matchIds: finished });
     return result;

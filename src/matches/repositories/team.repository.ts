@@ -40,13 +40,13 @@ export class TeamRepository extends EntityRepository<Team> {
    * Moves everything of `sourceId` onto `targetId`: aliases, and matches (a fixture both teams
    * have on the same day is the same match twice: its source keys, odds, odds movements and, where
    * the target's match has none, its result join the target's match and the duplicate is
-   * removed). Returns how many matches moved and how many merged, and the kept matches that now
-   * have a final result from their duplicate.
+   * removed). Returns how many matches moved, the duplicates removed, and the kept matches that
+   * now have a final result from their duplicate.
    */
   async mergeTeams(
     sourceId: number,
     targetId: number,
-  ): Promise<{ moved: number; deduplicated: number; finishedMatchIds: number[] }> {
+  ): Promise<{ moved: number; removedMatchIds: number[]; finishedMatchIds: number[] }> {
     const em = this.getEntityManager();
     const run = (sql: string, params: unknown[]) =>
       em.execute(sql, params, 'run') as Promise<{ affectedRows: number }>;
@@ -91,8 +91,8 @@ export class TeamRepository extends EntityRepository<Team> {
       `update odds_movements o set match_id = p.keep_id from (${duplicatePairs}) p where o.match_id = p.duplicate_id`,
       pairParams,
     );
-    const deduplicated = await run(
-      `delete from matches where id in (select duplicate_id from (${duplicatePairs}) p)`,
+    const removed = await em.execute<Array<{ id: number }>>(
+      `delete from matches where id in (select duplicate_id from (${duplicatePairs}) p) returning id`,
       pairParams,
     );
     const movedHome = await run('update matches set home_team_id = ? where home_team_id = ?', [
@@ -112,7 +112,7 @@ export class TeamRepository extends EntityRepository<Team> {
     ]);
     return {
       moved: movedHome.affectedRows + movedAway.affectedRows,
-      deduplicated: deduplicated.affectedRows,
+      removedMatchIds: removed.map((m) => m.id),
       finishedMatchIds: completed.filter((m) => m.status === 'finished').map((m) => m.id),
     };
   }

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { PoolClient } from 'pg';
 import { DomainEvents } from '../../common/events/domain-events';
-import { inNativeTransaction, nativeQuery } from '../../infrastructure/database/native-sql';
+import { inNativeTransaction } from '../../infrastructure/database/native-sql';
 import { JobQueue } from '../../infrastructure/queue/job-queue';
 import { MatchDataService } from '../../matches/read/match-data.service';
 import {
@@ -49,11 +49,8 @@ export class EvaluationService implements OnModuleInit {
       this.score(job.data.matchIds),
     );
     this.events.on('match.finished', ({ matchIds }) => this.enqueue(matchIds));
-    // A scored match that no longer has a result (a team merge removed it as a duplicate) is
-    // scored again by the same job, which takes the score back.
-    this.events.on('match.updated', async ({ matchIds }) =>
-      this.enqueue(await this.withdrawnResults(matchIds)),
-    );
+    // A match removed as a duplicate is scored again by the same job, which takes its score back.
+    this.events.on('match.removed', ({ matchIds }) => this.enqueue(matchIds));
   }
 
   private async enqueue(matchIds: number[]): Promise<void> {
@@ -64,20 +61,6 @@ export class EvaluationService implements OnModuleInit {
         { attempts: 3, backoffMs: 2000 },
       );
     }
-  }
-
-  /** Those of these matches with scored entries but no final result (or no match) any more. */
-  private async withdrawnResults(matchIds: number[]): Promise<number[]> {
-    const rows = await nativeQuery<{ match_id: number }>(
-      this.em,
-      `select distinct e.match_id from ledger_entries e
-       join ledger_scores s on s.seq = e.seq
-       left join matches m on m.id = e.match_id
-       where e.match_id = any($1::int[])
-         and (m.id is null or m.status <> 'finished' or m.home_goals is null or m.away_goals is null)`,
-      [matchIds],
-    );
-    return rows.map((r) => r.match_id);
   }
 
   /**
