@@ -4,6 +4,7 @@ import { CacheStore } from '../infrastructure/cache/cache-store';
 import { AppConfig } from '../config/app-config';
 import { METRICS } from '../infrastructure/metrics/metric-catalogue';
 import { MetricsService } from '../infrastructure/metrics/metrics.service';
+import { EncodedJsonMemo } from './encoded-json-memo';
 
 /** v2: the entity tag is stored in front of the JSON (entries of the older layout are ignored). */
 const PREFIX = 'prediction:v2:';
@@ -12,7 +13,12 @@ const PREFIX = 'prediction:v2:';
 export interface CachedPrediction {
   json: string;
   etag: string;
+  /** The JSON's UTF-8 bytes, when read from the cache (sent as they are). */
+  bytes?: Buffer;
 }
+
+/** Hot entries whose bytes are kept: a few weekends of fixtures, by champion and challenger. */
+const ENCODED_ENTRIES = 512;
 
 /** `"` + 22 base64url characters of the JSON's SHA-256 + `"`: fixed length, so it slices off. */
 const ETAG_LENGTH = 24;
@@ -44,6 +50,7 @@ export class PredictionCache {
   private misses = 0;
   private readonly hitCounter;
   private readonly missCounter;
+  private readonly encoded = new EncodedJsonMemo(ENCODED_ENTRIES);
 
   constructor(
     private readonly store: CacheStore,
@@ -57,9 +64,12 @@ export class PredictionCache {
 
   async get(matchId: number, versionId: string): Promise<CachedPrediction | undefined> {
     const value = await this.store.get(PREFIX + matchId, versionId);
-    return value === undefined
-      ? undefined
-      : { etag: value.slice(0, ETAG_LENGTH), json: value.slice(ETAG_LENGTH) };
+    if (value === undefined) return undefined;
+    return {
+      etag: value.slice(0, ETAG_LENGTH),
+      json: value.slice(ETAG_LENGTH),
+      bytes: this.encoded.bytesOf(`${matchId}:${versionId}`, value, ETAG_LENGTH),
+    };
   }
 
   /**

@@ -51,7 +51,7 @@ export function sendPrediction(
   if (holds(request, result.etag)) {
     reply.code(304);
     reply.send();
-  } else reply.send(result.json);
+  } else reply.send(result.bytes ?? result.json);
 }
 
 /** Whether If-None-Match names this entity tag, or any (weak comparison, RFC 9110 13.1.2). */

@@ -25,6 +25,8 @@ export type Variant = 'champion' | 'challenger' | 'requested';
 export interface PredictionResult {
   /** The serialised prediction, exactly as cached and frozen. */
   json: string;
+  /** Its UTF-8 bytes, when a cache hit has them at hand (sent instead of the string). */
+  bytes?: Buffer;
   /** Its entity tag (ETag): the same JSON, the same tag. */
   etag: string;
   variant: Variant;

@@ -17,5 +17,5 @@ export interface CallerRequest {
 export interface CallerReply {
   header(name: string, value: string | number): unknown;
   code(statusCode: number): unknown;
-  send(payload?: string): unknown;
+  send(payload?: string | Buffer): unknown;
 }

@@ -69,7 +69,7 @@ export class PreRoutedReply implements CallerReply {
     return this;
   }
 
-  send(payload?: string): void {
+  send(payload?: string | Buffer): void {
     if (payload !== undefined) this.headers['content-length'] = Buffer.byteLength(payload);
     this.res.writeHead(this.statusCode, this.headers);
     this.res.end(payload);
