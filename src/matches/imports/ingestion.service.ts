@@ -162,8 +162,7 @@ export class IngestionService {
       now,
     );
     const resolver = await TeamResolver.load(references, now);
-    const rows: ResolvedMatchRow[] = [];
-    const seenIdentity = new Map<string, number>();
+    const candidates: ResolvedMatchRow[] = [];
     let created = 0;
     const competitionTeams = new Map<number, Array<{ id: number; name: string }>>();
     const teamsOf = async (competitionId: number) => {
@@ -196,8 +195,7 @@ export class IngestionService {
         awayId = await resolver.create(record.awayTeam, country, await teamsOf(competitionId));
         created += 1;
       }
-      const identity = `${homeId}:${awayId}:${day}`;
-      const row: ResolvedMatchRow = {
+      candidates.push({
         line: record.line,
         source: record.source,
         sourceKey: record.sourceKey,
@@ -215,14 +213,37 @@ export class IngestionService {
         leagueFixture: record.leagueFixture ?? false,
         odds: record.odds,
         quotes: record.quotes,
-      };
+      });
+    }
+    // The names were resolved to teams as they were: a team merge may have committed since.
+    // Held until commit, the teams cannot be merged before the matches are written (the merge
+    // waits, then moves them); those merged meanwhile are replaced by the team that absorbed them.
+    const survivors = await references.lockTeams([
+      ...candidates.flatMap((row) => [row.homeTeamId, row.awayTeamId]),
+      ...resolver.aliasTeamIds(),
+    ]);
+    resolver.follow(survivors);
+    const rows: ResolvedMatchRow[] = [];
+    const seenIdentity = new Map<string, number>();
+    for (const candidate of candidates) {
+      const row = followMerges(candidate, survivors);
+      if (row.homeTeamId === row.awayTeamId) {
+        issues.push({
+          line: row.line,
+          column: null,
+          reason: playingItself(row.homeTeamId, survivors),
+          severity: 'error',
+        });
+        continue;
+      }
+      const identity = `${row.homeTeamId}:${row.awayTeamId}:${row.kickoff.toISOString().slice(0, 10)}`;
       // The same match under other spellings: the later row wins, as with a repeated source key.
       const earlier = seenIdentity.get(identity);
       if (earlier !== undefined) {
         issues.push({
           line: rows[earlier].line,
           column: null,
-          reason: `superseded by line ${record.line} (same teams, same day)`,
+          reason: `superseded by line ${row.line} (same teams, same day)`,
           severity: 'warning',
         });
         rows[earlier] = row;
@@ -296,6 +317,24 @@ export class IngestionService {
 }
 
 class StrictRollback extends Error {}
+
+/** Why a row whose two names are one team now is refused (a merge meanwhile, or two spellings). */
+function playingItself(teamId: number, survivors: Map<number, number>): string {
+  const merged = [...survivors].find(([, into]) => into === teamId);
+  return merged
+    ? `team ${merged[0]} was merged into team ${teamId} during this import: the row would be team ${teamId} playing itself`
+    : `both names are spellings of team ${teamId}: the row would be the team playing itself`;
+}
+
+/** The row with its teams as they are after the merges committed since its names were resolved. */
+function followMerges(row: ResolvedMatchRow, survivors: Map<number, number>): ResolvedMatchRow {
+  if (survivors.size === 0) return row;
+  return {
+    ...row,
+    homeTeamId: survivors.get(row.homeTeamId) ?? row.homeTeamId,
+    awayTeamId: survivors.get(row.awayTeamId) ?? row.awayTeamId,
+  };
+}
 
 /** A row the stored match's status did not let through, as a warning on its line. */
 function keptIssue({ row, storedStatus, homeGoals, awayGoals }: KeptMatch): ImportIssue {

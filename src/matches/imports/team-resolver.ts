@@ -78,6 +78,18 @@ export class TeamResolver {
     return teamId;
   }
 
+  /** The existing teams this import stores new spellings of. */
+  aliasTeamIds(): number[] {
+    return this.pendingAliases.map((alias) => alias.teamId);
+  }
+
+  /** New spellings of a team merged meanwhile go to the team that absorbed it. */
+  follow(survivors: Map<number, number>): void {
+    for (const alias of this.pendingAliases) {
+      alias.teamId = survivors.get(alias.teamId) ?? alias.teamId;
+    }
+  }
+
   async flush(): Promise<void> {
     await this.repository.addAliases(this.pendingAliases.splice(0), this.now);
   }

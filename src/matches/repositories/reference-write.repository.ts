@@ -70,6 +70,36 @@ export class ReferenceWriteRepository {
     );
   }
 
+  /**
+   * Holds these teams until the import commits (FOR KEY SHARE: what a match's foreign key takes,
+   * and what a merge's FOR UPDATE waits for) and returns, for those a merge absorbed since their
+   * names were resolved, the team that has their matches now. The locks are taken in id order,
+   * as a merge takes its two; where a team turns out merged, the round is undone (with its
+   * locks) and taken again over the surviving teams, so no lock is ever taken out of order.
+   */
+  async lockTeams(teamIds: Iterable<number>): Promise<Map<number, number>> {
+    const survivors = new Map<number, number>();
+    let ids = [...new Set(teamIds)];
+    for (;;) {
+      await this.client.query('savepoint team_locks');
+      const result = await this.client.query<{ id: number; merged_into_id: number | null }>(
+        `select id, merged_into_id from teams where id = any($1::int[])
+         order by id for key share`,
+        [ids],
+      );
+      const merged = result.rows.filter((row) => row.merged_into_id !== null);
+      if (merged.length === 0) {
+        await this.client.query('release savepoint team_locks');
+        return survivors;
+      }
+      await this.client.query('rollback to savepoint team_locks; release savepoint team_locks');
+      const into = new Map(merged.map((row) => [row.id, row.merged_into_id!]));
+      for (const [from, to] of survivors) survivors.set(from, into.get(to) ?? to);
+      for (const [from, to] of into) if (!survivors.has(from)) survivors.set(from, to);
+      ids = [...new Set(ids.map((id) => into.get(id) ?? id))];
+    }
+  }
+
   /** Teams that already have a match in the competition: candidates for an unknown name. */
   async teamsOfCompetition(competitionId: number): Promise<Array<{ id: number; name: string }>> {
     const result = await this.client.query<{ id: number; name: string }>(

@@ -1,0 +1,229 @@
+import { IngestionService } from '../src/matches/imports/ingestion.service';
+import { MatchWriteRepository } from '../src/matches/repositories/match-write.repository';
+import { ReferenceWriteRepository } from '../src/matches/repositories/reference-write.repository';
+import { TeamRepository } from '../src/matches/repositories/team.repository';
+import { query } from './support/databases';
+import { startTestApp, TestApp } from './support/test-app';
+
+/**
+ * An import racing an admin's team merge: the import resolves names to team ids, then writes its
+ * matches; a merge committed in between must not leave matches under the merged team (no list
+ * shows it, no later merge reaches it). The interleavings are forced with hooks on the import's
+ * own steps, on real connections: no timing.
+ */
+
+const E0_HEADER = 'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,AvgH,AvgD,AvgA';
+const e0 = (...rows: string[]) => [E0_HEADER, ...rows, ''].join('\n');
+const row = (day: string, home: string, away: string) =>
+  `E0,${day},15:00,${home},${away},1,0,H,0,0,D,2.0,3.5,3.8`;
+
+describe('an import racing a team merge (PostgreSQL)', () => {
+  let testApp: TestApp;
+  let dbUrl: string;
+  let ingestion: IngestionService;
+
+  const merge = (teamId: number, intoTeamId: number) =>
+    testApp.asAdmin({
+      method: 'POST',
+      url: `/v1/teams/${teamId}/merge`,
+      payload: { intoTeamId },
+    });
+  const teamId = async (name: string) =>
+    (await query<{ id: number }>(dbUrl, 'select id from teams where name = $1', [name]))[0].id;
+  /** Matches filed under a merged team: what the race used to leave behind. */
+  const underMergedTeams = async () =>
+    query<{ id: number }>(
+      dbUrl,
+      `select m.id from matches m join teams t on t.id in (m.home_team_id, m.away_team_id)
+       where t.merged_into_id is not null`,
+    );
+  const matchOn = async (day: string) =>
+    query<{ home_team_id: number; away_team_id: number }>(
+      dbUrl,
+      'select home_team_id, away_team_id from matches where match_date = $1',
+      [day],
+    );
+  /** Until another transaction of the test database waits on a lock, or `done()` says so. */
+  const untilLockWait = async (done: () => boolean) => {
+    for (;;) {
+      const [{ n }] = await query<{ n: string }>(
+        dbUrl,
+        `select count(*) as n from pg_stat_activity
+         where datname = current_database() and wait_event_type = 'Lock'`,
+      );
+      if (done() || Number(n) > 0) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  /** A duplicate and the real team, each with a match of its own (they never met). */
+  const twoTeams = async (duplicate: string, real: string, opponent: string, month: string) => {
+    const report = await ingestion.importContent(
+      e0(row(`01/${month}/2031`, duplicate, opponent), row(`02/${month}/2031`, real, opponent)),
+    );
+    expect(report.counts).toMatchObject({ matchesInserted: 2, rowsRejected: 0 });
+    return { duplicateId: await teamId(duplicate), realId: await teamId(real) };
+  };
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    dbUrl = testApp.databaseUrl;
+    ingestion = testApp.app.get(IngestionService);
+  });
+  afterEach(() => jest.restoreAllMocks());
+  afterAll(() => testApp?.close());
+
+  it('files the matches under the surviving team when the merge commits after the names were resolved', async () => {
+    const { duplicateId, realId } = await twoTeams('Dupe Town', 'Real Town', 'Alpha Rovers', '08');
+    // The import has read the spellings (Dupe Town → the duplicate); the merge then commits.
+    const original = ReferenceWriteRepository.prototype.loadAliasIndex;
+    const spy = jest
+      .spyOn(ReferenceWriteRepository.prototype, 'loadAliasIndex')
+      .mockImplementationOnce(async function (this: ReferenceWriteRepository) {
+        const index = await original.call(this);
+        const merged = await merge(duplicateId, realId);
+        expect(merged.statusCode).toBe(200);
+        return index;
+      });
+
+    const report = await ingestion.importContent(
+      e0(row('09/08/2031', 'Dupe Town', 'Alpha Rovers')),
+    );
+    expect(spy).toHaveBeenCalled();
+    expect(report).toMatchObject({
+      outcome: 'committed',
+      counts: { matchesInserted: 1, teamsCreated: 0, rowsRejected: 0 },
+    });
+    expect(await matchOn('2031-08-09')).toEqual([
+      { home_team_id: realId, away_team_id: await teamId('Alpha Rovers') },
+    ]);
+    expect(await underMergedTeams()).toEqual([]);
+  });
+
+  it('makes a merge wait for an import that holds its teams, then moves what the import filed', async () => {
+    const { duplicateId, realId } = await twoTeams(
+      'Copy City',
+      'Original City',
+      'Beta United',
+      '09',
+    );
+    // The import is about to write its matches: a merge of its team starts now.
+    let mergeDone: Promise<Awaited<ReturnType<typeof merge>>> | undefined;
+    const original = MatchWriteRepository.prototype.upsert;
+    jest.spyOn(MatchWriteRepository.prototype, 'upsert').mockImplementationOnce(async function (
+      this: MatchWriteRepository,
+      rows,
+      now,
+    ) {
+      let settled = false;
+      mergeDone = merge(duplicateId, realId).finally(() => {
+        settled = true;
+      });
+      // Until the merge either waits on a lock (the fix) or has committed (the race).
+      await untilLockWait(() => settled);
+      return original.call(this, rows, now);
+    });
+
+    const report = await ingestion.importContent(e0(row('10/09/2031', 'Copy City', 'Beta United')));
+    expect(report.counts).toMatchObject({ matchesInserted: 1, rowsRejected: 0 });
+    const merged = await mergeDone!;
+    expect(merged.statusCode).toBe(200);
+    // The import's match was there when the merge ran: it moved with the others.
+    expect(merged.json()).toMatchObject({ intoTeamId: realId, matchesMoved: 2 });
+    expect(await matchOn('2031-09-10')).toEqual([
+      { home_team_id: realId, away_team_id: await teamId('Beta United') },
+    ]);
+    expect(await underMergedTeams()).toEqual([]);
+  });
+
+  it('waits for a merge holding the teams, then files the matches under the surviving team', async () => {
+    const { duplicateId, realId } = await twoTeams(
+      'Echo Town',
+      'Prime Town',
+      'Delta Wanderers',
+      '11',
+    );
+    // The import has read the spellings; a merge has locked both teams and waits for the import
+    // to queue behind it (or to finish: the race) before it moves anything and commits.
+    let importDone = false;
+    let mergeDone: Promise<Awaited<ReturnType<typeof merge>>> | undefined;
+    let mergeHoldsTeams!: () => void;
+    const teamsHeld = new Promise<void>((resolve) => (mergeHoldsTeams = resolve));
+    const mergeTeams = TeamRepository.prototype.mergeTeams;
+    jest.spyOn(TeamRepository.prototype, 'mergeTeams').mockImplementationOnce(async function (
+      this: TeamRepository,
+      sourceId,
+      targetId,
+    ) {
+      mergeHoldsTeams();
+      await untilLockWait(() => importDone);
+      return mergeTeams.call(this, sourceId, targetId);
+    });
+    const loadAliasIndex = ReferenceWriteRepository.prototype.loadAliasIndex;
+    jest
+      .spyOn(ReferenceWriteRepository.prototype, 'loadAliasIndex')
+      .mockImplementationOnce(async function (this: ReferenceWriteRepository) {
+        const index = await loadAliasIndex.call(this);
+        mergeDone = merge(duplicateId, realId);
+        await teamsHeld;
+        return index;
+      });
+
+    const report = await ingestion
+      .importContent(e0(row('12/11/2031', 'Echo Town', 'Delta Wanderers')))
+      .finally(() => {
+        importDone = true;
+      });
+    expect(report.counts).toMatchObject({ matchesInserted: 1, teamsCreated: 0, rowsRejected: 0 });
+    const merged = await mergeDone!;
+    expect(merged.statusCode).toBe(200);
+    expect(merged.json()).toMatchObject({ intoTeamId: realId, matchesMoved: 1 });
+    expect(await matchOn('2031-11-12')).toEqual([
+      { home_team_id: realId, away_team_id: await teamId('Delta Wanderers') },
+    ]);
+    expect(await underMergedTeams()).toEqual([]);
+  });
+
+  it('refuses a row that the merge made a team playing itself, and folds rows it made one match', async () => {
+    const { duplicateId, realId } = await twoTeams(
+      'Twin Rovers',
+      'True Rovers',
+      'Gamma Athletic',
+      '10',
+    );
+    const original = ReferenceWriteRepository.prototype.loadAliasIndex;
+    jest
+      .spyOn(ReferenceWriteRepository.prototype, 'loadAliasIndex')
+      .mockImplementationOnce(async function (this: ReferenceWriteRepository) {
+        const index = await original.call(this);
+        expect((await merge(duplicateId, realId)).statusCode).toBe(200);
+        return index;
+      });
+
+    const report = await ingestion.importContent(
+      e0(
+        row('11/10/2031', 'Twin Rovers', 'True Rovers'),
+        row('12/10/2031', 'Twin Rovers', 'Gamma Athletic'),
+        row('12/10/2031', 'True Rovers', 'Gamma Athletic'),
+      ),
+    );
+    expect(report.outcome).toBe('committed');
+    expect(report.counts).toMatchObject({ matchesInserted: 1, rowsRejected: 1 });
+    expect(report.issues).toEqual([
+      expect.objectContaining({
+        line: 2,
+        severity: 'error',
+        reason: expect.stringContaining(`merged into team ${realId}`),
+      }),
+      expect.objectContaining({
+        line: 3,
+        severity: 'warning',
+        reason: 'superseded by line 4 (same teams, same day)',
+      }),
+    ]);
+    expect(await matchOn('2031-10-11')).toEqual([]);
+    expect(await matchOn('2031-10-12')).toEqual([
+      { home_team_id: realId, away_team_id: await teamId('Gamma Athletic') },
+    ]);
+    expect(await underMergedTeams()).toEqual([]);
+  });
+});
