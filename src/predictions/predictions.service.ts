@@ -506,7 +506,10 @@ export class PredictionsService implements OnModuleInit {
       );
     }
     const challenger = serving.challenger;
-    if (challenger && servesChallenger(options.callerKey, this.config.challengerShare)) {
+    if (
+      challenger &&
+      servesChallenger(challenger.id, options.callerKey, this.config.challengerShare)
+    ) {
       return { version: challenger, variant: 'challenger', other: serving.champion };
     }
     return {
