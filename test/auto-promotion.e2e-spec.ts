@@ -1,6 +1,7 @@
 import { generatedLeague } from '../src/matches/demo/generated-league';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
 import { ModelOversightService } from '../src/predictions/evaluation/model-oversight.service';
+import { PerformanceService } from '../src/predictions/evaluation/performance.service';
 import { ModelRegistryService } from '../src/training/model-registry.service';
 import { query } from './support/databases';
 import { startTestApp, type Inject, TestApp } from './support/test-app';
@@ -99,6 +100,47 @@ describe('automatic promotion against changed aliases (e2e)', () => {
 
   afterAll(async () => {
     await testApp?.close();
+  });
+
+  it('compares the two only on matches they froze together, not on one frozen later', async () => {
+    const performance = testApp.app.get(PerformanceService);
+    expect(await performance.headToHead(challenger, champion)).toMatchObject({ count: 4 });
+    const [{ id: fixture }] = await query<{ id: number }>(
+      testApp.databaseUrl,
+      `select m.id from matches m where m.status = 'scheduled' order by m.kickoff, m.id offset 4 limit 1`,
+    );
+    // The champion serves the fixture alone (no challenger yet), the challenger later.
+    const challengerAlias = (present: boolean) =>
+      query(
+        testApp.databaseUrl,
+        present
+          ? `insert into model_aliases (scope, alias, version_id, updated_at) values ($1, 'challenger', $2, now())`
+          : `delete from model_aliases where scope = $1 and alias = 'challenger'`,
+        present ? [COMPETITION, challenger] : [COMPETITION],
+      );
+    const aliasCacheExpiry = () => new Promise((resolve) => setTimeout(resolve, 2100));
+    await challengerAlias(false);
+    await aliasCacheExpiry();
+    expect((await inject({ url: `/v1/matches/${fixture}/prediction` })).statusCode).toBe(200);
+    await challengerAlias(true);
+    await aliasCacheExpiry();
+    const later = await inject({ url: `/v1/matches/${fixture}/prediction?model=${challenger}` });
+    expect(later.statusCode).toBe(200);
+    const entries = await query<{ model_version_id: string; served_at: Date }>(
+      testApp.databaseUrl,
+      'select model_version_id, served_at from ledger_entries where match_id = $1 order by seq',
+      [fixture],
+    );
+    expect(entries.map((e) => e.model_version_id)).toEqual([champion, challenger]);
+    expect(entries[1].served_at.getTime()).toBeGreaterThan(entries[0].served_at.getTime());
+    await query(
+      testApp.databaseUrl,
+      `insert into ledger_scores (seq, home_goals, away_goals, outcome, rps, log_loss, brier, correct,
+         evaluated_at)
+       select seq, 1, 0, 'home', 0.2, 1, 0.5, true, now() from ledger_entries where match_id = $1`,
+      [fixture],
+    );
+    expect(await performance.headToHead(challenger, champion)).toMatchObject({ count: 4 });
   });
 
   it('never promotes the challenger over a champion it was not compared with', async () => {

@@ -115,13 +115,19 @@ export class PerformanceService {
     };
   }
 
-  /** Both versions' RPS on the matches both have scored predictions for. */
+  /**
+   * Both versions' RPS on the matches both have scored predictions for, frozen together (a
+   * challenger's first prediction freezes the champion's with it): where one froze earlier, the
+   * other's was made knowing more (later team news, a later fit), so the pair would not compare
+   * like with like.
+   */
   async headToHead(a: string, b: string): Promise<{ count: number; rpsA: number; rpsB: number }> {
     const rows = await nativeQuery<{ count: string; rps_a: number | null; rps_b: number | null }>(
       this.em,
       `select count(*) as count, avg(sa.rps) as rps_a, avg(sb.rps) as rps_b
        from ledger_entries ea join ledger_scores sa on sa.seq = ea.seq
        join ledger_entries eb on eb.match_id = ea.match_id and eb.model_version_id = $2
+         and eb.served_at = ea.served_at
        join ledger_scores sb on sb.seq = eb.seq
        where ea.model_version_id = $1`,
       [a, b],
