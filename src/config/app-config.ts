@@ -63,6 +63,9 @@ export class AppConfig {
   get importUrlTimeoutMs(): number {
     return this.get('IMPORT_URL_TIMEOUT_MS');
   }
+  get teamMergeLockTimeoutMs(): number {
+    return this.get('TEAM_MERGE_LOCK_TIMEOUT_MS');
+  }
   get importAllowedNetworks(): string[] {
     return splitList(this.get('IMPORT_ALLOWED_NETWORKS'));
   }

@@ -37,6 +37,7 @@ describe('validateEnvironment', () => {
       QUEUE_PREFIX: 'oracxpred',
       IMPORT_MAX_UPLOAD_MB: 50,
       IMPORT_URL_TIMEOUT_MS: 30000,
+      TEAM_MERGE_LOCK_TIMEOUT_MS: 10000,
     });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
@@ -65,6 +66,8 @@ describe('validateEnvironment', () => {
     ['EMBEDDED_PG_PORT', '80'],
     ['IMPORT_MAX_UPLOAD_MB', '0'],
     ['IMPORT_URL_TIMEOUT_MS', 'soon'],
+    ['TEAM_MERGE_LOCK_TIMEOUT_MS', '0'],
+    ['TEAM_MERGE_LOCK_TIMEOUT_MS', '2.5'],
     ['QUEUE_PREFIX', ''],
     ['JWT_SECRET', 'short'],
     ['METRICS_PORT', '0'],

@@ -244,6 +244,17 @@ export class Environment {
   IMPORT_URL_TIMEOUT_MS = 30000;
 
   /**
+   * Longest wait of a team merge for its two teams, which an import holds while it files their
+   * matches: past it the merge gives up (409 teams-busy, Retry-After) instead of hanging the
+   * request and a database connection behind the import.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  TEAM_MERGE_LOCK_TIMEOUT_MS = 10000;
+
+  /**
    * Networks (CIDR ranges or addresses, comma-separated) that URLs given to POST /v1/imports may
    * resolve to even though they are not public (loopback, private, ...): an on-premises file
    * server. Without them such URLs are refused, so the API cannot be used to read internal hosts.

@@ -18,16 +18,27 @@ const DESCRIPTIONS: Record<number, string> = {
 /** Documents the problem+json error responses a route can give. */
 export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
-    ...statuses.map((status) =>
-      ApiResponse({
-        status,
-        description: DESCRIPTIONS[status] ?? 'Error',
-        content: {
-          [PROBLEM_CONTENT_TYPE]: {
-            schema: { $ref: `#/components/schemas/${ProblemDetails.name}` },
-          },
-        },
-      }),
-    ),
+    ...statuses.map((status) => ApiProblem(status, DESCRIPTIONS[status] ?? 'Error')),
   );
+}
+
+/**
+ * One problem+json response with a description of the route's own (what its 409 means, say), and
+ * the response headers that come with it (`Retry-After`).
+ */
+export function ApiProblem(
+  status: number,
+  description: string,
+  headers?: Record<string, { description: string; schema: { type: 'integer' | 'string' } }>,
+): MethodDecorator & ClassDecorator {
+  return ApiResponse({
+    status,
+    description,
+    headers,
+    content: {
+      [PROBLEM_CONTENT_TYPE]: {
+        schema: { $ref: `#/components/schemas/${ProblemDetails.name}` },
+      },
+    },
+  });
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PAGE_HEADERS, setPageHeaders } from '../../common/http/pagination';
-import { ApiProblems } from '../../common/problem/api-problems.decorator';
+import { ApiProblem, ApiProblems } from '../../common/problem/api-problems.decorator';
 import { AdminRoute, ViewerRoute } from '../../common/auth/access.decorators';
 import { CatalogueService } from './catalogue.service';
 import { MatchDetailView, MatchListQuery, MatchPageView } from './match.dto';
@@ -71,9 +71,25 @@ export class CatalogueController {
   @ApiOperation({
     summary:
       'Merge this team into another (admin): aliases and matches move, duplicate fixtures fold',
+    description:
+      'An import filing matches of either team holds both until it commits; the merge waits for it ' +
+      '(then moves its matches too), but at most `TEAM_MERGE_LOCK_TIMEOUT_MS` (10 s by default): ' +
+      'past that it answers 409 `teams-busy` with `Retry-After`, nothing merged, to be retried.',
   })
   @ApiOkResponse({ type: MergeResultView })
-  @ApiProblems(400, 404, 409)
+  @ApiProblems(400, 404)
+  @ApiProblem(
+    409,
+    'Conflict: `already-merged` (one of the teams was merged), `teams-met` (they played each ' +
+      'other), or `teams-busy` (an import kept writing matches of these teams past ' +
+      '`TEAM_MERGE_LOCK_TIMEOUT_MS`: nothing was merged, retry after `Retry-After` seconds)',
+    {
+      'Retry-After': {
+        description: 'With `teams-busy`: seconds to wait before retrying',
+        schema: { type: 'integer' },
+      },
+    },
+  )
   merge(@IdParam('id') id: number, @Body() body: MergeTeamBody): Promise<MergeResultView> {
     return this.catalogue.merge(id, body.intoTeamId);
   }

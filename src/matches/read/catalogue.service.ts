@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { LockMode } from '@mikro-orm/core';
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { DomainEvents } from '../../common/events/domain-events';
+import { AppConfig } from '../../config/app-config';
 import {
   NotFoundProblem,
   ProblemException,
@@ -19,6 +20,7 @@ export class CatalogueService {
   constructor(
     private readonly em: EntityManager,
     private readonly events: DomainEvents,
+    private readonly config: AppConfig,
   ) {}
 
   async competitions(): Promise<CompetitionView[]> {
@@ -138,7 +140,12 @@ export class CatalogueService {
     let finished: number[] = [];
     let removed: number[] = [];
     const result = await this.em.fork().transactional(async (em) => {
-      const [source, target] = await lockTeams(em, teamId, intoTeamId);
+      const [source, target] = await lockTeams(
+        em,
+        teamId,
+        intoTeamId,
+        this.config.teamMergeLockTimeoutMs,
+      );
       if (!source) throw new NotFoundProblem('team', teamId);
       if (!target) throw new NotFoundProblem('team', intoTeamId);
       if (source.mergedIntoId !== null || target.mergedIntoId !== null) {
@@ -226,17 +233,49 @@ export class CatalogueService {
 /**
  * Both teams, their rows locked until the merge commits: two crossed merges (A into B, B into A)
  * would otherwise both pass the checks and leave a cycle. Locked in id order, so never deadlock.
+ * An import filing matches of either team holds it until it commits: the merge waits for it at
+ * most `timeoutMs` (PostgreSQL's lock_timeout, for these locks only), then gives up with a 409
+ * the caller can retry; nothing was written yet, and the transaction rolls back.
  */
 async function lockTeams(
   em: EntityManager,
   teamId: number,
   otherTeamId: number,
+  timeoutMs: number,
 ): Promise<[Team | null, Team | null]> {
   const locked = new Map<number, Team | null>();
-  for (const id of [teamId, otherTeamId].sort((a, b) => a - b)) {
-    locked.set(id, await em.findOne(Team, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE }));
+  await em.execute(`set local lock_timeout = ${Math.trunc(timeoutMs)}`);
+  try {
+    for (const id of [teamId, otherTeamId].sort((a, b) => a - b)) {
+      locked.set(id, await em.findOne(Team, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE }));
+    }
+  } catch (error) {
+    if (isLockTimeout(error)) throw teamsBusy(teamId, otherTeamId, timeoutMs);
+    throw error;
   }
+  // The bound is for the wait on imports; the merge's own writes keep the usual behaviour.
+  await em.execute('set local lock_timeout to default');
   return [locked.get(teamId) ?? null, locked.get(otherTeamId) ?? null];
+}
+
+/** PostgreSQL's lock_not_available: a lock_timeout ran out. */
+function isLockTimeout(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '55P03';
+}
+
+/** 409 with Retry-After: the teams stayed held (by an import) past TEAM_MERGE_LOCK_TIMEOUT_MS. */
+function teamsBusy(teamId: number, otherTeamId: number, timeoutMs: number): ProblemException {
+  const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+  return new ProblemException(
+    409,
+    'teams-busy',
+    'Conflict',
+    `an import is writing matches of team ${teamId} or ${otherTeamId} (or another merge holds ` +
+      `them) and did not let go within ${timeoutMs} ms; nothing was merged: retry once it has ` +
+      `finished (in ${seconds} s or later)`,
+    undefined,
+    { 'retry-after': String(seconds) },
+  );
 }
 
 /** 409 when the spelling already names a team, stored or through the curated table. */

@@ -1,0 +1,134 @@
+import { IngestionService } from '../src/matches/imports/ingestion.service';
+import { MatchWriteRepository } from '../src/matches/repositories/match-write.repository';
+import { query } from './support/databases';
+import { startTestApp, TestApp } from './support/test-app';
+
+/**
+ * A team merge behind an import that holds its teams waits at most TEAM_MERGE_LOCK_TIMEOUT_MS,
+ * then answers 409 teams-busy with Retry-After and merges nothing. The import is held (a hook on
+ * its own step, after it locked the teams) until the merge has answered, so the merge cannot get
+ * the teams before its bound runs out: without the bound it would wait for the import for ever.
+ */
+
+const LOCK_TIMEOUT_MS = 300;
+/** How long the held import waits for the merge's answer before letting it go anyway. */
+const HOLD_LIMIT_MS = 8000;
+
+const E0_HEADER = 'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,AvgH,AvgD,AvgA';
+const e0 = (...rows: string[]) => [E0_HEADER, ...rows, ''].join('\n');
+const row = (day: string, home: string, away: string) =>
+  `E0,${day},15:00,${home},${away},1,0,H,0,0,D,2.0,3.5,3.8`;
+
+describe('a team merge behind an import holding its teams (PostgreSQL)', () => {
+  let testApp: TestApp;
+  let dbUrl: string;
+  let ingestion: IngestionService;
+
+  const merge = (teamId: number, intoTeamId: number) =>
+    testApp.asAdmin({
+      method: 'POST',
+      url: `/v1/teams/${teamId}/merge`,
+      payload: { intoTeamId },
+    });
+  const teamId = async (name: string) =>
+    (await query<{ id: number }>(dbUrl, 'select id from teams where name = $1', [name]))[0].id;
+  const teamsOf = async (ids: number[]) =>
+    query<{ id: number; merged_into_id: number | null; matches: string; aliases: string }>(
+      dbUrl,
+      `select t.id, t.merged_into_id,
+              (select count(*) from matches m where t.id in (m.home_team_id, m.away_team_id)) as matches,
+              (select count(*) from team_aliases a where a.team_id = t.id) as aliases
+       from teams t where t.id = any($1::int[]) order by t.id`,
+      [ids],
+    );
+
+  beforeAll(async () => {
+    testApp = await startTestApp({ TEAM_MERGE_LOCK_TIMEOUT_MS: String(LOCK_TIMEOUT_MS) });
+    dbUrl = testApp.databaseUrl;
+    ingestion = testApp.app.get(IngestionService);
+  });
+  afterEach(() => jest.restoreAllMocks());
+  afterAll(() => testApp?.close());
+
+  it('answers 409 teams-busy with Retry-After while the import holds the teams, merging nothing; a retry after the import moves its matches', async () => {
+    const setup = await ingestion.importContent(
+      e0(
+        row('01/08/2032', 'Shadow Athletic', 'Kappa Rangers'),
+        row('02/08/2032', 'Solid Athletic', 'Kappa Rangers'),
+      ),
+    );
+    expect(setup.counts).toMatchObject({ matchesInserted: 2, rowsRejected: 0 });
+    const duplicateId = await teamId('Shadow Athletic');
+    const realId = await teamId('Solid Athletic');
+    const before = await teamsOf([duplicateId, realId]);
+
+    // The import has locked its teams and is about to write its matches: the merge is sent now,
+    // and the import goes on only once the merge has answered (or HOLD_LIMIT_MS passed).
+    let answered: Awaited<ReturnType<typeof merge>> | 'still waiting' | undefined;
+    let whileHeld: Awaited<ReturnType<typeof teamsOf>> | undefined;
+    const original = MatchWriteRepository.prototype.upsert;
+    const spy = jest
+      .spyOn(MatchWriteRepository.prototype, 'upsert')
+      .mockImplementationOnce(async function (this: MatchWriteRepository, rows, now) {
+        let timer: NodeJS.Timeout | undefined;
+        const giveUp = new Promise<'still waiting'>((resolve) => {
+          timer = setTimeout(() => resolve('still waiting'), HOLD_LIMIT_MS);
+        });
+        answered = await Promise.race([merge(duplicateId, realId), giveUp]);
+        clearTimeout(timer);
+        whileHeld = await teamsOf([duplicateId, realId]);
+        return original.call(this, rows, now);
+      });
+
+    const report = await ingestion.importContent(
+      e0(row('09/08/2032', 'Shadow Athletic', 'Kappa Rangers')),
+    );
+    expect(spy).toHaveBeenCalled();
+    expect(report).toMatchObject({
+      outcome: 'committed',
+      counts: { matchesInserted: 1, teamsCreated: 0, rowsRejected: 0 },
+    });
+
+    // The merge answered while the import still held the teams, instead of waiting for it.
+    expect(answered).not.toBe('still waiting');
+    const busy = answered as Exclude<typeof answered, 'still waiting' | undefined>;
+    expect(busy.statusCode).toBe(409);
+    expect(busy.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(busy.headers['retry-after']).toBe('1');
+    const body = busy.json();
+    expect(body).toMatchObject({
+      type: 'https://oracxpred.dev/problems/teams-busy',
+      status: 409,
+      detail: expect.stringMatching(/an import is writing matches of team \d+ or \d+.*retry/),
+    });
+    expect(body.detail).toContain(`${LOCK_TIMEOUT_MS} ms`);
+    // Nothing merged: neither team changed while the import was held.
+    expect(whileHeld).toEqual(before);
+
+    // Once the import has committed, the same merge goes through and takes the import's match.
+    const retried = await merge(duplicateId, realId);
+    expect(retried.statusCode).toBe(200);
+    expect(retried.json()).toMatchObject({ intoTeamId: realId, matchesMoved: 2 });
+    expect(
+      await query<{ home_team_id: number }>(
+        dbUrl,
+        'select home_team_id from matches where match_date = $1',
+        ['2032-08-09'],
+      ),
+    ).toEqual([{ home_team_id: realId }]);
+    const after = await teamsOf([duplicateId, realId]);
+    expect(after).toEqual([
+      expect.objectContaining({ id: duplicateId, merged_into_id: realId, matches: '0' }),
+      expect.objectContaining({ id: realId, merged_into_id: null, matches: '3' }),
+    ]);
+  });
+
+  it('documents the 409 teams-busy and its Retry-After on the merge route', async () => {
+    const response = await testApp.asAdmin({ method: 'GET', url: '/docs-json' });
+    expect(response.statusCode).toBe(200);
+    const conflict = response.json().paths['/v1/teams/{id}/merge'].post.responses['409'];
+    expect(conflict.description).toContain('teams-busy');
+    expect(conflict.headers['Retry-After']).toMatchObject({ schema: { type: 'integer' } });
+    expect(Object.keys(conflict.content)).toEqual(['application/problem+json']);
+  });
+});
