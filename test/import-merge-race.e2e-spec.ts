@@ -3,6 +3,7 @@ import { MatchWriteRepository } from '../src/matches/repositories/match-write.re
 import { ReferenceWriteRepository } from '../src/matches/repositories/reference-write.repository';
 import { TeamRepository } from '../src/matches/repositories/team.repository';
 import { query } from './support/databases';
+import { e0File, e0Row, mergeTeamsAsAdmin, teamIdNamed } from './support/team-merges';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -12,24 +13,14 @@ import { startTestApp, TestApp } from './support/test-app';
  * own steps, on real connections: no timing.
  */
 
-const E0_HEADER = 'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,AvgH,AvgD,AvgA';
-const e0 = (...rows: string[]) => [E0_HEADER, ...rows, ''].join('\n');
-const row = (day: string, home: string, away: string) =>
-  `E0,${day},15:00,${home},${away},1,0,H,0,0,D,2.0,3.5,3.8`;
-
 describe('an import racing a team merge (PostgreSQL)', () => {
   let testApp: TestApp;
   let dbUrl: string;
   let ingestion: IngestionService;
 
   const merge = (teamId: number, intoTeamId: number) =>
-    testApp.asAdmin({
-      method: 'POST',
-      url: `/v1/teams/${teamId}/merge`,
-      payload: { intoTeamId },
-    });
-  const teamId = async (name: string) =>
-    (await query<{ id: number }>(dbUrl, 'select id from teams where name = $1', [name]))[0].id;
+    mergeTeamsAsAdmin(testApp, teamId, intoTeamId);
+  const teamId = (name: string) => teamIdNamed(dbUrl, name);
   /** Matches filed under a merged team: what the race used to leave behind. */
   const underMergedTeams = async () =>
     query<{ id: number }>(
@@ -58,7 +49,10 @@ describe('an import racing a team merge (PostgreSQL)', () => {
   /** A duplicate and the real team, each with a match of its own (they never met). */
   const twoTeams = async (duplicate: string, real: string, opponent: string, month: string) => {
     const report = await ingestion.importContent(
-      e0(row(`01/${month}/2031`, duplicate, opponent), row(`02/${month}/2031`, real, opponent)),
+      e0File(
+        e0Row(`01/${month}/2031`, duplicate, opponent),
+        e0Row(`02/${month}/2031`, real, opponent),
+      ),
     );
     expect(report.counts).toMatchObject({ matchesInserted: 2, rowsRejected: 0 });
     return { duplicateId: await teamId(duplicate), realId: await teamId(real) };
@@ -86,7 +80,7 @@ describe('an import racing a team merge (PostgreSQL)', () => {
       });
 
     const report = await ingestion.importContent(
-      e0(row('09/08/2031', 'Dupe Town', 'Alpha Rovers')),
+      e0File(e0Row('09/08/2031', 'Dupe Town', 'Alpha Rovers')),
     );
     expect(spy).toHaveBeenCalled();
     expect(report).toMatchObject({
@@ -123,7 +117,9 @@ describe('an import racing a team merge (PostgreSQL)', () => {
       return original.call(this, rows, now);
     });
 
-    const report = await ingestion.importContent(e0(row('10/09/2031', 'Copy City', 'Beta United')));
+    const report = await ingestion.importContent(
+      e0File(e0Row('10/09/2031', 'Copy City', 'Beta United')),
+    );
     expect(report.counts).toMatchObject({ matchesInserted: 1, rowsRejected: 0 });
     const merged = await mergeDone!;
     expect(merged.statusCode).toBe(200);
@@ -169,7 +165,7 @@ describe('an import racing a team merge (PostgreSQL)', () => {
       });
 
     const report = await ingestion
-      .importContent(e0(row('12/11/2031', 'Echo Town', 'Delta Wanderers')))
+      .importContent(e0File(e0Row('12/11/2031', 'Echo Town', 'Delta Wanderers')))
       .finally(() => {
         importDone = true;
       });
@@ -200,10 +196,10 @@ describe('an import racing a team merge (PostgreSQL)', () => {
       });
 
     const report = await ingestion.importContent(
-      e0(
-        row('11/10/2031', 'Twin Rovers', 'True Rovers'),
-        row('12/10/2031', 'Twin Rovers', 'Gamma Athletic'),
-        row('12/10/2031', 'True Rovers', 'Gamma Athletic'),
+      e0File(
+        e0Row('11/10/2031', 'Twin Rovers', 'True Rovers'),
+        e0Row('12/10/2031', 'Twin Rovers', 'Gamma Athletic'),
+        e0Row('12/10/2031', 'True Rovers', 'Gamma Athletic'),
       ),
     );
     expect(report.outcome).toBe('committed');

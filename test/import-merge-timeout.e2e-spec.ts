@@ -1,6 +1,7 @@
 import { IngestionService } from '../src/matches/imports/ingestion.service';
 import { MatchWriteRepository } from '../src/matches/repositories/match-write.repository';
 import { query } from './support/databases';
+import { e0File, e0Row, mergeTeamsAsAdmin, teamIdNamed } from './support/team-merges';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -14,24 +15,14 @@ const LOCK_TIMEOUT_MS = 300;
 /** How long the held import waits for the merge's answer before letting it go anyway. */
 const HOLD_LIMIT_MS = 8000;
 
-const E0_HEADER = 'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,AvgH,AvgD,AvgA';
-const e0 = (...rows: string[]) => [E0_HEADER, ...rows, ''].join('\n');
-const row = (day: string, home: string, away: string) =>
-  `E0,${day},15:00,${home},${away},1,0,H,0,0,D,2.0,3.5,3.8`;
-
 describe('a team merge behind an import holding its teams (PostgreSQL)', () => {
   let testApp: TestApp;
   let dbUrl: string;
   let ingestion: IngestionService;
 
   const merge = (teamId: number, intoTeamId: number) =>
-    testApp.asAdmin({
-      method: 'POST',
-      url: `/v1/teams/${teamId}/merge`,
-      payload: { intoTeamId },
-    });
-  const teamId = async (name: string) =>
-    (await query<{ id: number }>(dbUrl, 'select id from teams where name = $1', [name]))[0].id;
+    mergeTeamsAsAdmin(testApp, teamId, intoTeamId);
+  const teamId = (name: string) => teamIdNamed(dbUrl, name);
   const teamsOf = async (ids: number[]) =>
     query<{ id: number; merged_into_id: number | null; matches: string; aliases: string }>(
       dbUrl,
@@ -52,9 +43,9 @@ describe('a team merge behind an import holding its teams (PostgreSQL)', () => {
 
   it('answers 409 teams-busy with Retry-After while the import holds the teams, merging nothing; a retry after the import moves its matches', async () => {
     const setup = await ingestion.importContent(
-      e0(
-        row('01/08/2032', 'Shadow Athletic', 'Kappa Rangers'),
-        row('02/08/2032', 'Solid Athletic', 'Kappa Rangers'),
+      e0File(
+        e0Row('01/08/2032', 'Shadow Athletic', 'Kappa Rangers'),
+        e0Row('02/08/2032', 'Solid Athletic', 'Kappa Rangers'),
       ),
     );
     expect(setup.counts).toMatchObject({ matchesInserted: 2, rowsRejected: 0 });
@@ -81,7 +72,7 @@ describe('a team merge behind an import holding its teams (PostgreSQL)', () => {
       });
 
     const report = await ingestion.importContent(
-      e0(row('09/08/2032', 'Shadow Athletic', 'Kappa Rangers')),
+      e0File(e0Row('09/08/2032', 'Shadow Athletic', 'Kappa Rangers')),
     );
     expect(spy).toHaveBeenCalled();
     expect(report).toMatchObject({

@@ -5,12 +5,10 @@ import { IngestionService } from '../src/matches/imports/ingestion.service';
 import { sharedDataPath } from './fixtures/shared-data';
 import { query } from './support/databases';
 import { uploadImport, waitForImport } from './support/imports';
+import { e0File } from './support/team-merges';
 import { startTestApp, TestApp } from './support/test-app';
 
 /** Admin edits of teams (aliases, merges) and how later imports see them. */
-
-const E0_HEADER = 'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,AvgH,AvgD,AvgA';
-const e0 = (...rows: string[]) => [E0_HEADER, ...rows, ''].join('\n');
 
 /** The history file's own header, so a row can be written in that format. */
 const HISTORY_HEADER =
@@ -75,7 +73,7 @@ describe('team administration: aliases and merges (PostgreSQL)', () => {
       // Another case and punctuation: the same normalised spelling.
       const teamsBefore = await teamCount();
       const report = await ingestion.importContent(
-        e0('E0,05/07/2031,15:00,THE GUNNERS!,Chelsea,1,0,H,0,0,D,2.0,3.5,3.8'),
+        e0File('E0,05/07/2031,15:00,THE GUNNERS!,Chelsea,1,0,H,0,0,D,2.0,3.5,3.8'),
       );
       expect(report.outcome).toBe('committed');
       expect(report.counts).toMatchObject({ matchesInserted: 1, teamsCreated: 0, rowsRejected: 0 });
@@ -109,7 +107,7 @@ describe('team administration: aliases and merges (PostgreSQL)', () => {
       expect(body.detail).toContain('Manchester City');
       expect(await aliasCount()).toBe(aliasesBefore);
       const report = await ingestion.importContent(
-        e0('E0,12/07/2031,15:00,Man City,Tottenham,2,0,H,1,0,H,1.4,5.0,7.0'),
+        e0File('E0,12/07/2031,15:00,Man City,Tottenham,2,0,H,1,0,H,1.4,5.0,7.0'),
       );
       expect(report.counts).toMatchObject({ matchesInserted: 1, teamsCreated: 0 });
       const [match] = await query<{ home_team_id: number }>(
@@ -174,7 +172,7 @@ describe('team administration: aliases and merges (PostgreSQL)', () => {
 
   describe('POST /v1/teams/:id/merge', () => {
     // "Arsenal FC" is no known spelling; the dates are ones where Arsenal has no match at all.
-    const unknownSpelling = e0(
+    const unknownSpelling = e0File(
       'E0,09/08/2031,15:00,Arsenal FC,Chelsea,1,0,H,1,0,H,1.9,3.6,4.1',
       'E0,16/08/2031,15:00,Everton,Arsenal FC,0,2,A,0,1,A,4.4,3.8,1.8',
       'E0,23/08/2031,17:30,Arsenal FC,Liverpool,1,1,D,0,0,D,2.6,3.4,2.7',
@@ -313,7 +311,7 @@ describe('team administration: aliases and merges (PostgreSQL)', () => {
       expect(rerun.newTeams).toEqual([]);
 
       const report = await ingestion.importContent(
-        e0('E0,30/08/2031,15:00,Arsenal FC,Brighton,3,0,H,2,0,H,1.5,4.4,6.0'),
+        e0File('E0,30/08/2031,15:00,Arsenal FC,Brighton,3,0,H,2,0,H,1.5,4.4,6.0'),
       );
       expect(report.counts).toMatchObject({ matchesInserted: 1, teamsCreated: 0 });
       expect(report.newTeams).toEqual([]);
@@ -372,7 +370,7 @@ describe('team administration: aliases and merges (PostgreSQL)', () => {
 
     it('tells, for a team merged along a chain, the team that has its matches now', async () => {
       const report = await ingestion.importContent(
-        e0(
+        e0File(
           'E0,18/10/2031,15:00,Omega One,Chelsea,1,0,H,0,0,D,2.0,3.5,3.8',
           'E0,18/10/2031,15:00,Omega Two,Tottenham,1,0,H,0,0,D,2.0,3.5,3.8',
           'E0,18/10/2031,15:00,Omega Three,Brighton,1,0,H,0,0,D,2.0,3.5,3.8',
@@ -451,7 +449,7 @@ describe('team administration: aliases and merges (PostgreSQL)', () => {
 
     it('lets only one of two crossed merges (A into B, B into A) through', async () => {
       const report = await ingestion.importContent(
-        e0(
+        e0File(
           'E0,06/09/2031,15:00,Alpha Town,Chelsea,1,0,H,0,0,D,2.0,3.5,3.8',
           'E0,06/09/2031,15:00,Beta Rovers,Tottenham,1,0,H,0,0,D,2.0,3.5,3.8',
         ),
@@ -502,7 +500,7 @@ describe('team administration: aliases and merges (PostgreSQL)', () => {
     it("keeps the duplicate's result and odds movements when the kept match is still a fixture", async () => {
       // "Gamma Rovers" (Tottenham misspelt) has the result; Tottenham only the fixture, same day.
       const results = await ingestion.importContent(
-        e0('E0,11/10/2031,15:00,Gamma Rovers,Brighton,2,1,H,1,1,D,2.1,3.4,3.3'),
+        e0File('E0,11/10/2031,15:00,Gamma Rovers,Brighton,2,1,H,1,1,D,2.1,3.4,3.3'),
       );
       expect(results.counts).toMatchObject({ matchesInserted: 1, teamsCreated: 1 });
       const fixture = await ingestion.importContent(
