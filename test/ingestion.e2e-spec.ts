@@ -335,6 +335,57 @@ describe('ingestion of the real public data (PostgreSQL)', () => {
       ]);
     });
 
+    it('keeps a moved match that has been played when its older listing is imported again', async () => {
+      const derby = row('Dundee', 'Dundee United');
+      const pairing = () => matchesOf('Dundee', 'Dundee United', '2031-2032');
+      await ingestion.importContent(derby('14/01/2032'));
+      await ingestion.importContent(derby('21/02/2032'));
+      const played = await ingestion.importContent(derby('21/02/2032', '2,1,H,1,0,H'));
+      expect(played.counts).toMatchObject({ matchesInserted: 0, matchesUpdated: 1 });
+      const [match] = await pairing();
+      const score = () =>
+        query<{ home_goals: number; away_goals: number; odds: number }>(
+          testApp.databaseUrl,
+          `select home_goals, away_goals, (select count(*)::int from odds_snapshots
+             where match_id = $1) as odds from matches where id = $1`,
+          [match.id],
+        );
+      const before = await score();
+
+      // Last month's listing again: the fixture it names was moved and played since.
+      const stale = await ingestion.importContent(derby('14/01/2032'));
+      expect(stale.outcome).toBe('committed');
+      expect(stale.counts).toMatchObject({
+        matchesInserted: 0,
+        matchesUpdated: 0,
+        matchesUnchanged: 1,
+        rowsRejected: 0,
+        warnings: 1,
+      });
+      expect(stale.issues).toEqual([
+        {
+          line: 2,
+          column: null,
+          severity: 'warning',
+          reason:
+            'listed on 2032-01-14, but this match was rescheduled to 2032-02-21 and has been played (2-1): kept as played',
+        },
+      ]);
+      expect(await pairing()).toEqual([
+        {
+          id: match.id,
+          status: 'finished',
+          kickoff: new Date('2032-02-21T15:00:00Z'),
+          source_key: 'SC0:2032-02-21:Dundee:Dundee United',
+        },
+      ]);
+      expect(await score()).toEqual(before);
+      // The same again changes nothing more, and says the same.
+      const again = await ingestion.importContent(derby('14/01/2032'));
+      expect(again.counts).toMatchObject({ matchesInserted: 0, warnings: 1 });
+      expect(await pairing()).toHaveLength(1);
+    });
+
     it("gives a pairing's second meeting at one ground its own match once the first is played", async () => {
       // Scottish clubs meet twice at one ground in a season: here the second meeting is listed
       // before the first one's result is stored, and takes its match for a while.

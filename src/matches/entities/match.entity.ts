@@ -94,7 +94,9 @@ export class Match {
 
 /**
  * Every (source, key) that names a match, so re-imports find it even if another source moved its
- * date; a rescheduled match's old key of the same source is replaced by the new one.
+ * date. A rescheduled match's old key of the same source is kept as superseded (the key no longer
+ * finds the match; it tells an older listing of a match played since from a new fixture), and is
+ * dropped if the match moves back to a key it had.
  */
 @Entity({ tableName: 'match_source_refs' })
 export class MatchSourceRef {
@@ -109,4 +111,8 @@ export class MatchSourceRef {
   @Index({ name: 'match_source_refs_match_idx' })
   @ManyToOne(() => Match, { deleteRule: 'cascade' })
   match!: Match;
+
+  /** The match's former key (it was rescheduled away from this one): see MatchWriteRepository. */
+  @Property({ default: false })
+  superseded: boolean & Opt = false;
 }

@@ -18,6 +18,7 @@ import {
   type KeptMatch,
   type MatchChanges,
   type MissingHalfTime,
+  type PlayedSinceMoved,
   type RescheduledMatch,
   type UpsertResult,
 } from '../repositories/match-write.repository';
@@ -101,6 +102,7 @@ export class IngestionService {
     issues.push(...result.written.kept.map(keptIssue));
     issues.push(...result.written.rescheduled.map(rescheduledIssue));
     issues.push(...result.written.missingHalfTime.map(missingHalfTimeIssue));
+    issues.push(...result.written.playedSinceMoved.map(playedSinceMovedIssue));
     await this.announce(result.written.changes);
     await progress(100);
     return this.counted(finish(parsed.format, 'committed', counts, issues, result.newTeams));
@@ -300,6 +302,7 @@ export class IngestionService {
     const kept: KeptMatch[] = [];
     const rescheduled: RescheduledMatch[] = [];
     const missingHalfTime: MissingHalfTime[] = [];
+    const playedSinceMoved: PlayedSinceMoved[] = [];
     for (let start = 0; start < rows.length; start += WRITE_CHUNK) {
       const chunk = await matches.upsert(rows.slice(start, start + WRITE_CHUNK), now);
       for (const key of Object.keys(total) as Array<keyof UpsertCounts>) {
@@ -310,9 +313,10 @@ export class IngestionService {
       kept.push(...chunk.kept);
       rescheduled.push(...chunk.rescheduled);
       missingHalfTime.push(...chunk.missingHalfTime);
+      playedSinceMoved.push(...chunk.playedSinceMoved);
       await onShare(Math.min(1, (start + WRITE_CHUNK) / rows.length));
     }
-    return { counts: total, changes, kept, rescheduled, missingHalfTime };
+    return { counts: total, changes, kept, rescheduled, missingHalfTime, playedSinceMoved };
   }
 }
 
@@ -353,6 +357,23 @@ function rescheduledIssue({ row, from, to }: RescheduledMatch): ImportIssue {
     line: row.line,
     column: null,
     reason: `rescheduled from ${from} to ${to}: the stored match is moved, not duplicated`,
+    severity: 'warning',
+  };
+}
+
+/** An older listing of a match moved and played since: the played match is kept, no second one made. */
+function playedSinceMovedIssue({
+  row,
+  listed,
+  played,
+  homeGoals,
+  awayGoals,
+}: PlayedSinceMoved): ImportIssue {
+  const result = homeGoals !== null && awayGoals !== null ? ` (${homeGoals}-${awayGoals})` : '';
+  return {
+    line: row.line,
+    column: null,
+    reason: `listed on ${listed}, but this match was rescheduled to ${played} and has been played${result}: kept as played`,
     severity: 'warning',
   };
 }

@@ -31,6 +31,7 @@ export interface UpsertResult {
   kept: KeptMatch[];
   rescheduled: RescheduledMatch[];
   missingHalfTime: MissingHalfTime[];
+  playedSinceMoved: PlayedSinceMoved[];
 }
 
 export interface UpsertCounts {
@@ -52,6 +53,20 @@ export interface RescheduledMatch {
   /** The stored match's UTC day before the move, and after it (YYYY-MM-DD). */
   from: string;
   to: string;
+}
+
+/**
+ * A not-yet-played row under a key the source's match was rescheduled away from, for a day before
+ * the one that match was then played on: an older listing imported again. Nothing of it is
+ * applied (no second fixture on the old day): see findPlayedSinceMoved.
+ */
+export interface PlayedSinceMoved {
+  row: ResolvedMatchRow;
+  /** The row's UTC day, and the day the match was played (YYYY-MM-DD). */
+  listed: string;
+  played: string;
+  homeGoals: number | null;
+  awayGoals: number | null;
 }
 
 /**
@@ -104,17 +119,20 @@ export class MatchWriteRepository {
         kept: [],
         rescheduled: [],
         missingHalfTime: [],
+        playedSinceMoved: [],
       };
     }
     await this.loadBatch(rows);
     await this.client.query(`
       update import_batch b set match_id = r.match_id
-      from match_source_refs r where r.source = b.source and r.source_key = b.source_key`);
+      from match_source_refs r
+      where r.source = b.source and r.source_key = b.source_key and not r.superseded`);
     await this.client.query(`
       update import_batch b set match_id = m.id
       from matches m
       where b.match_id is null and m.home_team_id = b.home_team_id
         and m.away_team_id = b.away_team_id and m.match_date = b.match_date`);
+    await this.findPlayedSinceMoved();
     await this.findRescheduled();
     const inserted = await this.client.query(
       `with inserted as (
@@ -153,7 +171,7 @@ export class MatchWriteRepository {
          neutral = case when m.source = b.source then b.neutral else m.neutral end,
          updated_at = $1
        from import_batch b
-       where b.match_id = m.id and not b.inserted
+       where b.match_id = m.id and not b.inserted and b.played_on is null
          and (m.status::text, b.status) in (values ${transitionsSqlValues()})
          and (m.status::text, m.home_goals, m.away_goals,
               ${halfTime('home')},
@@ -176,8 +194,21 @@ export class MatchWriteRepository {
     }>(
       `select b.ordinal, m.status::text as status, m.home_goals, m.away_goals
        from import_batch b join matches m on m.id = b.match_id
-       where not b.inserted and (m.status::text, b.status) not in (values ${transitionsSqlValues()})
+       where not b.inserted and b.played_on is null
+         and (m.status::text, b.status) not in (values ${transitionsSqlValues()})
        order by b.ordinal`,
+    );
+    const playedSinceMoved = await this.client.query<{
+      ordinal: number;
+      listed: string;
+      played: string;
+      home_goals: number | null;
+      away_goals: number | null;
+    }>(
+      `select b.ordinal, b.match_date::text as listed, b.played_on::text as played,
+         m.home_goals, m.away_goals
+       from import_batch b join matches m on m.id = b.match_id
+       where b.played_on is not null order by b.ordinal`,
     );
     const missingHalfTime = await this.client.query<{
       ordinal: number;
@@ -191,17 +222,29 @@ export class MatchWriteRepository {
       `select ordinal, rescheduled_from::text as from, match_date::text as to
        from import_batch where rescheduled_from is not null order by ordinal`,
     );
-    // The key moves with the match: the old one names no match of the source any more, so a
-    // later row under it (the result of a different meeting, say) is matched afresh.
+    // The key moves with the match: the old one finds it no more, so a later row under it (the
+    // result of a different meeting, say) is matched afresh; it is kept as superseded, which
+    // tells an older listing of the match once played (see findPlayedSinceMoved). A match moved
+    // back to a key it had drops the keys it leaves: the source took that listing back (or it
+    // named another meeting of the pairing, Scotland's second one, to be created when listed).
+    const moved = `b.rescheduled_from is not null and r.match_id = b.match_id
+      and r.source = b.source and r.source_key <> b.source_key
+      and ${DATELESS_KEY('r.source_key')} = ${DATELESS_KEY('b.source_key')}`;
     await this.client.query(`
       delete from match_source_refs r using import_batch b
-      where b.rescheduled_from is not null and r.match_id = b.match_id and r.source = b.source
-        and r.source_key <> b.source_key
-        and ${DATELESS_KEY('r.source_key')} = ${DATELESS_KEY('b.source_key')}`);
+      where ${moved} and exists (
+        select 1 from match_source_refs back
+        where back.source = b.source and back.source_key = b.source_key
+          and back.match_id = b.match_id and back.superseded)`);
+    await this.client.query(`
+      update match_source_refs r set superseded = true from import_batch b
+      where ${moved} and not r.superseded`);
     await this.client.query(`
       insert into match_source_refs (match_id, source, source_key)
-      select match_id, source, source_key from import_batch
-      on conflict (source, source_key) do nothing`);
+      select match_id, source, source_key from import_batch where played_on is null
+      on conflict (source, source_key) do update
+        set match_id = excluded.match_id, superseded = false
+        where match_source_refs.superseded`);
     const odds = await this.upsertOdds(rows, now);
     const quotes = await this.upsertQuotes(rows, now);
     const matchesInserted = inserted.rowCount ?? 0;
@@ -231,6 +274,13 @@ export class MatchWriteRepository {
         awayGoals: r.away_goals,
       })),
       rescheduled: rescheduled.rows.map((r) => ({ row: rows[r.ordinal], from: r.from, to: r.to })),
+      playedSinceMoved: playedSinceMoved.rows.map((r) => ({
+        row: rows[r.ordinal],
+        listed: r.listed,
+        played: r.played,
+        homeGoals: r.home_goals,
+        awayGoals: r.away_goals,
+      })),
       missingHalfTime: missingHalfTime.rows.map((r) => ({
         row: rows[r.ordinal],
         stored: r.stored,
@@ -251,6 +301,23 @@ export class MatchWriteRepository {
         and b.home_goals_half_time is null and b.away_goals_half_time is null
         and m.home_goals_half_time is not null and m.away_goals_half_time is not null
         and (m.status::text, b.status) in (values ${transitionsSqlValues()})`);
+  }
+
+  /**
+   * A fixture listed, moved to a later day and played there: its first listing imported again
+   * (last month's fixtures file, say) names it by the key it was moved away from, now superseded.
+   * Such a row (not played by its own account, for a day before the match's) is the same match,
+   * not a new fixture on the old day: it takes the match and is marked (played_on) so that
+   * nothing of it is applied and it is reported. A row for a later day than the match's may be
+   * the pairing's other meeting (Scotland), and a row with a result is news: both go on as before.
+   */
+  private async findPlayedSinceMoved(): Promise<void> {
+    await this.client.query(`
+      update import_batch b set match_id = m.id, played_on = m.match_date
+      from match_source_refs r join matches m on m.id = r.match_id
+      where b.match_id is null and r.superseded and r.source = b.source
+        and r.source_key = b.source_key and b.status in ('scheduled', 'postponed')
+        and b.home_goals is null and m.status = 'finished' and b.match_date < m.match_date`);
   }
 
   /**
@@ -299,7 +366,7 @@ export class MatchWriteRepository {
         home_goals smallint, away_goals smallint, home_goals_half_time smallint,
         away_goals_half_time smallint, neutral boolean, league_fixture boolean, match_id int,
         inserted boolean default false,
-        rescheduled_from date, stored_half_time text, clear_half_time boolean
+        rescheduled_from date, stored_half_time text, clear_half_time boolean, played_on date
       ) on commit drop`);
     const column = <T>(pick: (row: ResolvedMatchRow) => T) => rows.map((row) => pick(row));
     await this.client.query(
@@ -356,7 +423,7 @@ export class MatchWriteRepository {
         b.source, $6::timestamptz
       from unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[])
         as o(ordinal, market, phase, bookmaker, prices)
-      join import_batch b on b.ordinal = o.ordinal and ${matchFilter}`;
+      join import_batch b on b.ordinal = o.ordinal and b.played_on is null and ${matchFilter}`;
     const columns = 'match_id, market, phase, bookmaker, prices, source, captured_at';
     // Matches inserted by this batch cannot have odds yet: a plain insert, cheaper than upsert.
     const fresh = await this.client.query(
