@@ -100,6 +100,20 @@ json() { node -e "let s='';process.stdin.on('data',c=>s+=c).on('end',()=>console
 token=$(curl -sf -H 'content-type: application/json' \
   -d "{\"email\":\"image-check@example.com\",\"password\":\"$admin_password\"}" \
   "$base/v1/auth/login" | json .accessToken) || fail "the bootstrap admin cannot sign in"
+# `cli demo` queued a first model on the demo data, as the quick start does, and this process took
+# it over: one run per scope, so wait for it (it must succeed too) before asking for another.
+for _ in $(seq 1 120); do
+  active=$(curl -sf -H "authorization: Bearer $token" "$base/v1/training-runs?pageSize=100" |
+    json ".filter((r) => r.status === 'queued' || r.status === 'running').length")
+  [ "$active" = 0 ] && break
+  sleep 0.5
+done
+[ "$active" = 0 ] || fail "the demo data's training run did not finish"
+failed=$(curl -sf -H "authorization: Bearer $token" "$base/v1/training-runs?pageSize=100" |
+  json ".filter((r) => r.status !== 'succeeded').map((r) => r.id + ' ' + r.status).join(', ')")
+[ -z "$failed" ] || fail "training runs that did not succeed: $failed"
+earlier=$(curl -sf -H "authorization: Bearer $token" "$base/v1/training-runs?pageSize=100" | json .length)
+echo "  the demo data's first model: $earlier run(s), succeeded"
 run=$(curl -sf -H "authorization: Bearer $token" -H 'content-type: application/json' \
   -d '{"modelType":"elo"}' "$base/v1/training-runs" | json .id) || fail "POST /v1/training-runs"
 for _ in $(seq 1 120); do
