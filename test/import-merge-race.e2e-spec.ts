@@ -46,6 +46,17 @@ describe('an import racing a team merge (PostgreSQL)', () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
   };
+  /** Runs `meanwhile` once, after the import has read the spellings and before it writes. */
+  const afterNamesResolved = (meanwhile: () => Promise<void>) => {
+    const loadAliasIndex = ReferenceWriteRepository.prototype.loadAliasIndex;
+    return jest
+      .spyOn(ReferenceWriteRepository.prototype, 'loadAliasIndex')
+      .mockImplementationOnce(async function (this: ReferenceWriteRepository) {
+        const index = await loadAliasIndex.call(this);
+        await meanwhile();
+        return index;
+      });
+  };
   /** A duplicate and the real team, each with a match of its own (they never met). */
   const twoTeams = async (duplicate: string, real: string, opponent: string, month: string) => {
     const report = await ingestion.importContent(
@@ -69,15 +80,9 @@ describe('an import racing a team merge (PostgreSQL)', () => {
   it('files the matches under the surviving team when the merge commits after the names were resolved', async () => {
     const { duplicateId, realId } = await twoTeams('Dupe Town', 'Real Town', 'Alpha Rovers', '08');
     // The import has read the spellings (Dupe Town → the duplicate); the merge then commits.
-    const original = ReferenceWriteRepository.prototype.loadAliasIndex;
-    const spy = jest
-      .spyOn(ReferenceWriteRepository.prototype, 'loadAliasIndex')
-      .mockImplementationOnce(async function (this: ReferenceWriteRepository) {
-        const index = await original.call(this);
-        const merged = await merge(duplicateId, realId);
-        expect(merged.statusCode).toBe(200);
-        return index;
-      });
+    const spy = afterNamesResolved(async () => {
+      expect((await merge(duplicateId, realId)).statusCode).toBe(200);
+    });
 
     const report = await ingestion.importContent(
       e0File(e0Row('09/08/2031', 'Dupe Town', 'Alpha Rovers')),
@@ -154,15 +159,10 @@ describe('an import racing a team merge (PostgreSQL)', () => {
       await untilLockWait(() => importDone);
       return mergeTeams.call(this, sourceId, targetId);
     });
-    const loadAliasIndex = ReferenceWriteRepository.prototype.loadAliasIndex;
-    jest
-      .spyOn(ReferenceWriteRepository.prototype, 'loadAliasIndex')
-      .mockImplementationOnce(async function (this: ReferenceWriteRepository) {
-        const index = await loadAliasIndex.call(this);
-        mergeDone = merge(duplicateId, realId);
-        await teamsHeld;
-        return index;
-      });
+    afterNamesResolved(async () => {
+      mergeDone = merge(duplicateId, realId);
+      await teamsHeld;
+    });
 
     const report = await ingestion
       .importContent(e0File(e0Row('12/11/2031', 'Echo Town', 'Delta Wanderers')))
@@ -186,14 +186,9 @@ describe('an import racing a team merge (PostgreSQL)', () => {
       'Gamma Athletic',
       '10',
     );
-    const original = ReferenceWriteRepository.prototype.loadAliasIndex;
-    jest
-      .spyOn(ReferenceWriteRepository.prototype, 'loadAliasIndex')
-      .mockImplementationOnce(async function (this: ReferenceWriteRepository) {
-        const index = await original.call(this);
-        expect((await merge(duplicateId, realId)).statusCode).toBe(200);
-        return index;
-      });
+    afterNamesResolved(async () => {
+      expect((await merge(duplicateId, realId)).statusCode).toBe(200);
+    });
 
     const report = await ingestion.importContent(
       e0File(
