@@ -8,6 +8,14 @@ const MISNAMED_DEFAULT_METRICS = [
   'nodejs_active_resources_total',
 ];
 
+/** One sample of a collected metric, as prom-client's own metrics report them. */
+export interface CollectedValue {
+  labels: Record<string, string | number>;
+  value: number;
+  /** Histograms: `<name>_bucket`, `<name>_sum` or `<name>_count`. */
+  metricName?: string;
+}
+
 /** Reads a gauge's current values at scrape time (queue depths, pool use, ...). */
 export type GaugeCollector<L extends string> = (gauge: Gauge<L>) => void | Promise<void>;
 
@@ -53,6 +61,28 @@ export class MetricsService {
           }
         : {}),
     });
+  }
+
+  /**
+   * A counter or histogram whose owner keeps the totals itself and hands them over at scrape
+   * time, for a hot path where prom-client's per-call label validation and hashing cost more
+   * than the count (see http-metrics.ts). `values` answers in prom-client's exposition form.
+   */
+  collected(spec: MetricSpec, values: () => CollectedValue[], reset: () => void): void {
+    if (this.registry.getSingleMetric(spec.name)) {
+      throw new Error(`metric ${spec.name} is already registered`);
+    }
+    const { name, help, type, labelNames } = spec;
+    const metric = {
+      name,
+      help,
+      type,
+      labelNames,
+      aggregator: 'sum' as const,
+      get: () => Promise.resolve({ name, help, type, aggregator: 'sum', values: values() }),
+      reset,
+    };
+    this.registry.registerMetric(metric as unknown as Parameters<Registry['registerMetric']>[0]);
   }
 
   /** The exposition text and its content type, as GET /metrics answers. */
