@@ -1,7 +1,15 @@
 import { IngestionService } from '../src/matches/imports/ingestion.service';
+import { AppConfig } from '../src/config/app-config';
 import { MatchWriteRepository } from '../src/matches/repositories/match-write.repository';
 import { query } from './support/databases';
-import { e0File, e0Row, mergeTeamsAsAdmin, teamIdNamed } from './support/team-merges';
+import {
+  e0File,
+  e0Row,
+  holdNextImportBeforeWrite,
+  mergeTeamsAsAdmin,
+  teamIdNamed,
+  untilLockWaits,
+} from './support/team-merges';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -9,11 +17,30 @@ import { startTestApp, TestApp } from './support/test-app';
  * then answers 409 teams-busy with Retry-After and merges nothing. The import is held (a hook on
  * its own step, after it locked the teams) until the merge has answered, so the merge cannot get
  * the teams before its bound runs out: without the bound it would wait for the import for ever.
+ * Imports that queued behind the waiting merge go on once it gave up.
  */
 
 const LOCK_TIMEOUT_MS = 300;
-/** How long the held import waits for the merge's answer before letting it go anyway. */
+/** How long a held import waits for the answer it awaits before going on anyway. */
 const HOLD_LIMIT_MS = 8000;
+/**
+ * The bound while an import queues behind a waiting merge: the import must reach its locks
+ * before the merge gives up, which 300 ms does not promise on a loaded machine.
+ */
+const QUEUEING_LOCK_TIMEOUT_MS = 3000;
+
+/** `work`, or 'still waiting' once HOLD_LIMIT_MS have passed. */
+const withinHoldLimit = async <T>(work: Promise<T>): Promise<T | 'still waiting'> => {
+  let timer: NodeJS.Timeout | undefined;
+  const giveUp = new Promise<'still waiting'>((resolve) => {
+    timer = setTimeout(() => resolve('still waiting'), HOLD_LIMIT_MS);
+  });
+  try {
+    return await Promise.race([work, giveUp]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
 
 describe('a team merge behind an import holding its teams (PostgreSQL)', () => {
   let testApp: TestApp;
@@ -61,12 +88,7 @@ describe('a team merge behind an import holding its teams (PostgreSQL)', () => {
     const spy = jest
       .spyOn(MatchWriteRepository.prototype, 'upsert')
       .mockImplementationOnce(async function (this: MatchWriteRepository, rows, now) {
-        let timer: NodeJS.Timeout | undefined;
-        const giveUp = new Promise<'still waiting'>((resolve) => {
-          timer = setTimeout(() => resolve('still waiting'), HOLD_LIMIT_MS);
-        });
-        answered = await Promise.race([merge(duplicateId, realId), giveUp]);
-        clearTimeout(timer);
+        answered = await withinHoldLimit(merge(duplicateId, realId));
         whileHeld = await teamsOf([duplicateId, realId]);
         return original.call(this, rows, now);
       });
@@ -111,6 +133,59 @@ describe('a team merge behind an import holding its teams (PostgreSQL)', () => {
     expect(after).toEqual([
       expect.objectContaining({ id: duplicateId, merged_into_id: realId, matches: '0' }),
       expect.objectContaining({ id: realId, merged_into_id: null, matches: '3' }),
+    ]);
+  });
+
+  it('lets the imports that queued behind a merge go on once it gave up, merging nothing', async () => {
+    const setup = await ingestion.importContent(
+      e0File(
+        e0Row('01/10/2032', 'Phantom Rovers', 'Lambda Town'),
+        e0Row('02/10/2032', 'Proper Rovers', 'Lambda Town'),
+      ),
+    );
+    expect(setup.counts).toMatchObject({ matchesInserted: 2, rowsRejected: 0 });
+    const duplicateId = await teamId('Phantom Rovers');
+    const realId = await teamId('Proper Rovers');
+    const before = await teamsOf([duplicateId, realId]);
+    jest
+      .spyOn(AppConfig.prototype, 'teamMergeLockTimeoutMs', 'get')
+      .mockReturnValue(QUEUEING_LOCK_TIMEOUT_MS);
+
+    // A first import holds the teams (until the end of the test); the merge waits for it, and a
+    // second import of the same team arrives while it waits, so queues behind it.
+    const first = holdNextImportBeforeWrite();
+    const firstDone = ingestion.importContent(
+      e0File(e0Row('03/10/2032', 'Phantom Rovers', 'Lambda Town')),
+    );
+    await first.held;
+    let mergeSettled = false;
+    const mergeDone = merge(duplicateId, realId).finally(() => {
+      mergeSettled = true;
+    });
+    await untilLockWaits(dbUrl, 1, () => mergeSettled);
+    let secondSettled = false;
+    const secondDone = ingestion
+      .importContent(e0File(e0Row('04/10/2032', 'Phantom Rovers', 'Lambda Town')))
+      .finally(() => {
+        secondSettled = true;
+      });
+    await untilLockWaits(dbUrl, 2, () => secondSettled || mergeSettled);
+    const bothWaited = !secondSettled && !mergeSettled;
+
+    // The merge gives up; the second import then goes on while the first still holds the teams.
+    const busy = await mergeDone;
+    const second = await withinHoldLimit(secondDone);
+    first.release();
+    expect(bothWaited).toBe(true);
+    expect(busy.statusCode).toBe(409);
+    expect(busy.json()).toMatchObject({ type: 'https://oracxpred.dev/problems/teams-busy' });
+    expect(busy.headers['retry-after']).toBe('3');
+    expect(second).not.toBe('still waiting');
+    expect(second).toMatchObject({ outcome: 'committed', counts: { matchesInserted: 1 } });
+    expect((await firstDone).counts).toMatchObject({ matchesInserted: 1 });
+    expect(await teamsOf([duplicateId, realId])).toEqual([
+      { ...before[0], matches: '3' },
+      before[1],
     ]);
   });
 

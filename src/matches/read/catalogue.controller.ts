@@ -73,8 +73,9 @@ export class CatalogueController {
       'Merge this team into another (admin): aliases and matches move, duplicate fixtures fold',
     description:
       'An import filing matches of either team holds both until it commits; the merge waits for it ' +
-      '(then moves its matches too), but at most `TEAM_MERGE_LOCK_TIMEOUT_MS` (10 s by default): ' +
-      'past that it answers 409 `teams-busy` with `Retry-After`, nothing merged, to be retried.',
+      '(then moves its matches too; imports arriving meanwhile queue behind the merge), but at ' +
+      'most `TEAM_MERGE_LOCK_TIMEOUT_MS` (10 s by default): past that it answers 409 ' +
+      '`teams-busy` with `Retry-After`, nothing merged, to be retried.',
   })
   @ApiOkResponse({ type: MergeResultView })
   @ApiProblems(400, 404)
