@@ -92,12 +92,7 @@ export class CatalogueService {
     }
     try {
       await this.em.fork().transactional(async (em) => {
-        // Shared lock: a merge of this team (which locks it for update) waits or is waited for.
-        const team = await em.findOne(
-          Team,
-          { id: teamId },
-          { lockMode: LockMode.PESSIMISTIC_READ },
-        );
+        const team = await lockTeamToShare(em, teamId, this.config.teamMergeLockTimeoutMs);
         if (!team) throw new NotFoundProblem('team', teamId);
         // Imports resolve a spelling to its team as it is: on a merged team they would file
         // matches under a team no list shows and no merge can reach.
@@ -279,6 +274,34 @@ async function lockTeams(
 async function boundLockWait(em: EntityManager, deadline: number): Promise<void> {
   const left = Math.max(1, Math.ceil(deadline - Date.now()));
   await em.execute(`set local lock_timeout = ${left}`);
+}
+
+/**
+ * The team, its row locked FOR SHARE until the alias is stored: a merge of it (which locks it
+ * for update, then moves its aliases) waits for this, or this for the merge, at most
+ * `timeoutMs`; past that, a 409 teams-busy with nothing added (an alias stored under the merged
+ * team after the merge moved its aliases would name a team imports cannot file matches under).
+ */
+async function lockTeamToShare(
+  em: EntityManager,
+  teamId: number,
+  timeoutMs: number,
+): Promise<Team | null> {
+  await boundLockWait(em, Date.now() + timeoutMs);
+  try {
+    const team = await em.findOne(Team, { id: teamId }, { lockMode: LockMode.PESSIMISTIC_READ });
+    await em.execute('set local lock_timeout to default');
+    return team;
+  } catch (error) {
+    if (isLockTimeout(error)) {
+      throw teamsBusy(
+        `team ${teamId} is being merged (or otherwise changed) and was not let go within ` +
+          `${timeoutMs} ms; no alias was added`,
+        timeoutMs,
+      );
+    }
+    throw error;
+  }
 }
 
 /** PostgreSQL's lock_not_available: a lock_timeout ran out. */
