@@ -3,7 +3,14 @@ import { MatchWriteRepository } from '../src/matches/repositories/match-write.re
 import { ReferenceWriteRepository } from '../src/matches/repositories/reference-write.repository';
 import { TeamRepository } from '../src/matches/repositories/team.repository';
 import { query } from './support/databases';
-import { e0File, e0Row, mergeTeamsAsAdmin, teamIdNamed } from './support/team-merges';
+import {
+  e0File,
+  e0Row,
+  holdNextImportBeforeWrite,
+  mergeTeamsAsAdmin,
+  teamIdNamed,
+  untilLockWaits,
+} from './support/team-merges';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -35,17 +42,7 @@ describe('an import racing a team merge (PostgreSQL)', () => {
       [day],
     );
   /** Until another transaction of the test database waits on a lock, or `done()` says so. */
-  const untilLockWait = async (done: () => boolean) => {
-    for (;;) {
-      const [{ n }] = await query<{ n: string }>(
-        dbUrl,
-        `select count(*) as n from pg_stat_activity
-         where datname = current_database() and wait_event_type = 'Lock'`,
-      );
-      if (done() || Number(n) > 0) return;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  };
+  const untilLockWait = (done: () => boolean) => untilLockWaits(dbUrl, 1, done);
   /** Runs `meanwhile` once, after the import has read the spellings and before it writes. */
   const afterNamesResolved = (meanwhile: () => Promise<void>) => {
     const loadAliasIndex = ReferenceWriteRepository.prototype.loadAliasIndex;
@@ -214,6 +211,54 @@ describe('an import racing a team merge (PostgreSQL)', () => {
     expect(await matchOn('2031-10-11')).toEqual([]);
     expect(await matchOn('2031-10-12')).toEqual([
       { home_team_id: realId, away_team_id: await teamId('Gamma Athletic') },
+    ]);
+    expect(await underMergedTeams()).toEqual([]);
+  });
+
+  it('queues an import that arrives while a merge waits for the teams behind the merge (fair wait)', async () => {
+    const { duplicateId, realId } = await twoTeams('Quiet Town', 'Loud Town', 'Epsilon City', '12');
+    // A first import has locked the teams and is held before it writes its match.
+    const first = holdNextImportBeforeWrite();
+    const firstDone = ingestion.importContent(
+      e0File(e0Row('03/12/2031', 'Quiet Town', 'Epsilon City')),
+    );
+    await first.held;
+    // The merge waits for it (the test app's bound is 10 s: far from running out here).
+    let mergeSettled = false;
+    const mergeDone = merge(duplicateId, realId).finally(() => {
+      mergeSettled = true;
+    });
+    await untilLockWaits(dbUrl, 1, () => mergeSettled);
+    // A second import of the same team arrives only now: it must queue behind the merge (both
+    // then wait on a lock) instead of taking the teams first, as row locks alone let it do.
+    let secondSettled = false;
+    const secondDone = ingestion
+      .importContent(e0File(e0Row('04/12/2031', 'Quiet Town', 'Epsilon City')))
+      .finally(() => {
+        secondSettled = true;
+      });
+    await untilLockWaits(dbUrl, 2, () => secondSettled || mergeSettled);
+    const overtook = secondSettled;
+    first.release();
+
+    expect(overtook).toBe(false);
+    expect((await firstDone).counts).toMatchObject({ matchesInserted: 1, rowsRejected: 0 });
+    const merged = await mergeDone;
+    expect(merged.statusCode).toBe(200);
+    // The first import's match moved; the second one was filed after the merge, under the
+    // surviving team directly.
+    expect(merged.json()).toMatchObject({ intoTeamId: realId, matchesMoved: 2 });
+    expect((await secondDone).counts).toMatchObject({
+      matchesInserted: 1,
+      teamsCreated: 0,
+      rowsRejected: 0,
+    });
+    const epsilonId = await teamId('Epsilon City');
+    expect(await matchOn('2031-12-03')).toEqual([
+      { home_team_id: realId, away_team_id: epsilonId },
+    ]);
+    expect(await matchOn('2031-12-04')).toEqual([
+      { home_team_id: realId, away_team_id: epsilonId },
     ]);
     expect(await underMergedTeams()).toEqual([]);
   });

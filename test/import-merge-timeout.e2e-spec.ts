@@ -1,7 +1,16 @@
 import { IngestionService } from '../src/matches/imports/ingestion.service';
+import { AppConfig } from '../src/config/app-config';
 import { MatchWriteRepository } from '../src/matches/repositories/match-write.repository';
+import { TeamRepository } from '../src/matches/repositories/team.repository';
 import { query } from './support/databases';
-import { e0File, e0Row, mergeTeamsAsAdmin, teamIdNamed } from './support/team-merges';
+import {
+  e0File,
+  e0Row,
+  holdNextImportBeforeWrite,
+  mergeTeamsAsAdmin,
+  teamIdNamed,
+  untilLockWaits,
+} from './support/team-merges';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -9,11 +18,31 @@ import { startTestApp, TestApp } from './support/test-app';
  * then answers 409 teams-busy with Retry-After and merges nothing. The import is held (a hook on
  * its own step, after it locked the teams) until the merge has answered, so the merge cannot get
  * the teams before its bound runs out: without the bound it would wait for the import for ever.
+ * Imports that queued behind the waiting merge go on once it gave up.
+ * An alias added to a team a merge holds is bounded the same way.
  */
 
 const LOCK_TIMEOUT_MS = 300;
-/** How long the held import waits for the merge's answer before letting it go anyway. */
+/** How long a held import or merge waits for the answer it awaits before going on anyway. */
 const HOLD_LIMIT_MS = 8000;
+/**
+ * The bound while an import queues behind a waiting merge: the import must reach its locks
+ * before the merge gives up, which 300 ms does not promise on a loaded machine.
+ */
+const QUEUEING_LOCK_TIMEOUT_MS = 3000;
+
+/** `work`, or 'still waiting' once HOLD_LIMIT_MS have passed. */
+const withinHoldLimit = async <T>(work: Promise<T>): Promise<T | 'still waiting'> => {
+  let timer: NodeJS.Timeout | undefined;
+  const giveUp = new Promise<'still waiting'>((resolve) => {
+    timer = setTimeout(() => resolve('still waiting'), HOLD_LIMIT_MS);
+  });
+  try {
+    return await Promise.race([work, giveUp]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
 
 describe('a team merge behind an import holding its teams (PostgreSQL)', () => {
   let testApp: TestApp;
@@ -61,12 +90,7 @@ describe('a team merge behind an import holding its teams (PostgreSQL)', () => {
     const spy = jest
       .spyOn(MatchWriteRepository.prototype, 'upsert')
       .mockImplementationOnce(async function (this: MatchWriteRepository, rows, now) {
-        let timer: NodeJS.Timeout | undefined;
-        const giveUp = new Promise<'still waiting'>((resolve) => {
-          timer = setTimeout(() => resolve('still waiting'), HOLD_LIMIT_MS);
-        });
-        answered = await Promise.race([merge(duplicateId, realId), giveUp]);
-        clearTimeout(timer);
+        answered = await withinHoldLimit(merge(duplicateId, realId));
         whileHeld = await teamsOf([duplicateId, realId]);
         return original.call(this, rows, now);
       });
@@ -114,12 +138,125 @@ describe('a team merge behind an import holding its teams (PostgreSQL)', () => {
     ]);
   });
 
-  it('documents the 409 teams-busy and its Retry-After on the merge route', async () => {
-    const response = await testApp.asAdmin({ method: 'GET', url: '/docs-json' });
-    expect(response.statusCode).toBe(200);
-    const conflict = response.json().paths['/v1/teams/{id}/merge'].post.responses['409'];
-    expect(conflict.description).toContain('teams-busy');
-    expect(conflict.headers['Retry-After']).toMatchObject({ schema: { type: 'integer' } });
-    expect(Object.keys(conflict.content)).toEqual(['application/problem+json']);
+  it('lets the imports that queued behind a merge go on once it gave up, merging nothing', async () => {
+    const setup = await ingestion.importContent(
+      e0File(
+        e0Row('01/10/2032', 'Phantom Rovers', 'Lambda Town'),
+        e0Row('02/10/2032', 'Proper Rovers', 'Lambda Town'),
+      ),
+    );
+    expect(setup.counts).toMatchObject({ matchesInserted: 2, rowsRejected: 0 });
+    const duplicateId = await teamId('Phantom Rovers');
+    const realId = await teamId('Proper Rovers');
+    const before = await teamsOf([duplicateId, realId]);
+    jest
+      .spyOn(AppConfig.prototype, 'teamMergeLockTimeoutMs', 'get')
+      .mockReturnValue(QUEUEING_LOCK_TIMEOUT_MS);
+
+    // A first import holds the teams (until the end of the test); the merge waits for it, and a
+    // second import of the same team arrives while it waits, so queues behind it.
+    const first = holdNextImportBeforeWrite();
+    const firstDone = ingestion.importContent(
+      e0File(e0Row('03/10/2032', 'Phantom Rovers', 'Lambda Town')),
+    );
+    await first.held;
+    let mergeSettled = false;
+    const mergeDone = merge(duplicateId, realId).finally(() => {
+      mergeSettled = true;
+    });
+    await untilLockWaits(dbUrl, 1, () => mergeSettled);
+    let secondSettled = false;
+    const secondDone = ingestion
+      .importContent(e0File(e0Row('04/10/2032', 'Phantom Rovers', 'Lambda Town')))
+      .finally(() => {
+        secondSettled = true;
+      });
+    await untilLockWaits(dbUrl, 2, () => secondSettled || mergeSettled);
+    const bothWaited = !secondSettled && !mergeSettled;
+
+    // The merge gives up; the second import then goes on while the first still holds the teams.
+    const busy = await mergeDone;
+    const second = await withinHoldLimit(secondDone);
+    first.release();
+    expect(bothWaited).toBe(true);
+    expect(busy.statusCode).toBe(409);
+    expect(busy.json()).toMatchObject({ type: 'https://oracxpred.dev/problems/teams-busy' });
+    expect(busy.headers['retry-after']).toBe('3');
+    expect(second).not.toBe('still waiting');
+    expect(second).toMatchObject({ outcome: 'committed', counts: { matchesInserted: 1 } });
+    expect((await firstDone).counts).toMatchObject({ matchesInserted: 1 });
+    expect(await teamsOf([duplicateId, realId])).toEqual([
+      { ...before[0], matches: '3' },
+      before[1],
+    ]);
   });
+
+  it('answers 409 teams-busy to an alias of a team a merge holds, adding nothing; a retry after the merge adds it', async () => {
+    const setup = await ingestion.importContent(
+      e0File(
+        e0Row('01/11/2032', 'Mirror County', 'Sigma Albion'),
+        e0Row('02/11/2032', 'Genuine County', 'Sigma Albion'),
+      ),
+    );
+    expect(setup.counts).toMatchObject({ matchesInserted: 2, rowsRejected: 0 });
+    const duplicateId = await teamId('Mirror County');
+    const realId = await teamId('Genuine County');
+    const addAlias = () =>
+      testApp.asAdmin({
+        method: 'POST',
+        url: `/v1/teams/${realId}/aliases`,
+        payload: { alias: 'Genuine CFC' },
+      });
+    const aliasRows = () =>
+      query<{ team_id: number }>(dbUrl, 'select team_id from team_aliases where alias = $1', [
+        'Genuine CFC',
+      ]);
+
+    // The merge holds both teams and is about to move their matches: the alias is sent now, and
+    // the merge goes on only once the alias has been answered (or HOLD_LIMIT_MS passed).
+    let answered: Awaited<ReturnType<typeof addAlias>> | 'still waiting' | undefined;
+    let whileHeld: Awaited<ReturnType<typeof aliasRows>> | undefined;
+    const mergeTeams = TeamRepository.prototype.mergeTeams;
+    const spy = jest
+      .spyOn(TeamRepository.prototype, 'mergeTeams')
+      .mockImplementationOnce(async function (this: TeamRepository, sourceId, targetId) {
+        answered = await withinHoldLimit(addAlias());
+        whileHeld = await aliasRows();
+        return mergeTeams.call(this, sourceId, targetId);
+      });
+
+    const merged = await merge(duplicateId, realId);
+    expect(spy).toHaveBeenCalled();
+    expect(merged.statusCode).toBe(200);
+    // The alias was refused while the merge still held the team, instead of waiting for it.
+    expect(answered).not.toBe('still waiting');
+    const busy = answered as Exclude<typeof answered, 'still waiting' | undefined>;
+    expect(busy.statusCode).toBe(409);
+    expect(busy.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(busy.headers['retry-after']).toBe('1');
+    expect(busy.json()).toMatchObject({
+      type: 'https://oracxpred.dev/problems/teams-busy',
+      status: 409,
+      detail: expect.stringContaining(`team ${realId} is being merged`),
+    });
+    expect(busy.json().detail).toContain(`${LOCK_TIMEOUT_MS} ms; no alias was added`);
+    expect(whileHeld).toEqual([]);
+
+    // Once the merge has committed, the same alias is added.
+    const retried = await addAlias();
+    expect(retried.statusCode).toBe(201);
+    expect(await aliasRows()).toEqual([{ team_id: realId }]);
+  });
+
+  it.each(['/v1/teams/{id}/merge', '/v1/teams/{id}/aliases'])(
+    'documents the 409 teams-busy and its Retry-After on %s',
+    async (path) => {
+      const response = await testApp.asAdmin({ method: 'GET', url: '/docs-json' });
+      expect(response.statusCode).toBe(200);
+      const conflict = response.json().paths[path].post.responses['409'];
+      expect(conflict.description).toContain('teams-busy');
+      expect(conflict.headers['Retry-After']).toMatchObject({ schema: { type: 'integer' } });
+      expect(Object.keys(conflict.content)).toEqual(['application/problem+json']);
+    },
+  );
 });

@@ -246,7 +246,8 @@ export class Environment {
   /**
    * Longest wait of a team merge for its two teams, which an import holds while it files their
    * matches: past it the merge gives up (409 teams-busy, Retry-After) instead of hanging the
-   * request and a database connection behind the import.
+   * request and a database connection behind the import. Adding an alias to a team a merge
+   * holds waits as long at most (then the same 409).
    */
   @Transform(toInt)
   @IsInt()

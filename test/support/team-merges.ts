@@ -1,3 +1,4 @@
+import { MatchWriteRepository } from '../../src/matches/repositories/match-write.repository';
 import { query } from './databases';
 import type { TestApp } from './test-app';
 
@@ -16,3 +17,42 @@ export const mergeTeamsAsAdmin = (testApp: TestApp, teamId: number, intoTeamId: 
 
 export const teamIdNamed = async (databaseUrl: string, name: string) =>
   (await query<{ id: number }>(databaseUrl, 'select id from teams where name = $1', [name]))[0].id;
+
+/**
+ * Resolves once at least `waiters` transactions of the test database wait on a lock
+ * (pg_stat_activity), or as soon as `done()` says the awaited step finished without waiting.
+ */
+export const untilLockWaits = async (databaseUrl: string, waiters: number, done: () => boolean) => {
+  for (;;) {
+    const [{ n }] = await query<{ n: string }>(
+      databaseUrl,
+      `select count(*) as n from pg_stat_activity
+       where datname = current_database() and wait_event_type = 'Lock'`,
+    );
+    if (done() || Number(n) >= waiters) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+};
+
+/**
+ * Holds the next import once it has locked its teams, just before it writes its matches (a
+ * one-off hook on MatchWriteRepository.upsert; jest.restoreAllMocks removes it): `held` resolves
+ * when it is held there, `release()` lets it go on.
+ */
+export const holdNextImportBeforeWrite = () => {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let nowHeld!: () => void;
+  const held = new Promise<void>((resolve) => (nowHeld = resolve));
+  const upsert = MatchWriteRepository.prototype.upsert;
+  jest.spyOn(MatchWriteRepository.prototype, 'upsert').mockImplementationOnce(async function (
+    this: MatchWriteRepository,
+    rows,
+    now,
+  ) {
+    nowHeld();
+    await released;
+    return upsert.call(this, rows, now);
+  });
+  return { held, release };
+};

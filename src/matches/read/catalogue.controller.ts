@@ -58,9 +58,27 @@ export class CatalogueController {
 
   @Post('teams/:id/aliases')
   @AdminRoute({ auditBody: ['alias'] })
-  @ApiOperation({ summary: 'Add a spelling that names this team (admin)' })
+  @ApiOperation({
+    summary: 'Add a spelling that names this team (admin)',
+    description:
+      'A merge of the team holds it until it commits; the alias waits for it at most ' +
+      '`TEAM_MERGE_LOCK_TIMEOUT_MS` (10 s by default): past that it answers 409 `teams-busy` ' +
+      'with `Retry-After`, nothing added, to be retried (on the absorbing team if it merged).',
+  })
   @ApiCreatedResponse({ type: TeamView })
-  @ApiProblems(400, 404, 409)
+  @ApiProblems(400, 404)
+  @ApiProblem(
+    409,
+    'Conflict: `alias-taken` (another team has the spelling), `team-merged` (add it to the ' +
+      'absorbing team), or `teams-busy` (a merge held the team past ' +
+      '`TEAM_MERGE_LOCK_TIMEOUT_MS`: nothing was added, retry after `Retry-After` seconds)',
+    {
+      'Retry-After': {
+        description: 'With `teams-busy`: seconds to wait before retrying',
+        schema: { type: 'integer' },
+      },
+    },
+  )
   addAlias(@IdParam('id') id: number, @Body() body: AddAliasBody): Promise<TeamView> {
     return this.catalogue.addAlias(id, body.alias);
   }
@@ -73,8 +91,9 @@ export class CatalogueController {
       'Merge this team into another (admin): aliases and matches move, duplicate fixtures fold',
     description:
       'An import filing matches of either team holds both until it commits; the merge waits for it ' +
-      '(then moves its matches too), but at most `TEAM_MERGE_LOCK_TIMEOUT_MS` (10 s by default): ' +
-      'past that it answers 409 `teams-busy` with `Retry-After`, nothing merged, to be retried.',
+      '(then moves its matches too; imports arriving meanwhile queue behind the merge), but at ' +
+      'most `TEAM_MERGE_LOCK_TIMEOUT_MS` (10 s by default): past that it answers 409 ' +
+      '`teams-busy` with `Retry-After`, nothing merged, to be retried.',
   })
   @ApiOkResponse({ type: MergeResultView })
   @ApiProblems(400, 404)

@@ -11,6 +11,7 @@ import {
 import { pageOffset, type Page } from '../../common/http/pagination';
 import { Match, OddsSnapshot, Team, TeamAlias } from '../entities';
 import { CURATED_TEAM_ALIASES, normaliseTeamName } from '../ingestion/team-names';
+import { LOCK_TEAM_EXCLUSIVE_SQL, TEAM_LOCK } from '../repositories/team-locks';
 import { CompetitionView, MergeResultView, TeamListQuery, TeamView } from './team.dto';
 import { MatchDetailView, MatchListQuery, MatchView, OddsView } from './match.dto';
 
@@ -91,12 +92,7 @@ export class CatalogueService {
     }
     try {
       await this.em.fork().transactional(async (em) => {
-        // Shared lock: a merge of this team (which locks it for update) waits or is waited for.
-        const team = await em.findOne(
-          Team,
-          { id: teamId },
-          { lockMode: LockMode.PESSIMISTIC_READ },
-        );
+        const team = await lockTeamToShare(em, teamId, this.config.teamMergeLockTimeoutMs);
         if (!team) throw new NotFoundProblem('team', teamId);
         // Imports resolve a spelling to its team as it is: on a merged team they would file
         // matches under a team no list shows and no merge can reach.
@@ -231,11 +227,15 @@ export class CatalogueService {
 }
 
 /**
- * Both teams, their rows locked until the merge commits: two crossed merges (A into B, B into A)
- * would otherwise both pass the checks and leave a cycle. Locked in id order, so never deadlock.
- * An import filing matches of either team holds it until it commits: the merge waits for it at
- * most `timeoutMs` (PostgreSQL's lock_timeout, for these locks only), then gives up with a 409
- * the caller can retry; nothing was written yet, and the transaction rolls back.
+ * Both teams, locked until the merge commits: two crossed merges (A into B, B into A) would
+ * otherwise both pass the checks and leave a cycle. Each team's exclusive advisory lock first
+ * (TEAM_LOCK: imports take it shared, and those arriving while the merge waits queue behind it,
+ * so a stream of imports cannot starve the merge), then its row FOR UPDATE; in id order, as
+ * imports take theirs, so never deadlock. An import filing matches of either team holds it
+ * until it commits: the merge waits for it at most `timeoutMs` in all (PostgreSQL's
+ * lock_timeout, set to what is left of it before each of these locks only), then gives up with
+ * a 409 the caller can retry; nothing was written yet, and the transaction rolls back (which
+ * takes the merge out of the queue: the imports behind it go on).
  */
 async function lockTeams(
   em: EntityManager,
@@ -243,14 +243,26 @@ async function lockTeams(
   otherTeamId: number,
   timeoutMs: number,
 ): Promise<[Team | null, Team | null]> {
+  const ids = [teamId, otherTeamId].sort((a, b) => a - b);
   const locked = new Map<number, Team | null>();
-  await em.execute(`set local lock_timeout = ${Math.trunc(timeoutMs)}`);
+  const deadline = Date.now() + timeoutMs;
   try {
-    for (const id of [teamId, otherTeamId].sort((a, b) => a - b)) {
+    for (const id of ids) {
+      await boundLockWait(em, deadline);
+      await em.execute(LOCK_TEAM_EXCLUSIVE_SQL, [TEAM_LOCK, id]);
+    }
+    for (const id of ids) {
+      await boundLockWait(em, deadline);
       locked.set(id, await em.findOne(Team, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE }));
     }
   } catch (error) {
-    if (isLockTimeout(error)) throw teamsBusy(teamId, otherTeamId, timeoutMs);
+    if (isLockTimeout(error)) {
+      throw teamsBusy(
+        `an import is writing matches of team ${teamId} or ${otherTeamId} (or another merge ` +
+          `holds them) and did not let go within ${timeoutMs} ms; nothing was merged`,
+        timeoutMs,
+      );
+    }
     throw error;
   }
   // The bound is for the wait on imports; the merge's own writes keep the usual behaviour.
@@ -258,21 +270,53 @@ async function lockTeams(
   return [locked.get(teamId) ?? null, locked.get(otherTeamId) ?? null];
 }
 
+/** The next lock waits at most what is left until `deadline` (at least 1 ms: 0 is no bound). */
+async function boundLockWait(em: EntityManager, deadline: number): Promise<void> {
+  const left = Math.max(1, Math.ceil(deadline - Date.now()));
+  await em.execute(`set local lock_timeout = ${left}`);
+}
+
+/**
+ * The team, its row locked FOR SHARE until the alias is stored: a merge of it (which locks it
+ * for update, then moves its aliases) waits for this, or this for the merge, at most
+ * `timeoutMs`; past that, a 409 teams-busy with nothing added (an alias stored under the merged
+ * team after the merge moved its aliases would name a team imports cannot file matches under).
+ */
+async function lockTeamToShare(
+  em: EntityManager,
+  teamId: number,
+  timeoutMs: number,
+): Promise<Team | null> {
+  await boundLockWait(em, Date.now() + timeoutMs);
+  try {
+    const team = await em.findOne(Team, { id: teamId }, { lockMode: LockMode.PESSIMISTIC_READ });
+    await em.execute('set local lock_timeout to default');
+    return team;
+  } catch (error) {
+    if (isLockTimeout(error)) {
+      throw teamsBusy(
+        `team ${teamId} is being merged (or otherwise changed) and was not let go within ` +
+          `${timeoutMs} ms; no alias was added`,
+        timeoutMs,
+      );
+    }
+    throw error;
+  }
+}
+
 /** PostgreSQL's lock_not_available: a lock_timeout ran out. */
 function isLockTimeout(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === '55P03';
 }
 
-/** 409 with Retry-After: the teams stayed held (by an import) past TEAM_MERGE_LOCK_TIMEOUT_MS. */
-function teamsBusy(teamId: number, otherTeamId: number, timeoutMs: number): ProblemException {
+/** 409 with Retry-After: a team stayed held past TEAM_MERGE_LOCK_TIMEOUT_MS. */
+function teamsBusy(what: string, timeoutMs: number): ProblemException {
   const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
   return new ProblemException(
     409,
     'teams-busy',
     'Conflict',
-    `an import is writing matches of team ${teamId} or ${otherTeamId} (or another merge holds ` +
-      `them) and did not let go within ${timeoutMs} ms; nothing was merged: retry once it has ` +
-      `finished (in ${seconds} s or later)`,
+    `${what}: retry once it has finished (in ${seconds} s or later)`,
     undefined,
     { 'retry-after': String(seconds) },
   );

@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { SHARE_TEAMS_SQL, TEAM_LOCK } from './team-locks';
 
 export interface CompetitionInput {
   code: string;
@@ -71,17 +72,21 @@ export class ReferenceWriteRepository {
   }
 
   /**
-   * Holds these teams until the import commits (FOR KEY SHARE: what a match's foreign key takes,
-   * and what a merge's FOR UPDATE waits for) and returns, for those a merge absorbed since their
-   * names were resolved, the team that has their matches now. The locks are taken in id order,
-   * as a merge takes its two; where a team turns out merged, the round is undone (with its
-   * locks) and taken again over the surviving teams, so no lock is ever taken out of order.
+   * Holds these teams until the import commits and returns, for those a merge absorbed since
+   * their names were resolved, the team that has their matches now. Each team is held twice:
+   * its shared advisory lock (see TEAM_LOCK: one query for all the teams, queued fairly behind a
+   * merge already waiting for them), then its row FOR KEY SHARE (what a match's foreign key
+   * takes, and what a merge's FOR UPDATE waits for), read after the advisory locks so a merge
+   * that committed meanwhile is seen. Both are taken in id order, as a merge takes its two;
+   * where a team turns out merged, the round is undone (with its locks) and taken again over
+   * the surviving teams, so no lock is ever taken out of order.
    */
   async lockTeams(teamIds: Iterable<number>): Promise<Map<number, number>> {
     const survivors = new Map<number, number>();
     let ids = [...new Set(teamIds)];
     for (;;) {
       await this.client.query('savepoint team_locks');
+      await this.client.query(SHARE_TEAMS_SQL, [TEAM_LOCK, ids]);
       const result = await this.client.query<{ id: number; merged_into_id: number | null }>(
         `select id, merged_into_id from teams where id = any($1::int[])
          order by id for key share`,
