@@ -57,7 +57,6 @@ export class WebhookDeliveryService implements OnModuleInit {
   private readonly logger = new Logger(WebhookDeliveryService.name);
   private readonly attempts;
   private readonly duration;
-  private readonly slots: ReceiverSlots;
 
   constructor(
     private readonly em: EntityManager,
@@ -66,11 +65,11 @@ export class WebhookDeliveryService implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly addresses: AddressPolicy,
     private readonly audit: AuditService,
+    private readonly slots: ReceiverSlots,
     metrics: MetricsService,
   ) {
     this.attempts = metrics.counter(METRICS.webhookDeliveries);
     this.duration = metrics.histogram(METRICS.webhookDeliveryDuration);
-    this.slots = new ReceiverSlots(config.webhooks.maxInFlightPerSubscription);
   }
 
   onModuleInit(): void {
@@ -194,11 +193,13 @@ export class WebhookDeliveryService implements OnModuleInit {
     }
     // At its limit: the job ends without an attempt, so this slot serves other subscriptions;
     // the delivery is queued again when one of its subscription's deliveries ends.
-    if (!this.slots.tryAcquire(subscription.id, delivery.id)) return;
+    // The limit is shared by every replica when the slots live on Redis.
+    const holder = await this.slots.tryAcquire(subscription.id, delivery.id);
+    if (holder === undefined) return;
     try {
       await this.attempt(em, job, delivery);
     } finally {
-      const next = this.slots.release(subscription.id);
+      const next = await this.slots.release(subscription.id, holder);
       if (next) void this.resume(next);
     }
   }
