@@ -36,7 +36,8 @@ const REQUEUE_BATCH = 500;
 const DAY_MS = 86_400_000;
 /**
  * Deliveries run in parallel: one slow receiver must not hold up the others (each subscription
- * takes at most WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION of these, see ReceiverSlots).
+ * takes at most WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION at once, across replicas with Redis, see
+ * ReceiverSlots).
  */
 const CONCURRENCY = 10;
 /** How long a delivery handed a freed slot waits for its earlier job to finish being recorded. */
