@@ -95,7 +95,12 @@ export class RedisReceiverSlots extends ReceiverSlots {
     private readonly holdMs: number,
   ) {
     super();
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 2000 }) as SlotsRedis;
+    this.redis = new Redis(url, {
+      maxRetriesPerRequest: 1,
+      commandTimeout: 2000,
+      // Connected by the first delivery: api replicas and the CLI never open it.
+      lazyConnect: true,
+    }) as SlotsRedis;
     this.redis.on('error', (error) => this.warn(error));
     this.redis.defineCommand('acquireSlot', { numberOfKeys: 3, lua: ACQUIRE_SCRIPT });
     this.redis.defineCommand('releaseSlot', { numberOfKeys: 3, lua: RELEASE_SCRIPT });
@@ -141,7 +146,9 @@ export class RedisReceiverSlots extends ReceiverSlots {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    // QUIT on a client never connected would connect it first.
+    if (this.redis.status === 'wait') this.redis.disconnect();
+    else await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
   /** One hash tag per subscription: its keys live on the same Redis Cluster slot. */
