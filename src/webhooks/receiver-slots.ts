@@ -5,8 +5,8 @@
  * in order, until one of its subscription's deliveries ends.
  *
  * On Redis when REDIS_URL is set (one limit shared by every replica, RedisReceiverSlots), else in
- * process memory (MemoryReceiverSlots). Neither throws: a store that cannot answer lets the
- * delivery go (logged), as the rate limits do.
+ * process memory (MemoryReceiverSlots). tryAcquire and release never throw: a store that cannot
+ * answer lets the delivery go (logged), as the rate limits do.
  */
 export abstract class ReceiverSlots {
   abstract readonly backend: 'redis' | 'memory';
