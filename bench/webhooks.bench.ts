@@ -17,6 +17,7 @@ import { InProcessJobQueue } from '../src/infrastructure/queue/in-process-job-qu
 import { AuditService } from '../src/auth/audit/audit.service';
 import { User } from '../src/auth/entities/user.entity';
 import { WebhookSubscription } from '../src/webhooks/entities';
+import { MemoryReceiverSlots } from '../src/webhooks/memory-receiver-slots';
 import { WebhookDeliveryService } from '../src/webhooks/webhook-delivery.service';
 import { emptyDatabase, printTable } from './support';
 
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
         disableAfterFailures: 1000,
         maxPerUser: SUBSCRIPTIONS,
         retentionDays: 0,
+        maxInFlightPerSubscription: 2,
       },
     } as unknown as AppConfig;
     const queue = new InProcessJobQueue();
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
       config,
       new AddressPolicy(config.webhooks.allowedNetworks),
       new AuditService(orm.em),
+      new MemoryReceiverSlots(config.webhooks.maxInFlightPerSubscription),
       new MetricsService(),
     );
     service.onModuleInit();

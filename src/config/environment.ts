@@ -441,8 +441,9 @@ export class Environment {
   WEBHOOK_DELIVERY_RETENTION_DAYS = 30;
 
   /**
-   * Deliveries to one subscription a worker process sends at once (of the 10 it sends in all): a
-   * receiver that never answers holds at most this many, and the others keep being delivered.
+   * Deliveries to one subscription sent at once (of the 10 each worker process sends in all), by
+   * all replicas together when REDIS_URL is set: a receiver that never answers holds at most this
+   * many, and the others keep being delivered.
    */
   @Transform(toInt)
   @IsInt()

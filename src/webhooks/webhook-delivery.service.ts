@@ -36,7 +36,8 @@ const REQUEUE_BATCH = 500;
 const DAY_MS = 86_400_000;
 /**
  * Deliveries run in parallel: one slow receiver must not hold up the others (each subscription
- * takes at most WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION of these, see ReceiverSlots).
+ * takes at most WEBHOOK_MAX_IN_FLIGHT_PER_SUBSCRIPTION at once, across replicas with Redis, see
+ * ReceiverSlots).
  */
 const CONCURRENCY = 10;
 /** How long a delivery handed a freed slot waits for its earlier job to finish being recorded. */
@@ -57,7 +58,6 @@ export class WebhookDeliveryService implements OnModuleInit {
   private readonly logger = new Logger(WebhookDeliveryService.name);
   private readonly attempts;
   private readonly duration;
-  private readonly slots: ReceiverSlots;
 
   constructor(
     private readonly em: EntityManager,
@@ -66,11 +66,11 @@ export class WebhookDeliveryService implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly addresses: AddressPolicy,
     private readonly audit: AuditService,
+    private readonly slots: ReceiverSlots,
     metrics: MetricsService,
   ) {
     this.attempts = metrics.counter(METRICS.webhookDeliveries);
     this.duration = metrics.histogram(METRICS.webhookDeliveryDuration);
-    this.slots = new ReceiverSlots(config.webhooks.maxInFlightPerSubscription);
   }
 
   onModuleInit(): void {
@@ -194,11 +194,13 @@ export class WebhookDeliveryService implements OnModuleInit {
     }
     // At its limit: the job ends without an attempt, so this slot serves other subscriptions;
     // the delivery is queued again when one of its subscription's deliveries ends.
-    if (!this.slots.tryAcquire(subscription.id, delivery.id)) return;
+    // The limit is shared by every replica when the slots live on Redis.
+    const holder = await this.slots.tryAcquire(subscription.id, delivery.id);
+    if (holder === undefined) return;
     try {
       await this.attempt(em, job, delivery);
     } finally {
-      const next = this.slots.release(subscription.id);
+      const next = await this.slots.release(subscription.id, holder);
       if (next) void this.resume(next);
     }
   }
