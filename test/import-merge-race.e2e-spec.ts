@@ -6,7 +6,7 @@ import { query } from './support/databases';
 import {
   e0File,
   e0Row,
-  holdNextImportBeforeWrite,
+  importArrivingWhileMergeWaits,
   mergeTeamsAsAdmin,
   teamIdNamed,
   untilLockWaits,
@@ -217,38 +217,30 @@ describe('an import racing a team merge (PostgreSQL)', () => {
 
   it('queues an import that arrives while a merge waits for the teams behind the merge (fair wait)', async () => {
     const { duplicateId, realId } = await twoTeams('Quiet Town', 'Loud Town', 'Epsilon City', '12');
-    // A first import has locked the teams and is held before it writes its match.
-    const first = holdNextImportBeforeWrite();
-    const firstDone = ingestion.importContent(
-      e0File(e0Row('03/12/2031', 'Quiet Town', 'Epsilon City')),
-    );
-    await first.held;
-    // The merge waits for it (the test app's bound is 10 s: far from running out here).
-    let mergeSettled = false;
-    const mergeDone = merge(duplicateId, realId).finally(() => {
-      mergeSettled = true;
+    // A first import has locked the teams and is held before it writes its match; the merge
+    // waits for it (the test app's bound is 10 s: far from running out here). A second import of
+    // the same team arrives only then: it must queue behind the merge (both then wait on a lock)
+    // instead of taking the teams first, as row locks alone let it do.
+    const scenario = await importArrivingWhileMergeWaits({
+      databaseUrl: dbUrl,
+      importContent: (content) => ingestion.importContent(content),
+      merge: () => merge(duplicateId, realId),
+      firstRow: e0Row('03/12/2031', 'Quiet Town', 'Epsilon City'),
+      secondRow: e0Row('04/12/2031', 'Quiet Town', 'Epsilon City'),
     });
-    await untilLockWaits(dbUrl, 1, () => mergeSettled);
-    // A second import of the same team arrives only now: it must queue behind the merge (both
-    // then wait on a lock) instead of taking the teams first, as row locks alone let it do.
-    let secondSettled = false;
-    const secondDone = ingestion
-      .importContent(e0File(e0Row('04/12/2031', 'Quiet Town', 'Epsilon City')))
-      .finally(() => {
-        secondSettled = true;
-      });
-    await untilLockWaits(dbUrl, 2, () => secondSettled || mergeSettled);
-    const overtook = secondSettled;
-    first.release();
+    scenario.releaseFirst();
 
-    expect(overtook).toBe(false);
-    expect((await firstDone).counts).toMatchObject({ matchesInserted: 1, rowsRejected: 0 });
-    const merged = await mergeDone;
+    expect(scenario.overtook).toBe(false);
+    expect((await scenario.firstImport).counts).toMatchObject({
+      matchesInserted: 1,
+      rowsRejected: 0,
+    });
+    const merged = await scenario.merge;
     expect(merged.statusCode).toBe(200);
     // The first import's match moved; the second one was filed after the merge, under the
     // surviving team directly.
     expect(merged.json()).toMatchObject({ intoTeamId: realId, matchesMoved: 2 });
-    expect((await secondDone).counts).toMatchObject({
+    expect((await scenario.secondImport).counts).toMatchObject({
       matchesInserted: 1,
       teamsCreated: 0,
       rowsRejected: 0,

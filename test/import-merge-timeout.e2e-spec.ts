@@ -6,10 +6,9 @@ import { query } from './support/databases';
 import {
   e0File,
   e0Row,
-  holdNextImportBeforeWrite,
+  importArrivingWhileMergeWaits,
   mergeTeamsAsAdmin,
   teamIdNamed,
-  untilLockWaits,
 } from './support/team-merges';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -155,36 +154,26 @@ describe('a team merge behind an import holding its teams (PostgreSQL)', () => {
 
     // A first import holds the teams (until the end of the test); the merge waits for it, and a
     // second import of the same team arrives while it waits, so queues behind it.
-    const first = holdNextImportBeforeWrite();
-    const firstDone = ingestion.importContent(
-      e0File(e0Row('03/10/2032', 'Phantom Rovers', 'Lambda Town')),
-    );
-    await first.held;
-    let mergeSettled = false;
-    const mergeDone = merge(duplicateId, realId).finally(() => {
-      mergeSettled = true;
+    const scenario = await importArrivingWhileMergeWaits({
+      databaseUrl: dbUrl,
+      importContent: (content) => ingestion.importContent(content),
+      merge: () => merge(duplicateId, realId),
+      firstRow: e0Row('03/10/2032', 'Phantom Rovers', 'Lambda Town'),
+      secondRow: e0Row('04/10/2032', 'Phantom Rovers', 'Lambda Town'),
     });
-    await untilLockWaits(dbUrl, 1, () => mergeSettled);
-    let secondSettled = false;
-    const secondDone = ingestion
-      .importContent(e0File(e0Row('04/10/2032', 'Phantom Rovers', 'Lambda Town')))
-      .finally(() => {
-        secondSettled = true;
-      });
-    await untilLockWaits(dbUrl, 2, () => secondSettled || mergeSettled);
-    const bothWaited = !secondSettled && !mergeSettled;
+    const bothWaited = !scenario.overtook && !scenario.mergeGaveUpEarly;
 
     // The merge gives up; the second import then goes on while the first still holds the teams.
-    const busy = await mergeDone;
-    const second = await withinHoldLimit(secondDone);
-    first.release();
+    const busy = await scenario.merge;
+    const second = await withinHoldLimit(scenario.secondImport);
+    scenario.releaseFirst();
     expect(bothWaited).toBe(true);
     expect(busy.statusCode).toBe(409);
     expect(busy.json()).toMatchObject({ type: 'https://oracxpred.dev/problems/teams-busy' });
     expect(busy.headers['retry-after']).toBe('3');
     expect(second).not.toBe('still waiting');
     expect(second).toMatchObject({ outcome: 'committed', counts: { matchesInserted: 1 } });
-    expect((await firstDone).counts).toMatchObject({ matchesInserted: 1 });
+    expect((await scenario.firstImport).counts).toMatchObject({ matchesInserted: 1 });
     expect(await teamsOf([duplicateId, realId])).toEqual([
       { ...before[0], matches: '3' },
       before[1],

@@ -39,7 +39,7 @@ export const untilLockWaits = async (databaseUrl: string, waiters: number, done:
  * one-off hook on MatchWriteRepository.upsert; jest.restoreAllMocks removes it): `held` resolves
  * when it is held there, `release()` lets it go on.
  */
-export const holdNextImportBeforeWrite = () => {
+const holdNextImportBeforeWrite = () => {
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   let nowHeld!: () => void;
@@ -55,4 +55,40 @@ export const holdNextImportBeforeWrite = () => {
     return upsert.call(this, rows, now);
   });
   return { held, release };
+};
+
+/** A promise and whether it has settled yet. */
+const tracked = <T>(work: Promise<T>) => {
+  const state = { done: work, settled: false };
+  void work.finally(() => (state.settled = true)).catch(() => undefined);
+  return state;
+};
+
+/**
+ * A first import of `firstRow` holds its teams (before it writes); the merge starts and waits for
+ * them; then a second import of `secondRow` starts, and this resolves once it waits on a lock too
+ * (or has settled without waiting: `overtook` says so). The caller releases the first import.
+ */
+export const importArrivingWhileMergeWaits = async <Imported, Merged>(options: {
+  databaseUrl: string;
+  importContent: (content: string) => Promise<Imported>;
+  merge: () => Promise<Merged>;
+  firstRow: string;
+  secondRow: string;
+}) => {
+  const first = holdNextImportBeforeWrite();
+  const firstImport = tracked(options.importContent(e0File(options.firstRow)));
+  await first.held;
+  const merge = tracked(options.merge());
+  await untilLockWaits(options.databaseUrl, 1, () => merge.settled);
+  const secondImport = tracked(options.importContent(e0File(options.secondRow)));
+  await untilLockWaits(options.databaseUrl, 2, () => secondImport.settled || merge.settled);
+  return {
+    releaseFirst: first.release,
+    firstImport: firstImport.done,
+    merge: merge.done,
+    secondImport: secondImport.done,
+    overtook: secondImport.settled,
+    mergeGaveUpEarly: merge.settled,
+  };
 };
