@@ -9,7 +9,7 @@
 // is that of a process serving predictions (an api pod), not of one that just parsed 32,000
 // matches.
 import autocannon from 'autocannon';
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -147,16 +147,33 @@ const SERVICE_NODE_FLAGS = (
   .split(' ')
   .filter(Boolean);
 
+/**
+ * With two cores or more, the servers measured run on core 0 and the load generator (this
+ * process: autocannon) on core 1, as when the load comes from another machine. Sharing cores,
+ * the scheduler's time slices between the two become the p99 (a hello-world's own p99 was
+ * 14-21 ms so, 6-8 ms apart). PostgreSQL keeps both. BENCH_PIN=off shares the cores.
+ */
+const PINNED = process.env.BENCH_PIN !== 'off' && os.availableParallelism() >= 2;
+const SERVER_CORE = '0';
+const LOAD_GENERATOR_CORE = '1';
+
+/** Moves a process and all its threads (V8's GC helpers, libuv's pool) to one core. */
+function pin(pid: number, core: string): void {
+  if (PINNED) execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', core, String(pid)]);
+}
+
 function startProcess(
   script: string,
   env: Record<string, string>,
   execArgv: string[] = [],
 ): ChildProcess {
-  return fork(script, [], {
+  const child = fork(script, [], {
     env: { ...process.env, ...env },
     execArgv,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
+  pin(child.pid as number, SERVER_CORE);
+  return child;
 }
 
 /** Resolves when a yardstick server says it listens. */
@@ -232,6 +249,8 @@ async function main(): Promise<void> {
     });
 
   const database = await emptyDatabase();
+  // After the embedded PostgreSQL started (if any): its processes keep both cores.
+  pin(process.pid, LOAD_GENERATOR_CORE);
   const service = (demoData: 'auto' | 'off', execArgv: string[]) =>
     startProcess(
       path.join(ROOT, 'dist', 'src', 'main.js'),
@@ -383,6 +402,9 @@ async function main(): Promise<void> {
         ]),
       )}\n\nAPI process RSS: ${rssAtStart.toFixed(0)} MB when ready, ${rss.toFixed(0)} MB after the run ` +
         `(node ${SERVICE_NODE_FLAGS.join(' ')}, as an api pod runs)\n` +
+        (PINNED
+          ? `servers on core ${SERVER_CORE}, the load generator on core ${LOAD_GENERATOR_CORE} (BENCH_PIN=off: shared)\n`
+          : `servers and the load generator share the cores\n`) +
         `"vs bare": against the mean of the two hello-world rows measured around the cached ones\n` +
         `targets: cached >= 50% of bare with p99 <= 15 ms; uncached >= 2,000 req/s; RSS < 256 MB\n` +
         `"hand-written lean Fastify": the same request, response and per-request work (the service's\n` +
