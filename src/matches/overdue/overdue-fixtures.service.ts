@@ -47,10 +47,17 @@ export class OverdueFixturesService {
     metrics: MetricsService,
   ) {
     // Read at scrape time from PostgreSQL: every replica reports the same counts (alert on max).
+    // Unreadable (the database down): no series this scrape, rather than a failed scrape that
+    // would also hide the pool and process metrics an operator needs just then.
     metrics.gauge(METRICS.overdueFixtures, async (gauge) => {
-      const { withTwin, withoutTwin } = await this.count(new Date());
-      gauge.set({ played_twin: 'true' }, withTwin);
-      gauge.set({ played_twin: 'false' }, withoutTwin);
+      try {
+        const { withTwin, withoutTwin } = await this.count(new Date());
+        gauge.set({ played_twin: 'true' }, withTwin);
+        gauge.set({ played_twin: 'false' }, withoutTwin);
+      } catch (error) {
+        gauge.reset();
+        this.logger.warn({ err: error }, 'overdue fixtures not counted for this scrape');
+      }
     });
   }
 
