@@ -1,7 +1,9 @@
+import { DomainEvents } from '../src/common/events/domain-events';
 import { generatedLeague } from '../src/matches/demo/generated-league';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
 import type { MatchRecord } from '../src/matches/ingestion/match-record';
 import { METRICS } from '../src/infrastructure/metrics/metric-catalogue';
+import { EvaluationService } from '../src/predictions/evaluation/evaluation.service';
 import { PredictionCache } from '../src/predictions/prediction-cache';
 import { createAccount, expectProblem, PASSWORD } from './support/auth';
 import { query } from './support/databases';
@@ -161,7 +163,7 @@ describe('overdue fixtures and cancelling phantoms (e2e)', () => {
         homeTeam: { name: 'Alpha' },
         awayTeam: { name: 'Beta' },
         homeGoals: null,
-        hoursOverdue: 240,
+        hoursSinceKickoff: 240,
         playedTwin: {
           id: await idOf(twin),
           status: 'finished',
@@ -177,7 +179,7 @@ describe('overdue fixtures and cancelling phantoms (e2e)', () => {
       expect(fourth).toMatchObject({ homeTeam: { name: 'Gamma' }, playedTwin: null });
       expect(fifth).toMatchObject({
         homeTeam: { name: 'Eta' },
-        hoursOverdue: 48,
+        hoursSinceKickoff: 48,
         playedTwin: null,
       });
     });
@@ -345,8 +347,10 @@ describe('overdue fixtures and cancelling phantoms (e2e)', () => {
     let champion: string;
     let fixture: number;
 
+    const league = generatedLeague(now);
+
     beforeAll(async () => {
-      await ingestion.importParsed(generatedLeague(now));
+      await ingestion.importParsed(league);
       champion = (
         await train(inject, { modelType: 'elo', competitions: [FIXTURES], evaluationWeeks: 4 })
       ).modelVersionId!;
@@ -391,6 +395,36 @@ describe('overdue fixtures and cancelling phantoms (e2e)', () => {
       expect(await unscored()).toEqual({ pending: listed.pending - 1, void: listed.void + 1 });
       expect(await upcomingIds()).not.toContain(fixture);
       expect((await inject({ url: '/v1/ledger/verify' })).json()).toMatchObject({ valid: true });
+    });
+
+    it('scores its entry after all when its result is imported later', async () => {
+      const finished: number[] = [];
+      testApp.app.get(DomainEvents).on('match.finished', ({ matchIds }) => {
+        finished.push(...matchIds);
+      });
+      const [{ source_key }] = await query<{ source_key: string }>(
+        testApp.databaseUrl,
+        'select source_key from matches where id = $1',
+        [fixture],
+      );
+      const listing = league.records.find((r) => r.sourceKey === source_key);
+      if (!listing) throw new Error(`no generated record for match ${fixture}`);
+      const cancelled = await unscored();
+      const report = await importRecords([
+        { ...listing, status: 'finished', homeGoals: 2, awayGoals: 0 },
+      ]);
+      expect(report.counts.matchesUpdated).toBe(1);
+      expect(finished).toContain(fixture);
+      // What the evaluation job queued by match.finished does, awaited here.
+      expect(await testApp.app.get(EvaluationService).score([fixture])).toBeGreaterThan(0);
+      expect(await unscored()).toEqual({ pending: cancelled.pending, void: cancelled.void - 1 });
+      const scores = await query<{ outcome: string }>(
+        testApp.databaseUrl,
+        `select s.outcome from ledger_scores s join ledger_entries e on e.seq = s.seq
+         where e.match_id = $1 and e.model_version_id = $2`,
+        [fixture, champion],
+      );
+      expect(scores).toEqual([{ outcome: 'home' }]);
     });
   });
 });

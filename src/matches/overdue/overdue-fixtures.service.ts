@@ -121,7 +121,7 @@ export class OverdueFixturesService {
       return [
         {
           ...MatchView.of(match),
-          hoursOverdue: hoursSince(match.kickoff, now),
+          hoursSinceKickoff: hoursSince(match.kickoff, now),
           playedTwin: twin ? MatchView.of(twin) : null,
         },
       ];

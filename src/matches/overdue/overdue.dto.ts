@@ -15,7 +15,7 @@ export class OverdueFixtureView extends MatchView {
     example: 75,
     description: 'Whole hours since the stored kick-off',
   })
-  hoursOverdue!: number;
+  hoursSinceKickoff!: number;
 
   @ApiProperty({
     type: MatchView,
