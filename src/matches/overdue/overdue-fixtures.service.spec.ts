@@ -32,7 +32,7 @@ async function gaugeLines(metrics: MetricsService): Promise<string[]> {
 
 describe('the oracxpred_overdue_fixtures gauge', () => {
   it('reads both counts at scrape time, with the cutoff the grace period before now', async () => {
-    const { em, queries } = database(() => [{ with_twin: '2', without_twin: '5' }]);
+    const { em, queries } = database(() => [{ total: '7', with_twin: '2' }]);
     const metrics = new MetricsService();
     new OverdueFixturesService(em, events, config, metrics);
     const before = Date.now();
@@ -50,7 +50,7 @@ describe('the oracxpred_overdue_fixtures gauge', () => {
     let down = false;
     const { em } = database(() => {
       if (down) throw new Error('connection refused');
-      return [{ with_twin: '1', without_twin: '0' }];
+      return [{ total: '1', with_twin: '1' }];
     });
     const metrics = new MetricsService();
     new OverdueFixturesService(em, events, config, metrics);
