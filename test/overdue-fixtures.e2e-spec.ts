@@ -208,8 +208,30 @@ describe('overdue fixtures and cancelling phantoms (e2e)', () => {
       });
     });
 
+    it('keeps the likely phantoms only (playedTwin=true), or the late results only (false)', async () => {
+      const phantoms = (await overdue('?playedTwin=true')).json();
+      expect(phantoms).toMatchObject({ total: 1, items: [{ id: await idOf(phantom) }] });
+      expect(phantoms.items[0].playedTwin).toMatchObject({ id: await idOf(twin) });
+      const late = (await overdue('?playedTwin=false')).json();
+      expect(late.total).toBe(4);
+      expect(late.items.every((item: { playedTwin: unknown }) => item.playedTwin === null)).toBe(
+        true,
+      );
+      expect((await overdue('?playedTwin=false&pageSize=3&page=5')).json()).toMatchObject({
+        items: [],
+        total: 4,
+      });
+    });
+
     it('answers bad input with 400 problem+json', async () => {
-      for (const search of ['?pageSize=0', '?page=abc', '?competition=', '?status=scheduled']) {
+      for (const search of [
+        '?pageSize=0',
+        '?page=abc',
+        '?competition=',
+        '?status=scheduled',
+        '?playedTwin=yes',
+        '?playedTwin=true&playedTwin=false',
+      ]) {
         expectProblem(await inject({ url: `/v1/matches/overdue${search}` }), 400);
       }
     });

@@ -79,6 +79,12 @@ export class OverdueFixturesService {
     const graceHours = this.config.overdueFixtureHours;
     const competition = query.competition ?? null;
     const byId = competition !== null && /^\d+$/.test(competition);
+    const twinWanted = query.playedTwin ?? null;
+    const filters = `${OVERDUE_WHERE}
+       and ($2::text is null or m.competition_id = (
+         select c.id from competitions c
+         where case when $3::boolean then c.id::text = $2 else c.code = $2 end))`;
+    const params = [overdueCutoff(now, graceHours), competition, byId, twinWanted];
     const rows = await nativeQuery<{ id: number; twin_id: number | null; total: string }>(
       this.em,
       `select m.id, twin.id as twin_id, count(*) over () as total
@@ -86,23 +92,18 @@ export class OverdueFixturesService {
        left join lateral (${PLAYED_TWIN}
          -- Where a pairing met twice (Scotland), the meeting nearest in time.
          order by abs(extract(epoch from t.kickoff - m.kickoff)), t.id limit 1) twin on true
-       where ${OVERDUE_WHERE}
-         and ($2::text is null or m.competition_id = (
-           select c.id from competitions c
-           where case when $3::boolean then c.id::text = $2 else c.code = $2 end))
-       order by m.kickoff, m.id offset $4 limit $5`,
-      [overdueCutoff(now, graceHours), competition, byId, pageOffset(query), query.pageSize],
+       where ${filters} and ($4::boolean is null or (twin.id is not null) = $4)
+       order by m.kickoff, m.id offset $5 limit $6`,
+      [...params, pageOffset(query), query.pageSize],
     );
     let total = rows.length > 0 ? Number(rows[0].total) : 0;
     if (rows.length === 0 && query.page > 1) {
       // Past the last page the window count has no row to ride on: count on its own.
       const [counted] = await nativeQuery<{ total: string }>(
         this.em,
-        `select count(*) as total from matches m where ${OVERDUE_WHERE}
-           and ($2::text is null or m.competition_id = (
-             select c.id from competitions c
-             where case when $3::boolean then c.id::text = $2 else c.code = $2 end))`,
-        [overdueCutoff(now, graceHours), competition, byId],
+        `select count(*) as total from matches m
+         where ${filters} and ($4::boolean is null or exists (${PLAYED_TWIN}) = $4)`,
+        params,
       );
       total = Number(counted.total);
     }

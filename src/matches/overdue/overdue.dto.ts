@@ -1,5 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination';
 import { CompetitionFilter } from '../../common/http/text-filter';
 import { MatchView } from '../read/match.dto';
@@ -7,6 +8,19 @@ import { MatchView } from '../read/match.dto';
 export class OverdueListQuery extends PageQuery {
   @CompetitionFilter('Competition code or id')
   competition?: string;
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    description:
+      'true: only the fixtures with a played twin (the likely phantoms); false: only those ' +
+      'without (late results)',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
+  @IsBoolean({ message: 'playedTwin must be true or false' })
+  playedTwin?: boolean;
 }
 
 export class OverdueFixtureView extends MatchView {
