@@ -25,7 +25,7 @@ const OVERDUE_WHERE = `m.status in (${UNRESULTED_SQL}) and m.kickoff < $1`;
 
 /**
  * A played match of the same competition and season between the same home and away teams
- * (found through matches_home_kickoff_idx): the sign that the overdue fixture is a phantom.
+ * (found through the identity index, home and away team first): the sign of a phantom.
  */
 const PLAYED_TWIN = `select t.id from matches t
   where t.home_team_id = m.home_team_id and t.away_team_id = m.away_team_id
