@@ -93,6 +93,8 @@ describe('access rules: every route has one, and the guard enforces it', () => {
       ['GET', '/v1/imports'],
       ['POST', '/v1/teams/:id/aliases'],
       ['POST', '/v1/teams/:id/merge'],
+      ['GET', '/v1/matches/overdue'],
+      ['POST', '/v1/matches/:id/cancel'],
       ['GET', '/v1/users'],
       ['GET', '/v1/audit'],
       ['POST', '/v1/invitations'],

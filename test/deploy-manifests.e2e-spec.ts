@@ -324,7 +324,7 @@ describe('docker-compose, Dockerfile and monitoring files', () => {
     const alerts = [...read('deploy/monitoring/alerts.yml').matchAll(/- alert: (\w+)/g)].map(
       (m) => m[1],
     );
-    expect(alerts.length).toBe(9);
+    expect(alerts.length).toBe(10);
     for (const alert of alerts) expect(operations).toContain(`### ${alert}`);
   });
 });

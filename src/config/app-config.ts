@@ -66,6 +66,9 @@ export class AppConfig {
   get teamMergeLockTimeoutMs(): number {
     return this.get('TEAM_MERGE_LOCK_TIMEOUT_MS');
   }
+  get overdueFixtureHours(): number {
+    return this.get('OVERDUE_FIXTURE_HOURS');
+  }
   get importAllowedNetworks(): string[] {
     return splitList(this.get('IMPORT_ALLOWED_NETWORKS'));
   }

@@ -38,6 +38,7 @@ describe('validateEnvironment', () => {
       IMPORT_MAX_UPLOAD_MB: 50,
       IMPORT_URL_TIMEOUT_MS: 30000,
       TEAM_MERGE_LOCK_TIMEOUT_MS: 10000,
+      OVERDUE_FIXTURE_HOURS: 48,
     });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
@@ -68,6 +69,9 @@ describe('validateEnvironment', () => {
     ['IMPORT_URL_TIMEOUT_MS', 'soon'],
     ['TEAM_MERGE_LOCK_TIMEOUT_MS', '0'],
     ['TEAM_MERGE_LOCK_TIMEOUT_MS', '2.5'],
+    ['OVERDUE_FIXTURE_HOURS', '0'],
+    ['OVERDUE_FIXTURE_HOURS', '8761'],
+    ['OVERDUE_FIXTURE_HOURS', '1.5'],
     ['QUEUE_PREFIX', ''],
     ['JWT_SECRET', 'short'],
     ['METRICS_PORT', '0'],

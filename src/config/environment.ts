@@ -256,6 +256,17 @@ export class Environment {
   TEAM_MERGE_LOCK_TIMEOUT_MS = 10000;
 
   /**
+   * Hours after its kick-off that a fixture without a result (scheduled, postponed or live) is
+   * overdue: listed by GET /v1/matches/overdue and counted by the oracxpred_overdue_fixtures
+   * gauge. Results usually arrive within a day; two days leave room for a late source.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(8760)
+  OVERDUE_FIXTURE_HOURS = 48;
+
+  /**
    * Networks (CIDR ranges or addresses, comma-separated) that URLs given to POST /v1/imports may
    * resolve to even though they are not public (loopback, private, ...): an on-premises file
    * server. Without them such URLs are refused, so the API cannot be used to read internal hosts.

@@ -12,10 +12,13 @@ import { LiveMatchesController } from './live/live-matches.controller';
 import { LiveMatchesService } from './live/live-matches.service';
 import { VirtualLeagueController } from './virtual-league/virtual-league.controller';
 import { VirtualLeagueService } from './virtual-league/virtual-league.service';
+import { OverdueFixturesController } from './overdue/overdue-fixtures.controller';
+import { OverdueFixturesService } from './overdue/overdue-fixtures.service';
 
 @Module({
   controllers: [
     LiveMatchesController,
+    OverdueFixturesController,
     CatalogueController,
     ImportsController,
     CollectorController,
@@ -30,6 +33,7 @@ import { VirtualLeagueService } from './virtual-league/virtual-league.service';
     CollectorService,
     LiveMatchesService,
     VirtualLeagueService,
+    OverdueFixturesService,
   ],
   exports: [CatalogueService, IngestionService, ImportsService, MatchDataService],
 })

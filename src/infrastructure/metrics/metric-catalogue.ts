@@ -79,6 +79,14 @@ export const METRICS = {
     labelNames: ['format', 'outcome'],
   }),
 
+  // Overdue fixtures (src/matches/overdue/overdue-fixtures.service.ts), read at scrape time.
+  overdueFixtures: spec({
+    type: 'gauge',
+    name: 'oracxpred_overdue_fixtures',
+    help: 'Fixtures whose kick-off is more than OVERDUE_FIXTURE_HOURS ago with no result and not cancelled; played_twin="true" when the same competition, season and teams have a played match (a likely phantom)',
+    labelNames: ['played_twin'],
+  }),
+
   // Database pool (src/infrastructure/database/database.module.ts), read at scrape time.
   dbPoolConnections: spec({
     type: 'gauge',

@@ -17,10 +17,16 @@ describe('match status transitions', () => {
     }
   });
 
-  it('lets a result be corrected, a postponed match be rescheduled, and keeps cancelled final', () => {
+  it('lets a result be corrected, a postponed match be rescheduled', () => {
     expect(canMove('finished', 'finished')).toBe(true);
     expect(canMove('postponed', 'scheduled')).toBe(true);
-    expect(ALL.filter((to) => canMove('cancelled', to))).toEqual(['cancelled']);
+  });
+
+  it('never brings a cancelled match back without a result, but stores a result', () => {
+    expect(ALL.filter((to) => canMove('cancelled', to))).toEqual(['finished', 'cancelled']);
+    for (const to of ['scheduled', 'postponed', 'live'] as const) {
+      expect([to, canMove('cancelled', to)]).toEqual([to, false]);
+    }
   });
 
   it('lets every status stay as it is (a poll that changes nothing)', () => {
