@@ -184,7 +184,12 @@ describe('HTTP basics: health, problem+json errors, request ids, headers, docs',
 
     it('JSON nested deeper than any request of the API needs', async () => {
       const deep = `{"url":${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
-      await expectFieldErrors('/v1/imports', ['body'], deep);
+      await expectFieldErrors('/v1/imports', ['url'], deep);
+      await expectFieldErrors(
+        '/v1/imports',
+        ['body'],
+        `${'['.repeat(50_000)}${']'.repeat(50_000)}`,
+      );
     });
 
     it('dates that do not exist or are out of range', async () => {

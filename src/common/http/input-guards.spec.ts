@@ -22,4 +22,13 @@ describe('inputProblem', () => {
     for (let i = 0; i < 200_000; i++) deep = [deep];
     expect(inputProblem(deep)?.field).toBe('body');
   });
+
+  it('names the top-level member that nests too deep', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < MAX_JSON_DEPTH + 5; i++) deep = { a: deep };
+    expect(inputProblem({ ok: [1], email: deep })).toEqual({
+      field: 'email',
+      reason: expect.stringMatching(/levels deep/),
+    });
+  });
 });

@@ -20,17 +20,26 @@ function isJsonContainer(value: unknown): value is object {
 /**
  * The first thing in a parsed value (a JSON body, a query, path parameters) that would fail deep
  * inside as a 500 rather than as a 400: a string with NUL (PostgreSQL refuses it in text), named
- * by its dotted path, or nesting past MAX_JSON_DEPTH (it overflows the validator's recursion).
- * One walk, which stops at the depth limit, so even a megabyte of `[[[[…` cannot overflow it.
+ * by its dotted path; or nesting past MAX_JSON_DEPTH (it overflows the validator's recursion),
+ * named by the top-level member it is in (`body` when the body itself is an array). One walk,
+ * which stops at the depth limit, so even a megabyte of `[[[[…` cannot overflow it.
  */
-export function inputProblem(value: unknown, path = '', depth = 0): InvalidField | undefined {
+export function inputProblem(
+  value: unknown,
+  path = '',
+  depth = 0,
+  member = 'body',
+): InvalidField | undefined {
   if (typeof value === 'string') {
     return value.includes('\0') ? { field: path || 'body', reason: NUL_REASON } : undefined;
   }
   if (!isJsonContainer(value)) return undefined;
-  if (depth === MAX_JSON_DEPTH) return { field: 'body', reason: DEPTH_REASON };
+  // Too deep: named by the object's top-level member that holds it (the body when it is an array).
+  if (depth === MAX_JSON_DEPTH) return { field: member, reason: DEPTH_REASON };
+  const topLevelObject = depth === 0 && !Array.isArray(value);
   for (const [key, child] of Object.entries(value)) {
-    const found = inputProblem(child, path ? `${path}.${key}` : key, depth + 1);
+    const childPath = path ? `${path}.${key}` : key;
+    const found = inputProblem(child, childPath, depth + 1, topLevelObject ? key : member);
     if (found) return found;
   }
   return undefined;
