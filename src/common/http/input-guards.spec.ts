@@ -6,6 +6,15 @@ describe('inputProblem', () => {
     expect(inputProblem('a\0')?.field).toBe('body');
   });
 
+  it('names a string with an unpaired surrogate, and lets surrogate pairs through', () => {
+    expect(inputProblem({ email: 'a\ud800b' })).toEqual({
+      field: 'email',
+      reason: expect.stringMatching(/well-formed Unicode/),
+    });
+    expect(inputProblem({ a: ['x\udc00'] })?.field).toBe('a.0');
+    expect(inputProblem({ name: 'goal \u{1F600} \u00e9' })).toBeUndefined();
+  });
+
   it('finds nothing in clean values or in buffers', () => {
     expect(inputProblem({ a: 'ok', b: [1, null, true] })).toBeUndefined();
     expect(inputProblem({ file: Buffer.from([0, 0, 0]) })).toBeUndefined();
