@@ -182,9 +182,25 @@ describe('HTTP basics: health, problem+json errors, request ids, headers, docs',
       expect(problem.errors?.[0].reason).toMatch(/NUL/);
     });
 
+    it('strings with an unpaired surrogate (isEmail threw on them: a 500)', async () => {
+      for (const url of ['/v1/invitations', '/v1/auth/register']) {
+        const problem = await expectFieldErrors(
+          url,
+          ['email'],
+          '{"email":"a\\ud800b","role":"user"}',
+        );
+        expect(problem.errors?.[0].reason).toMatch(/well-formed Unicode/);
+      }
+    });
+
     it('JSON nested deeper than any request of the API needs', async () => {
       const deep = `{"url":${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
-      await expectFieldErrors('/v1/imports', ['body'], deep);
+      await expectFieldErrors('/v1/imports', ['url'], deep);
+      await expectFieldErrors(
+        '/v1/imports',
+        ['body'],
+        `${'['.repeat(50_000)}${']'.repeat(50_000)}`,
+      );
     });
 
     it('dates that do not exist or are out of range', async () => {

@@ -313,6 +313,7 @@ describe('imports API (PostgreSQL; Bull when REDIS_URL is set)', () => {
       const runs = await runCount();
       const body = expectProblem(await post([file, { ...file, filename: 'y.csv' }]), 413);
       expect(body.detail).toMatch(/files limit/);
+      expect(body.errors?.map((e) => e.field)).toEqual(['file']);
       expect(await runCount()).toBe(runs);
     });
 

@@ -80,6 +80,8 @@ export class UsersService {
    */
   async register(email: string, password: string, invitationToken?: string): Promise<User> {
     const normalised = normaliseEmail(email);
+    // Bad input is named as such before the invitation or the registration mode is looked at.
+    this.checkPassword(password, normalised);
     if (!invitationToken) {
       if (this.config.registration !== 'open') {
         throw new ForbiddenProblem('registration needs an invitation from an administrator');

@@ -106,6 +106,15 @@ export class ImportsController {
     try {
       return await this.readUpload(request);
     } catch (error) {
+      // A second file part trips the parser's files limit (1) before readUpload sees it: still a
+      // 413, but saying which field and what to send rather than the parser's "reach files limit".
+      if ((error as { code?: unknown } | null)?.code === 'FST_FILES_LIMIT') {
+        const reason =
+          'send exactly one file, in the field "file" (the multipart files limit is 1)';
+        throw new ProblemException(413, 'too-many-files', 'Payload too large', `file: ${reason}`, [
+          { field: 'file', reason },
+        ]);
+      }
       // The multipart parser's own errors (no boundary, a body cut short) carry no status: they
       // are the client's malformed body, not a server failure. Limits (413) keep their status.
       if (
