@@ -13,6 +13,7 @@ import { rejectUnstorable } from '../ingestion/storable';
 import { inNativeTransaction } from '../../infrastructure/database/native-sql';
 import {
   MatchWriteRepository,
+  NO_MATCH_CHANGES,
   ResolvedMatchRow,
   UpsertCounts,
   type KeptMatch,
@@ -298,7 +299,7 @@ export class IngestionService {
       matchesUnchanged: 0,
       oddsWritten: 0,
     };
-    const changes: MatchChanges = { changedMatchIds: [], finishedMatchIds: [] };
+    const changes: MatchChanges = NO_MATCH_CHANGES();
     const kept: KeptMatch[] = [];
     const rescheduled: RescheduledMatch[] = [];
     const missingHalfTime: MissingHalfTime[] = [];
@@ -310,6 +311,8 @@ export class IngestionService {
       }
       changes.changedMatchIds.push(...chunk.changes.changedMatchIds);
       changes.finishedMatchIds.push(...chunk.changes.finishedMatchIds);
+      changes.cancelled.push(...chunk.changes.cancelled);
+      changes.rescheduled.push(...chunk.changes.rescheduled);
       kept.push(...chunk.kept);
       rescheduled.push(...chunk.rescheduled);
       missingHalfTime.push(...chunk.missingHalfTime);

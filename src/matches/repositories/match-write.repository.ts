@@ -41,11 +41,39 @@ export interface UpsertCounts {
   oddsWritten: number;
 }
 
-/** Existing matches whose data changed (result, kick-off, status or odds), and those now finished. */
+/**
+ * Existing matches whose data changed (result, kick-off, status or odds), those now finished,
+ * those now cancelled and those moved to another day.
+ */
 export interface MatchChanges {
   changedMatchIds: number[];
   finishedMatchIds: number[];
+  /** Stored matches a row moved to cancelled (a match first seen cancelled is not among them). */
+  cancelled: CancelledChange[];
+  /** Stored matches a row moved to another day (see findRescheduled), with the kick-off before. */
+  rescheduled: RescheduledChange[];
 }
+
+export interface CancelledChange {
+  matchId: number;
+  /** The source of the row that cancelled it. */
+  source: string;
+}
+
+export interface RescheduledChange {
+  matchId: number;
+  previousKickoff: Date;
+  kickoff: Date;
+  /** The source of the row that moved it. */
+  source: string;
+}
+
+export const NO_MATCH_CHANGES = (): MatchChanges => ({
+  changedMatchIds: [],
+  finishedMatchIds: [],
+  cancelled: [],
+  rescheduled: [],
+});
 
 /** A not-yet-played match a row moved to another day (a postponed fixture listed again). */
 export interface RescheduledMatch {
@@ -115,7 +143,7 @@ export class MatchWriteRepository {
     if (rows.length === 0) {
       return {
         counts: { matchesInserted: 0, matchesUpdated: 0, matchesUnchanged: 0, oddsWritten: 0 },
-        changes: { changedMatchIds: [], finishedMatchIds: [] },
+        changes: NO_MATCH_CHANGES(),
         kept: [],
         rescheduled: [],
         missingHalfTime: [],
@@ -171,6 +199,8 @@ export class MatchWriteRepository {
          neutral = case when m.source = b.source then b.neutral else m.neutral end,
          updated_at = $1
        from import_batch b
+       -- prev: the match as it was before this statement (the statement's snapshot).
+       join matches prev on prev.id = b.match_id
        where b.match_id = m.id and not b.inserted and b.played_on is null
          and (m.status::text, b.status) in (values ${transitionsSqlValues()})
          and (m.status::text, m.home_goals, m.away_goals,
@@ -181,7 +211,9 @@ export class MatchWriteRepository {
            is distinct from
              (b.status, b.home_goals, b.away_goals, m.home_goals_half_time,
               m.away_goals_half_time, m.kickoff, m.neutral)
-       returning m.id, m.status::text as status`,
+       returning m.id, m.status::text as status, prev.status::text as previous_status,
+         m.kickoff, prev.kickoff as previous_kickoff, b.source,
+         b.rescheduled_from is not null and m.kickoff <> prev.kickoff as rescheduled`,
       [now],
     );
     // Rows the status rules refused (a source still listing a finished match as scheduled, say):
@@ -249,7 +281,16 @@ export class MatchWriteRepository {
     const quotes = await this.upsertQuotes(rows, now);
     const matchesInserted = inserted.rowCount ?? 0;
     const matchesUpdated = updated.rowCount ?? 0;
-    const updatedRows = updated.rows as Array<{ id: number; status: string }>;
+    const updatedRows = updated.rows as Array<{
+      id: number;
+      status: string;
+      previous_status: string;
+      // The ORM's pool hands timestamps over as text.
+      kickoff: Date | string;
+      previous_kickoff: Date | string;
+      source: string;
+      rescheduled: boolean;
+    }>;
     return {
       counts: {
         matchesInserted,
@@ -266,6 +307,17 @@ export class MatchWriteRepository {
           ]),
         ],
         finishedMatchIds: updatedRows.filter((r) => r.status === 'finished').map((r) => r.id),
+        cancelled: updatedRows
+          .filter((r) => r.status === 'cancelled' && r.previous_status !== 'cancelled')
+          .map((r) => ({ matchId: r.id, source: r.source })),
+        rescheduled: updatedRows
+          .filter((r) => r.rescheduled)
+          .map((r) => ({
+            matchId: r.id,
+            previousKickoff: new Date(r.previous_kickoff),
+            kickoff: new Date(r.kickoff),
+            source: r.source,
+          })),
       },
       kept: refused.rows.map((r) => ({
         row: rows[r.ordinal],
