@@ -1,11 +1,37 @@
 import { Injectable, Logger } from '@nestjs/common';
 
+/** A match as a subscriber who shows fixtures knows it (match.cancelled, match.rescheduled). */
+export interface FixtureFacts {
+  matchId: number;
+  competition: { code: string; name: string };
+  season: string;
+  homeTeam: { id: number; name: string };
+  awayTeam: { id: number; name: string };
+  /** The kick-off now stored (ISO 8601, UTC). */
+  kickoff: string;
+}
+
+/**
+ * Who changed the match: `admin` (POST /v1/matches/{id}/cancel), else the data source of the
+ * import or live-feed row that did (`history`, `football-data.co.uk`, a collector's source...).
+ */
+export interface FixtureChangeSource {
+  source: string;
+}
+
 /** Events one module announces and others react to, without knowing each other. */
 export interface DomainEventMap {
   /** Matches whose stored data (result, kick-off, status or odds) changed. */
   'match.updated': { matchIds: number[] };
   /** Matches that now have a final result (new or corrected). */
   'match.finished': { matchIds: number[] };
+  /**
+   * One stored match that became cancelled, once per change (a match already cancelled, or first
+   * seen cancelled, is not announced). `reason`: the admin's, null when a source cancelled it.
+   */
+  'match.cancelled': FixtureFacts & FixtureChangeSource & { reason: string | null };
+  /** One stored, not yet played match moved to another day by an import or feed row. */
+  'match.rescheduled': FixtureFacts & FixtureChangeSource & { previousKickoff: string };
   /** Matches deleted as duplicates of others (a team merge): whatever was scored on them stops counting. */
   'match.removed': { matchIds: number[] };
   /** An import run reached its final status (succeeded, rejected, or failed with no retry left). */

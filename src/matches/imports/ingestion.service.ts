@@ -11,6 +11,7 @@ import { isIngestionFormat, parseAny } from '../ingestion/formats/detect';
 import type { MatchRecord, ParseResult } from '../ingestion/match-record';
 import { rejectUnstorable } from '../ingestion/storable';
 import { inNativeTransaction } from '../../infrastructure/database/native-sql';
+import { announceFixtureChanges } from '../fixture-change-events';
 import {
   MatchWriteRepository,
   NO_MATCH_CHANGES,
@@ -126,6 +127,7 @@ export class IngestionService {
     if (changes.finishedMatchIds.length > 0) {
       await this.events.emit('match.finished', { matchIds: changes.finishedMatchIds });
     }
+    await announceFixtureChanges(this.em, this.events, changes);
   }
 
   private parse(content: string | Uint8Array, format?: string) {

@@ -8,6 +8,7 @@ import { nativeQuery } from '../../infrastructure/database/native-sql';
 import { METRICS } from '../../infrastructure/metrics/metric-catalogue';
 import { MetricsService } from '../../infrastructure/metrics/metrics.service';
 import { Match } from '../entities';
+import { announceFixtureChanges } from '../fixture-change-events';
 import type { MatchStatus } from '../ingestion/match-record';
 import { MatchView } from '../read/match.dto';
 import { cancelOutcome, hoursSince, overdueCutoff, UNRESULTED_STATUSES } from './overdue';
@@ -151,6 +152,9 @@ export class OverdueFixturesService {
       this.logger.log({ matchId: id, reason }, 'fixture cancelled');
       // As for any change of a match's data: its cached predictions are dropped, the live list too.
       await this.events.emit('match.updated', { matchIds: [id] });
+      await announceFixtureChanges(this.em, this.events, {
+        cancelled: [{ matchId: id, source: 'admin', reason }],
+      });
       return this.view(id);
     }
     const [stored] = await nativeQuery<{ status: MatchStatus }>(
