@@ -3,6 +3,8 @@ import type { DomainEventMap } from '../common/events/domain-events';
 /** Events a subscription may ask for; each is a domain event of the same name. */
 export const WEBHOOK_EVENTS = [
   'match.finished',
+  'match.cancelled',
+  'match.rescheduled',
   'prediction.updated',
   'model.promoted',
   'import.finished',
