@@ -178,8 +178,8 @@ describe('webhooks: match.cancelled and match.rescheduled (e2e)', () => {
   };
 
   const header = 'Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,AvgH,AvgD,AvgA';
-  const listing = (home: string, away: string, date: string) =>
-    `${header}\nSC0,${date},15:00,${home},${away},,,,,,,2.1,3.4,3.3\n`;
+  const listing = (home: string, away: string, date: string, time = '15:00') =>
+    `${header}\nSC0,${date},${time},${home},${away},,,,,,,2.1,3.4,3.3\n`;
 
   it('sends match.cancelled once when an admin cancels a fixture, with the reason', async () => {
     const path = '/admin-cancel';
@@ -271,6 +271,29 @@ describe('webhooks: match.cancelled and match.rescheduled (e2e)', () => {
     // The same file again: the match is where it says, nothing is sent.
     const again = await importFile(listing('Hearts', 'Hibernian', '20/02/2032'));
     expect(again.counts).toMatchObject({ matchesUpdated: 0, matchesUnchanged: 1 });
+    expect(await deliveries(hook.id)).toHaveLength(1);
+    expect(receiver.at(path)).toHaveLength(1);
+  });
+
+  it('sends match.rescheduled when the kick-off moves within the day, and not for a result', async () => {
+    const path = '/new-time';
+    const hook = await subscribe(path);
+    await importFile(listing('Motherwell', 'Kilmarnock', '17/03/2032'));
+    const fixture = await storedFixture('SC0:2032-03-17:Motherwell:Kilmarnock');
+
+    await importFile(listing('Motherwell', 'Kilmarnock', '17/03/2032', '19:45'));
+    const [body] = await received(hook, path, 1);
+    expect(body).toMatchObject({ event: 'match.rescheduled' });
+    expect(body.data).toEqual({
+      ...fixture,
+      previousKickoff: '2032-03-17T15:00:00.000Z',
+      kickoff: '2032-03-17T19:45:00.000Z',
+      source: FOOTBALL_DATA_SOURCE,
+    });
+
+    // The result, listed with another kick-off time: a correction of a played match, not a move.
+    const result = `${header}\nSC0,17/03/2032,20:00,Motherwell,Kilmarnock,2,1,H,1,0,H,2.1,3.4,3.3\n`;
+    expect((await importFile(result)).counts).toMatchObject({ matchesUpdated: 1 });
     expect(await deliveries(hook.id)).toHaveLength(1);
     expect(receiver.at(path)).toHaveLength(1);
   });

@@ -213,7 +213,7 @@ export class MatchWriteRepository {
               m.away_goals_half_time, m.kickoff, m.neutral)
        returning m.id, m.status::text as status, prev.status::text as previous_status,
          m.kickoff, prev.kickoff as previous_kickoff, b.source,
-         b.rescheduled_from is not null and m.kickoff <> prev.kickoff as rescheduled`,
+         m.kickoff <> prev.kickoff and m.status in ('scheduled', 'postponed') as rescheduled`,
       [now],
     );
     // Rows the status rules refused (a source still listing a finished match as scheduled, say):
