@@ -50,7 +50,7 @@ export async function loadFixtureFacts(
 
 /**
  * After commit: one `match.cancelled` per match a source or an admin cancelled, one
- * `match.rescheduled` per match moved to another day. A match deleted since (a team merge) is
+ * `match.rescheduled` per match whose kick-off moved. A match deleted since (a team merge) is
  * left out: its removal is announced on its own.
  */
 export async function announceFixtureChanges(

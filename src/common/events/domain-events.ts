@@ -30,7 +30,7 @@ export interface DomainEventMap {
    * seen cancelled, is not announced). `reason`: the admin's, null when a source cancelled it.
    */
   'match.cancelled': FixtureFacts & FixtureChangeSource & { reason: string | null };
-  /** One stored, not yet played match moved to another day by an import or feed row. */
+  /** One stored, not yet played match whose kick-off an import or feed row moved. */
   'match.rescheduled': FixtureFacts & FixtureChangeSource & { previousKickoff: string };
   /** Matches deleted as duplicates of others (a team merge): whatever was scored on them stops counting. */
   'match.removed': { matchIds: number[] };

@@ -52,3 +52,11 @@ export const TextFilter = ({
 /** The `competition` filter of every list that has one. */
 export const CompetitionFilter = (description?: string): PropertyDecorator =>
   TextFilter({ maxLength: 120, example: 'england/premier-league', description });
+
+/**
+ * What a `competition` filter names: up to 9 digits is an id (any longer is past every id and
+ * past PostgreSQL's int: it names no code either), anything else a code.
+ */
+export function competitionRef(filter: string): { id: number } | { code: string } {
+  return /^\d{1,9}$/.test(filter) ? { id: Number(filter) } : { code: filter };
+}

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { DomainEvents } from '../../common/events/domain-events';
 import { pageOffset } from '../../common/http/pagination';
+import { competitionRef } from '../../common/http/text-filter';
 import { NotFoundProblem, ProblemException } from '../../common/problem/problem.exception';
 import { AppConfig } from '../../config/app-config';
 import { nativeQuery } from '../../infrastructure/database/native-sql';
@@ -78,14 +79,14 @@ export class OverdueFixturesService {
   /** A page of overdue fixtures, the longest overdue first, each with its played twin if any. */
   async list(query: OverdueListQuery, now = new Date()): Promise<OverdueFixturePageView> {
     const graceHours = this.config.overdueFixtureHours;
-    const competition = query.competition ?? null;
-    const byId = competition !== null && /^\d+$/.test(competition);
+    const ref = query.competition === undefined ? {} : competitionRef(query.competition);
+    const competitionId = 'id' in ref ? ref.id : null;
+    const competitionCode = 'code' in ref ? ref.code : null;
     const twinWanted = query.playedTwin ?? null;
     const filters = `${OVERDUE_WHERE}
-       and ($2::text is null or m.competition_id = (
-         select c.id from competitions c
-         where case when $3::boolean then c.id::text = $2 else c.code = $2 end))`;
-    const params = [overdueCutoff(now, graceHours), competition, byId, twinWanted];
+       and ($2::int is null or m.competition_id = $2)
+       and ($3::text is null or m.competition_id = (select c.id from competitions c where c.code = $3))`;
+    const params = [overdueCutoff(now, graceHours), competitionId, competitionCode, twinWanted];
     const rows = await nativeQuery<{ id: number; twin_id: number | null; total: string }>(
       this.em,
       `select m.id, twin.id as twin_id, count(*) over () as total

@@ -244,36 +244,22 @@ async function lockTeams(
   timeoutMs: number,
 ): Promise<[Team | null, Team | null]> {
   const ids = [teamId, otherTeamId].sort((a, b) => a - b);
-  const locked = new Map<number, Team | null>();
-  const deadline = Date.now() + timeoutMs;
-  try {
+  const busy =
+    `an import is writing matches of team ${teamId} or ${otherTeamId} (or another merge ` +
+    `holds them) and did not let go within ${timeoutMs} ms; nothing was merged`;
+  const locked = await withinLockBound(em, timeoutMs, busy, async (bound) => {
     for (const id of ids) {
-      await boundLockWait(em, deadline);
+      await bound();
       await em.execute(LOCK_TEAM_EXCLUSIVE_SQL, [TEAM_LOCK, id]);
     }
+    const teams = new Map<number, Team | null>();
     for (const id of ids) {
-      await boundLockWait(em, deadline);
-      locked.set(id, await em.findOne(Team, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE }));
+      await bound();
+      teams.set(id, await em.findOne(Team, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE }));
     }
-  } catch (error) {
-    if (isLockTimeout(error)) {
-      throw teamsBusy(
-        `an import is writing matches of team ${teamId} or ${otherTeamId} (or another merge ` +
-          `holds them) and did not let go within ${timeoutMs} ms; nothing was merged`,
-        timeoutMs,
-      );
-    }
-    throw error;
-  }
-  // The bound is for the wait on imports; the merge's own writes keep the usual behaviour.
-  await em.execute('set local lock_timeout to default');
+    return teams;
+  });
   return [locked.get(teamId) ?? null, locked.get(otherTeamId) ?? null];
-}
-
-/** The next lock waits at most what is left until `deadline` (at least 1 ms: 0 is no bound). */
-async function boundLockWait(em: EntityManager, deadline: number): Promise<void> {
-  const left = Math.max(1, Math.ceil(deadline - Date.now()));
-  await em.execute(`set local lock_timeout = ${left}`);
 }
 
 /**
@@ -282,26 +268,42 @@ async function boundLockWait(em: EntityManager, deadline: number): Promise<void>
  * `timeoutMs`; past that, a 409 teams-busy with nothing added (an alias stored under the merged
  * team after the merge moved its aliases would name a team imports cannot file matches under).
  */
-async function lockTeamToShare(
+function lockTeamToShare(em: EntityManager, teamId: number, timeoutMs: number) {
+  const busy =
+    `team ${teamId} is being merged (or otherwise changed) and was not let go within ` +
+    `${timeoutMs} ms; no alias was added`;
+  return withinLockBound(em, timeoutMs, busy, async (bound) => {
+    await bound();
+    return em.findOne(Team, { id: teamId }, { lockMode: LockMode.PESSIMISTIC_READ });
+  });
+}
+
+/**
+ * Runs `lock`, whose lock waits together last at most `timeoutMs`: it calls `bound()` before
+ * each, which sets PostgreSQL's lock_timeout to what is left (at least 1 ms: 0 is no bound).
+ * Past the bound, a 409 teams-busy saying `busy`; nothing was written yet, and the caller's
+ * transaction rolls back. The writes after it keep the usual lock behaviour.
+ */
+async function withinLockBound<T>(
   em: EntityManager,
-  teamId: number,
   timeoutMs: number,
-): Promise<Team | null> {
-  await boundLockWait(em, Date.now() + timeoutMs);
+  busy: string,
+  lock: (bound: () => Promise<void>) => Promise<T>,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  const bound = async () => {
+    const left = Math.max(1, Math.ceil(deadline - Date.now()));
+    await em.execute(`set local lock_timeout = ${left}`);
+  };
+  let result: T;
   try {
-    const team = await em.findOne(Team, { id: teamId }, { lockMode: LockMode.PESSIMISTIC_READ });
-    await em.execute('set local lock_timeout to default');
-    return team;
+    result = await lock(bound);
   } catch (error) {
-    if (isLockTimeout(error)) {
-      throw teamsBusy(
-        `team ${teamId} is being merged (or otherwise changed) and was not let go within ` +
-          `${timeoutMs} ms; no alias was added`,
-        timeoutMs,
-      );
-    }
+    if (isLockTimeout(error)) throw teamsBusy(busy, timeoutMs);
     throw error;
   }
+  await em.execute('set local lock_timeout to default');
+  return result;
 }
 
 /** PostgreSQL's lock_not_available: a lock_timeout ran out. */

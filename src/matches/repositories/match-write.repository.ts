@@ -43,14 +43,14 @@ export interface UpsertCounts {
 
 /**
  * Existing matches whose data changed (result, kick-off, status or odds), those now finished,
- * those now cancelled and those moved to another day.
+ * those now cancelled and those whose kick-off moved.
  */
 export interface MatchChanges {
   changedMatchIds: number[];
   finishedMatchIds: number[];
   /** Stored matches a row moved to cancelled (a match first seen cancelled is not among them). */
   cancelled: CancelledChange[];
-  /** Stored matches a row moved to another day (see findRescheduled), with the kick-off before. */
+  /** Unplayed stored matches whose kick-off a row moved (another day: findRescheduled), with the kick-off before. */
   rescheduled: RescheduledChange[];
 }
 

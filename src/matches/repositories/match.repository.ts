@@ -1,5 +1,6 @@
 import { EntityRepository, QueryOrder } from '@mikro-orm/postgresql';
 import type { FilterQuery } from '@mikro-orm/core';
+import { competitionRef } from '../../common/http/text-filter';
 import type { Match, MatchStatus } from '../entities';
 
 export interface MatchFilter {
@@ -19,9 +20,8 @@ export class MatchRepository extends EntityRepository<Match> {
   async search(filter: MatchFilter): Promise<{ items: Match[]; total: number }> {
     const where: FilterQuery<Match> = {};
     if (filter.competition) {
-      where.competition = /^\d+$/.test(filter.competition)
-        ? Number(filter.competition)
-        : { code: filter.competition };
+      const ref = competitionRef(filter.competition);
+      where.competition = 'id' in ref ? ref.id : { code: ref.code };
     }
     if (filter.teamId !== undefined)
       where.$or = [{ homeTeam: filter.teamId }, { awayTeam: filter.teamId }];
