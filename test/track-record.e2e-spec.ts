@@ -502,6 +502,63 @@ describe('sealed track record (e2e)', () => {
     expect(score.home_goals).toBe(corrected);
   });
 
+  it('never scores a prediction served after the kick-off its result reports, and says why', async () => {
+    const [, , , , late, onTime] = await fixtures(THIRD);
+    for (const id of [late, onTime]) {
+      expect((await inject({ url: `/v1/matches/${id}/prediction` })).statusCode).toBe(200);
+    }
+    const [{ served_at: servedAt }] = await query<{ served_at: Date }>(
+      testApp.databaseUrl,
+      'select served_at from ledger_entries where match_id = $1 and model_version_id = $2',
+      [late, champion],
+    );
+    const before = (await inject({ url: `/v1/models/${champion}/performance` })).json();
+    // The source that listed the fixture reports its result with an earlier kick-off, one the
+    // prediction was served after (a listed time that was wrong, or a match brought forward).
+    await ingestion.importParsed({
+      format: 'generated',
+      records: [
+        {
+          ...(await recordOf(late)),
+          kickoff: new Date(new Date(servedAt).getTime() - 60_000),
+          status: 'finished',
+          homeGoals: 2,
+          awayGoals: 1,
+        },
+        { ...(await recordOf(onTime)), status: 'finished', homeGoals: 2, awayGoals: 1 },
+      ],
+      issues: [],
+      rowsRead: 2,
+    });
+    const after = await performanceOf(
+      champion,
+      (p) => p.metrics?.count === (before.metrics?.count ?? 0) + 1,
+    );
+    expect(after.metrics.count).toBe((before.metrics?.count ?? 0) + 1);
+    expect({ pending: after.pending, void: after.void }).toEqual({
+      pending: before.pending - 2,
+      void: before.void + 1,
+    });
+    const lines = (await inject({ url: '/v1/ledger/export' })).body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { matchId: number; score: unknown; void?: string });
+    const lateLines = lines.filter((l) => l.matchId === late);
+    expect(lateLines.length).toBeGreaterThan(0);
+    for (const line of lateLines) {
+      expect(line).toMatchObject({ score: null, void: 'served-after-kickoff' });
+    }
+    for (const line of lines.filter((l) => l.matchId === onTime)) {
+      expect(line.score).not.toBeNull();
+      expect(line).not.toHaveProperty('void');
+    }
+    // Entries of a cancelled or removed match say so too (the test above made them).
+    expect(new Set(lines.map((l) => l.void).filter(Boolean))).toEqual(
+      new Set(['match-cancelled', 'match-removed', 'served-after-kickoff']),
+    );
+    expect((await inject({ url: '/v1/ledger/verify' })).json()).toMatchObject({ valid: true });
+  });
+
   it('serves the frozen entry once the match has kicked off, never a recomputation, and says so', async () => {
     const [matchId, neverFrozen] = (await fixtures(FIRST)).slice(-2);
     const kickoff = new Date(Date.now() + 3000);

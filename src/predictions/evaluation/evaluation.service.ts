@@ -14,6 +14,7 @@ import {
   rankedProbabilityScore,
   type OutcomeProbabilities,
 } from '../../modelling';
+import { servedAfterKickoff } from '../ledger/void-reason';
 import { ModelOversightService } from './model-oversight.service';
 
 export const EVALUATION_QUEUE = 'evaluation';
@@ -25,6 +26,7 @@ interface EntryToScore {
   seq: string;
   match_id: number;
   model_version_id: string;
+  served_at: Date;
   result: OutcomeProbabilities;
 }
 
@@ -65,7 +67,8 @@ export class EvaluationService implements OnModuleInit {
 
   /**
    * Scores (or re-scores, after a corrected result) every ledger entry of these matches; an
-   * entry whose match has no result any more loses its score (pending again, or void).
+   * entry whose match has no result any more loses its score (pending again, or void), and so
+   * does one served at or after the kick-off its match now has (see `servedAfterKickoff`).
    */
   async score(matchIds: number[]): Promise<number> {
     const scored = await inNativeTransaction(this.em, async (client) => {
@@ -90,7 +93,8 @@ export class EvaluationService implements OnModuleInit {
     matchIds: number[],
   ): Promise<{ rows: number; versions: string[] }> {
     const { rows: entries } = await client.query<EntryToScore>(
-      `select seq, match_id, model_version_id, prediction->'markets'->'matchResult' as result
+      `select seq, match_id, model_version_id, served_at,
+         prediction->'markets'->'matchResult' as result
        from ledger_entries where match_id = any($1)`,
       [matchIds],
     );
@@ -104,10 +108,13 @@ export class EvaluationService implements OnModuleInit {
     );
     const rows: unknown[][] = [];
     const withdrawn: string[] = [];
+    let late = 0;
     for (const entry of entries) {
       const match = results.get(entry.match_id);
-      if (!match) {
+      const servedLate = match !== undefined && servedAfterKickoff(entry.served_at, match.kickoff);
+      if (!match || servedLate) {
         withdrawn.push(entry.seq);
+        if (servedLate) late += 1;
         continue;
       }
       const outcome = outcomeOf(match.homeGoals as number, match.awayGoals as number);
@@ -146,7 +153,13 @@ export class EvaluationService implements OnModuleInit {
     ]);
     const versions = [...new Set(entries.map((e) => e.model_version_id))];
     this.logger.log(
-      { scored: rows.length, unscored: unscored.rowCount ?? 0, matches: results.size, versions },
+      {
+        scored: rows.length,
+        unscored: unscored.rowCount ?? 0,
+        servedAfterKickoff: late,
+        matches: results.size,
+        versions,
+      },
       'ledger entries scored',
     );
     return { rows: rows.length, versions };

@@ -62,7 +62,7 @@ class VersionPerformanceView extends ModelPerformanceView {
   pending!: number;
   @ApiProperty({
     description:
-      'Frozen predictions that will never be scored: their match was cancelled, or removed as a duplicate of another',
+      'Frozen predictions that will never be scored: their match was cancelled, removed as a duplicate of another, or kicked off (as finally reported) no later than the prediction was served',
   })
   void!: number;
   @ApiProperty({

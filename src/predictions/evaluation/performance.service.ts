@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { nativeQuery } from '../../infrastructure/database/native-sql';
+import { VOID_REASON_SQL } from '../ledger/void-reason';
 import {
   outcomeCalibration,
   summariseOutcomes,
@@ -82,13 +83,13 @@ export class PerformanceService {
 
   /**
    * The version's frozen predictions not scored yet: `pending` while their match may still get a
-   * result, `void` once it never will (cancelled, or removed - a duplicate merged into another).
+   * result, `void` once it never will count (see VOID_REASON_SQL).
    */
   async unscored(versionId: string): Promise<{ pending: number; void: number }> {
     const [row] = await nativeQuery<{ pending: string; void: string }>(
       this.em,
-      `select count(*) filter (where m.id is not null and m.status <> 'cancelled') as pending,
-              count(*) filter (where m.id is null or m.status = 'cancelled') as void
+      `select count(*) filter (where ${VOID_REASON_SQL} is null) as pending,
+              count(*) filter (where ${VOID_REASON_SQL} is not null) as void
        from ledger_entries e left join matches m on m.id = e.match_id
        where e.model_version_id = $1
          and not exists (select 1 from ledger_scores s where s.seq = e.seq)`,

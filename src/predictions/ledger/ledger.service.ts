@@ -9,6 +9,7 @@ import {
   type ChainBreak,
   type ChainedEntry,
 } from './hash-chain';
+import { VOID_REASON_SQL, type VoidReason } from './void-reason';
 
 /** Serialises appends across replicas: one chain, one writer at a time. */
 const CHAIN_LOCK = 7_243_901;
@@ -36,6 +37,8 @@ export interface ExportedEntry extends ChainedEntry {
     logLoss: number;
     brier: number;
   } | null;
+  /** Why an unscored entry never will be (see VOID_REASON_SQL); absent otherwise. */
+  void?: VoidReason;
 }
 
 export interface VerifyResult {
@@ -154,17 +157,25 @@ export class LedgerService {
   async *export(): AsyncGenerator<ExportedEntry> {
     let after = '0';
     for (;;) {
-      const rows = await nativeQuery<EntryRow & { score: ExportedEntry['score'] }>(
+      const rows = await nativeQuery<
+        EntryRow & { score: ExportedEntry['score']; void_reason: VoidReason | null }
+      >(
         this.em,
         `select e.*, case when s.seq is null then null else json_build_object(
             'homeGoals', s.home_goals, 'awayGoals', s.away_goals, 'outcome', s.outcome,
-            'rps', s.rps, 'logLoss', s.log_loss, 'brier', s.brier) end as score
+            'rps', s.rps, 'logLoss', s.log_loss, 'brier', s.brier) end as score,
+            case when s.seq is null then ${VOID_REASON_SQL} end as void_reason
          from ledger_entries e left join ledger_scores s on s.seq = e.seq
+           left join matches m on m.id = e.match_id
          where e.seq > $1 order by e.seq limit $2`,
         [after, PAGE],
       );
       if (rows.length === 0) return;
-      for (const row of rows) yield { ...toChained(row), score: row.score };
+      for (const row of rows) {
+        const entry: ExportedEntry = { ...toChained(row), score: row.score };
+        if (row.void_reason) entry.void = row.void_reason;
+        yield entry;
+      }
       after = String(rows[rows.length - 1].seq);
     }
   }
