@@ -432,7 +432,7 @@ function targetVerdicts(run: {
   bare: number;
   rss: number;
 }): string[] {
-  const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
+  const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
   const share = (run.cached.rps / run.bare) * 100;
   return [
     `cached ${share.toFixed(1)}% of bare ${verdict(share >= 50)}`,
