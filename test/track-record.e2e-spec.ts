@@ -552,6 +552,14 @@ describe('sealed track record (e2e)', () => {
       expect(line.score).not.toBeNull();
       expect(line).not.toHaveProperty('void');
     }
+    // Served as frozen, and marked as made after the kick-off the match now has.
+    const [lateServed, onTimeServed] = await Promise.all(
+      [late, onTime].map((id) => inject({ url: `/v1/matches/${id}/prediction?model=${champion}` })),
+    );
+    expect(lateServed.headers['x-prediction-frozen']).toBe(new Date(servedAt).toISOString());
+    expect(lateServed.headers['x-prediction-made-after-kickoff']).toBe('true');
+    expect(onTimeServed.headers['x-prediction-frozen']).toBeDefined();
+    expect(onTimeServed.headers['x-prediction-made-after-kickoff']).toBeUndefined();
     // Entries of a cancelled or removed match say so too (the test above made them).
     expect(new Set(lines.map((l) => l.void).filter(Boolean))).toEqual(
       new Set(['match-cancelled', 'match-removed', 'served-after-kickoff']),

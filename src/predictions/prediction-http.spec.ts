@@ -16,6 +16,21 @@ describe('upcomingPageJson', () => {
     expect(/^[\x20-\x7e]*$/.test(body)).toBe(true);
   });
 
+  it('marks frozen items, those made after kick-off, and those that are both', () => {
+    const stored = '{"a":1}';
+    const frozenAt = '2026-12-05T12:00:00.000Z';
+    const body = upcomingPageJson([
+      { matchId: 1, json: stored, frozenAt },
+      { matchId: 2, json: stored, madeAfterKickoff: true },
+      { matchId: 3, json: stored, frozenAt, madeAfterKickoff: true },
+    ]);
+    expect(JSON.parse(body)).toEqual([
+      { matchId: 1, prediction: { a: 1 }, frozenAt },
+      { matchId: 2, prediction: { a: 1 }, madeAfterKickoff: true },
+      { matchId: 3, prediction: { a: 1 }, frozenAt, madeAfterKickoff: true },
+    ]);
+  });
+
   it('gives an empty page as an empty array', () => {
     expect(upcomingPageJson([])).toBe('[]');
   });

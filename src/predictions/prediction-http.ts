@@ -82,11 +82,9 @@ export function upcomingPageJson(
     if (item.json === undefined) {
       return asciiJson({ matchId: item.matchId, unavailable: item.unavailable });
     }
-    const after = item.frozenAt
-      ? `,"frozenAt":${JSON.stringify(item.frozenAt)}`
-      : item.madeAfterKickoff
-        ? ',"madeAfterKickoff":true'
-        : '';
+    const after =
+      (item.frozenAt ? `,"frozenAt":${JSON.stringify(item.frozenAt)}` : '') +
+      (item.madeAfterKickoff ? ',"madeAfterKickoff":true' : '');
     return `{"matchId":${item.matchId},"prediction":${item.json}${after}}`;
   });
   return `[${parts.join(',')}]`;

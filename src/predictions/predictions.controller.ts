@@ -48,7 +48,7 @@ export class PredictionsController {
       'Headers: `ETag`, `X-Cache` (hit/miss/bypass), `X-Model-Version`, `X-Model-Variant` (champion/challenger/requested). ' +
       "Once the match has kicked off (or has a live score, a result, or was cancelled) the version's frozen ledger entry is served as frozen, " +
       'with `X-Prediction-Frozen` (when it was frozen); with no entry for that version, a prediction computed then, ' +
-      'with `X-Prediction-Made-After-Kickoff: true`. ' +
+      'with `X-Prediction-Made-After-Kickoff: true` (also sent beside `X-Prediction-Frozen` when the kick-off has since moved to or before the moment of freezing: such an entry is never scored). ' +
       'A request whose `If-None-Match` names the current ETag is answered 304 with no body.',
   })
   @ApiQuery({

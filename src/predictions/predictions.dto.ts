@@ -129,7 +129,7 @@ export class UpcomingItemView {
   @ApiPropertyOptional({
     enum: [true],
     description:
-      'Kick-off has passed and this version froze nothing for the match: computed afterwards',
+      'Kick-off has passed and this version froze nothing for the match (computed afterwards), or froze it only after the kick-off the match now has (never scored)',
   })
   madeAfterKickoff?: boolean;
   @ApiPropertyOptional({

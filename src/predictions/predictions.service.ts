@@ -16,6 +16,7 @@ import { forecastFixture, UnpriceableFixtureError, type Fixture } from '../model
 import { ModelRegistryService, type ServingVersion } from '../training/model-registry.service';
 import { servesChallenger } from './ab-assignment';
 import { LedgerService } from './ledger/ledger.service';
+import { servedAfterKickoff } from './ledger/void-reason';
 import { FixtureDetailCache } from './fixture-detail-cache';
 import { entityTag, PredictionCache } from './prediction-cache';
 import { buildPrediction, type ServedPrediction } from './prediction-document';
@@ -194,7 +195,7 @@ export class PredictionsService implements OnModuleInit {
     if (closed) {
       // What this version predicted before kick-off, not a recomputation that may have been
       // trained on this very match.
-      const frozen = await this.frozen(matchId, choice, options);
+      const frozen = await this.frozen(matchId, choice, options, meta.kickoff);
       if (frozen) return frozen;
     }
     if (!options.bypassCache) {
@@ -211,7 +212,7 @@ export class PredictionsService implements OnModuleInit {
     const sealed = freezable({ kickoff: detail.kickoff.getTime(), status: detail.status }, +now);
     if (!sealed && !closed) {
       // Kicked off (or a result came) since the check above: the frozen entry still wins.
-      const frozen = await this.frozen(matchId, choice, options);
+      const frozen = await this.frozen(matchId, choice, options, detail.kickoff.getTime());
       if (frozen) return frozen;
     }
     this.countServed(version);
@@ -234,20 +235,29 @@ export class PredictionsService implements OnModuleInit {
     };
   }
 
-  /** The chosen version's ledger entry for the match, as frozen, if it froze one. */
+  /**
+   * The chosen version's ledger entry for the match, as frozen, if it froze one; marked made
+   * after kick-off when the match's kick-off has since moved to or before the moment it was
+   * frozen (such an entry is never scored: ledger/void-reason.ts).
+   */
   private async frozen(
     matchId: number,
     { version, variant }: VersionChoice,
     options: PredictOptions,
+    kickoffMs: number,
   ): Promise<PredictionResult | undefined> {
-    const served = { variant, versionId: version.id };
+    const served = (frozenAt: string) => ({
+      variant,
+      versionId: version.id,
+      ...(servedAfterKickoff(frozenAt, kickoffMs) ? { madeAfterKickoff: true as const } : {}),
+    });
     const cached = options.bypassCache
       ? undefined
       : await this.cache.getFrozen(matchId, version.id);
     if (cached) {
       this.cache.record('hit');
       this.countServed(version);
-      return { ...cached, ...served, cache: 'hit' };
+      return { ...cached, ...served(cached.frozenAt), cache: 'hit' };
     }
     const entry = await this.ledger.frozenPrediction(matchId, version.id);
     if (!entry) return undefined;
@@ -256,7 +266,11 @@ export class PredictionsService implements OnModuleInit {
     const json = asciiJson(entry.prediction);
     const prediction = { json, etag: entityTag(json), frozenAt: entry.servedAt.toISOString() };
     await this.cache.setFrozen(matchId, version.id, prediction);
-    return { ...prediction, ...served, cache: options.bypassCache ? 'bypass' : 'miss' };
+    return {
+      ...prediction,
+      ...served(prediction.frozenAt),
+      cache: options.bypassCache ? 'bypass' : 'miss',
+    };
   }
 
   private async lookUp(
