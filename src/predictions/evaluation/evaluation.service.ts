@@ -108,13 +108,13 @@ export class EvaluationService implements OnModuleInit {
     );
     const rows: unknown[][] = [];
     const withdrawn: string[] = [];
-    let late = 0;
+    const late: Array<{ seq: string; matchId: number }> = [];
     for (const entry of entries) {
       const match = results.get(entry.match_id);
       const servedLate = match !== undefined && servedAfterKickoff(entry.served_at, match.kickoff);
       if (!match || servedLate) {
         withdrawn.push(entry.seq);
-        if (servedLate) late += 1;
+        if (servedLate) late.push({ seq: entry.seq, matchId: entry.match_id });
         continue;
       }
       const outcome = outcomeOf(match.homeGoals as number, match.awayGoals as number);
@@ -151,12 +151,20 @@ export class EvaluationService implements OnModuleInit {
     const unscored = await client.query('delete from ledger_scores where seq = any($1::bigint[])', [
       withdrawn,
     ]);
+    if (late.length > 0) {
+      // Predictions were served as pre-match while the match was already under way: the stored
+      // kick-off was later than the real one. Worth a look at the source's fixture times.
+      this.logger.warn(
+        { entries: late },
+        'ledger entries served at or after the kick-off their match now has: never scored',
+      );
+    }
     const versions = [...new Set(entries.map((e) => e.model_version_id))];
     this.logger.log(
       {
         scored: rows.length,
         unscored: unscored.rowCount ?? 0,
-        servedAfterKickoff: late,
+        servedAfterKickoff: late.length,
         matches: results.size,
         versions,
       },
