@@ -473,15 +473,18 @@ describe('sealed track record (e2e)', () => {
     try {
       const staleJob = evaluation.score([entry.match_id]);
       // Until it has read the old result and its write is held.
+      let held = '0';
       for (let i = 0; i < 100; i++) {
-        const [held] = await query<{ count: string }>(
+        [{ count: held }] = await query<{ count: string }>(
           testApp.databaseUrl,
           `select count(*) from pg_stat_activity
            where datname = current_database() and wait_event = 'PgSleep'`,
         );
-        if (held.count === '1') break;
+        if (held === '1') break;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
+      // Otherwise the stale write never raced the correction, and the check below proves nothing.
+      expect(held).toBe('1');
       await query(testApp.databaseUrl, 'update matches set home_goals = $2 where id = $1', [
         entry.match_id,
         corrected,
@@ -548,7 +551,9 @@ describe('sealed track record (e2e)', () => {
     for (const line of lateLines) {
       expect(line).toMatchObject({ score: null, void: 'served-after-kickoff' });
     }
-    for (const line of lines.filter((l) => l.matchId === onTime)) {
+    const onTimeLines = lines.filter((l) => l.matchId === onTime);
+    expect(onTimeLines.length).toBeGreaterThan(0);
+    for (const line of onTimeLines) {
       expect(line.score).not.toBeNull();
       expect(line).not.toHaveProperty('void');
     }
