@@ -201,8 +201,6 @@ describe('ensembleModel', () => {
       const p = m.byModel['with-closing'].probabilities;
       expect(p.home + p.draw + p.away).toBeCloseTo(1, 12);
     }
-    const params = JSON.parse(JSON.stringify(result.fits.length)); // parameters are plain data
-    expect(params).toBeGreaterThan(0);
   });
 
   it('falls back to the statistical-only logit when a fixture has no odds', () => {
