@@ -80,7 +80,9 @@ describe('API keys', () => {
     }
     expect(lastUsed).not.toBeNull();
     const listed = (await asAnn({ method: 'GET', url: '/v1/me/api-keys' })).json();
-    expect(listed.find((k: { id: string }) => k.id === id).lastUsedAt).not.toBeNull();
+    expect(listed.find((k: { id: string }) => k.id === id).lastUsedAt).toEqual(
+      expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    );
   });
 
   it('refuses what the scope does not cover, and session-only routes', async () => {
