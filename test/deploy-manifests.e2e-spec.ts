@@ -203,7 +203,9 @@ describe('deployment manifests (rendered, then validated against the Kubernetes 
     it('uses an existing Secret instead of creating one', () => {
       const objects = expectValid(template('secrets.existingSecret=from-vault'));
       expect(byKind(objects, 'Secret')).toEqual([]);
-      for (const deployment of byKind(objects, 'Deployment')) {
+      const deployments = byKind(objects, 'Deployment');
+      expect(deployments).toHaveLength(2);
+      for (const deployment of deployments) {
         expect(deployment.spec.template.spec.containers[0].envFrom).toContainEqual({
           secretRef: { name: 'from-vault' },
         });
