@@ -433,6 +433,31 @@ describe('HTTP basics: health, problem+json errors, request ids, headers, docs',
         });
       });
 
+      it('never documents a list of objects as a list of strings', () => {
+        // An `object[]` property without an explicit `items` is documented by the Swagger plugin
+        // as an array of strings (PredictionView.odds was, while the API sends objects).
+        type Property = { type?: string; items?: { type?: string }; example?: unknown };
+        const wrong = Object.entries(document.components?.schemas ?? {}).flatMap(
+          ([schema, definition]) =>
+            Object.entries(
+              (definition as { properties?: Record<string, Property> }).properties ?? {},
+            )
+              .filter(
+                ([, p]) =>
+                  p.type === 'array' &&
+                  p.items?.type === 'string' &&
+                  Array.isArray(p.example) &&
+                  p.example.some((item) => typeof item === 'object' && item !== null),
+              )
+              .map(([name]) => `${schema}.${name}`),
+        );
+        expect(wrong).toEqual([]);
+        const odds = (
+          document.components?.schemas?.PredictionView as { properties: Record<string, Property> }
+        ).properties.odds;
+        expect(odds.items).toEqual({ type: 'object' });
+      });
+
       it('types every id path parameter as an integer or a UUID, with its bounds', () => {
         const ids = operations().flatMap(({ route, operation }) =>
           ((operation.parameters ?? []) as Array<{ name: string; in: string; schema?: object }>)

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { createTestDatabase } from './support/databases';
@@ -111,6 +113,29 @@ describe('start-up when a dependency or the port is not there (real process)', (
       /^embedded PostgreSQL did not start \(EMBEDDED_PG_DIR=\S*package\.json\/postgres, EMBEDDED_PG_PORT=54329\): EEXIST: .*; set DATABASE_URL to use your own server\n$/m,
     );
     expect(outcome.stdout + outcome.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it("says why embedded PostgreSQL exited during its start, in PostgreSQL's words", async () => {
+    // Not a fresh directory (PG_VERSION is there, so no initdb), yet no cluster: the server
+    // exits at once. The package rejects with nothing then; this was a TypeError and a stack.
+    const dir = mkdtempSync(path.join(tmpdir(), 'oracxpred-broken-pg-'));
+    writeFileSync(path.join(dir, 'PG_VERSION'), '18\n');
+    try {
+      const outcome = await startServer({
+        NODE_ENV: 'development',
+        EMBEDDED_PG_DIR: dir,
+        EMBEDDED_PG_PORT: '54398',
+      });
+      expect(outcome.signal).toBeNull();
+      expect(outcome.code).toBe(1);
+      expect(outcome.stderr).toMatch(
+        /^embedded PostgreSQL did not start \(EMBEDDED_PG_DIR=\S+, EMBEDDED_PG_PORT=54398\): PostgreSQL exited at start: \S.*; set DATABASE_URL to use your own server\n$/m,
+      );
+      expect(outcome.stdout + outcome.stderr).not.toMatch(/TypeError|reading 'message'/);
+      expect(outcome.stdout + outcome.stderr).not.toMatch(STACK_LINE);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('with the port already taken', () => {

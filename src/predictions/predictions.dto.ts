@@ -76,6 +76,8 @@ export class PredictionView {
   explanation!: object;
 
   @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
     description:
       "Stored prices per market (latest phase), the market's margin-free probabilities, and the model's edge",
     example: [

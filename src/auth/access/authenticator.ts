@@ -16,6 +16,22 @@ type MemoisedRequest = CallerRequest & { [AUTHENTICATION]?: Promise<Authenticati
 const BEARER = /^Bearer +([\w-]+\.[\w-]+\.[\w-]+)$/i;
 
 /**
+ * Why an Authorization header holds no access token: the usual slips (an API key or the refresh
+ * token sent as the bearer) named, rather than a form the header may already have.
+ */
+function notAnAccessToken(authorization: string): string {
+  const credential = /^Bearer +(\S+)$/i.exec(authorization)?.[1];
+  if (credential === undefined) return 'the Authorization header must be "Bearer <access token>"';
+  if (credential.startsWith('oxk_')) {
+    return 'this is an API key: send it as the X-API-Key header, not as a bearer token';
+  }
+  if (credential.startsWith('oxr_')) {
+    return 'this is a refresh token: send the accessToken (POST /v1/auth/refresh gives a new one)';
+  }
+  return 'the access token is invalid or expired';
+}
+
+/**
  * Reads `Authorization: Bearer <access token>` or `X-API-Key: <key>`, once per request (the
  * rate limiter and the access guard both ask). Access tokens are checked in memory; API keys
  * through a short-lived cache.
@@ -41,7 +57,7 @@ export class Authenticator {
     }
     if (authorization !== undefined) {
       const token = BEARER.exec(authorization)?.[1];
-      if (!token) return { failure: 'the Authorization header must be "Bearer <access token>"' };
+      if (!token) return { failure: notAnAccessToken(authorization) };
       const claims = await this.accessTokens.verify(token);
       if (!claims) return { failure: 'the access token is invalid or expired' };
       return {

@@ -27,7 +27,8 @@ async function openDatabase(config: AppConfig, embedded: { handle?: EmbeddedPost
     } catch (error) {
       throw new DatabaseUnavailable(
         `embedded PostgreSQL did not start (EMBEDDED_PG_DIR=${dir}, EMBEDDED_PG_PORT=${port}): ` +
-          `${(error as Error).message}; set DATABASE_URL to use your own server`,
+          `${error instanceof Error ? error.message : String(error)}; ` +
+          'set DATABASE_URL to use your own server',
       );
     }
     url = embedded.handle.url;

@@ -44,7 +44,11 @@ export class ImportCountsView {
 export class NewTeamView {
   @ApiProperty({ type: 'integer' }) teamId!: number;
   @ApiProperty() name!: string;
-  @ApiProperty({ example: [{ teamId: 3, name: 'Nottingham', score: 0.82 }] })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    example: [{ teamId: 3, name: 'Nottingham', score: 0.82 }],
+  })
   suggestions!: Array<{ teamId: number; name: string; score: number }>;
 }
 
