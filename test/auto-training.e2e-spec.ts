@@ -20,14 +20,15 @@ describe('first model for a new competition (e2e)', () => {
     await testApp?.close();
   });
 
-  /** Imports a league (inserts announce nothing), then the result of one of its fixtures. */
-  async function importThenFinishOne(): Promise<void> {
-    const league = generatedLeague(new Date());
-    const ingestion = testApp.app.get(IngestionService);
-    await ingestion.importParsed(league);
+  const league = generatedLeague(new Date());
+
+  /** The result of one of the league's fixtures, imported. */
+  async function finishOne(): Promise<void> {
     const fixture = league.records.find((r) => r.status === 'scheduled') as MatchRecord;
     const played: MatchRecord = { ...fixture, status: 'finished', homeGoals: 2, awayGoals: 1 };
-    await ingestion.importParsed({ ...league, records: [played], rowsRead: 1 });
+    await testApp.app
+      .get(IngestionService)
+      .importParsed({ ...league, records: [played], rowsRead: 1 });
   }
 
   const runs = async () =>
@@ -38,7 +39,26 @@ describe('first model for a new competition (e2e)', () => {
       AUTO_TRAIN_NEW_COMPETITIONS: 'on',
       AUTO_TRAIN_MIN_MATCHES: '50',
     });
-    await importThenFinishOne();
+    // Imported without announcing (as the demo data is, announced once when all of it is in).
+    const quiet = {
+      ...league,
+      records: league.records.map((r) => ({
+        ...r,
+        sourceKey: `quiet:${r.sourceKey}`,
+        competition: { ...r.competition, code: 'generated/quiet-division', name: 'Quiet' },
+        homeTeam: `Quiet ${r.homeTeam}`,
+        awayTeam: `Quiet ${r.awayTeam}`,
+      })),
+    };
+    const quietReport = await testApp.app
+      .get(IngestionService)
+      .importParsed(quiet, { announce: false });
+    expect(quietReport.counts.matchesInserted).toBe(league.records.length);
+    expect(await runs()).toEqual([]);
+    // A league's history arriving in one import: its results are all new matches, first seen
+    // finished (no stored match moves to finished), and they are what a first model needs.
+    const report = await testApp.app.get(IngestionService).importParsed(league);
+    expect(report.counts.matchesUpdated).toBe(0);
     const [run] = await runs();
     expect(run).toMatchObject({
       trigger: 'new-competition',
@@ -52,7 +72,7 @@ describe('first model for a new competition (e2e)', () => {
       expect.objectContaining({ scope: COMPETITION, champion: expect.any(String) }),
     ]);
     // Covered now: later results train nothing more on their own.
-    await importThenFinishOne();
+    await finishOne();
     expect((await runs()).length).toBe(1);
   });
 });

@@ -130,7 +130,9 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
     // A league that arrives from a live source without a model gets one once it has results.
     const minMatches = this.config.autoTrainMinMatches;
     if (minMatches > 0) {
-      this.events.on('match.finished', ({ matchIds }) => this.trainUncovered(matchIds, minMatches));
+      this.events.on('results.added', ({ competitionIds }) =>
+        this.trainUncovered(competitionIds, minMatches),
+      );
     }
     // The quick start serves predictions out of the box: a first model on the demo data.
     this.events.on('demo.loaded', async () => {
@@ -140,9 +142,9 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
     });
   }
 
-  /** Queues a first model for each competition of these matches that no champion covers. */
-  private async trainUncovered(matchIds: number[], minMatches: number): Promise<void> {
-    for (const { code, finished } of await this.matchData.competitionsWithResults(matchIds)) {
+  /** Queues a first model for each of these competitions that no champion covers. */
+  private async trainUncovered(competitionIds: number[], minMatches: number): Promise<void> {
+    for (const { code, finished } of await this.matchData.competitionsWithResults(competitionIds)) {
       if (finished < minMatches || (await this.registry.servingFor(code)).champion) continue;
       try {
         const run = await this.create(

@@ -25,6 +25,8 @@ export interface DomainEventMap {
   'match.updated': { matchIds: number[] };
   /** Matches that now have a final result (new or corrected). */
   'match.finished': { matchIds: number[] };
+  /** Competitions an import or feed gave results (matches now finished or first seen finished). */
+  'results.added': { competitionIds: number[] };
   /**
    * One stored match that became cancelled, once per change (a match already cancelled, or first
    * seen cancelled, is not announced). `reason`: the admin's, null when a source cancelled it.

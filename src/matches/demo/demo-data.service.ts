@@ -11,6 +11,12 @@ import { IngestionService } from '../imports/ingestion.service';
 import { generatedLeague } from './generated-league';
 
 /**
+ * The demo data goes into an empty database and is announced once, as demo.loaded (one first
+ * model for all of it), not file by file (a first model per competition, webhook events).
+ */
+const QUIET = { announce: false };
+
+/**
  * Quick-start data: on an empty database in development, load the real public data from
  * SHARED_DATA_DIR when it is there, else a seeded generated league (labelled as generated).
  */
@@ -44,12 +50,12 @@ export class DemoDataService implements OnApplicationBootstrap {
       this.logger.log(
         `no real data in ${this.config.sharedDataDir}: loading a GENERATED demo league`,
       );
-      const report = await this.ingestion.importParsed(generatedLeague(new Date()));
+      const report = await this.ingestion.importParsed(generatedLeague(new Date()), QUIET);
       this.logger.log(`generated demo league: ${report.counts.matchesInserted} matches`);
       return;
     }
     for (const file of files) {
-      const report = await this.ingestion.importContent(await readFile(file));
+      const report = await this.ingestion.importContent(await readFile(file), QUIET);
       this.logger.log(
         `demo data ${path.basename(file)}: ${report.counts.matchesInserted} new matches, ${report.counts.rowsRejected} rows rejected`,
       );

@@ -21,4 +21,9 @@ export interface ImportOptions {
   strict?: boolean;
   /** Called with 0..100 as the import advances. */
   onProgress?: (percent: number) => void | Promise<void>;
+  /**
+   * false: announce none of the changes as domain events (the demo data loaded into an empty
+   * database, which is announced once, as demo.loaded, when all of it is in).
+   */
+  announce?: boolean;
 }

@@ -105,7 +105,7 @@ export class IngestionService {
     issues.push(...result.written.rescheduled.map(rescheduledIssue));
     issues.push(...result.written.missingHalfTime.map(missingHalfTimeIssue));
     issues.push(...result.written.playedSinceMoved.map(playedSinceMovedIssue));
-    await this.announce(result.written.changes);
+    if (options.announce !== false) await this.announce(result.written.changes);
     await progress(100);
     return this.counted(finish(parsed.format, 'committed', counts, issues, result.newTeams));
   }
@@ -126,6 +126,9 @@ export class IngestionService {
     }
     if (changes.finishedMatchIds.length > 0) {
       await this.events.emit('match.finished', { matchIds: changes.finishedMatchIds });
+    }
+    if (changes.resultCompetitionIds.length > 0) {
+      await this.events.emit('results.added', { competitionIds: changes.resultCompetitionIds });
     }
     await announceFixtureChanges(this.em, this.events, changes);
   }
@@ -313,6 +316,9 @@ export class IngestionService {
       }
       changes.changedMatchIds.push(...chunk.changes.changedMatchIds);
       changes.finishedMatchIds.push(...chunk.changes.finishedMatchIds);
+      changes.resultCompetitionIds = [
+        ...new Set([...changes.resultCompetitionIds, ...chunk.changes.resultCompetitionIds]),
+      ];
       changes.cancelled.push(...chunk.changes.cancelled);
       changes.rescheduled.push(...chunk.changes.rescheduled);
       kept.push(...chunk.kept);

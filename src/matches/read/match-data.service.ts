@@ -188,9 +188,11 @@ export class MatchDataService {
     return this.repository.teams(ids);
   }
 
-  /** The competitions of these matches, each with how many of its matches have a result. */
-  competitionsWithResults(matchIds: number[]): Promise<Array<{ code: string; finished: number }>> {
-    return this.repository.competitionsWithResults(matchIds);
+  /** These competitions' codes, each with how many of its matches have a result. */
+  competitionsWithResults(
+    competitionIds: number[],
+  ): Promise<Array<{ code: string; finished: number }>> {
+    return this.repository.competitionsWithResults(competitionIds);
   }
 
   async competitionCodes(): Promise<string[]> {

@@ -48,6 +48,12 @@ export interface UpsertCounts {
 export interface MatchChanges {
   changedMatchIds: number[];
   finishedMatchIds: number[];
+  /**
+   * Competitions this write gave results: a stored match now finished, or a match first seen
+   * finished (which `finishedMatchIds`, stored matches only, leaves out: a history file's
+   * thousands of old results are no news to announce, but they are a league's first data).
+   */
+  resultCompetitionIds: number[];
   /** Stored matches a row moved to cancelled (a match first seen cancelled is not among them). */
   cancelled: CancelledChange[];
   /** Unplayed stored matches whose kick-off a row moved (another day: findRescheduled), with the kick-off before. */
@@ -71,6 +77,7 @@ export interface RescheduledChange {
 export const NO_MATCH_CHANGES = (): MatchChanges => ({
   changedMatchIds: [],
   finishedMatchIds: [],
+  resultCompetitionIds: [],
   cancelled: [],
   rescheduled: [],
 });
@@ -281,6 +288,15 @@ export class MatchWriteRepository {
     const quotes = await this.upsertQuotes(rows, now);
     const matchesInserted = inserted.rowCount ?? 0;
     const matchesUpdated = updated.rowCount ?? 0;
+    const finishedMatchIds = (updated.rows as Array<{ id: number; status: string }>)
+      .filter((r) => r.status === 'finished')
+      .map((r) => r.id);
+    const resultCompetitions = await this.client.query<{ competition_id: number }>(
+      `select distinct m.competition_id from matches m
+       where m.id = any($1::int[])
+          or m.id in (select match_id from import_batch where inserted and status = 'finished')`,
+      [finishedMatchIds],
+    );
     const updatedRows = updated.rows as Array<{
       id: number;
       status: string;
@@ -306,7 +322,8 @@ export class MatchWriteRepository {
             ...quotes.changedMatchIds,
           ]),
         ],
-        finishedMatchIds: updatedRows.filter((r) => r.status === 'finished').map((r) => r.id),
+        finishedMatchIds,
+        resultCompetitionIds: resultCompetitions.rows.map((r) => r.competition_id),
         cancelled: updatedRows
           .filter((r) => r.status === 'cancelled' && r.previous_status !== 'cancelled')
           .map((r) => ({ matchId: r.id, source: r.source })),

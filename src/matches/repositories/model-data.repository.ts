@@ -176,7 +176,7 @@ export class ModelDataRepository {
   }
 
   async competitionsWithResults(
-    matchIds: number[],
+    competitionIds: number[],
   ): Promise<Array<{ code: string; finished: number }>> {
     const rows = await nativeQuery<{ code: string; finished: string }>(
       this.em,
@@ -184,8 +184,8 @@ export class ModelDataRepository {
               (select count(*) from matches f
                 where f.competition_id = c.id and f.home_goals is not null) as finished
          from competitions c
-        where c.id in (select competition_id from matches where id = any($1))`,
-      [matchIds],
+        where c.id = any($1::int[])`,
+      [competitionIds],
     );
     return rows.map((r) => ({ code: r.code, finished: Number(r.finished) }));
   }
