@@ -108,14 +108,23 @@ describe('HTTP basics: health, problem+json errors, request ids, headers, docs',
       }
     });
 
-    it('a malformed JSON body is a 400 problem', async () => {
-      const response = await inject({
-        method: 'POST',
-        url: '/v1/imports',
-        headers: { 'content-type': 'application/json' },
-        payload: '{bad',
-      });
-      expectProblem(response, 400, '/v1/imports');
+    it('a malformed or empty JSON body is a 400 validation problem naming the body', async () => {
+      for (const [payload, reason] of [
+        ['{bad', 'is not valid JSON (content-type says application/json)'],
+        ['', 'is empty, but content-type says application/json'],
+      ]) {
+        const response = await inject({
+          method: 'POST',
+          url: '/v1/imports',
+          headers: { 'content-type': 'application/json' },
+          payload,
+        });
+        const problem = expectProblem(response, 400, '/v1/imports');
+        expect(problem).toMatchObject({
+          type: 'https://oracxpred.dev/problems/validation-failed',
+          errors: [{ field: 'body', reason }],
+        });
+      }
     });
 
     it('a JSON body over the 1 MiB limit is a 413 problem', async () => {

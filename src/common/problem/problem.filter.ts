@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, problemType } from './problem-details';
-import { ProblemException } from './problem.exception';
+import { ProblemException, ValidationProblem } from './problem.exception';
 
 const TITLES: Record<number, string> = {
   400: 'Bad request',
@@ -47,8 +47,12 @@ export class ProblemFilter implements ExceptionFilter {
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
 
-  private toProblem(exception: unknown, request: FastifyRequest): ProblemDetails {
+  private toProblem(thrown: unknown, request: FastifyRequest): ProblemDetails {
     const base = { instance: request.url, requestId: String(request.id) };
+    const unparsable = unparsableBodyReason(thrown);
+    const exception = unparsable
+      ? new ValidationProblem([{ field: 'body', reason: unparsable }])
+      : thrown;
     if (exception instanceof ProblemException) {
       return {
         type: problemType(exception.slug),
@@ -93,6 +97,19 @@ export class ProblemFilter implements ExceptionFilter {
       ...base,
     };
   }
+}
+
+/** Fastify's JSON body parser's refusals, as the reason a validation problem gives for `body`. */
+const UNPARSABLE_BODY: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'is not valid JSON (content-type says application/json)',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'is empty, but content-type says application/json',
+};
+
+/** Nest's Fastify adapter hands them over as an HttpException whose cause is Fastify's error. */
+function unparsableBodyReason(exception: unknown): string | undefined {
+  const error = exception instanceof HttpException ? exception.cause : exception;
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' ? UNPARSABLE_BODY[code] : undefined;
 }
 
 /** Status of Nest HTTP exceptions and of Fastify's own errors (body too large, bad JSON, ...). */
