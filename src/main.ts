@@ -3,6 +3,7 @@ import './infrastructure/tracing/preload';
 import { createApp } from './bootstrap';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
+import { FirstAdmin } from './auth/users/first-admin';
 import { exitGracefullyOnSignals } from './infrastructure/lifecycle/graceful-shutdown';
 import { describeStartupFailure } from './infrastructure/lifecycle/startup-failure';
 
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
       `OracXPred (${config.role}) listening on http://${config.host}:${config.port}` +
         (config.servesApi ? ' (docs at /docs)' : ' (health and metrics only)'),
     );
+  if (config.servesApi) await app.get(FirstAdmin).remindIfNoAdmin();
 }
 
 main().catch((error: unknown) => {

@@ -106,6 +106,17 @@ describe('JSON request logs (real server process)', () => {
     }
   });
 
+  it('says once it listens, and not before, how to create the first admin (none exists)', async () => {
+    const reminder = await waitForLine('the first-admin reminder', (line) =>
+      String(line.msg).startsWith('no admin account yet'),
+    );
+    expect(reminder).toMatchObject({ level: 40 }); // pino's warn
+    const messages = lines().map((line) => String(line.msg));
+    expect(messages.findIndex((m) => m.startsWith('no admin account yet'))).toBeGreaterThan(
+      messages.findIndex((m) => /listening on/.test(m)),
+    );
+  });
+
   it('logs a request with its id and the secrets of its headers redacted', async () => {
     const requestId = `log-test-${randomBytes(4).toString('hex')}`;
     const response = await fetch(`${baseUrl}/v1/matches?pageSize=5`, {

@@ -34,13 +34,7 @@ export class FirstAdmin implements OnApplicationBootstrap {
     }
     if (admins > 0) return;
     const admin = this.config.firstAdmin;
-    if (!admin) {
-      this.logger.warn(
-        'no admin account yet: create one with `npm run cli -- create-admin --email you@example.org` ' +
-          'or start once with ADMIN_EMAIL and ADMIN_PASSWORD set',
-      );
-      return;
-    }
+    if (!admin) return;
     try {
       await this.createAdmin(admin.email, admin.password, 'environment');
     } catch (error) {
@@ -55,6 +49,20 @@ export class FirstAdmin implements OnApplicationBootstrap {
           .join('\n  - ')}`,
       );
     }
+  }
+
+  /**
+   * Says how to create the first admin when there is none: called by the server once it listens
+   * (not by the CLI, whose create-admin is about to do just that).
+   */
+  async remindIfNoAdmin(): Promise<void> {
+    // No users table yet (production migrates as a separate step): the start already said so.
+    const admins = await this.users.countActiveAdmins().catch(() => undefined);
+    if (admins !== 0) return;
+    this.logger.warn(
+      'no admin account yet: create one with `npm run cli -- create-admin --email you@example.org` ' +
+        'or start once with ADMIN_EMAIL and ADMIN_PASSWORD set',
+    );
   }
 
   /** Creates an admin account (or promotes nothing: an existing e-mail is a 409). */
