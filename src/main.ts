@@ -6,8 +6,13 @@ import { AppConfig } from './config/app-config';
 import { FirstAdmin } from './auth/users/first-admin';
 import { exitGracefullyOnSignals } from './infrastructure/lifecycle/graceful-shutdown';
 import { describeStartupFailure } from './infrastructure/lifecycle/startup-failure';
+import { ensurePortsFree } from './infrastructure/lifecycle/port-check';
+import { validateEnvironment } from './config/environment';
+import { withEnvFiles } from './config/env-files';
 
 async function main(): Promise<void> {
+  const settings = validateEnvironment(withEnvFiles());
+  await ensurePortsFree(settings.HOST, [settings.PORT, settings.METRICS_PORT]);
   const app = await createApp();
   const config = app.get(AppConfig);
   exitGracefullyOnSignals(app);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
-import { createTestDatabase } from './support/databases';
+import { createTestDatabase, query } from './support/databases';
 
 const ROOT = path.resolve(__dirname, '..');
 /** A refused configuration must stop the process well within this (it never reaches the database). */
@@ -168,6 +168,12 @@ describe('start-up when a dependency or the port is not there (real process)', (
         `cannot listen on 127.0.0.1:${port}: the port is already in use by another process ` +
           '(stop it, or choose a free port with PORT or METRICS_PORT)',
       );
+      // Found before the application started: it never touched the database (no migrations).
+      const tables = await query(
+        database.url,
+        "select 1 from information_schema.tables where table_schema = 'public'",
+      );
+      expect(tables).toEqual([]);
     });
   });
 
