@@ -19,7 +19,10 @@ interface OpenApiOperation {
   summary?: string;
   parameters?: unknown[];
   requestBody?: unknown;
-  responses?: Record<string, { content?: Record<string, unknown> }>;
+  responses?: Record<
+    string,
+    { content?: Record<string, unknown>; headers?: Record<string, unknown> }
+  >;
 }
 
 interface OpenApiDocument {
@@ -517,6 +520,23 @@ describe('HTTP basics: health, problem+json errors, request ids, headers, docs',
         }
         expect(checked).toBeGreaterThan(50);
         expect(mismatches).toEqual([]);
+      });
+
+      it("documents the prediction's response headers", () => {
+        const ok = document.paths['/v1/matches/{id}/prediction'].get.responses?.['200'];
+        expect(Object.keys(ok?.headers ?? {}).sort()).toEqual([
+          'ETag',
+          'X-Cache',
+          'X-Model-Variant',
+          'X-Model-Version',
+          'X-Prediction-Frozen',
+          'X-Prediction-Made-After-Kickoff',
+        ]);
+      });
+
+      it('documents the promotion body as optional (its fields all have defaults)', () => {
+        const promote = document.paths['/v1/models/{id}/promote'].post;
+        expect(promote.requestBody).toMatchObject({ required: false });
       });
 
       it('documents the 503 of the readiness check as the problem+json it sends', () => {

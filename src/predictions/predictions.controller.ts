@@ -31,6 +31,34 @@ import {
 import { PredictionsService } from './predictions.service';
 import { IdParam, ParseOptionalUuidPipe } from '../common/http/id-param';
 
+/** The response headers of a served prediction (prediction-http.ts sends them). */
+const PREDICTION_HEADERS = {
+  ETag: {
+    description: 'Entity tag of this prediction (send it as If-None-Match)',
+    schema: { type: 'string' },
+  },
+  'X-Cache': {
+    description: 'hit, miss, or bypass (Cache-Control: no-cache)',
+    schema: { type: 'string', enum: ['hit', 'miss', 'bypass'] },
+  },
+  'X-Model-Version': {
+    description: 'The model version that served it',
+    schema: { type: 'string', format: 'uuid' },
+  },
+  'X-Model-Variant': {
+    description: 'champion, challenger (A/B share) or requested (?model=)',
+    schema: { type: 'string', enum: ['champion', 'challenger', 'requested'] },
+  },
+  'X-Prediction-Frozen': {
+    description: 'After kick-off: when the served ledger entry was frozen',
+    schema: { type: 'string', format: 'date-time' },
+  },
+  'X-Prediction-Made-After-Kickoff': {
+    description: "'true' when what is served was not made before the kick-off",
+    schema: { type: 'string', enum: ['true'] },
+  },
+};
+
 @ApiTags('predictions')
 @Controller({ version: '1' })
 export class PredictionsController {
@@ -67,7 +95,7 @@ export class PredictionsController {
     required: false,
     description: 'The ETag of a prediction already held: 304 (no body) while it is current',
   })
-  @ApiOkResponse({ type: PredictionView })
+  @ApiOkResponse({ type: PredictionView, headers: PREDICTION_HEADERS })
   @ApiResponse({ status: 304, description: 'Not modified: the ETag in If-None-Match is current' })
   @ApiProblems(400, 404, 422)
   async prediction(

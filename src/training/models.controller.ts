@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { UuidParam } from '../common/http/id-param';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../common/http/actor';
@@ -82,6 +82,8 @@ export class ModelsController {
     description:
       'Cached predictions of the scope are invalidated; the change is recorded in the alias history.',
   })
+  // Every field has a default: no body at all is a promotion to champion.
+  @ApiBody({ type: PromoteBody, required: false })
   @ApiOkResponse({ type: ModelVersionView })
   @ApiProblems(400, 404, 409)
   async promote(
