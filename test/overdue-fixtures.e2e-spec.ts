@@ -202,10 +202,6 @@ describe('overdue fixtures and cancelling phantoms (e2e)', () => {
       expect(cup.json().items.map((i: { id: number }) => i.id)).toEqual([await idOf(cupTie)]);
       const cupId = cup.json().items[0].competition.id;
       expect((await overdue(`?competition=${cupId}`)).json().total).toBe(1);
-      expect((await overdue('?competition=no%2Fsuch')).json()).toMatchObject({
-        items: [],
-        total: 0,
-      });
     });
 
     it('keeps the likely phantoms only (playedTwin=true), or the late results only (false)', async () => {
@@ -228,6 +224,7 @@ describe('overdue fixtures and cancelling phantoms (e2e)', () => {
         '?pageSize=0',
         '?page=abc',
         '?competition=',
+        '?competition=no%2Fsuch',
         '?status=scheduled',
         '?playedTwin=yes',
         '?playedTwin=true&playedTwin=false',

@@ -144,6 +144,25 @@ describe('predictions API (e2e)', () => {
     expect(items[0].prediction).toEqual(single.json());
   });
 
+  it('takes the competition by id too, and names one that does not exist', async () => {
+    const [{ id }] = await query<{ id: number }>(
+      testApp.databaseUrl,
+      'select id from competitions where code = $1',
+      [COMPETITION],
+    );
+    const byId = await inject({ url: `/v1/predictions?competition=${id}&pageSize=5` });
+    expect(byId.statusCode).toBe(200);
+    expect(byId.json().map((i: { matchId: number }) => i.matchId)).toEqual(fixtureIds.slice(0, 5));
+    const unknown = await inject({ url: '/v1/predictions?competition=nowhere%2Fnone' });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().errors).toEqual([
+      expect.objectContaining({
+        field: 'competition',
+        reason: expect.stringContaining('nowhere/none'),
+      }),
+    ]);
+  });
+
   it('keeps the true total past the last page, with no items and links back to the last page', async () => {
     const pageSize = 60;
     const lastPage = Math.ceil(fixtureIds.length / pageSize);

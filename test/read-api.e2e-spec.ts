@@ -263,11 +263,17 @@ describe('read API: competitions, teams, matches (PostgreSQL)', () => {
       );
     });
 
-    it('answers an unknown competition code with an empty page', async () => {
-      const response = await get(matchesUrl({ competition: 'atlantis/premier-league' }));
-      expect(response.statusCode).toBe(200);
-      expect(response.json()).toMatchObject({ items: [], total: 0 });
-      expect(response.headers['x-total-count']).toBe('0');
+    it('answers an unknown competition code or id with a 400 naming the filter', async () => {
+      for (const competition of ['atlantis/premier-league', '999999']) {
+        const response = await get(matchesUrl({ competition }));
+        expect(response.statusCode).toBe(400);
+        expect(response.json().errors).toEqual([
+          {
+            field: 'competition',
+            reason: `no competition "${competition}" (GET /v1/competitions lists their codes and ids)`,
+          },
+        ]);
+      }
     });
   });
 

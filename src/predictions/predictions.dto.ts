@@ -94,7 +94,7 @@ export class PredictionView {
 }
 
 export class UpcomingQuery {
-  @CompetitionFilter()
+  @CompetitionFilter('Competition code or id')
   competition?: string;
 
   @ApiPropertyOptional({ example: '2027-01-01', description: 'Default: now' })

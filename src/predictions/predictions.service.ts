@@ -315,7 +315,9 @@ export class PredictionsService implements OnModuleInit {
     total: number;
   }> {
     const { ids, total } = await this.matchData.upcomingIds({
-      ...(query.competition ? { competition: query.competition } : {}),
+      ...(query.competition
+        ? { competition: await this.matchData.competitionCode(query.competition) }
+        : {}),
       from: query.from ?? new Date(),
       ...(query.to ? { to: query.to } : {}),
       offset: query.offset,

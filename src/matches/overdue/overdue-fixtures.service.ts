@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { DomainEvents } from '../../common/events/domain-events';
 import { pageOffset } from '../../common/http/pagination';
-import { competitionRef } from '../../common/http/text-filter';
 import { NotFoundProblem, ProblemException } from '../../common/problem/problem.exception';
 import { AppConfig } from '../../config/app-config';
 import { nativeQuery } from '../../infrastructure/database/native-sql';
@@ -13,6 +12,7 @@ import { announceFixtureChanges } from '../fixture-change-events';
 import type { MatchStatus } from '../ingestion/match-record';
 import { MatchView } from '../read/match.dto';
 import { cancelOutcome, hoursSince, overdueCutoff, UNRESULTED_STATUSES } from './overdue';
+import { competitionCodeOf } from '../read/competition-filter';
 import type { OverdueFixturePageView, OverdueListQuery } from './overdue.dto';
 
 /** The unresulted statuses as an SQL list (constant text, no user input). */
@@ -79,14 +79,12 @@ export class OverdueFixturesService {
   /** A page of overdue fixtures, the longest overdue first, each with its played twin if any. */
   async list(query: OverdueListQuery, now = new Date()): Promise<OverdueFixturePageView> {
     const graceHours = this.config.overdueFixtureHours;
-    const ref = query.competition === undefined ? {} : competitionRef(query.competition);
-    const competitionId = 'id' in ref ? ref.id : null;
-    const competitionCode = 'code' in ref ? ref.code : null;
+    const competitionCode =
+      query.competition === undefined ? null : await competitionCodeOf(this.em, query.competition);
     const twinWanted = query.playedTwin ?? null;
     const filters = `${OVERDUE_WHERE}
-       and ($2::int is null or m.competition_id = $2)
-       and ($3::text is null or m.competition_id = (select c.id from competitions c where c.code = $3))`;
-    const params = [overdueCutoff(now, graceHours), competitionId, competitionCode, twinWanted];
+       and ($2::text is null or m.competition_id = (select c.id from competitions c where c.code = $2))`;
+    const params = [overdueCutoff(now, graceHours), competitionCode, twinWanted];
     const rows = await nativeQuery<{ id: number; twin_id: number | null; total: string }>(
       this.em,
       `select m.id, twin.id as twin_id, count(*) over () as total
@@ -94,8 +92,8 @@ export class OverdueFixturesService {
        left join lateral (${PLAYED_TWIN}
          -- Where a pairing met twice (Scotland), the meeting nearest in time.
          order by abs(extract(epoch from t.kickoff - m.kickoff)), t.id limit 1) twin on true
-       where ${filters} and ($4::boolean is null or (twin.id is not null) = $4)
-       order by m.kickoff, m.id offset $5 limit $6`,
+       where ${filters} and ($3::boolean is null or (twin.id is not null) = $3)
+       order by m.kickoff, m.id offset $4 limit $5`,
       [...params, pageOffset(query), query.pageSize],
     );
     let total = rows.length > 0 ? Number(rows[0].total) : 0;
@@ -104,7 +102,7 @@ export class OverdueFixturesService {
       const [counted] = await nativeQuery<{ total: string }>(
         this.em,
         `select count(*) as total from matches m
-         where ${filters} and ($4::boolean is null or exists (${PLAYED_TWIN}) = $4)`,
+         where ${filters} and ($3::boolean is null or exists (${PLAYED_TWIN}) = $3)`,
         params,
       );
       total = Number(counted.total);

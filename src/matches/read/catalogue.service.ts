@@ -13,6 +13,7 @@ import { Match, OddsSnapshot, Team, TeamAlias } from '../entities';
 import { CURATED_TEAM_ALIASES, normaliseTeamName } from '../ingestion/team-names';
 import { LOCK_TEAM_EXCLUSIVE_SQL, TEAM_LOCK } from '../repositories/team-locks';
 import { CompetitionView, MergeResultView, TeamListQuery, TeamView } from './team.dto';
+import { competitionCodeOf } from './competition-filter';
 import { MatchDetailView, MatchListQuery, MatchView, OddsView } from './match.dto';
 
 /** Read use cases over competitions, teams and matches, and the admin edits of teams. */
@@ -192,11 +193,15 @@ export class CatalogueService {
   }
 
   async matches(query: MatchListQuery): Promise<Page<MatchView>> {
+    const competition =
+      query.competition === undefined
+        ? undefined
+        : await competitionCodeOf(this.em, query.competition);
     const { items, total } = await this.em
       .fork()
       .getRepository(Match)
       .search({
-        competition: query.competition,
+        competition,
         teamId: query.team,
         season: query.season,
         status: query.status,

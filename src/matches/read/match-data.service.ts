@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { MatchInput } from '../../modelling';
+import { competitionCodeOf } from './competition-filter';
 import { ModelDataRepository, type FixtureRow } from '../repositories/model-data.repository';
 
 export interface TrainingDataQuery {
@@ -193,6 +194,11 @@ export class MatchDataService {
     competitionIds: number[],
   ): Promise<Array<{ code: string; finished: number }>> {
     return this.repository.competitionsWithResults(competitionIds);
+  }
+
+  /** The code a `competition` filter (code or id) names, or a 400 naming the field. */
+  competitionCode(filter: string): Promise<string> {
+    return competitionCodeOf(this.em, filter);
   }
 
   async competitionCodes(): Promise<string[]> {

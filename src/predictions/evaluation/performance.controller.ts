@@ -14,10 +14,11 @@ import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { PublicRoute } from '../../common/auth/access.decorators';
 import { ModelRegistryService } from '../../training/model-registry.service';
 import { PerformanceService } from './performance.service';
+import { MatchDataService } from '../../matches/read/match-data.service';
 import { apiInstant, IsAfter, IsApiDate } from '../../common/http/api-date';
 
 class PerformanceQuery {
-  @CompetitionFilter()
+  @CompetitionFilter('Competition code or id')
   competition?: string;
 
   @ApiPropertyOptional({ example: '2027-01-01', description: 'Matches kicking off from' })
@@ -90,6 +91,7 @@ export class PerformanceController {
     private readonly performance: PerformanceService,
     private readonly registry: ModelRegistryService,
     private readonly config: AppConfig,
+    private readonly matchData: MatchDataService,
   ) {}
 
   @Get('models/:id/performance')
@@ -122,7 +124,9 @@ export class PerformanceController {
   @ApiProblems(400)
   async all(@Query() query: PerformanceQuery): Promise<ModelPerformanceView[]> {
     return this.performance.byVersion({
-      ...(query.competition ? { competition: query.competition } : {}),
+      ...(query.competition
+        ? { competition: await this.matchData.competitionCode(query.competition) }
+        : {}),
       ...(query.from ? { from: apiInstant(query.from) } : {}),
       ...(query.to ? { to: apiInstant(query.to) } : {}),
     });

@@ -1,0 +1,27 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { competitionRef } from '../../common/http/text-filter';
+import { ValidationProblem } from '../../common/problem/problem.exception';
+import { nativeQuery } from '../../infrastructure/database/native-sql';
+
+/**
+ * The code of the competition a list's `competition` filter names (a code, or an id), or a 400
+ * naming the field: a misspelt code would otherwise filter every list down to an empty page
+ * that looks like "no matches" rather than "no such competition".
+ */
+export async function competitionCodeOf(em: EntityManager, filter: string): Promise<string> {
+  const ref = competitionRef(filter);
+  const [row] = await nativeQuery<{ code: string }>(
+    em,
+    'select code from competitions where id = $1 or code = $2',
+    ['id' in ref ? ref.id : null, 'code' in ref ? ref.code : null],
+  );
+  if (!row) {
+    throw new ValidationProblem([
+      {
+        field: 'competition',
+        reason: `no competition ${JSON.stringify(filter)} (GET /v1/competitions lists their codes and ids)`,
+      },
+    ]);
+  }
+  return row.code;
+}
