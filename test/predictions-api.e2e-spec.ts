@@ -247,6 +247,24 @@ describe('predictions API (e2e)', () => {
       expect({ payload, status: refused.statusCode }).toEqual({ payload, status });
       expect(refused.headers['content-type']).toMatch(/problem\+json/);
     }
+    // A competition that does not exist is named as such (was a 404 no-model).
+    const nowhere = await inject({
+      method: 'POST',
+      url: '/v1/predictions/simulate',
+      payload: {
+        fixtures: [
+          { homeTeamId: home, awayTeamId: away },
+          { homeTeamId: home, awayTeamId: away, competition: 'nowhere/none' },
+        ],
+      },
+    });
+    expect(nowhere.statusCode).toBe(400);
+    expect(nowhere.json().errors).toEqual([
+      expect.objectContaining({
+        field: 'fixtures.1.competition',
+        reason: expect.stringContaining('no competition "nowhere/none"'),
+      }),
+    ]);
   });
 
   it('answers 404 for an unknown match and 400 for a malformed id or model', async () => {

@@ -376,7 +376,10 @@ export class PredictionsService implements OnModuleInit {
           [{ field: `fixtures.${index}.awayTeamId`, reason: 'must differ from homeTeamId' }],
         );
       }
-      const competition = f.competition ?? home.competition ?? away.competition;
+      const competition =
+        f.competition === undefined
+          ? (home.competition ?? away.competition)
+          : await this.matchData.competitionCode(f.competition, `fixtures.${index}.competition`);
       if (!competition) {
         throw new ProblemException(
           422,

@@ -8,7 +8,11 @@ import { nativeQuery } from '../../infrastructure/database/native-sql';
  * naming the field: a misspelt code would otherwise filter every list down to an empty page
  * that looks like "no matches" rather than "no such competition".
  */
-export async function competitionCodeOf(em: EntityManager, filter: string): Promise<string> {
+export async function competitionCodeOf(
+  em: EntityManager,
+  filter: string,
+  field = 'competition',
+): Promise<string> {
   const ref = competitionRef(filter);
   const [row] = await nativeQuery<{ code: string }>(
     em,
@@ -18,7 +22,7 @@ export async function competitionCodeOf(em: EntityManager, filter: string): Prom
   if (!row) {
     throw new ValidationProblem([
       {
-        field: 'competition',
+        field,
         reason: `no competition ${JSON.stringify(filter)} (GET /v1/competitions lists their codes and ids)`,
       },
     ]);

@@ -197,8 +197,8 @@ export class MatchDataService {
   }
 
   /** The code a `competition` filter (code or id) names, or a 400 naming the field. */
-  competitionCode(filter: string): Promise<string> {
-    return competitionCodeOf(this.em, filter);
+  competitionCode(filter: string, field?: string): Promise<string> {
+    return competitionCodeOf(this.em, filter, field);
   }
 
   async competitionCodes(): Promise<string[]> {
