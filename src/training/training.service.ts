@@ -34,6 +34,7 @@ import {
 } from './entities';
 import { ModelRegistryService } from './model-registry.service';
 import { searchSpaceErrors } from './search-space';
+import { evaluationSummary } from './evaluation-summary';
 import type { CreateTrainingRunBody } from './training.dto';
 
 export const TRAINING_QUEUE = 'training';
@@ -330,7 +331,6 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
       // Aliases first: a run reported as succeeded already has its champion in place.
       await this.registry.afterTraining(version, run.trigger);
       const saveMs = (timings.saveMs ?? 0) + Date.now() - promoteStarted;
-      const rps = version.evaluation.model?.outcomes.rps;
       await nativeQuery(
         this.em,
         `update training_runs set status = 'succeeded', progress = 100, model_version_id = $2,
@@ -343,7 +343,7 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
           JSON.stringify([
             {
               at: new Date().toISOString(),
-              message: `model version ${version.id}: ${version.evaluation.matches} held-out matches${rps !== undefined ? `, RPS ${rps.toFixed(4)}` : ''}`,
+              message: `model version ${version.id}: ${evaluationSummary(version.evaluation)}`,
             },
           ]),
         ],
