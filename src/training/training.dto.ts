@@ -257,7 +257,8 @@ export class TrainingRunView {
   @ApiProperty({ type: Object }) hyperparameters!: object;
   @ApiProperty({ type: Object, nullable: true }) searchSpace!: object | null;
   @ApiProperty() evaluationWeeks!: number;
-  @ApiProperty({ enum: ['api', 'schedule', 'drift', 'new-competition'] }) trigger!: string;
+  @ApiProperty({ enum: ['api', 'schedule', 'drift', 'new-competition', 'demo-data'] })
+  trigger!: string;
   @ApiProperty({ nullable: true, type: String }) requestedBy!: string | null;
   @ApiProperty({ example: 40, description: 'Percent done' }) progress!: number;
   @ApiProperty() attempts!: number;

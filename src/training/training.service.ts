@@ -138,7 +138,7 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
     // The quick start serves predictions out of the box: a first model on the demo data.
     this.events.on('demo.loaded', async () => {
       if ((await this.em.fork().count(ModelVersion, {})) > 0) return;
-      const run = await this.create({ modelType: 'ensemble' }, 'demo-data');
+      const run = await this.create({ modelType: 'ensemble' }, null, 'demo-data');
       this.logger.log(`training a first model on the demo data (run ${run.id})`);
     });
   }

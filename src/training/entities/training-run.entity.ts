@@ -15,7 +15,7 @@ export const ACTIVE_TRAINING_STATUSES = [TrainingStatus.Queued, TrainingStatus.R
 
 /** What started a run. */
 /** Who asked: an admin, the schedule, drift, or a competition that arrived without a model. */
-export type TrainingTrigger = 'api' | 'schedule' | 'drift' | 'new-competition';
+export type TrainingTrigger = 'api' | 'schedule' | 'drift' | 'new-competition' | 'demo-data';
 
 export interface TrainingLogLine {
   at: string;
