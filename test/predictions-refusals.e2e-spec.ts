@@ -11,6 +11,7 @@ import { train } from './support/training';
  */
 
 const COMPETITION = 'generated/premier-division';
+const OTHER_COMPETITION = 'generated/other-division';
 
 describe('predictions refusals (e2e)', () => {
   let testApp: TestApp;
@@ -21,7 +22,21 @@ describe('predictions refusals (e2e)', () => {
 
   beforeAll(async () => {
     testApp = await startTestApp();
-    await testApp.app.get(IngestionService).importParsed(generatedLeague(new Date()));
+    const league = generatedLeague(new Date());
+    const ingestion = testApp.app.get(IngestionService);
+    await ingestion.importParsed(league);
+    // A second competition, which the champion trained below does not cover.
+    await ingestion.importParsed({
+      ...league,
+      records: league.records.slice(0, 10).map((r) => ({
+        ...r,
+        sourceKey: `other:${r.sourceKey}`,
+        competition: { ...r.competition, code: OTHER_COMPETITION, name: 'Other' },
+        homeTeam: `Other ${r.homeTeam}`,
+        awayTeam: `Other ${r.awayTeam}`,
+      })),
+      rowsRead: 10,
+    });
     const trained = await train(inject, {
       modelType: 'dixon-coles',
       competitions: [COMPETITION],
@@ -58,15 +73,22 @@ describe('predictions refusals (e2e)', () => {
       ],
       [{ fixtures: [{ homeTeamId: 999999, awayTeamId: away }] }, 404, 'fixtures.0.homeTeamId'],
       [{ fixtures: [{ homeTeamId: home, awayTeamId: 999999 }] }, 404, 'fixtures.0.awayTeamId'],
+      // A competition that does not exist.
       [
         { fixtures: [{ homeTeamId: home, awayTeamId: away, competition: 'nowhere/nothing' }] },
+        400,
+        'fixtures.0.competition',
+      ],
+      // One that exists, but no model covers (404 no-model), or not the one asked for (422).
+      [
+        { fixtures: [{ homeTeamId: home, awayTeamId: away, competition: OTHER_COMPETITION }] },
         404,
         'fixtures.0.competition',
       ],
       [
         {
           model: champion,
-          fixtures: [{ homeTeamId: home, awayTeamId: away, competition: 'nowhere/nothing' }],
+          fixtures: [{ homeTeamId: home, awayTeamId: away, competition: OTHER_COMPETITION }],
         },
         422,
         'fixtures.0.competition',
