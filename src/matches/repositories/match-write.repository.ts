@@ -291,10 +291,10 @@ export class MatchWriteRepository {
     const finishedMatchIds = (updated.rows as Array<{ id: number; status: string }>)
       .filter((r) => r.status === 'finished')
       .map((r) => r.id);
+    // From the batch (this chunk's rows), not a scan of every stored match.
     const resultCompetitions = await this.client.query<{ competition_id: number }>(
-      `select distinct m.competition_id from matches m
-       where m.id = any($1::int[])
-          or m.id in (select match_id from import_batch where inserted and status = 'finished')`,
+      `select distinct competition_id from import_batch
+       where status = 'finished' and (inserted or match_id = any($1::int[]))`,
       [finishedMatchIds],
     );
     const updatedRows = updated.rows as Array<{
