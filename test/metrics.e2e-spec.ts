@@ -64,7 +64,15 @@ describe('GET /metrics (Prometheus)', () => {
     const run = await waitForImport(testApp.asAdmin, response.json().id);
     expect(run.counts).toMatchObject({ rowsRead: 7, rowsRejected: 4 });
 
-    const { samples } = await scrape();
+    // The run reads succeeded before its job has returned (and Bull has moved it to completed):
+    // scrape until the job's own end is counted, for at most 5 s.
+    const jobDone = (scraped: ReturnType<typeof parseSamples>) =>
+      valueOf(scraped, METRICS.queueJobs.name, { queue: 'imports', state: 'completed' }) === 1;
+    let { samples } = await scrape();
+    for (let i = 0; i < 50 && !jobDone(samples); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ({ samples } = await scrape());
+    }
     const rows = (outcome: string) =>
       valueOf(samples, METRICS.importRows.name, { format: run.format!, outcome });
     expect(rows('accepted')).toBe(3);
