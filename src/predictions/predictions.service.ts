@@ -356,6 +356,13 @@ export class PredictionsService implements OnModuleInit {
   ): Promise<Array<ServedPrediction & { warnings: string[] }>> {
     const ids = [...new Set(fixtures.flatMap((f) => [f.homeTeamId, f.awayTeamId]))];
     const teams = new Map((await this.matchData.teams(ids)).map((t) => [t.id, t]));
+    // Up to 50 fixtures, usually of one competition: each named competition looked up once.
+    const codes = new Map<string, string>();
+    const codeOf = async (given: string, field: string) => {
+      const code = codes.get(given) ?? (await this.matchData.competitionCode(given, field));
+      codes.set(given, code);
+      return code;
+    };
     const out = [];
     for (const [index, f] of fixtures.entries()) {
       const home = teams.get(f.homeTeamId);
@@ -379,7 +386,7 @@ export class PredictionsService implements OnModuleInit {
       const competition =
         f.competition === undefined
           ? (home.competition ?? away.competition)
-          : await this.matchData.competitionCode(f.competition, `fixtures.${index}.competition`);
+          : await codeOf(f.competition, `fixtures.${index}.competition`);
       if (!competition) {
         throw new ProblemException(
           422,

@@ -193,7 +193,7 @@ export class CatalogueService {
   }
 
   async matches(query: MatchListQuery): Promise<Page<MatchView>> {
-    const competition =
+    const competitionCode =
       query.competition === undefined
         ? undefined
         : await competitionCodeOf(this.em, query.competition);
@@ -201,7 +201,7 @@ export class CatalogueService {
       .fork()
       .getRepository(Match)
       .search({
-        competition,
+        competitionCode,
         teamId: query.team,
         season: query.season,
         status: query.status,

@@ -288,15 +288,6 @@ export class MatchWriteRepository {
     const quotes = await this.upsertQuotes(rows, now);
     const matchesInserted = inserted.rowCount ?? 0;
     const matchesUpdated = updated.rowCount ?? 0;
-    const finishedMatchIds = (updated.rows as Array<{ id: number; status: string }>)
-      .filter((r) => r.status === 'finished')
-      .map((r) => r.id);
-    // From the batch (this chunk's rows), not a scan of every stored match.
-    const resultCompetitions = await this.client.query<{ competition_id: number }>(
-      `select distinct competition_id from import_batch
-       where status = 'finished' and (inserted or match_id = any($1::int[]))`,
-      [finishedMatchIds],
-    );
     const updatedRows = updated.rows as Array<{
       id: number;
       status: string;
@@ -307,6 +298,13 @@ export class MatchWriteRepository {
       source: string;
       rescheduled: boolean;
     }>;
+    const finishedMatchIds = updatedRows.filter((r) => r.status === 'finished').map((r) => r.id);
+    // From the batch (this chunk's rows), not a scan of every stored match.
+    const resultCompetitions = await this.client.query<{ competition_id: number }>(
+      `select distinct competition_id from import_batch
+       where status = 'finished' and (inserted or match_id = any($1::int[]))`,
+      [finishedMatchIds],
+    );
     return {
       counts: {
         matchesInserted,

@@ -1,10 +1,10 @@
 import { EntityRepository, QueryOrder } from '@mikro-orm/postgresql';
 import type { FilterQuery } from '@mikro-orm/core';
-import { competitionRef } from '../../common/http/text-filter';
 import type { Match, MatchStatus } from '../entities';
 
 export interface MatchFilter {
-  competition?: string;
+  /** A competition's code (the list resolves the caller's code or id first). */
+  competitionCode?: string;
   teamId?: number;
   season?: string;
   status?: MatchStatus;
@@ -19,10 +19,7 @@ export interface MatchFilter {
 export class MatchRepository extends EntityRepository<Match> {
   async search(filter: MatchFilter): Promise<{ items: Match[]; total: number }> {
     const where: FilterQuery<Match> = {};
-    if (filter.competition) {
-      const ref = competitionRef(filter.competition);
-      where.competition = 'id' in ref ? ref.id : { code: ref.code };
-    }
+    if (filter.competitionCode) where.competition = { code: filter.competitionCode };
     if (filter.teamId !== undefined)
       where.$or = [{ homeTeam: filter.teamId }, { awayTeam: filter.teamId }];
     if (filter.season) where.season = filter.season;
