@@ -85,7 +85,9 @@ describe('scripts/backup.sh and scripts/restore.sh (real pg_dump / pg_restore)',
     dir = mkdtempSync(path.join(tmpdir(), 'oracxpred-backups-'));
   });
   afterAll(async () => {
-    rmSync(dir, { recursive: true, force: true });
+    // Set last in beforeAll: absent when it stopped earlier (no matching pg_dump, say), whose
+    // own message is the one to read, not a TypeError from here.
+    if (dir) rmSync(dir, { recursive: true, force: true });
     await testApp?.close().catch(() => undefined); // the app is closed already; this drops the database
   });
 
