@@ -17,9 +17,8 @@ ARG RUNTIME_IMAGE=gcr.io/distroless/cc-debian12:nonroot
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
-# `npm ci` rejects this lock file (npm 11 leaves other platforms' optional packages out of it);
-# `npm install` still installs exactly the locked versions.
-RUN npm install --no-audit --no-fund
+# Exactly the locked versions; fails if package.json and the lock file disagree.
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/bundle.mjs ./scripts/
 COPY src ./src
