@@ -107,13 +107,15 @@ describe('cached prediction fast path (e2e)', () => {
     const id = fixtureIds[4];
     const first = await asUser({ url: url(id) });
     const etag = first.headers.etag as string;
-    expect(etag).toMatch(/^"[\w-]{22}"$/);
+    expect(etag).toMatch(/^W\/"[\w-]{22}"$/);
     const calls = serveHit.mock.calls.length;
     const conditional = (headers: Record<string, string>, path = url(id)) =>
       asUser({ url: path, headers });
     const variants = [
       { 'if-none-match': etag },
-      { 'if-none-match': `"other", W/${etag}` },
+      { 'if-none-match': `"other", ${etag}` },
+      // Weak comparison: the same tag without its W/ matches too.
+      { 'if-none-match': etag.slice(2) },
       { 'if-none-match': '*' },
     ];
     for (const headers of variants) {
@@ -128,14 +130,22 @@ describe('cached prediction fast path (e2e)', () => {
       `${url(id)}?model=${versionId}`,
     );
     expect([viaController.statusCode, viaController.body]).toEqual([304, '']);
-    expect(await answeredSince(calls)).toEqual([true, true, true]);
+    expect(await answeredSince(calls)).toEqual([true, true, true, true]);
     // A tag that is not current gets the prediction.
     const stale = await conditional({ 'if-none-match': '"not-the-current-one-00"' });
     expect([stale.statusCode, stale.headers.etag, stale.body]).toEqual([200, etag, first.body]);
-    // A recomputation that serialises differently (its computedAt) is a new version of it.
+    // A recomputation that predicts the same (only its computedAt differs) keeps the tag.
     const recomputed = await conditional({ 'if-none-match': etag, 'cache-control': 'no-cache' });
-    expect(recomputed.statusCode).toBe(200);
-    expect(recomputed.headers.etag).not.toBe(etag);
+    expect([recomputed.statusCode, recomputed.headers['x-cache']]).toEqual([304, 'bypass']);
+    expect(recomputed.headers.etag).toBe(etag);
+    const renewed = await asUser({ url: url(id) });
+    expect([renewed.statusCode, renewed.headers['x-cache'], renewed.headers.etag]).toEqual([
+      200,
+      'hit',
+      etag,
+    ]);
+    const computedAt = (body: string) => (JSON.parse(body) as { computedAt: string }).computedAt;
+    expect(computedAt(renewed.body)).not.toBe(computedAt(first.body));
   });
 
   it('sends ASCII JSON: non-ASCII text escaped, the same value once parsed', async () => {

@@ -5,9 +5,13 @@ import { AppConfig } from '../config/app-config';
 import { METRICS } from '../infrastructure/metrics/metric-catalogue';
 import { MetricsService } from '../infrastructure/metrics/metrics.service';
 import { EncodedJsonMemo } from './encoded-json-memo';
+import { asciiJson } from '../common/http/ascii-json';
 
-/** v2: the entity tag is stored in front of the JSON (entries of the older layout are ignored). */
-const PREFIX = 'prediction:v2:';
+/**
+ * v3: the (weak) entity tag is stored in front of the JSON (entries of older layouts are
+ * ignored).
+ */
+const PREFIX = 'prediction:v3:';
 
 /** A serialised prediction and its entity tag (RFC 9110 ETag), cached together. */
 export interface CachedPrediction {
@@ -20,8 +24,8 @@ export interface CachedPrediction {
 /** Hot entries whose bytes are kept: a few weekends of fixtures, by champion and challenger. */
 const ENCODED_ENTRIES = 512;
 
-/** `"` + 22 base64url characters of the JSON's SHA-256 + `"`: fixed length, so it slices off. */
-const ETAG_LENGTH = 24;
+/** `W/"` + 22 base64url characters of a SHA-256 + `"`: fixed length, so it slices off. */
+const ETAG_LENGTH = 26;
 /** A frozen prediction's entry is keyed apart from the computed one of the same version. */
 const FROZEN = 'frozen:';
 /** An ISO 8601 instant as toISOString() writes it (years 0-9999): fixed length too. */
@@ -32,11 +36,16 @@ export interface CachedFrozenPrediction extends CachedPrediction {
   frozenAt: string;
 }
 
-export function entityTag(json: string): string {
-  return `"${createHash('sha256')
-    .update(json)
-    .digest('base64url')
-    .slice(0, ETAG_LENGTH - 2)}"`;
+/**
+ * A prediction's entity tag: weak (RFC 9110 8.8.1), of everything but when it was computed, so a
+ * recomputation that predicts the same (the cache's TTL ran out, `Cache-Control: no-cache`)
+ * keeps the tag and a polling client keeps getting 304.
+ */
+export function entityTag(prediction: { computedAt: string }): string {
+  const digest = createHash('sha256')
+    .update(asciiJson({ ...prediction, computedAt: undefined }))
+    .digest('base64url');
+  return `W/"${digest.slice(0, ETAG_LENGTH - 4)}"`;
 }
 
 /**

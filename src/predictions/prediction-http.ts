@@ -58,10 +58,16 @@ export function sendPrediction(
 function holds(request: Pick<CallerRequest, 'headers'>, etag: string): boolean {
   const header = request.headers['if-none-match'];
   if (header === undefined) return false;
+  const opaque = opaqueTag(etag);
   return header.split(',').some((tag) => {
     const trimmed = tag.trim();
-    return trimmed === '*' || trimmed === etag || trimmed === `W/${etag}`;
+    return trimmed === '*' || opaqueTag(trimmed) === opaque;
   });
+}
+
+/** An entity tag without its weakness indicator: weak comparison ignores it. */
+function opaqueTag(tag: string): string {
+  return tag.startsWith('W/') ? tag.slice(2) : tag;
 }
 
 /**

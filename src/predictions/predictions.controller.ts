@@ -34,7 +34,8 @@ import { IdParam, ParseOptionalUuidPipe } from '../common/http/id-param';
 /** The response headers of a served prediction (prediction-http.ts sends them). */
 const PREDICTION_HEADERS = {
   ETag: {
-    description: 'Entity tag of this prediction (send it as If-None-Match)',
+    description:
+      'Weak entity tag of what is predicted (everything but computedAt: a recomputation that predicts the same keeps it); send it as If-None-Match',
     schema: { type: 'string' },
   },
   'X-Cache': {
