@@ -18,7 +18,10 @@ describe('entityTag', () => {
 
   it('changes with anything predicted or described', () => {
     const tag = entityTag(prediction);
-    const moved = { ...prediction, markets: { matchResult: { home: 0.51, draw: 0.3, away: 0.19 } } };
+    const moved = {
+      ...prediction,
+      markets: { matchResult: { home: 0.51, draw: 0.3, away: 0.19 } },
+    };
     const renamed = { ...prediction, match: { id: 7, homeTeam: { id: 1, name: 'Atletico' } } };
     expect(entityTag(moved)).not.toBe(tag);
     expect(entityTag(renamed)).not.toBe(tag);
