@@ -246,6 +246,17 @@ describe('overdue fixtures and cancelling phantoms (e2e)', () => {
       const response = await cancel(id, { reason: 'phantom: played 7 days later' });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toMatchObject({ id, status: 'cancelled', homeGoals: null });
+      // Who, when and why, on the match itself.
+      const cancellation = {
+        at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        by: 'admin',
+        reason: 'phantom: played 7 days later',
+      };
+      expect(response.json().cancellation).toEqual(cancellation);
+      expect((await inject({ url: `/v1/matches/${id}` })).json().cancellation).toEqual(
+        cancellation,
+      );
+      expect(Date.now() - Date.parse(response.json().cancellation.at)).toBeLessThan(60_000);
       expect((await statusOf(id)).status).toBe('cancelled');
       expect(await overdueIds()).not.toContain(id);
       expect(await gauge()).toEqual({ withTwin: 0, withoutTwin: 4 });
@@ -268,13 +279,22 @@ describe('overdue fixtures and cancelling phantoms (e2e)', () => {
     it('is idempotent on a cancelled match: answered as it is, nothing changed', async () => {
       const id = await idOf(phantom);
       const before = await statusOf(id);
+      const first = (await inject({ url: `/v1/matches/${id}` })).json().cancellation;
       const again = await cancel(id);
       expect(again.statusCode).toBe(200);
       expect(again.json()).toMatchObject({ id, status: 'cancelled' });
+      // The first cancellation stands: its time and reason.
+      expect(again.json().cancellation).toEqual(first);
       expect(await statusOf(id)).toEqual(before);
-      // Cancelled by its source: the same.
+      // Cancelled by its source: the same, and the source is named (a source gives no reason).
       const bySource = await idOf(cancelledBySource);
-      expect((await cancel(bySource)).json()).toMatchObject({ id: bySource, status: 'cancelled' });
+      const answer = (await cancel(bySource)).json();
+      expect(answer).toMatchObject({ id: bySource, status: 'cancelled' });
+      expect(answer.cancellation).toEqual({
+        at: expect.any(String),
+        by: 'overdue-test',
+        reason: null,
+      });
     });
 
     it('refuses a played match with 409 problem+json, changing nothing, and audits the refusal', async () => {
@@ -324,7 +344,24 @@ describe('overdue fixtures and cancelling phantoms (e2e)', () => {
         );
         expect((await statusOf(id)).status).toBe('cancelled');
       }
+      expect((await inject({ url: `/v1/matches/${id}` })).json().cancellation).toMatchObject({
+        by: 'admin',
+        reason: 'phantom: played 7 days later',
+      });
       expect(await overdueIds()).not.toContain(id);
+    });
+
+    it('names the source of a row that cancels a stored fixture, and keeps the first cancellation', async () => {
+      const id = await idOf(ahead);
+      expect((await inject({ url: `/v1/matches/${id}` })).json().cancellation).toBeNull();
+      await importRecords([{ ...ahead, status: 'cancelled' }]);
+      const { cancellation } = (await inject({ url: `/v1/matches/${id}` })).json();
+      expect(cancellation).toEqual({ at: expect.any(String), by: 'overdue-test', reason: null });
+      // A second source saying so too changes nothing: the first cancellation stands.
+      await importRecords([{ ...ahead, status: 'cancelled', source: 'another-feed' }]);
+      expect((await inject({ url: `/v1/matches/${id}` })).json().cancellation).toEqual(
+        cancellation,
+      );
     });
 
     it('stores a result imported later for a cancelled fixture (it was played after all)', async () => {
@@ -336,6 +373,15 @@ describe('overdue fixtures and cancelling phantoms (e2e)', () => {
       ]);
       expect(report.counts).toMatchObject({ matchesInserted: 0, matchesUpdated: 1 });
       expect(await statusOf(id)).toMatchObject({ status: 'finished', home_goals: 3 });
+      // Played after all: no cancellation left on it, in the API or the table.
+      expect((await inject({ url: `/v1/matches/${id}` })).json().cancellation).toBeNull();
+      expect(
+        await query(
+          testApp.databaseUrl,
+          'select cancelled_at, cancelled_by, cancel_reason from matches where id = $1',
+          [id],
+        ),
+      ).toEqual([{ cancelled_at: null, cancelled_by: null, cancel_reason: null }]);
     });
   });
 

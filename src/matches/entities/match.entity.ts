@@ -78,6 +78,19 @@ export class Match {
   @Property({ default: false })
   neutral: boolean & Opt = false;
 
+  /**
+   * While the match is cancelled: when, by whom (`admin`, or the source whose row said so) and,
+   * for an admin, why. Cleared when a result arrives for it after all.
+   */
+  @Property({ type: 'datetime', nullable: true })
+  cancelledAt: Date | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  cancelledBy: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  cancelReason: string | null = null;
+
   /** The source that first reported the match; every source's key is in match_source_refs. */
   @Property()
   source!: string;

@@ -143,9 +143,10 @@ export class OverdueFixturesService {
   async cancel(id: number, reason: string): Promise<MatchView> {
     const updated = await nativeQuery<{ id: number }>(
       this.em,
-      `update matches set status = 'cancelled', updated_at = now()
+      `update matches set status = 'cancelled', updated_at = now(),
+         cancelled_at = now(), cancelled_by = 'admin', cancel_reason = $2
        where id = $1 and status in (${UNRESULTED_SQL}) returning id`,
-      [id],
+      [id, reason],
     );
     if (updated.length > 0) {
       this.logger.log({ matchId: id, reason }, 'fixture cancelled');

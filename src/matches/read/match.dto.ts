@@ -62,6 +62,33 @@ export class CompetitionRef {
   @ApiProperty({ example: 'England', nullable: true, type: String }) country!: string | null;
 }
 
+export class CancellationView {
+  @ApiProperty({
+    example: '2032-01-14T09:12:00.000Z',
+    nullable: true,
+    type: String,
+    description: 'When it was cancelled (null for matches cancelled before this was recorded)',
+  })
+  at!: string | null;
+
+  @ApiProperty({
+    example: 'admin',
+    nullable: true,
+    type: String,
+    description:
+      '`admin` (POST /v1/matches/{id}/cancel), or the source whose row said cancelled (`football-data.co.uk`, `collector:<id>`, ...)',
+  })
+  by!: string | null;
+
+  @ApiProperty({
+    example: 'phantom: played on 2032-01-13 (match 4712)',
+    nullable: true,
+    type: String,
+    description: "The admin's reason (sources give none)",
+  })
+  reason!: string | null;
+}
+
 export class MatchView {
   @ApiProperty({ type: 'integer', example: 4711 }) id!: number;
   @ApiProperty({ type: CompetitionRef }) competition!: CompetitionRef;
@@ -78,6 +105,12 @@ export class MatchView {
   @ApiProperty({ example: 'history' }) source!: string;
   @ApiProperty({ example: 'england/premier-league:2024-08-16:Manchester United:Fulham' })
   sourceKey!: string;
+  @ApiProperty({
+    type: CancellationView,
+    nullable: true,
+    description: 'Who cancelled it, when and why: set while the status is cancelled, else null',
+  })
+  cancellation!: CancellationView | null;
 
   static of(match: Match): MatchView {
     const { competition: c } = match;
@@ -96,6 +129,14 @@ export class MatchView {
       neutral: match.neutral,
       source: match.source,
       sourceKey: match.sourceKey,
+      cancellation:
+        match.status === MatchStatus.Cancelled
+          ? {
+              at: match.cancelledAt?.toISOString() ?? null,
+              by: match.cancelledBy,
+              reason: match.cancelReason,
+            }
+          : null,
     };
   }
 }

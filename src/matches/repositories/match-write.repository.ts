@@ -173,10 +173,12 @@ export class MatchWriteRepository {
       `with inserted as (
          insert into matches (competition_id, season, kickoff, match_date, home_team_id, away_team_id,
            status, home_goals, away_goals, home_goals_half_time, away_goals_half_time, neutral,
-           source, source_key, created_at, updated_at)
+           source, source_key, created_at, updated_at, cancelled_at, cancelled_by)
          select competition_id, season, kickoff, match_date, home_team_id, away_team_id,
            status::match_status, home_goals, away_goals, home_goals_half_time, away_goals_half_time,
-           neutral, source, source_key, $1, $1
+           neutral, source, source_key, $1, $1,
+           case when status = 'cancelled' then $1::timestamptz end,
+           case when status = 'cancelled' then source end
          from import_batch where match_id is null order by ordinal
          returning id, home_team_id, away_team_id, match_date)
        update import_batch b set match_id = i.id, inserted = true
@@ -204,6 +206,13 @@ export class MatchWriteRepository {
          source_key = case when m.source = b.source and b.rescheduled_from is not null
            then b.source_key else m.source_key end,
          neutral = case when m.source = b.source then b.neutral else m.neutral end,
+         -- (m.* is the row before this update.) Who cancelled it, kept while it stays cancelled.
+         cancelled_at = case when b.status <> 'cancelled' then null
+           when m.status = 'cancelled' then m.cancelled_at else $1::timestamptz end,
+         cancelled_by = case when b.status <> 'cancelled' then null
+           when m.status = 'cancelled' then m.cancelled_by else b.source end,
+         cancel_reason = case when b.status = 'cancelled' and m.status = 'cancelled'
+           then m.cancel_reason end,
          updated_at = $1
        from import_batch b
        -- prev: the match as it was before this statement (the statement's snapshot).

@@ -78,6 +78,10 @@ export class TeamRepository extends EntityRepository<Team> {
          home_goals_half_time = coalesce(k.home_goals_half_time, d.home_goals_half_time),
          away_goals_half_time = case when k.home_goals_half_time is null
            then d.away_goals_half_time else k.away_goals_half_time end,
+         -- The cancellation goes with the status it explains.
+         cancelled_at = case when k.home_goals is null then d.cancelled_at else k.cancelled_at end,
+         cancelled_by = case when k.home_goals is null then d.cancelled_by else k.cancelled_by end,
+         cancel_reason = case when k.home_goals is null then d.cancel_reason else k.cancel_reason end,
          updated_at = now()
        from (${duplicatePairs}) p join matches d on d.id = p.duplicate_id
        where k.id = p.keep_id
