@@ -160,12 +160,14 @@ export class InvitationsController {
   async create(
     @Body() body: CreateInvitationBody,
     @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
   ): Promise<CreatedInvitationView> {
     const { invitation, token } = await this.invitations.create(
       body.email,
       body.role,
       body.expiresInDays ?? 7,
-      principal.userId,
+      principal,
+      requestMeta(request),
     );
     return { ...InvitationView.of(invitation), token };
   }
