@@ -120,6 +120,7 @@ export class UsersAdminController {
   }
 
   @Patch(':id/api-keys/:keyId')
+  @AdminRoute({ auditReads: true, auditBody: ['plan'] })
   @ApiOperation({ summary: "Set an API key's rate-limit plan (admin)" })
   @ApiOkResponse({ type: ApiKeyView })
   @ApiProblems(400, 404)
