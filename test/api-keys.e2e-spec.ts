@@ -269,9 +269,20 @@ describe('API keys', () => {
       method: 'PATCH',
       url: `/v1/users/${annId}/api-keys/${id}`,
       payload: { plan: 'pro' },
+      headers: { 'x-request-id': 'set-plan-audit' },
     });
     expect(moved.statusCode).toBe(200);
     expect(moved.json().plan).toBe('pro');
+    // The audit entry says which plan the key was given, not only that it changed.
+    const [entry] = await query<{ target: object; details: object }>(
+      testApp.databaseUrl,
+      'select target, details from audit_log where request_id = $1',
+      ['set-plan-audit'],
+    );
+    expect(entry).toMatchObject({
+      target: { id: annId, keyId: id },
+      details: { status: 200, body: { plan: 'pro' } },
+    });
     const response = await withKey(key)({ method: 'GET', url: '/v1/matches' });
     expect(response.headers['x-ratelimit-limit']).toBe('6000');
     expectProblem(

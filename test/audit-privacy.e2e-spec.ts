@@ -89,6 +89,25 @@ describe('audit log and personal data', () => {
       });
     });
 
+    it('records which invitation was created, with its role and expiry, never the address', async () => {
+      const response = await testApp.asAdmin({
+        method: 'POST',
+        url: '/v1/invitations',
+        payload: { email: 'invitee-audit@example.org', role: 'admin', expiresInDays: 2 },
+        headers: { 'x-request-id': 'audit-req-invite' },
+      });
+      expect(response.statusCode).toBe(201);
+      const entries = await auditRows('request_id = $1', ['audit-req-invite']);
+      expect(entries.find((entry) => entry.action === 'invitation.create')).toMatchObject({
+        outcome: 'success',
+        actor_id: adminId,
+        target: { invitationId: response.json().id },
+        details: { role: 'admin', expiresAt: response.json().expiresAt },
+        ip: '127.0.0.1',
+      });
+      expect(JSON.stringify(entries)).not.toContain('invitee-audit');
+    });
+
     it('audits reads of personal data, but not every admin read', async () => {
       await testApp.asAdmin({
         method: 'GET',

@@ -675,6 +675,24 @@ describe('identity: registration, sign-in, tokens, sessions', () => {
       expect([claimsOf(before).sv, claimsOf(after).sv]).toEqual([0, 1]);
     });
 
+    it('refuses on admin routes the access tokens issued before a refresh token came back (theft)', async () => {
+      const email = 'reused-admin@example.org';
+      await createAccount(testApp, email, 'admin');
+      const stolen = (await testApp.login(email, PASSWORD)).refreshToken;
+      // Whoever rotated it first holds an admin access token of the session.
+      const rotated = await post('/v1/auth/refresh', { refreshToken: stolen });
+      expect(rotated.statusCode).toBe(200);
+      const { accessToken } = rotated.json<{ accessToken: string }>();
+      expect((await adminCall(accessToken)).statusCode).toBe(200);
+
+      expectProblem(await post('/v1/auth/refresh', { refreshToken: stolen }), 401);
+      expect(expectProblem(await adminCall(accessToken), 401).detail).toMatch(/revoked/);
+      // Signing in again opens them.
+      expect((await adminCall((await testApp.login(email, PASSWORD)).accessToken)).statusCode).toBe(
+        200,
+      );
+    });
+
     it('still judges tokens signed without a session version by their issue time', async () => {
       const email = 'legacy-token@example.org';
       const id = await createAccount(testApp, email, 'admin');

@@ -120,6 +120,7 @@ export class UsersAdminController {
   }
 
   @Patch(':id/api-keys/:keyId')
+  @AdminRoute({ auditReads: true, auditBody: ['plan'] })
   @ApiOperation({ summary: "Set an API key's rate-limit plan (admin)" })
   @ApiOkResponse({ type: ApiKeyView })
   @ApiProblems(400, 404)
@@ -160,12 +161,14 @@ export class InvitationsController {
   async create(
     @Body() body: CreateInvitationBody,
     @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
   ): Promise<CreatedInvitationView> {
     const { invitation, token } = await this.invitations.create(
       body.email,
       body.role,
       body.expiresInDays ?? 7,
-      principal.userId,
+      principal,
+      requestMeta(request),
     );
     return { ...InvitationView.of(invitation), token };
   }

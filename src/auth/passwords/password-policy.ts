@@ -41,7 +41,7 @@ export function passwordProblems(password: string, email: string, minLength: num
   if (new Set(password).size < 5) problems.push('must use at least 5 different characters');
   const localPart = email.toLowerCase().split('@')[0];
   if (localPart.length >= 4 && lower.includes(localPart)) {
-    problems.push('must not contain the e-mail address');
+    problems.push("must not contain the e-mail address's name (the part before @)");
   }
   return problems;
 }

@@ -95,6 +95,9 @@ export class SessionsService {
     if (stored.usedAt || !(await repository.claim(stored.id))) {
       if (stored.expiresAt > new Date()) {
         const revoked = await repository.revokeFamily(stored.familyId);
+        // Either holder may be the thief, and both hold the session's access tokens: admin
+        // routes refuse every token of the account signed before now (others expire in the TTL).
+        await em.getRepository(User).revokeSessions(stored.user.id);
         await this.audit.record({
           action: 'auth.refresh_reuse',
           outcome: 'denied',

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
+import type { Principal } from '../../common/auth/principal';
 import type { Role } from '../../common/auth/roles';
 import type { Page } from '../../common/http/pagination';
 import { NotFoundProblem, ProblemException } from '../../common/problem/problem.exception';
+import { AuditService } from '../audit/audit.service';
 import { Invitation, User } from '../entities';
+import type { RequestMeta } from '../http/request-meta';
 import { newOpaqueToken } from '../tokens/opaque-token';
 import { normaliseEmail } from './users.service';
 
@@ -12,13 +15,17 @@ const DAY_MS = 24 * 3600 * 1000;
 /** Invitations to register (REGISTRATION=invitation): one e-mail address, one role, one use. */
 @Injectable()
 export class InvitationsService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly audit: AuditService,
+  ) {}
 
   async create(
     email: string,
     role: Role,
     expiresInDays: number,
-    createdBy: string,
+    createdBy: Principal,
+    meta: RequestMeta,
   ): Promise<{ invitation: Invitation; token: string }> {
     const em = this.em.fork();
     const address = normaliseEmail(email);
@@ -37,10 +44,19 @@ export class InvitationsService {
       email: address,
       role,
       tokenHash: hash,
-      createdBy: em.getReference(User, createdBy),
+      createdBy: em.getReference(User, createdBy.userId),
       expiresAt: new Date(Date.now() + expiresInDays * DAY_MS),
     });
     await em.flush();
+    // The route's own entry cannot say which invitation or what role it grants (the address
+    // stays out: the audit log holds no e-mail addresses).
+    await this.audit.record({
+      action: 'invitation.create',
+      actor: createdBy,
+      target: { invitationId: invitation.id },
+      details: { role, expiresAt: invitation.expiresAt.toISOString() },
+      meta,
+    });
     return { invitation, token };
   }
 
