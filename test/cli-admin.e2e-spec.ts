@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createTestDatabase, query } from './support/databases';
 
@@ -182,6 +183,24 @@ describe('first admin from the CLI (npm run cli -- create-admin)', () => {
     const badSetting = await cli(database.url, ['migrate'], '', { PORT: 'abc' });
     expect(badSetting.code).toBe(1);
     expect(badSetting.stderr).toMatch(/^Invalid configuration:\n {2}- PORT: .*\(got "abc"\)\n$/);
+  });
+
+  it('runs beside the server with its settings, METRICS_PORT included (the server holds that port)', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const metricsPort = String((server.address() as AddressInfo).port);
+      const result = await cli(
+        database.url,
+        ['create-admin', '--email', 'beside@example.org'],
+        '',
+        { METRICS_PORT: metricsPort },
+      );
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(result.stdout).toMatch(/admin beside@example.org created/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

@@ -327,7 +327,12 @@ describe('imports API (PostgreSQL; Bull when REDIS_URL is set)', () => {
     it('refuses a file over IMPORT_MAX_UPLOAD_MB with 413', async () => {
       const runs = await runCount();
       const big = Buffer.alloc(1024 * 1024 + 1, 'a');
-      expectProblem(await uploadImport(testApp.asAdmin, big, 'big.csv'), 413);
+      const body = expectProblem(await uploadImport(testApp.asAdmin, big, 'big.csv'), 413);
+      // Which limit, and the setting that moves it (not the parser's bare "request file too large").
+      expect(body.detail).toBe(
+        'file: larger than the upload limit of 1 MiB (IMPORT_MAX_UPLOAD_MB)',
+      );
+      expect(body.errors?.map((e) => e.field)).toEqual(['file']);
       expect(await runCount()).toBe(runs);
     });
 

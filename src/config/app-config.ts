@@ -129,7 +129,9 @@ export class AppConfig {
     return this.role !== 'api';
   }
   get metricsPort(): number | undefined {
-    return this.get('METRICS_PORT');
+    // Set but empty validates as unset; ConfigService then falls back to the raw '' of process.env.
+    const port = this.get('METRICS_PORT');
+    return typeof port === 'number' ? port : undefined;
   }
   get shutdown(): { delayMs: number; timeoutMs: number } {
     return { delayMs: this.get('SHUTDOWN_DELAY_MS'), timeoutMs: this.get('SHUTDOWN_TIMEOUT_MS') };

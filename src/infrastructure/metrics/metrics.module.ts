@@ -6,6 +6,7 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppConfig } from '../../config/app-config';
@@ -32,6 +33,7 @@ export class MetricsLifecycle implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
+    private readonly httpAdapterHost: HttpAdapterHost,
   ) {
     metrics
       .gauge(METRICS.buildInfo)
@@ -45,7 +47,9 @@ export class MetricsLifecycle implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     const port = this.config.metricsPort;
-    if (port === undefined) return;
+    // Only a server has a listener to keep /metrics off: the CLI (an application context, no
+    // HTTP adapter) runs beside the server with the same settings, whose process holds the port.
+    if (port === undefined || !this.httpAdapterHost.httpAdapter) return;
     this.server = await startMetricsServer(this.metrics, this.config.host, port);
     this.logger.log(`metrics on http://${this.config.host}:${this.server.port}/metrics`);
   }

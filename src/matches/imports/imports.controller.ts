@@ -16,6 +16,7 @@ import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { ProblemException, ValidationProblem } from '../../common/problem/problem.exception';
 import { toInvalidFields } from '../../common/problem/validation';
 import { AdminRoute } from '../../common/auth/access.decorators';
+import { AppConfig } from '../../config/app-config';
 import { FORMATS, ImportFromUrlBody, ImportRunView, ISSUES_IN_LISTS } from './import.dto';
 import { ImportRequest, ImportsService } from './imports.service';
 
@@ -24,7 +25,10 @@ import { ImportRequest, ImportsService } from './imports.service';
 @Controller({ path: 'imports', version: '1' })
 @ApiExtraModels(ImportFromUrlBody)
 export class ImportsController {
-  constructor(private readonly imports: ImportsService) {}
+  constructor(
+    private readonly imports: ImportsService,
+    private readonly config: AppConfig,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -114,6 +118,18 @@ export class ImportsController {
         throw new ProblemException(413, 'too-many-files', 'Payload too large', `file: ${reason}`, [
           { field: 'file', reason },
         ]);
+      }
+      // The parser's "request file too large" names no limit: say which, and which setting.
+      if ((error as { code?: unknown } | null)?.code === 'FST_REQ_FILE_TOO_LARGE') {
+        const megabytes = this.config.importMaxUploadBytes / (1024 * 1024);
+        const reason = `larger than the upload limit of ${megabytes} MiB (IMPORT_MAX_UPLOAD_MB)`;
+        throw new ProblemException(
+          413,
+          'upload-too-large',
+          'Payload too large',
+          `file: ${reason}`,
+          [{ field: 'file', reason }],
+        );
       }
       // The multipart parser's own errors (no boundary, a body cut short) carry no status: they
       // are the client's malformed body, not a server failure. Limits (413) keep their status.

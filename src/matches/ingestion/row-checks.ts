@@ -2,6 +2,7 @@
 // RowIssues; a row with any 'error' is rejected by its parser, 'warning's only drop a part.
 
 import type { CsvRow } from './csv';
+import type { CsvHeader } from './table';
 import type { MatchStatus, OddsMarket, OddsPhase, OddsRecord, RowIssue } from './match-record';
 
 /** Below 1 a set of prices is an arbitrage no bookmaker offers; above 1.5 it is a data error. */
@@ -64,6 +65,26 @@ export function rejectNulCells(
     issues.error(columnNames[i] || `column ${i + 1}`, 'contains a NUL character');
     row.fields[i] = row.fields[i].replaceAll('\0', '\uFFFD');
   }
+}
+
+/**
+ * A row that ends before its score columns (a line cut short, a lost delimiter) cannot say
+ * whether the match was played: read as it is, its blank goals would make it a fixture still to
+ * be played. It is rejected, naming the first score column it lacks.
+ */
+export function rejectCutShortRow(
+  row: CsvRow,
+  header: CsvHeader,
+  scoreColumns: readonly string[],
+  issues: RowIssues,
+): void {
+  const lacking = scoreColumns.find((name) => header.indexOf(name) >= row.fields.length);
+  if (lacking === undefined) return;
+  issues.error(
+    lacking,
+    `row has ${row.fields.length} field(s) but the header ${header.names.length} columns: ` +
+      `cut short before ${lacking}`,
+  );
 }
 
 export interface TeamCells {

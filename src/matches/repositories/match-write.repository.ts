@@ -435,6 +435,9 @@ export class MatchWriteRepository {
   }
 
   private async loadBatch(rows: ResolvedMatchRow[]): Promise<void> {
+    // A file of more than one chunk loads each chunk in the same transaction: the previous
+    // chunk's table (dropped only at commit) goes first. pg_temp: never a real table of that name.
+    await this.client.query('drop table if exists pg_temp.import_batch');
     await this.client.query(`
       create temp table import_batch (
         ordinal int primary key, source text, source_key text, competition_id int, season text,

@@ -27,6 +27,9 @@ describe('detectFormat / parseAny', () => {
   it('uses the named format when given, and fails if the file is not of that format', () => {
     expect(parseAny(HISTORY, 'history').format).toBe('history');
     expect(() => parseAny(HISTORY, 'football-data-co-uk')).toThrow(/missing column\(s\) Div/);
+    expect(() => parseAny('Div;Date;HomeTeam;AwayTeam\n', 'football-data-co-uk')).toThrow(
+      /separated by commas/,
+    );
   });
 
   it.each([
@@ -35,6 +38,16 @@ describe('detectFormat / parseAny', () => {
     ['HTML', '<!DOCTYPE html><html><body>Not found</body></html>', /HTML/],
     ['an HTML fragment', '\n  <html lang="en">', /HTML/],
     ['an unknown header', 'id,name,score\n1,a,2\n', /unrecognised header 'id,name,score'/],
+    [
+      'a semicolon-separated file',
+      'Div;Date;HomeTeam;AwayTeam;FTHG;FTAG\nE0;16/08/2024;Man United;Fulham;1;0\n',
+      /^the header is one column with semicolons in it: columns must be separated by commas/,
+    ],
+    [
+      'a tab-separated file',
+      'Div\tDate\tHomeTeam\tAwayTeam\nE0\t16/08/2024\tMan United\tFulham\n',
+      /^the header is one column with tabs in it: columns must be separated by commas/,
+    ],
   ])('refuses %s with UnsupportedFormatError', (_label, text, message) => {
     expect(() => parseAny(text)).toThrow(UnsupportedFormatError);
     expect(() => parseAny(text)).toThrow(message);

@@ -37,6 +37,7 @@ export function detectFormat(input: string | Uint8Array): IngestionFormat {
   const text = decodeText(input);
   refuseNonCsv(text);
   const header = new CsvHeader(readHeaderFields(text));
+  refuseOtherSeparators(header);
   const match = SIGNATURES.find(({ columns }) => columns.every((column) => header.has(column)));
   if (!match) {
     const shown = header.names.slice(0, 8).join(',');
@@ -57,7 +58,23 @@ export function parseAny(input: string | Uint8Array, format?: IngestionFormat): 
   if (!isIngestionFormat(format))
     throw new UnsupportedFormatError(`unknown format '${String(format)}'`);
   refuseNonCsv(text);
+  refuseOtherSeparators(new CsvHeader(readHeaderFields(text)));
   return PARSERS[format](text);
+}
+
+/**
+ * A header read as one column that holds semicolons or tabs is a file saved with another
+ * separator (a spreadsheet's regional CSV): say so, rather than quote the whole line as a name.
+ */
+function refuseOtherSeparators(header: CsvHeader): void {
+  if (header.names.length !== 1) return;
+  const separator = ([';', '\t'] as const).find((candidate) => header.names[0].includes(candidate));
+  if (separator === undefined) return;
+  throw new UnsupportedFormatError(
+    `the header is one column with ${separator === ';' ? 'semicolons' : 'tabs'} in it: ` +
+      'columns must be separated by commas (save the file as comma-separated CSV)',
+    header.names,
+  );
 }
 
 function refuseNonCsv(text: string): void {

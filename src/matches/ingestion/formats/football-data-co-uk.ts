@@ -10,6 +10,7 @@ import {
   type OddsColumns,
   readOdds,
   quoted,
+  rejectCutShortRow,
   rejectNulCells,
   RowIssues,
 } from '../row-checks';
@@ -80,6 +81,7 @@ export function parseFootballDataCoUk(text: string): ParseResult {
       );
     }
     rejectNulCells(row, (layout ?? fileHeader).names, checks);
+    rejectCutShortRow(row, layout ?? fileHeader, ['FTHG', 'FTAG'], checks);
     const record = parseRow(row, layout ?? fileHeader, checks, layout !== null);
     if (record && !checks.hasErrors) records.push(record);
     issues.push(...checks.issues);

@@ -9,6 +9,7 @@ import {
   type OddsColumns,
   readOdds,
   quoted,
+  rejectCutShortRow,
   rejectNulCells,
   RowIssues,
 } from '../row-checks';
@@ -76,6 +77,7 @@ export function parseHistory(text: string, options: HistoryParseOptions = {}): P
   for (const row of rows) {
     const checks = new RowIssues(row.line);
     rejectNulCells(row, header.names, checks);
+    rejectCutShortRow(row, header, ['FTHG', 'FTAG'], checks);
     const cell = (name: string) => header.text(row, name);
 
     const dateText = cell('Date');

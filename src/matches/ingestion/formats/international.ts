@@ -5,7 +5,14 @@
 import { slugify } from '../competitions';
 import { parseCsv } from '../csv';
 import type { MatchRecord, ParseResult, RowIssue } from '../match-record';
-import { checkResult, checkTeams, quoted, rejectNulCells, RowIssues } from '../row-checks';
+import {
+  checkResult,
+  checkTeams,
+  quoted,
+  rejectCutShortRow,
+  rejectNulCells,
+  RowIssues,
+} from '../row-checks';
 import { CsvHeader } from '../table';
 import { parseIsoDate, zonedToUtc } from '../time';
 
@@ -38,6 +45,7 @@ export function parseInternational(text: string): ParseResult {
   for (const row of rows) {
     const checks = new RowIssues(row.line);
     rejectNulCells(row, header.names, checks);
+    rejectCutShortRow(row, header, ['home_score', 'away_score'], checks);
     const cell = (name: string) => header.text(row, name);
 
     const dateText = cell('date');
