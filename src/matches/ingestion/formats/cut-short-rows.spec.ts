@@ -46,6 +46,9 @@ describe('rows cut short before their score columns', () => {
       ].join('\n'),
     );
     expect(result.records).toEqual([]);
-    expect(result.issues.map(({ line, column }) => [line, column])).toContainEqual([2, 'home_score']);
+    expect(result.issues.map(({ line, column }) => [line, column])).toContainEqual([
+      2,
+      'home_score',
+    ]);
   });
 });
