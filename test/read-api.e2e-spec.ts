@@ -364,6 +364,8 @@ describe('read API: competitions, teams, matches (PostgreSQL)', () => {
       ['pageSize=%2012', 'pageSize'],
       ['team=12.0', 'team'],
       ['team=1e3', 'team'],
+      // A well-formed id of no team: an empty page would read as "no matches".
+      ['team=2000000000', 'team'],
       // Empty is not "every season", as an empty competition is not every competition.
       ['season=', 'season'],
       ['season=2024-2025&season=2023-2024', 'season'],

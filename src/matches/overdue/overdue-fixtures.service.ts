@@ -12,7 +12,7 @@ import { announceFixtureChanges } from '../fixture-change-events';
 import type { MatchStatus } from '../ingestion/match-record';
 import { MatchView } from '../read/match.dto';
 import { cancelOutcome, hoursSince, overdueCutoff, UNRESULTED_STATUSES } from './overdue';
-import { competitionCodeOf } from '../read/competition-filter';
+import { competitionCodeOf } from '../read/list-filters';
 import type { OverdueFixturePageView, OverdueListQuery } from './overdue.dto';
 
 /** The unresulted statuses as an SQL list (constant text, no user input). */

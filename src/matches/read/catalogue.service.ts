@@ -13,7 +13,7 @@ import { Match, OddsSnapshot, Team, TeamAlias } from '../entities';
 import { CURATED_TEAM_ALIASES, normaliseTeamName } from '../ingestion/team-names';
 import { LOCK_TEAM_EXCLUSIVE_SQL, TEAM_LOCK } from '../repositories/team-locks';
 import { CompetitionView, MergeResultView, TeamListQuery, TeamView } from './team.dto';
-import { competitionCodeOf } from './competition-filter';
+import { competitionCodeOf, teamIdOf } from './list-filters';
 import { MatchDetailView, MatchListQuery, MatchView, OddsView } from './match.dto';
 
 /** Read use cases over competitions, teams and matches, and the admin edits of teams. */
@@ -202,7 +202,7 @@ export class CatalogueService {
       .getRepository(Match)
       .search({
         competitionCode,
-        teamId: query.team,
+        teamId: query.team === undefined ? undefined : await teamIdOf(this.em, query.team),
         season: query.season,
         status: query.status,
         from: query.from,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { MatchInput } from '../../modelling';
-import { competitionCodeOf } from './competition-filter';
+import { competitionCodeOf } from './list-filters';
 import { ModelDataRepository, type FixtureRow } from '../repositories/model-data.repository';
 
 export interface TrainingDataQuery {

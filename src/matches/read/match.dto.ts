@@ -11,7 +11,11 @@ export class MatchListQuery extends PageQuery {
   @CompetitionFilter('Competition code or id')
   competition?: string;
 
-  @ApiPropertyOptional({ type: 'integer', description: 'Team id (home or away)', example: 12 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: "Team id (home or away; a merged team's id finds the team it was merged into)",
+    example: 12,
+  })
   @IsOptional()
   @IntegerQueryText()
   @IsId()

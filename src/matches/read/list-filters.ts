@@ -29,3 +29,22 @@ export async function competitionCodeOf(
   }
   return row.code;
 }
+
+/**
+ * The team a list's `team` filter names: the id given, or for a merged team the team that has
+ * its matches now; a 400 naming the field for no such team (an empty page would read as "no
+ * matches").
+ */
+export async function teamIdOf(em: EntityManager, id: number, field = 'team'): Promise<number> {
+  const [row] = await nativeQuery<{ id: number }>(
+    em,
+    'select coalesce(merged_into_id, id) as id from teams where id = $1',
+    [id],
+  );
+  if (!row) {
+    throw new ValidationProblem([
+      { field, reason: `no team ${id} (GET /v1/teams?search= finds a team's id)` },
+    ]);
+  }
+  return row.id;
+}
