@@ -147,6 +147,33 @@ describe('training runs and the model registry at the edges (e2e)', () => {
     expect(challenger).toBe(second.versionId);
   });
 
+  it('records in the audit log which alias a promotion gave, and why', async () => {
+    // Run alone, the first version of the scope is its champion: the second takes no alias.
+    await train(inject, { modelType: 'elo', competitions: [COMPETITION] });
+    const version = await train(inject, {
+      modelType: 'elo',
+      competitions: [COMPETITION],
+      hyperparameters: { elo: { k: 20 } },
+    });
+    const promoted = await inject({
+      method: 'POST',
+      url: `/v1/models/${version.modelVersionId}/promote`,
+      payload: { alias: 'challenger', reason: 'try a faster Elo' },
+    });
+    expect(promoted.statusCode).toBe(200);
+    const entries = (
+      await inject({
+        url: `/v1/audit?action=${encodeURIComponent('POST /v1/models/:id/promote')}&pageSize=200`,
+      })
+    ).json<Array<{ target: Record<string, unknown>; details: Record<string, unknown> }>>();
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        target: { id: version.modelVersionId },
+        details: { status: 200, body: { alias: 'challenger', reason: 'try a faster Elo' } },
+      }),
+    );
+  });
+
   it('refuses to cancel a run whose version is already saved, and says so', async () => {
     // Steps in at the promotion of the run's version: saved, aliases changed, not yet succeeded.
     const events = testApp.app.get(DomainEvents);

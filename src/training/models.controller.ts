@@ -76,7 +76,8 @@ export class ModelsController {
 
   @Post(':id/promote')
   @HttpCode(200)
-  @AdminRoute()
+  // The path does not say which alias was given, nor why: the audit entry records both.
+  @AdminRoute({ auditBody: ['alias', 'reason'] })
   @ApiOperation({
     summary: 'Make a version the champion (default) or challenger of its scope (admin)',
     description:
