@@ -281,6 +281,11 @@ describe('HTTP basics: health, problem+json errors, request ids, headers, docs',
       expect(problem.errors?.[0].reason).toBe('country is not a query parameter of this route');
       await expectFieldErrors('/v1/ledger/verify?from=1', ['from']);
       await expectFieldErrors('/v1/matches?country=england', ['country']);
+      // A route reading one named parameter refuses the others (a misspelt `model` included).
+      await expectFieldErrors(
+        '/v1/matches/1/prediction?modle=6f1c0b9e-4a59-4a8e-9a3e-5d2c1f0e7a11',
+        ['modle'],
+      );
       const plain = await inject({ method: 'GET', url: '/v1/competitions' });
       expect(plain.statusCode).toBe(200);
     });

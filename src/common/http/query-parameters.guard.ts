@@ -9,26 +9,32 @@ const QUERY_PARAMETER = 4;
 /**
  * Routes that take no query parameters refuse any (400 naming each): `?country=england` on a
  * route without such a filter would otherwise answer as if it had filtered. Routes with a @Query
- * DTO already refuse unknown ones (the validation pipe's whitelist).
+ * DTO already refuse unknown ones (the validation pipe's whitelist); routes that read named
+ * parameters (`@Query('model')`) refuse any other (`?modle=` would otherwise be ignored).
  */
 @Injectable()
 export class QueryParametersGuard implements CanActivate {
-  /** Per handler, looked up once: whether it reads the query at all. */
-  private readonly readsQuery = new WeakMap<object, boolean>();
+  /** Per handler, looked up once: the names it reads, or 'all' when it takes a whole query DTO. */
+  private readonly accepted = new WeakMap<object, ReadonlySet<string> | 'all'>();
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const handler = context.getHandler();
-    let reads = this.readsQuery.get(handler);
-    if (reads === undefined) {
+    let accepted = this.accepted.get(handler);
+    if (accepted === undefined) {
       const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ??
-        {}) as Record<string, unknown>;
-      reads = Object.keys(args).some((key) => Number(key.split(':')[0]) === QUERY_PARAMETER);
-      this.readsQuery.set(handler, reads);
+        {}) as Record<string, { data?: unknown }>;
+      const queries = Object.entries(args)
+        .filter(([key]) => Number(key.split(':')[0]) === QUERY_PARAMETER)
+        .map(([, arg]) => arg.data);
+      accepted = queries.some((data) => typeof data !== 'string')
+        ? 'all'
+        : new Set(queries as string[]);
+      this.accepted.set(handler, accepted);
     }
-    if (reads) return true;
+    if (accepted === 'all') return true;
     const query = context.switchToHttp().getRequest<FastifyRequest>().query as object | undefined;
-    const names = Object.keys(query ?? {});
+    const names = Object.keys(query ?? {}).filter((name) => !accepted.has(name));
     if (names.length === 0) return true;
     throw new ValidationProblem(
       names.map((field) => ({ field, reason: `${field} is not a query parameter of this route` })),
