@@ -422,6 +422,7 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
     const asOf = Math.min(run.dataTo?.getTime() ?? Infinity, dayAfterLast);
     await this.appendLog(run.id, `loaded ${matches.length} finished matches in ${loadMs} ms`);
     const trainStarted = Date.now();
+    const progress = this.progressRecorder(run.id, job);
     const trained = await runTrainingInThread(
       matches,
       {
@@ -431,12 +432,15 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
         evaluationWeeks: run.evaluationWeeks,
         ...(run.searchSpace ? { searchSpace: run.searchSpace } : {}),
       },
-      this.progressRecorder(run.id, job),
+      progress,
       signal,
-    ).catch((error: unknown) => {
-      if (error instanceof RangeError) throw new FinalTrainingError(error.message);
-      throw error;
-    });
+    )
+      .catch((error: unknown) => {
+        if (error instanceof RangeError) throw new FinalTrainingError(error.message);
+        throw error;
+      })
+      // Its last lines are in the log before the run's final update (which ends 'running').
+      .finally(() => progress.written());
     const trainMs = Date.now() - trainStarted;
     const saveStarted = Date.now();
     const version = await this.saveVersion(run, trained, matches, asOf);
@@ -485,11 +489,16 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
     });
   }
 
-  /** Progress to the job and the run (at most every 2 %), phase messages to the run's log. */
+  /**
+   * Progress to the job and the run (at most every 2 %), phase messages to the run's log. The
+   * run's writes go one at a time, in order: two at once could commit in either order ("done"
+   * logged before "final fit"); `written()` settles once every write so far has.
+   */
   private progressRecorder(runId: string, job: JobContext<unknown>) {
     let saved = 0;
     let lastMessage = '';
-    return (progress: TrainingProgress) => {
+    let writes = Promise.resolve();
+    const record = (progress: TrainingProgress) => {
       const percent = Math.floor(progress.fraction * 99);
       const phase = progress.message.startsWith('backtest week') ? '' : progress.message;
       if (percent - saved < 2 && (!phase || phase === lastMessage)) return;
@@ -500,13 +509,21 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
       job
         .reportProgress(percent)
         .catch((error: unknown) => this.logger.warn({ err: error }, 'could not report progress'));
-      void nativeQuery(
-        this.em,
-        `update training_runs set progress = greatest(progress, $2), log = log || $3::jsonb
-         where id = $1 and status = 'running'`,
-        [runId, percent, JSON.stringify(lines)],
-      ).catch((error: unknown) => this.logger.warn({ err: error }, 'could not record progress'));
+      writes = writes
+        .then(() =>
+          nativeQuery(
+            this.em,
+            `update training_runs set progress = greatest(progress, $2), log = log || $3::jsonb
+             where id = $1 and status = 'running'`,
+            [runId, percent, JSON.stringify(lines)],
+          ),
+        )
+        .then(
+          () => undefined,
+          (error: unknown) => this.logger.warn({ err: error }, 'could not record progress'),
+        );
     };
+    return Object.assign(record, { written: () => writes });
   }
 
   private async appendLog(id: string, message: string): Promise<void> {
