@@ -180,4 +180,19 @@ describe('predictions refusals (e2e)', () => {
       ]);
     }
   });
+
+  it("names 'model' when the version asked for was not trained on the match's competition", async () => {
+    const [{ id: fixture }] = await query<{ id: number }>(
+      testApp.databaseUrl,
+      `select m.id from matches m join competitions c on c.id = m.competition_id
+       where c.code = $1 order by m.kickoff, m.id limit 1`,
+      [OTHER_COMPETITION],
+    );
+    const refused = await inject({ url: `/v1/matches/${fixture}/prediction?model=${champion}` });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.headers['content-type']).toMatch(/problem\+json/);
+    expect(refused.json().errors).toEqual([
+      { field: 'model', reason: `not trained on ${OTHER_COMPETITION}` },
+    ]);
+  });
 });

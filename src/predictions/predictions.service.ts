@@ -406,8 +406,9 @@ export class PredictionsService implements OnModuleInit {
         );
       }
       const { version } = await this.chooseVersion(competition, options).catch((error) => {
-        // No model covers it: name the fixture's field, as every other refusal here does.
-        if (!(error instanceof ProblemException) || error.errors) throw error;
+        // No model covers it: name the fixture's field, as every other refusal here does (the
+        // model asked for is not found: that one names `model`, and is not-found).
+        if (!(error instanceof ProblemException)) throw error;
         if (error.slug !== 'no-model' && error.slug !== 'unpriceable') throw error;
         throw new ProblemException(error.getStatus(), error.slug, error.title, error.message, [
           {
@@ -502,6 +503,7 @@ export class PredictionsService implements OnModuleInit {
           'unpriceable',
           'Model cannot price this match',
           `model ${v.id} was not trained on ${competition}`,
+          [{ field: 'model', reason: `not trained on ${competition}` }],
         );
       }
       // The champion or challenger asked for by id is still one side of the split: its cached
