@@ -88,6 +88,25 @@ describe('training runs and the model registry at the edges (e2e)', () => {
     expect((await inject({ url: '/v1/training-runs' })).json()).toEqual([]);
   });
 
+  it('refuses hyperparameters of a group the model type does not read, as in a search', async () => {
+    const cases: Array<[string, object, string]> = [
+      ['elo', { dixonColes: { xi: 0.01 } }, 'hyperparameters.dixonColes'],
+      ['dixon-coles', { elo: { k: 30 } }, 'hyperparameters.elo'],
+      ['elo', { elo: { k: 20 }, ensemble: { l2: 0.1 } }, 'hyperparameters.ensemble'],
+    ];
+    for (const [modelType, hyperparameters, field] of cases) {
+      const response = await post({ modelType, competitions: [COMPETITION], hyperparameters });
+      expect({ hyperparameters, status: response.statusCode }).toEqual({
+        hyperparameters,
+        status: 400,
+      });
+      expect(response.json().errors).toEqual([
+        { field, reason: `not used by ${modelType} models` },
+      ]);
+    }
+    expect((await inject({ url: '/v1/training-runs' })).json()).toEqual([]);
+  });
+
   it('refuses fractional days in a search, as it does in the hyperparameters', async () => {
     const response = await post({
       modelType: 'dixon-coles',

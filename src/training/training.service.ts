@@ -16,6 +16,7 @@ import type { InvalidField } from '../common/problem/problem-details';
 import {
   DEFAULT_RHO_MAX,
   DEFAULT_RHO_MIN,
+  relevantHyperparameters,
   resolveHyperparameters,
   type MatchInput,
   type TrainedModel,
@@ -70,6 +71,20 @@ function rhoBoundErrors(body: CreateTrainingRunBody): InvalidField[] {
     });
   }
   return errors;
+}
+
+/**
+ * Hyperparameters of a group the model type does not read (an Elo run's `dixonColes`) would be
+ * stored with the run and change nothing: refused, as the search space refuses them.
+ */
+function unusedHyperparameterErrors(body: CreateTrainingRunBody): InvalidField[] {
+  const used = Object.keys(relevantHyperparameters(body.modelType, resolveHyperparameters()));
+  return Object.keys(body.hyperparameters ?? {})
+    .filter((group) => !used.includes(group))
+    .map((group) => ({
+      field: `hyperparameters.${group}`,
+      reason: `not used by ${body.modelType} models`,
+    }));
 }
 
 /** Training runs: validation, queueing (one active run per scope), and the job that trains. */
@@ -199,6 +214,7 @@ export class TrainingService implements OnModuleInit, OnApplicationBootstrap {
     const errors = body.searchSpace
       ? searchSpaceErrors(body.searchSpace, trigger === 'api' ? body.modelType : undefined)
       : [];
+    if (trigger === 'api') errors.push(...unusedHyperparameterErrors(body));
     errors.push(...rhoBoundErrors(body));
     if (errors.length > 0) throw new ValidationProblem(errors);
 
