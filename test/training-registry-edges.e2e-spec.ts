@@ -144,6 +144,28 @@ describe('training runs and the model registry at the edges (e2e)', () => {
     ]);
   });
 
+  it('refuses an empty or unknown scope filter on the model list instead of a wrong page', async () => {
+    for (const scope of ['', 'nowhere/nothing']) {
+      const refused = await inject({ url: `/v1/models?scope=${encodeURIComponent(scope)}` });
+      expect({ scope, status: refused.statusCode }).toEqual({ scope, status: 400 });
+      expect(refused.json().errors.map((e: { field: string }) => e.field)).toEqual(['scope']);
+    }
+    const [{ id }] = await query<{ id: number }>(
+      testApp.databaseUrl,
+      'select id from competitions where code = $1',
+      [COMPETITION],
+    );
+    for (const scope of [COMPETITION, String(id)]) {
+      const listed = await inject({ url: `/v1/models?scope=${encodeURIComponent(scope)}` });
+      expect(listed.statusCode).toBe(200);
+      const versions = listed.json<ModelVersionView[]>();
+      expect(versions.length).toBeGreaterThan(0);
+      expect(versions.every((v) => v.scope === COMPETITION)).toBe(true);
+    }
+    const global = await inject({ url: '/v1/models?scope=global' });
+    expect(global.statusCode).toBe(200);
+  });
+
   it('serialises two promotions in one scope: no 500, and the history chains', async () => {
     const a = await train(inject, { modelType: 'dixon-coles', competitions: [COMPETITION] });
     const b = await train(inject, {

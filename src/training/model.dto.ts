@@ -1,17 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/http/pagination';
+import { TextFilter } from '../common/http/text-filter';
 import { SERVED_MODEL_TYPES, type ModelEvaluation } from '../modelling';
 import { MODEL_ALIASES, ModelAliasEvent, ModelVersion, type ModelAliasName } from './entities';
 
 export class ModelListQuery extends PageQuery {
-  @ApiPropertyOptional({
+  // Not empty (which would read as every scope) and named once; a scope that does not exist is
+  // a 400 too (ModelsController), not an empty page.
+  @TextFilter({
+    maxLength: 120,
     example: 'england/premier-league',
-    description: 'A competition code or "global"',
+    description: 'A competition (code or id) or "global"',
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(120)
   scope?: string;
 
   @ApiPropertyOptional({ enum: SERVED_MODEL_TYPES })

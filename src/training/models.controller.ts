@@ -13,13 +13,17 @@ import {
   PromoteBody,
   ScopeAliasesView,
 } from './model.dto';
-import { ModelRegistryService } from './model-registry.service';
+import { GLOBAL_SCOPE, ModelRegistryService } from './model-registry.service';
+import { MatchDataService } from '../matches/read/match-data.service';
 
 @ApiTags('models')
 @ViewerRoute()
 @Controller({ path: 'models', version: '1' })
 export class ModelsController {
-  constructor(private readonly registry: ModelRegistryService) {}
+  constructor(
+    private readonly registry: ModelRegistryService,
+    private readonly matchData: MatchDataService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Model versions, newest first, with the aliases they hold' })
@@ -30,8 +34,13 @@ export class ModelsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ModelVersionView[]> {
+    // A competition's scope by its code or id; a misspelt one is a 400 naming scope.
+    const scope =
+      query.scope === undefined || query.scope === GLOBAL_SCOPE
+        ? query.scope
+        : await this.matchData.competitionCode(query.scope, 'scope');
     const { items, total } = await this.registry.list(
-      { scope: query.scope, modelType: query.modelType },
+      { scope, modelType: query.modelType },
       pageOffset(query),
       query.pageSize,
     );
