@@ -47,6 +47,11 @@ describe('validateEnvironment', () => {
   it('converts numeric strings and treats empty URLs as unset', () => {
     const env = validateEnvironment({ PORT: '8080', DATABASE_URL: '', REDIS_URL: '' });
     expect(env.PORT).toBe(8080);
+    expect(validateEnvironment({ PORT: ' 8081 ' }).PORT).toBe(8081);
+    expect(
+      validateEnvironment({ AUTO_PROMOTE_MARGIN: '.005', AB_CHALLENGER_SHARE: '0.25' }),
+    ).toMatchObject({ AUTO_PROMOTE_MARGIN: 0.005, AB_CHALLENGER_SHARE: 0.25 });
+    expect(validateEnvironment({ AUTO_PROMOTE_MARGIN: '2e-3' }).AUTO_PROMOTE_MARGIN).toBe(0.002);
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
   });
@@ -60,6 +65,12 @@ describe('validateEnvironment', () => {
     ['PORT', '70000'],
     ['PORT', '-1'],
     ['PORT', '3.5'],
+    ['PORT', ' '],
+    ['PORT', '0x10'],
+    ['PORT', '1e3'],
+    ['SHUTDOWN_TIMEOUT_MS', '0x7530'],
+    ['AB_CHALLENGER_SHARE', ' '],
+    ['AB_CHALLENGER_SHARE', '0x1'],
     ['NODE_ENV', 'staging'],
     ['LOG_LEVEL', 'loud'],
     ['DEMO_DATA', 'maybe'],

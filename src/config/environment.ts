@@ -39,9 +39,23 @@ const KEY_ID_PATTERN = /^[\w.-]{1,64}$/;
 
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   value === '' || value === null ? undefined : value;
-const toInt = ({ value }: { value: unknown }) =>
-  value === '' || value === undefined ? undefined : Number(value);
-const toFloat = toInt;
+/**
+ * A number as an operator writes one: decimal digits, optionally signed (and for fractions a
+ * decimal point or an exponent). Number() alone would read a blank value as 0 (PORT=" " listening
+ * on a random port) and accept hex or exponent forms; anything else becomes NaN, refused naming
+ * the variable.
+ */
+const INTEGER = /^[-+]?\d+$/;
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+const toNumber =
+  (form: RegExp) =>
+  ({ value }: { value: unknown }) => {
+    if (value === '' || value === undefined) return undefined;
+    if (typeof value !== 'string') return Number(value);
+    return form.test(value.trim()) ? Number(value) : Number.NaN;
+  };
+const toInt = toNumber(INTEGER);
+const toFloat = toNumber(DECIMAL);
 
 /**
  * The one schema of the service's configuration. Every variable the service reads is declared
