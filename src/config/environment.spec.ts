@@ -115,6 +115,21 @@ describe('validateEnvironment', () => {
     });
   });
 
+  it.each(['* * *', '0 3 * *', '0 0 3 * * * *', 'not a cron', '61 * * * *'])(
+    'refuses TRAINING_SCHEDULE=%j, a cron of 5 or 6 fields only',
+    (cron) => {
+      const message = errorFor({ TRAINING_SCHEDULE: cron });
+      expect(namedVariables(message)).toEqual(['TRAINING_SCHEDULE']);
+    },
+  );
+
+  it.each(['0 3 * * *', '0 3 * * MON', '*/30 0 3 * * *', ' 0 3 * * * '])(
+    'accepts TRAINING_SCHEDULE=%j',
+    (cron) => {
+      expect(validateEnvironment({ TRAINING_SCHEDULE: cron }).TRAINING_SCHEDULE).toBe(cron);
+    },
+  );
+
   it('quotes the value as given, not its conversion', () => {
     expect(errorFor({ PORT: 'abc' })).toContain('(got "abc")');
     expect(errorFor({ PORT: '70000' })).toContain('(got "70000")');

@@ -539,13 +539,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
             JSON.stringify(raw[error.property] ?? error.value)
       })`,
   );
-  if (env.TRAINING_SCHEDULE) {
-    try {
-      parseExpression(env.TRAINING_SCHEDULE, { utc: true });
-    } catch (error) {
-      problems.push(`TRAINING_SCHEDULE: not a cron expression (${(error as Error).message})`);
-    }
-  }
+  if (env.TRAINING_SCHEDULE) problems.push(...cronProblems(env.TRAINING_SCHEDULE));
   if ((env.ORACXPRED_ROLE === 'api' || env.ORACXPRED_ROLE === 'worker') && !env.REDIS_URL) {
     // Without Redis jobs live in one process memory: a separate api and worker cannot share them.
     problems.push(
@@ -593,6 +587,26 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     throw new ConfigurationError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
   return env;
+}
+
+/**
+ * TRAINING_SCHEDULE: 5 fields (minute first) or 6 (seconds first). cron-parser alone fills in
+ * missing fields, so a cron with a field left out ("0 3 * *", "* * *") would run at times
+ * nobody wrote.
+ */
+function cronProblems(cron: string): string[] {
+  const fields = cron.trim().split(/\s+/).length;
+  if (fields !== 5 && fields !== 6) {
+    return [
+      `TRAINING_SCHEDULE: a cron needs 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first; got ${fields} in ${JSON.stringify(cron)}`,
+    ];
+  }
+  try {
+    parseExpression(cron, { utc: true });
+    return [];
+  } catch (error) {
+    return [`TRAINING_SCHEDULE: not a cron expression (${(error as Error).message})`];
+  }
 }
 
 /**
