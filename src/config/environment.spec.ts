@@ -130,6 +130,14 @@ describe('validateEnvironment', () => {
     },
   );
 
+  it('says only "not a number" of a value that is none, not that it is out of bounds', () => {
+    expect(errorFor({ PORT: 'abc' })).toBe(
+      'Invalid configuration:\n  - PORT: PORT must be an integer number (got "abc")',
+    );
+    expect(errorFor({ AB_CHALLENGER_SHARE: 'half' })).not.toMatch(/greater|less/);
+    expect(errorFor({ PORT: '70000' })).toContain('PORT must not be greater than 65535');
+  });
+
   it('quotes the value as given, not its conversion', () => {
     expect(errorFor({ PORT: 'abc' })).toContain('(got "abc")');
     expect(errorFor({ PORT: '70000' })).toContain('(got "70000")');

@@ -532,7 +532,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
   const problems = validateSync(env, { whitelist: false, forbidUnknownValues: false }).map(
     (error) =>
-      `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (got ${
+      `${error.property}: ${reasons(error.constraints).join('; ')} (got ${
         SECRET_VARIABLES.has(error.property)
           ? '[redacted]'
           : // the value as given (PORT=abc, not the NaN it converts to), else the default
@@ -587,6 +587,15 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     throw new ConfigurationError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
   return env;
+}
+
+/**
+ * The failed constraints of one variable; a value that is no number at all is told just that
+ * (PORT=abc is not "greater than 65535" and "less than 0" too, as its NaN also fails the bounds).
+ */
+function reasons(constraints: Record<string, string> = {}): string[] {
+  const notANumber = constraints.isInt ?? constraints.isNumber;
+  return notANumber ? [notANumber] : Object.values(constraints);
 }
 
 /**
