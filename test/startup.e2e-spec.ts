@@ -87,6 +87,34 @@ describe('start-up with a bad configuration (real process)', () => {
 const STACK_LINE = /^\s+at .+\(.+:\d+:\d+\)$/m;
 
 describe('start-up when a dependency or the port is not there (real process)', () => {
+  it('refuses, in production, a database that does not exist, instead of creating it', async () => {
+    const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+    const missing = `oracx_missing_${process.pid}`;
+    base.pathname = `/${missing}`;
+    const outcome = await startServer({
+      NODE_ENV: 'production',
+      DATABASE_URL: base.toString(),
+      REDIS_URL: 'redis://127.0.0.1:1',
+      JWT_SECRET: 'k3J9x!vQ2m#Lr8Zp0wY5tE7uB4nC6aD1',
+      PORT: '0',
+    });
+    const created = await query(
+      process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+      `select 1 from pg_database where datname = $1`,
+      [missing],
+    );
+    if (created.length > 0) {
+      await query(process.env.DATABASE_URL!, `drop database ${missing} with (force)`);
+    }
+    expect(created).toEqual([]);
+    expect(outcome.signal).toBeNull();
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr.trim()).toMatch(
+      new RegExp(`^cannot open the database at .*/${missing} \\(DATABASE_URL\\): .*does not exist`),
+    );
+    expect(outcome.stdout + outcome.stderr).not.toMatch(STACK_LINE);
+  });
+
   it('names the unreachable database in one line, without a stack or its password', async () => {
     const outcome = await startServer({
       NODE_ENV: 'test',

@@ -47,6 +47,11 @@ describe('validateEnvironment', () => {
   it('converts numeric strings and treats empty URLs as unset', () => {
     const env = validateEnvironment({ PORT: '8080', DATABASE_URL: '', REDIS_URL: '' });
     expect(env.PORT).toBe(8080);
+    expect(validateEnvironment({ PORT: ' 8081 ' }).PORT).toBe(8081);
+    expect(
+      validateEnvironment({ AUTO_PROMOTE_MARGIN: '.005', AB_CHALLENGER_SHARE: '0.25' }),
+    ).toMatchObject({ AUTO_PROMOTE_MARGIN: 0.005, AB_CHALLENGER_SHARE: 0.25 });
+    expect(validateEnvironment({ AUTO_PROMOTE_MARGIN: '2e-3' }).AUTO_PROMOTE_MARGIN).toBe(0.002);
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
   });
@@ -60,6 +65,12 @@ describe('validateEnvironment', () => {
     ['PORT', '70000'],
     ['PORT', '-1'],
     ['PORT', '3.5'],
+    ['PORT', ' '],
+    ['PORT', '0x10'],
+    ['PORT', '1e3'],
+    ['SHUTDOWN_TIMEOUT_MS', '0x7530'],
+    ['AB_CHALLENGER_SHARE', ' '],
+    ['AB_CHALLENGER_SHARE', '0x1'],
     ['NODE_ENV', 'staging'],
     ['LOG_LEVEL', 'loud'],
     ['DEMO_DATA', 'maybe'],
@@ -102,6 +113,29 @@ describe('validateEnvironment', () => {
     ).toMatchObject({
       ORACXPRED_ROLE: role,
     });
+  });
+
+  it.each(['* * *', '0 3 * *', '0 0 3 * * * *', 'not a cron', '61 * * * *'])(
+    'refuses TRAINING_SCHEDULE=%j, a cron of 5 or 6 fields only',
+    (cron) => {
+      const message = errorFor({ TRAINING_SCHEDULE: cron });
+      expect(namedVariables(message)).toEqual(['TRAINING_SCHEDULE']);
+    },
+  );
+
+  it.each(['0 3 * * *', '0 3 * * MON', '*/30 0 3 * * *', ' 0 3 * * * '])(
+    'accepts TRAINING_SCHEDULE=%j',
+    (cron) => {
+      expect(validateEnvironment({ TRAINING_SCHEDULE: cron }).TRAINING_SCHEDULE).toBe(cron);
+    },
+  );
+
+  it('says only "not a number" of a value that is none, not that it is out of bounds', () => {
+    expect(errorFor({ PORT: 'abc' })).toBe(
+      'Invalid configuration:\n  - PORT: PORT must be an integer number (got "abc")',
+    );
+    expect(errorFor({ AB_CHALLENGER_SHARE: 'half' })).not.toMatch(/greater|less/);
+    expect(errorFor({ PORT: '70000' })).toContain('PORT must not be greater than 65535');
   });
 
   it('quotes the value as given, not its conversion', () => {

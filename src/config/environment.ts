@@ -39,9 +39,23 @@ const KEY_ID_PATTERN = /^[\w.-]{1,64}$/;
 
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   value === '' || value === null ? undefined : value;
-const toInt = ({ value }: { value: unknown }) =>
-  value === '' || value === undefined ? undefined : Number(value);
-const toFloat = toInt;
+/**
+ * A number as an operator writes one: decimal digits, optionally signed (and for fractions a
+ * decimal point or an exponent). Number() alone would read a blank value as 0 (PORT=" " listening
+ * on a random port) and accept hex or exponent forms; anything else becomes NaN, refused naming
+ * the variable.
+ */
+const INTEGER = /^[-+]?\d+$/;
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+const toNumber =
+  (form: RegExp) =>
+  ({ value }: { value: unknown }) => {
+    if (value === '' || value === undefined) return undefined;
+    if (typeof value !== 'string') return Number(value);
+    return form.test(value.trim()) ? Number(value) : Number.NaN;
+  };
+const toInt = toNumber(INTEGER);
+const toFloat = toNumber(DECIMAL);
 
 /**
  * The one schema of the service's configuration. Every variable the service reads is declared
@@ -518,20 +532,14 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
   const problems = validateSync(env, { whitelist: false, forbidUnknownValues: false }).map(
     (error) =>
-      `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')} (got ${
+      `${error.property}: ${reasons(error.constraints).join('; ')} (got ${
         SECRET_VARIABLES.has(error.property)
           ? '[redacted]'
           : // the value as given (PORT=abc, not the NaN it converts to), else the default
             JSON.stringify(raw[error.property] ?? error.value)
       })`,
   );
-  if (env.TRAINING_SCHEDULE) {
-    try {
-      parseExpression(env.TRAINING_SCHEDULE, { utc: true });
-    } catch (error) {
-      problems.push(`TRAINING_SCHEDULE: not a cron expression (${(error as Error).message})`);
-    }
-  }
+  if (env.TRAINING_SCHEDULE) problems.push(...cronProblems(env.TRAINING_SCHEDULE));
   if ((env.ORACXPRED_ROLE === 'api' || env.ORACXPRED_ROLE === 'worker') && !env.REDIS_URL) {
     // Without Redis jobs live in one process memory: a separate api and worker cannot share them.
     problems.push(
@@ -579,6 +587,35 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     throw new ConfigurationError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
   return env;
+}
+
+/**
+ * The failed constraints of one variable; a value that is no number at all is told just that
+ * (PORT=abc is not "greater than 65535" and "less than 0" too, as its NaN also fails the bounds).
+ */
+function reasons(constraints: Record<string, string> = {}): string[] {
+  const notANumber = constraints.isInt ?? constraints.isNumber;
+  return notANumber ? [notANumber] : Object.values(constraints);
+}
+
+/**
+ * TRAINING_SCHEDULE: 5 fields (minute first) or 6 (seconds first). cron-parser alone fills in
+ * missing fields, so a cron with a field left out ("0 3 * *", "* * *") would run at times
+ * nobody wrote.
+ */
+function cronProblems(cron: string): string[] {
+  const fields = cron.trim().split(/\s+/).length;
+  if (fields !== 5 && fields !== 6) {
+    return [
+      `TRAINING_SCHEDULE: a cron needs 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first; got ${fields} in ${JSON.stringify(cron)}`,
+    ];
+  }
+  try {
+    parseExpression(cron, { utc: true });
+    return [];
+  } catch (error) {
+    return [`TRAINING_SCHEDULE: not a cron expression (${(error as Error).message})`];
+  }
 }
 
 /**

@@ -33,7 +33,13 @@ async function openDatabase(config: AppConfig, embedded: { handle?: EmbeddedPost
     }
     url = embedded.handle.url;
   }
-  const orm = await connect(url, config.databaseUrl ? 'DATABASE_URL' : 'embedded PostgreSQL');
+  const orm = await connect(
+    url,
+    config.databaseUrl ? 'DATABASE_URL' : 'embedded PostgreSQL',
+    // MikroORM creates a database that does not exist: in production a misspelt database name
+    // would start an empty, unmigrated service (it never migrates at start) instead of refusing.
+    config.isProduction,
+  );
   if (!config.isProduction) {
     const applied = await orm.migrator.up();
     if (applied.length > 0) logger.log(`applied ${applied.length} migration(s)`);
@@ -42,10 +48,14 @@ async function openDatabase(config: AppConfig, embedded: { handle?: EmbeddedPost
 }
 
 /** The ORM, connected; an unreachable database stops the start with one line saying where and why. */
-async function connect(url: string, source: string): Promise<MikroORM> {
+async function connect(url: string, source: string, existingOnly: boolean): Promise<MikroORM> {
   try {
-    const orm = await MikroORM.init(ormOptions(url));
+    const orm = await MikroORM.init(ormOptions(url, existingOnly ? { ensureDatabase: false } : {}));
     await orm.connect();
+    // Without ensureDatabase nothing has talked to the server yet: a missing database would
+    // surface at the first query, as a stack trace.
+    const check = await orm.checkConnection();
+    if (!check.ok) throw check.error ?? new Error(check.reason);
     return orm;
   } catch (error) {
     throw new DatabaseUnavailable(
