@@ -25,6 +25,8 @@ const TITLES: Record<number, string> = {
   503: 'Service unavailable',
 };
 
+const NOT_READY = problemType('not-ready');
+
 /**
  * Turns every error into RFC 9457 problem+json. Unexpected errors are logged with their stack
  * and answered with a generic 500: no stack trace, SQL or internal message reaches a client.
@@ -41,7 +43,9 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof ProblemException && exception.headers) {
       for (const [name, value] of Object.entries(exception.headers)) void reply.header(name, value);
     }
-    if (problem.status >= 500) {
+    // A failed readiness probe is an expected answer, logged by the health controller when it
+    // changes, not an error with a stack at every probe.
+    if (problem.status >= 500 && problem.type !== NOT_READY) {
       this.logger.error({ err: exception, requestId: request.id }, 'unhandled error');
     }
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
@@ -67,7 +71,7 @@ export class ProblemFilter implements ExceptionFilter {
       // Terminus readiness failures: say which checks failed, without internals beyond that.
       const details = (exception.getResponse() as { details?: unknown }).details;
       return {
-        type: problemType('not-ready'),
+        type: NOT_READY,
         title: TITLES[503],
         status: 503,
         detail: 'One or more dependencies are not ready',

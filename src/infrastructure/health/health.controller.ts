@@ -1,10 +1,10 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ApiProblems } from '../../common/problem/api-problems.decorator';
 import { AppConfig } from '../../config/app-config';
 import { AdminRoute } from '../../matches/admin-route.decorator';
-import { ReadinessRegistry } from './readiness.registry';
+import { type CheckOutcome, ReadinessRegistry } from './readiness.registry';
 import { PublicRoute } from '../../common/auth/access.decorators';
 import { NoRateLimit } from '../../common/auth/rate-limit.decorators';
 
@@ -13,6 +13,10 @@ import { NoRateLimit } from '../../common/auth/rate-limit.decorators';
 @NoRateLimit()
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger('Readiness');
+  /** The checks down at the last probe ('' when ready), so only a change is logged. */
+  private lastDown = '';
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
@@ -55,12 +59,31 @@ export class HealthController {
       });
     }
     const outcomes = await this.registry.runAll();
+    this.logChange(outcomes);
     return this.health.check(
       outcomes.map((outcome) => async () => {
         const check = this.indicators.check(outcome.name);
         return outcome.status === 'up' ? check.up(outcome.details) : check.down(outcome.details);
       }),
     );
+  }
+
+  /**
+   * One line when readiness changes (which checks went down, or that all are up again), not one
+   * per probe: Kubernetes probes every few seconds, and an outage would flood the log.
+   */
+  private logChange(outcomes: CheckOutcome[]): void {
+    const down = outcomes.filter((outcome) => outcome.status !== 'up');
+    const key = down.map((outcome) => outcome.name).join(',');
+    if (key === this.lastDown) return;
+    const wasDown = this.lastDown;
+    this.lastDown = key;
+    if (down.length === 0) {
+      this.logger.log({ recovered: wasDown.split(',') }, 'ready again');
+      return;
+    }
+    const checks = Object.fromEntries(down.map(({ name, details }) => [name, details]));
+    this.logger.warn({ down: checks }, 'not ready');
   }
 
   @Get()

@@ -6,7 +6,9 @@ import { ReadinessRegistry } from './readiness.registry';
 /** /health/live, /health/ready and /health; modules add their checks to ReadinessRegistry. */
 @Global()
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
+  // Terminus would log every failed probe with its stack (a probe every few seconds through an
+  // outage): HealthController logs the changes of readiness instead.
+  imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController],
   providers: [ReadinessRegistry],
   exports: [ReadinessRegistry],
