@@ -2,7 +2,7 @@ import { DomainEvents, type DomainEventMap } from '../src/common/events/domain-e
 import { Client } from 'pg';
 import { generatedLeague } from '../src/matches/demo/generated-league';
 import { IngestionService } from '../src/matches/imports/ingestion.service';
-import type { ModelVersionView } from '../src/training/model.dto';
+import type { AliasEventView, ModelVersionView } from '../src/training/model.dto';
 import type { TrainingRunView } from '../src/training/training.dto';
 import { TrainingScheduleService } from '../src/training/training-schedule.service';
 import { TrainingService } from '../src/training/training.service';
@@ -132,16 +132,33 @@ describe('training runs and the model registry at the edges (e2e)', () => {
     ]);
   });
 
-  it('answers the alias history of any scope name, a "%" in it included', async () => {
-    const response = await inject({ url: '/v1/models/aliases/100%25/history' });
-    expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual([]);
-    const own = await inject({
-      url: `/v1/models/aliases/${encodeURIComponent(COMPETITION)}/history`,
-    });
-    expect(own.json()).toEqual([
-      expect.objectContaining({ scope: COMPETITION, alias: 'champion' }),
-    ]);
+  it('answers the alias history of "global" and of a competition by code or id, 404 for a scope that is neither (a "%" in it included)', async () => {
+    // A misspelt scope is not an empty history (which reads as "never promoted"), as a misspelt
+    // ?scope= on GET /v1/models is a 400, not an empty page; in the path it names the resource.
+    for (const scope of ['100%', 'nowhere/nothing']) {
+      const response = await inject({
+        url: `/v1/models/aliases/${encodeURIComponent(scope)}/history`,
+      });
+      expect({ scope, status: response.statusCode }).toEqual({ scope, status: 404 });
+      expect(response.headers['content-type']).toMatch(/problem\+json/);
+      expect(response.json().detail).toContain(JSON.stringify(scope));
+    }
+    const global = await inject({ url: '/v1/models/aliases/global/history' });
+    expect(global.statusCode).toBe(200);
+    expect(global.json()).toEqual([]);
+    expect(global.headers['x-total-count']).toBe('0');
+    const [{ id }] = await query<{ id: number }>(
+      testApp.databaseUrl,
+      'select id from competitions where code = $1',
+      [COMPETITION],
+    );
+    for (const scope of [COMPETITION, String(id)]) {
+      const own = await inject({ url: `/v1/models/aliases/${encodeURIComponent(scope)}/history` });
+      expect(own.statusCode).toBe(200);
+      expect(own.json()).toEqual([
+        expect.objectContaining({ scope: COMPETITION, alias: 'champion' }),
+      ]);
+    }
   });
 
   it('refuses an empty or unknown scope filter on the model list instead of a wrong page', async () => {
@@ -186,6 +203,95 @@ describe('training runs and the model registry at the edges (e2e)', () => {
     expect(second.previousVersionId).toBe(first.versionId);
     const challenger = (await inject({ url: '/v1/models/aliases' })).json()[0].challenger;
     expect(challenger).toBe(second.versionId);
+  });
+
+  it('pages the alias history newest first, with X-Total-Count and Link', async () => {
+    const historyUrl = (search = '') =>
+      `/v1/models/aliases/${encodeURIComponent(COMPETITION)}/history${search}`;
+    // The scope has a champion, a challenger and a version with no alias: four more challenger
+    // changes (each hands the alias to the version without one) make an uneven last page of 2.
+    const reasons = ['paging 1', 'paging 2', 'paging 3', 'paging 4'];
+    for (const reason of reasons) {
+      const versions = (
+        await inject({ url: `/v1/models?scope=${encodeURIComponent(COMPETITION)}` })
+      ).json<ModelVersionView[]>();
+      const free = versions.find((v) => v.aliases.length === 0);
+      expect(free).toBeDefined();
+      const promoted = await inject({
+        method: 'POST',
+        url: `/v1/models/${free!.id}/promote`,
+        payload: { alias: 'challenger', reason },
+      });
+      expect(promoted.statusCode).toBe(200);
+    }
+    const expected = (
+      await query<{ id: number }>(
+        testApp.databaseUrl,
+        'select id from model_alias_events where scope = $1 order by id desc',
+        [COMPETITION],
+      )
+    ).map((r) => Number(r.id));
+    const total = expected.length;
+    expect(total).toBeGreaterThanOrEqual(reasons.length + 3);
+    expect(total % 2).toBe(1);
+    const lastPage = Math.ceil(total / 2);
+    const linksOf = (header: unknown) =>
+      Object.fromEntries(
+        [...String(header).matchAll(/<([^>]+)>; rel="(\w+)"/g)].map(([, target, rel]) => {
+          const url = new URL(target, 'http://localhost');
+          expect(url.pathname).toBe(
+            `/v1/models/aliases/${encodeURIComponent(COMPETITION)}/history`,
+          );
+          expect(url.searchParams.get('pageSize')).toBe('2');
+          return [rel, Number(url.searchParams.get('page'))];
+        }),
+      );
+    const seen: AliasEventView[] = [];
+    for (let page = 1; page <= lastPage; page++) {
+      const response = await inject({ url: historyUrl(`?page=${page}&pageSize=2`) });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['x-total-count']).toBe(String(total));
+      const events = response.json<AliasEventView[]>();
+      expect(events.map((e) => e.id)).toEqual(expected.slice((page - 1) * 2, page * 2));
+      expect(events.every((e) => e.scope === COMPETITION)).toBe(true);
+      seen.push(...events);
+      expect(linksOf(response.headers.link)).toEqual({
+        first: 1,
+        ...(page > 1 ? { prev: page - 1 } : {}),
+        ...(page < lastPage ? { next: page + 1 } : {}),
+        last: lastPage,
+      });
+    }
+    expect(seen.map((e) => e.id)).toEqual(expected);
+    // Newest first: the last promotion heads page 1, and the scope's first champion ends the last.
+    expect(seen.slice(0, reasons.length).map((e) => e.reason)).toEqual([...reasons].reverse());
+    expect(seen.at(-1)).toMatchObject({ alias: 'champion', previousVersionId: null });
+    const past = await inject({ url: historyUrl(`?page=${lastPage + 1}&pageSize=2`) });
+    expect(past.statusCode).toBe(200);
+    expect(past.json()).toEqual([]);
+    expect(past.headers['x-total-count']).toBe(String(total));
+    // Without paging parameters: the first page of the default size, all of them here.
+    const whole = await inject({ url: historyUrl() });
+    expect(whole.json<AliasEventView[]>().map((e) => e.id)).toEqual(expected);
+    expect(whole.headers['x-total-count']).toBe(String(total));
+
+    const refusals: Array<[string, string]> = [
+      ['?page=0', 'page'],
+      ['?page=-1', 'page'],
+      ['?page=1.5', 'page'],
+      ['?page=x', 'page'],
+      ['?pageSize=0', 'pageSize'],
+      ['?pageSize=201', 'pageSize'],
+      ['?pageSize=1e1', 'pageSize'],
+      ['?limit=2', 'limit'],
+      ['?scope=global', 'scope'],
+    ];
+    for (const [search, field] of refusals) {
+      const refused = await inject({ url: historyUrl(search) });
+      expect({ search, status: refused.statusCode }).toEqual({ search, status: 400 });
+      expect(refused.headers['content-type']).toMatch(/problem\+json/);
+      expect(refused.json().errors.map((e: { field: string }) => e.field)).toEqual([field]);
+    }
   });
 
   it('records in the audit log which alias a promotion gave, and why', async () => {

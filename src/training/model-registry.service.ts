@@ -111,8 +111,16 @@ export class ModelRegistryService {
     return out;
   }
 
-  async history(scope: string): Promise<ModelAliasEvent[]> {
-    return this.em.fork().find(ModelAliasEvent, { scope }, { orderBy: { id: 'desc' }, limit: 100 });
+  /** A page of a scope's alias changes, newest (last recorded) first, and how many there are. */
+  async history(
+    scope: string,
+    offset: number,
+    limit: number,
+  ): Promise<{ items: ModelAliasEvent[]; total: number }> {
+    const [items, total] = await this.em
+      .fork()
+      .findAndCount(ModelAliasEvent, { scope }, { orderBy: { id: 'desc' }, offset, limit });
+    return { items, total };
   }
 
   /** Champion and challenger of the scope that serves a competition: its own, else global. */

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { UuidParam } from '../common/http/id-param';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../common/http/actor';
-import { setPageHeaders, pageOffset } from '../common/http/pagination';
+import { PAGE_HEADERS, PageQuery, setPageHeaders, pageOffset } from '../common/http/pagination';
+import { ProblemException } from '../common/problem/problem.exception';
 import { ApiProblems } from '../common/problem/api-problems.decorator';
 import { AdminRoute, ViewerRoute } from '../common/auth/access.decorators';
 import {
@@ -65,12 +66,42 @@ export class ModelsController {
 
   @Get('aliases/:scope/history')
   @ApiOperation({
-    summary: 'Alias changes of a scope, newest first (promotions, rollbacks, automatic promotions)',
+    summary:
+      'Alias changes of a scope, newest first (promotions, rollbacks, automatic promotions), paginated',
+    description:
+      'Newest first: in the order the changes were recorded, the latest on page 1. A scope that is ' +
+      'neither "global" nor a competition (by code or id) is a 404; a competition whose aliases ' +
+      'never changed has an empty history.',
   })
-  @ApiOkResponse({ type: [AliasEventView] })
-  async history(@Param('scope') scope: string): Promise<AliasEventView[]> {
+  @ApiParam({
+    name: 'scope',
+    description:
+      '"global" or a competition, by code or id; one path segment, its "/" encoded ' +
+      '(england%2Fpremier-league)',
+    example: 'england/premier-league',
+  })
+  @ApiOkResponse({ type: [AliasEventView], headers: PAGE_HEADERS })
+  @ApiProblems(400, 404)
+  async history(
+    @Param('scope') scope: string,
+    @Query() query: PageQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AliasEventView[]> {
     // Fastify has already decoded the parameter (a second decode would throw on a literal '%').
-    return (await this.registry.history(scope)).map(AliasEventView.of);
+    // A misspelt scope is a 404, not an empty history that reads as "never promoted".
+    const code = scope === GLOBAL_SCOPE ? scope : await this.matchData.findCompetitionCode(scope);
+    if (code === undefined) {
+      throw new ProblemException(
+        404,
+        'not-found',
+        'Not found',
+        `scope ${JSON.stringify(scope)} does not exist: a scope is "global" or a competition's code or id (GET /v1/competitions lists them)`,
+      );
+    }
+    const { items, total } = await this.registry.history(code, pageOffset(query), query.pageSize);
+    setPageHeaders(request, reply, { items, total, page: query.page, pageSize: query.pageSize });
+    return items.map(AliasEventView.of);
   }
 
   @Get(':id')

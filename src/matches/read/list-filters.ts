@@ -13,13 +13,8 @@ export async function competitionCodeOf(
   filter: string,
   field = 'competition',
 ): Promise<string> {
-  const ref = competitionRef(filter);
-  const [row] = await nativeQuery<{ code: string }>(
-    em,
-    'select code from competitions where id = $1 or code = $2',
-    ['id' in ref ? ref.id : null, 'code' in ref ? ref.code : null],
-  );
-  if (!row) {
+  const code = await findCompetitionCode(em, filter);
+  if (code === undefined) {
     throw new ValidationProblem([
       {
         field,
@@ -27,7 +22,21 @@ export async function competitionCodeOf(
       },
     ]);
   }
-  return row.code;
+  return code;
+}
+
+/** The code of the competition a code or an id names, if one does. */
+export async function findCompetitionCode(
+  em: EntityManager,
+  codeOrId: string,
+): Promise<string | undefined> {
+  const ref = competitionRef(codeOrId);
+  const [row] = await nativeQuery<{ code: string }>(
+    em,
+    'select code from competitions where id = $1 or code = $2',
+    ['id' in ref ? ref.id : null, 'code' in ref ? ref.code : null],
+  );
+  return row?.code;
 }
 
 /**

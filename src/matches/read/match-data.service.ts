@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { MatchInput } from '../../modelling';
-import { competitionCodeOf } from './list-filters';
+import { competitionCodeOf, findCompetitionCode } from './list-filters';
 import { ModelDataRepository, type FixtureRow } from '../repositories/model-data.repository';
 
 export interface TrainingDataQuery {
@@ -199,6 +199,11 @@ export class MatchDataService {
   /** The code a `competition` filter (code or id) names, or a 400 naming the field. */
   competitionCode(filter: string, field?: string): Promise<string> {
     return competitionCodeOf(this.em, filter, field);
+  }
+
+  /** The code of the competition a code or an id names; undefined when none does. */
+  findCompetitionCode(codeOrId: string): Promise<string | undefined> {
+    return findCompetitionCode(this.em, codeOrId);
   }
 
   async competitionCodes(): Promise<string[]> {
