@@ -127,6 +127,12 @@ describe('start-up when a dependency or the port is not there (real process)', (
     );
     expect(outcome.stdout + outcome.stderr).not.toMatch(STACK_LINE);
     expect(outcome.stdout + outcome.stderr).not.toContain('s3cret-pw');
+    // What the start logged before it failed is printed as the JSON lines a log collector reads.
+    const lines = outcome.stdout.split('\n').filter((line) => line.trim() !== '');
+    expect(lines.length).toBeGreaterThan(0);
+    const parsed = lines.map((line) => JSON.parse(line) as { level?: unknown; context?: unknown });
+    expect(parsed.every((line) => typeof line.level === 'number')).toBe(true);
+    expect(parsed.map((line) => line.context)).toContain('NestFactory');
   });
 
   it('says why embedded PostgreSQL did not start, naming its settings, without a stack', async () => {

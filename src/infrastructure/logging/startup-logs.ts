@@ -1,4 +1,6 @@
-import { ConsoleLogger, type LoggerService } from '@nestjs/common';
+import { type LoggerService } from '@nestjs/common';
+import { Logger, PinoLogger } from 'nestjs-pino';
+import pino from 'pino';
 import { NEST_EXCEPTION_HANDLER } from '../lifecycle/startup-failure';
 
 type Level = 'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal';
@@ -26,8 +28,11 @@ export const logTimestamp = (): string => `,"time":${replayedTime ?? Date.now()}
 export class StartupLogs implements LoggerService {
   private lines: BufferedLine[] = [];
 
-  /** A start-up that fails (bad configuration) exits before any replay: print what was kept. */
-  private readonly printOnExit = () => this.writeTo(new ConsoleLogger());
+  /**
+   * A start-up that fails (bad configuration, an unreachable database) exits before any replay:
+   * print what was kept, as the JSON lines every other log line is (a log collector parses them).
+   */
+  private readonly printOnExit = () => this.writeTo(jsonLogger());
 
   constructor(private readonly clock: () => number = Date.now) {
     process.once('exit', this.printOnExit);
@@ -77,4 +82,10 @@ export class StartupLogs implements LoggerService {
     if (level === 'error' && args.at(-1) === NEST_EXCEPTION_HANDLER) return;
     this.lines.push({ level, args, time: this.clock() });
   }
+}
+
+/** A logger writing JSON lines to stdout as the application's does, for before it exists. */
+function jsonLogger(): LoggerService {
+  const params = { pinoHttp: { logger: pino({ timestamp: logTimestamp }) } };
+  return new Logger(new PinoLogger(params), params);
 }
