@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createTestDatabase, query } from './support/databases';
@@ -45,6 +46,24 @@ describe('first admin from the CLI (npm run cli -- create-admin)', () => {
     database = await createTestDatabase();
   });
   afterAll(() => database?.drop());
+
+  it('migrate counts what it applied, also when opening the database applied it (outside production)', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const migrations = readdirSync(path.join(ROOT, 'migrations')).filter((f) =>
+        /^Migration\d+\.ts$/.test(f),
+      );
+      const first = await cli(fresh.url, ['migrate']);
+      expect([first.code, first.stdout.trim()]).toEqual([
+        0,
+        `${migrations.length} migration(s) applied; the schema is up to date`,
+      ]);
+      const again = await cli(fresh.url, ['migrate']);
+      expect(again.stdout.trim()).toBe('0 migration(s) applied; the schema is up to date');
+    } finally {
+      await fresh.drop();
+    }
+  });
 
   it('creates an admin with a password read from stdin', async () => {
     const result = await cli(

@@ -18,6 +18,7 @@ import { AppConfig } from '../config/app-config';
 import { isCommand, misuseOf, parseArgs, type ParsedArgs } from './arguments';
 import { CliLogger } from './cli-logger';
 import { describeStartupFailure } from '../infrastructure/lifecycle/startup-failure';
+import { MigrationsAppliedAtStart } from '../infrastructure/database/database.module';
 
 const USAGE = `Usage:
   npm run cli -- import <path|url> [--format football-data-co-uk|history|international] [--strict]
@@ -53,7 +54,9 @@ async function main(): Promise<number> {
       case 'import':
         return await importCommand(app.get(IngestionService), app.get(ImportsService), args);
       case 'migrate': {
-        const applied = await app.get(MikroORM).migrator.up();
+        // Outside production, opening the database has applied the pending ones already.
+        const atStart = app.get(MigrationsAppliedAtStart).names;
+        const applied = [...atStart, ...(await app.get(MikroORM).migrator.up()).map((m) => m.name)];
         process.stdout.write(`${applied.length} migration(s) applied; the schema is up to date\n`);
         return 0;
       }

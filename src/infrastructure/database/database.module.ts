@@ -11,12 +11,21 @@ import { databaseLocation, DatabaseUnavailable } from '../lifecycle/startup-fail
 
 const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
 
+/** The migrations applied when the database was opened (outside production), by name. */
+export class MigrationsAppliedAtStart {
+  readonly names: string[] = [];
+}
+
 /**
  * Opens the database: DATABASE_URL when set, else an embedded PostgreSQL (development and test
  * only; production refuses to start without DATABASE_URL). Outside production, pending
  * migrations are applied at start; production runs them as a separate step (`migration:up`).
  */
-async function openDatabase(config: AppConfig, embedded: { handle?: EmbeddedPostgresHandle }) {
+async function openDatabase(
+  config: AppConfig,
+  embedded: { handle?: EmbeddedPostgresHandle },
+  appliedAtStart: MigrationsAppliedAtStart,
+) {
   const logger = new Logger('Database');
   let url = config.databaseUrl;
   if (!url) {
@@ -42,6 +51,7 @@ async function openDatabase(config: AppConfig, embedded: { handle?: EmbeddedPost
   );
   if (!config.isProduction) {
     const applied = await orm.migrator.up();
+    appliedAtStart.names.push(...applied.map((migration) => migration.name));
     if (applied.length > 0) logger.log(`applied ${applied.length} migration(s)`);
   }
   return orm;
@@ -105,15 +115,16 @@ class DatabaseProbes {
 @Module({
   providers: [
     { provide: EMBEDDED_POSTGRES, useValue: {} },
+    MigrationsAppliedAtStart,
     {
       provide: MikroORM,
-      inject: [AppConfig, EMBEDDED_POSTGRES],
+      inject: [AppConfig, EMBEDDED_POSTGRES, MigrationsAppliedAtStart],
       useFactory: openDatabase,
     },
     { provide: EntityManager, inject: [MikroORM], useFactory: (orm: MikroORM) => orm.em },
     DatabaseLifecycle,
     DatabaseProbes,
   ],
-  exports: [MikroORM, EntityManager],
+  exports: [MikroORM, EntityManager, MigrationsAppliedAtStart],
 })
 export class DatabaseModule {}
