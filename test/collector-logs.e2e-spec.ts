@@ -1,6 +1,6 @@
 import { createTestDatabase, query } from './support/databases';
 import { FeedServer, startFeedServer } from './support/feed-server';
-import { ServerProcess, startServerProcess } from './support/server-process';
+import { jsonLogLines, ServerProcess, startServerProcess } from './support/server-process';
 
 // The real server in a child process, so its JSON log lines (pino writes them to stdout) are read
 // as a log collector would; its scheduled polls run on the in-process queue.
@@ -20,12 +20,7 @@ describe('collector: logs of failed polls (real server process)', () => {
   let down: FeedServer;
   let server: ServerProcess;
 
-  const lines = (): LogLine[] =>
-    server
-      .output()
-      .split('\n')
-      .filter((line) => line.startsWith('{') && line.endsWith('}'))
-      .map((line) => JSON.parse(line) as LogLine);
+  const lines = (): LogLine[] => jsonLogLines<LogLine>(server.output());
 
   async function waitForLine(what: string, match: (line: LogLine) => boolean): Promise<LogLine> {
     const deadline = Date.now() + WAIT_MS;

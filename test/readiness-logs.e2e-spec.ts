@@ -1,5 +1,5 @@
 import { createTestDatabase } from './support/databases';
-import { ServerProcess, startServerProcess } from './support/server-process';
+import { jsonLogLines, ServerProcess, startServerProcess } from './support/server-process';
 
 // The real server in a child process, its JSON log lines read as a log collector would: a
 // Kubernetes readiness probe every few seconds through an outage must not write an error with
@@ -11,12 +11,7 @@ describe('readiness failures in the log (real server process)', () => {
   let database: { url: string; drop: () => Promise<void> };
   let server: ServerProcess;
 
-  const lines = (): LogLine[] =>
-    server
-      .output()
-      .split('\n')
-      .filter((line) => line.startsWith('{') && line.endsWith('}'))
-      .map((line) => JSON.parse(line) as LogLine);
+  const lines = (): LogLine[] => jsonLogLines<LogLine>(server.output());
 
   beforeAll(async () => {
     database = await createTestDatabase();

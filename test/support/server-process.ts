@@ -18,6 +18,14 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/** The JSON log lines (pino's) among what a server process printed, parsed. */
+export function jsonLogLines<T = Record<string, unknown>>(output: string): T[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{') && line.endsWith('}'))
+    .map((line) => JSON.parse(line) as T);
+}
+
 /** A port nothing listens on right now (the OS picks it). */
 export async function freePort(): Promise<number> {
   const server = createServer();
