@@ -5,7 +5,6 @@ import { AppConfig } from '../config/app-config';
 import { METRICS } from '../infrastructure/metrics/metric-catalogue';
 import { MetricsService } from '../infrastructure/metrics/metrics.service';
 import { EncodedJsonMemo } from './encoded-json-memo';
-import { asciiJson } from '../common/http/ascii-json';
 
 /**
  * v3: the (weak) entity tag is stored in front of the JSON (entries of older layouts are
@@ -36,16 +35,24 @@ export interface CachedFrozenPrediction extends CachedPrediction {
   frozenAt: string;
 }
 
+const COMPUTED_AT_KEY = '"computedAt":"';
+
 /**
- * A prediction's entity tag: weak (RFC 9110 8.8.1), of everything but when it was computed, so a
+ * A prediction's entity tag: weak (RFC 9110 8.8.1), of its JSON but when it was computed, so a
  * recomputation that predicts the same (the cache's TTL ran out, `Cache-Control: no-cache`)
- * keeps the tag and a polling client keeps getting 304.
+ * keeps the tag and a polling client keeps getting 304. The key is found in the text (JSON
+ * escapes every quote inside a string, so it cannot occur in a team's name): no second
+ * serialisation.
  */
-export function entityTag(prediction: { computedAt: string }): string {
-  const digest = createHash('sha256')
-    .update(asciiJson({ ...prediction, computedAt: undefined }))
-    .digest('base64url');
-  return `W/"${digest.slice(0, ETAG_LENGTH - 4)}"`;
+export function entityTag(json: string): string {
+  const hash = createHash('sha256');
+  const key = json.indexOf(COMPUTED_AT_KEY);
+  if (key < 0) hash.update(json);
+  else {
+    const valueEnd = json.indexOf('"', key + COMPUTED_AT_KEY.length) + 1;
+    hash.update(json.slice(0, key)).update(json.slice(valueEnd));
+  }
+  return `W/"${hash.digest('base64url').slice(0, ETAG_LENGTH - 4)}"`;
 }
 
 /**

@@ -218,7 +218,7 @@ export class PredictionsService implements OnModuleInit {
     this.countServed(version);
     const prediction = await this.compute(detail, version, now);
     const json = asciiJson(prediction);
-    const etag = entityTag(prediction);
+    const etag = entityTag(json);
     if (sealed) {
       await this.ledger.freeze(prediction, now);
       // The other side of the A/B split is frozen too, so both are scored on the same matches.
@@ -264,11 +264,7 @@ export class PredictionsService implements OnModuleInit {
     if (!options.bypassCache) this.cache.record('miss');
     this.countServed(version);
     const json = asciiJson(entry.prediction);
-    const prediction = {
-      json,
-      etag: entityTag(entry.prediction),
-      frozenAt: entry.servedAt.toISOString(),
-    };
+    const prediction = { json, etag: entityTag(json), frozenAt: entry.servedAt.toISOString() };
     await this.cache.setFrozen(matchId, version.id, prediction);
     return {
       ...prediction,
