@@ -4,7 +4,7 @@ import { UuidParam } from '../common/http/id-param';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../common/http/actor';
 import { PAGE_HEADERS, PageQuery, setPageHeaders, pageOffset } from '../common/http/pagination';
-import { ProblemException } from '../common/problem/problem.exception';
+import { NotFoundProblem } from '../common/problem/problem.exception';
 import { ApiProblems } from '../common/problem/api-problems.decorator';
 import { AdminRoute, ViewerRoute } from '../common/auth/access.decorators';
 import {
@@ -91,14 +91,7 @@ export class ModelsController {
     // Fastify has already decoded the parameter (a second decode would throw on a literal '%').
     // A misspelt scope is a 404, not an empty history that reads as "never promoted".
     const code = scope === GLOBAL_SCOPE ? scope : await this.matchData.findCompetitionCode(scope);
-    if (code === undefined) {
-      throw new ProblemException(
-        404,
-        'not-found',
-        'Not found',
-        `scope ${JSON.stringify(scope)} does not exist: a scope is "global" or a competition's code or id (GET /v1/competitions lists them)`,
-      );
-    }
+    if (code === undefined) throw new NotFoundProblem('scope', JSON.stringify(scope));
     const { items, total } = await this.registry.history(code, pageOffset(query), query.pageSize);
     setPageHeaders(request, reply, { items, total, page: query.page, pageSize: query.pageSize });
     return items.map(AliasEventView.of);
